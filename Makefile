@@ -1,0 +1,47 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SCALE ?= city
+
+.PHONY: run test lint bench messages translations clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+
+# Reinstall only when the declared dependencies change.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+translations: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+
+run: $(VENV)/.installed translations
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-test translations
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Timings of named pages on city-scale data (a separate SQLite file unless DATABASE_URL is set).
+bench: $(VENV)/.installed translations
+	BENCH=1 $(PY) benchmarks/run.py --scale $(SCALE)
+
+# Refresh the .po files after changing user-facing strings.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --no-location --ignore ".venv/*" --ignore "staticfiles/*"
+
+clean:
+	rm -rf $(VENV) staticfiles

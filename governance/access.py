@@ -1,0 +1,114 @@
+"""The one access guard: who may read, edit, publish or manage what.
+
+Every view asks here; no view decides a permission on its own. An item that
+belongs to an area (and optionally a service) exposes `owning_unit()`, which
+returns `(area_id, service_id)`; the guard compares it with the user's scope.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from governance.roles import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The areas and services a technician is assigned to."""
+
+    area_ids: frozenset[int]
+    service_ids: frozenset[int]
+
+    def covers(self, area_id: int | None, service_id: int | None = None) -> bool:
+        return area_id in self.area_ids or (
+            service_id is not None and service_id in self.service_ids
+        )
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The user's roles, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_plis_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR}
+        user._plis_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def may_read_internal(user) -> bool:
+    """Internal (not yet published) pages are for anyone with a role."""
+    return bool(roles_of(user))
+
+
+def may_publish(user) -> bool:
+    return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
+
+
+def may_manage_governance(user) -> bool:
+    return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
+
+
+def editable_scope(user) -> Scope:
+    cached = getattr(user, "_plis_scope", None)
+    if cached is None:
+        if has_role(user, Role.TECHNICIAN):
+            cached = Scope(
+                frozenset(user.technician_areas.values_list("id", flat=True)),
+                frozenset(user.technician_services.values_list("id", flat=True)),
+            )
+        else:
+            cached = Scope(frozenset(), frozenset())
+        user._plis_scope = cached
+    return cached
+
+
+def may_edit(user, area_id: int | None, service_id: int | None = None) -> bool:
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    return editable_scope(user).covers(area_id, service_id)
+
+
+def may_edit_item(user, item) -> bool:
+    return may_edit(user, *item.owning_unit())
+
+
+def editable_q(user, *, area: str = "area", service: str | None = "service") -> Q:
+    """A filter for the items the user may edit, given the lookups to their area/service."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return Q()
+    scope = editable_scope(user)
+    condition = Q(**{f"{area}__in": scope.area_ids})
+    if service is not None:
+        condition |= Q(**{f"{service}__in": scope.service_ids})
+    if not scope.area_ids and not scope.service_ids:
+        return Q(pk__in=[])
+    return condition
+
+
+def require_reader(user) -> None:
+    if not may_read_internal(user):
+        raise PermissionDenied
+
+
+def require_publisher(user) -> None:
+    if not may_publish(user):
+        raise PermissionDenied
+
+
+def get_item_for_user(user, queryset, *, write: bool = False, **lookup):
+    """Fetch one item (404 if absent) that `user` may read, and edit when `write`."""
+    require_reader(user)
+    item = get_object_or_404(queryset, **lookup)
+    if write and not may_edit_item(user, item):
+        raise PermissionDenied
+    return item

@@ -1,0 +1,95 @@
+"""Settings read from the environment.
+
+Each helper fails with a `SettingsError` whose message is one sentence a
+system administrator can act on; `manage.py` and `wsgi.py` print it instead of
+a traceback.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(ImproperlyConfigured):
+    pass
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        return raw
+    if required:
+        raise SettingsError(f"{name} is not set: production mode (DEBUG off) needs it.")
+    return default
+
+
+def env_list(name: str, default: list[str], *, required: bool = False) -> list[str]:
+    raw = env_str(name, required=required)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
+    """Translate DATABASE_URL into Django's DATABASES['default'].
+
+    Absent: the embedded SQLite file. `postgres://user:pass@host:port/name?opt=v`
+    or `sqlite:///absolute/path` otherwise.
+    """
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_default}
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise SettingsError("DATABASE_URL for SQLite must name a file: sqlite:////path/db.sqlite3.")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise SettingsError(
+            f"DATABASE_URL must start with postgres:// or sqlite://; got scheme {parts.scheme!r}."
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name or "/" in name:
+        raise SettingsError("DATABASE_URL must end with the database name: postgres://user:pass@host:5432/name.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError("DATABASE_URL has a port that is not a number.") from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }

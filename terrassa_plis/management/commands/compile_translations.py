@@ -1,0 +1,27 @@
+"""Compile the .po files in locale/ into .mo files.
+
+Django's own compilemessages needs GNU gettext installed; polib does the same
+in pure Python, so `make run` works on a machine with only Python and make.
+"""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compila els fitxers de traducció (.po → .mo)."
+
+    def handle(self, *args, **options):
+        compiled = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                compiled += 1
+        if options["verbosity"]:
+            self.stdout.write(f"{compiled} translation file(s) compiled.")

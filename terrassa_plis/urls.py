@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.i18n import set_language
+
+from terrassa_plis import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("entrar/", auth_views.LoginView.as_view(), name="login"),
+    path("sortir/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch is offered on the login page too.
+    path("idioma/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
