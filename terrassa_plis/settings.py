@@ -91,6 +91,9 @@ DATABASES = {
         env_str("DATABASE_URL"), sqlite_default=VAR_DIR / "terrassa_plis.sqlite3"
     )
 }
+if not env_str("DATABASE_URL"):
+    # The embedded default: make its folder on first use, so a fresh clone just runs.
+    VAR_DIR.mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
