@@ -28,8 +28,9 @@ run: $(VENV)/.installed translations
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Persistent connections would keep the live server's thread attached to the test database.
 test: $(VENV)/.installed-test translations
-	$(PY) -m pytest
+	DATABASE_CONN_MAX_AGE=0 $(PY) -m pytest
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
