@@ -1,8 +1,13 @@
 from governance.access import roles_of
+from governance.roles import Role
 
 
 def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_role_labels": []}
-    return {"user_role_labels": [role.label for role in sorted(roles_of(user))]}
+        return {"user_role_labels": [], "is_technician": False}
+    user_roles = roles_of(user)
+    return {
+        "user_role_labels": [role.label for role in sorted(user_roles)],
+        "is_technician": Role.TECHNICIAN in user_roles,
+    }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("sortir/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.
     path("idioma/", login_not_required(set_language), name="set_language"),
+    path("pla-de-mandat/", include("commitments.urls")),
     path("admin/", admin.site.urls),
 ]

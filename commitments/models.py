@@ -1,0 +1,342 @@
+"""The Mandate Plan: a tree of priorities and commitments, and what each semester brought.
+
+A mandate names its own levels (2015-2019: Prioritat → Compromís; 2019-2023:
+Objectiu → Eix → Actuació) and its own statuses. The leaves of the tree are what
+technicians report on, once per reporting period, in an `Entry`.
+"""
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.models import Area, Service
+
+
+class Mandate(models.Model):
+    term = models.CharField(_("mandat"), max_length=9, unique=True, help_text="2015-2019")
+    name = models.CharField(_("nom"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("any d'inici"))
+    end_year = models.PositiveSmallIntegerField(_("any de final"))
+    tracks_progress = models.BooleanField(
+        _("registra el percentatge d'execució"),
+        default=False,
+        help_text=_("Cada actuació porta un percentatge d'execució i els nivells superiors en mostren la mitjana."),
+    )
+
+    class Meta:
+        ordering = ["start_year"]
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+
+    def __str__(self):
+        return self.name
+
+    def leaf_depth(self) -> int:
+        return max(level.depth for level in self.levels.all())
+
+
+class PlanLevel(models.Model):
+    """A level of a mandate's plan tree, e.g. depth 0 «Prioritat», depth 1 «Compromís»."""
+
+    mandate = models.ForeignKey(Mandate, related_name="levels", on_delete=models.CASCADE)
+    depth = models.PositiveSmallIntegerField(_("profunditat"))
+    name = models.CharField(_("nom"), max_length=60)
+    name_plural = models.CharField(_("nom en plural"), max_length=60)
+
+    class Meta:
+        ordering = ["mandate", "depth"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "depth"], name="unique_level_depth"),
+            models.UniqueConstraint(fields=["mandate", "name"], name="unique_level_name"),
+        ]
+        verbose_name = _("nivell del pla")
+        verbose_name_plural = _("nivells del pla")
+
+    def __str__(self):
+        return f"{self.mandate.term} · {self.name}"
+
+
+def code_sort_key(code: str) -> str:
+    """Order printed codes naturally: 2 < 10 < 61.1 < 61.2 < 61.10."""
+    return ".".join(part.zfill(6) if part.isdigit() else part for part in re.split(r"[.\s]+", code))
+
+
+class PlanNodeQuerySet(models.QuerySet):
+    def leaves(self):
+        return self.filter(is_leaf=True)
+
+    def under(self, node):
+        """The node's descendants (not the node itself)."""
+        return self.filter(mandate_id=node.mandate_id, path__startswith=f"{node.path}/")
+
+    def with_entry_for(self, period):
+        """Annotate each node with its entry's status and progress in `period`."""
+        entries = Entry.objects.filter(node=OuterRef("pk"), period=period)
+        return self.annotate(
+            period_status_id=Subquery(entries.values("status_id")[:1]),
+            period_status_position=Subquery(entries.values("status__position")[:1]),
+            period_progress=Subquery(entries.values("progress")[:1]),
+        )
+
+    def search(self, text):
+        return self.filter(Q(code__iexact=text.strip()) | Q(text__icontains=text.strip()))
+
+
+class PlanNode(models.Model):
+    """A node of the plan tree: a priority, an objective, an axis, a commitment, an action."""
+
+    mandate = models.ForeignKey(Mandate, related_name="nodes", on_delete=models.CASCADE)
+    level = models.ForeignKey(PlanLevel, related_name="nodes", on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", related_name="children", null=True, blank=True, on_delete=models.CASCADE
+    )
+    code = models.CharField(_("codi"), max_length=20, help_text=_("Tal com s'imprimeix: 21, 61.1"))
+    text = models.TextField(_("text"))
+    area = models.ForeignKey(
+        Area, verbose_name=_("àrea responsable"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("servei"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    sdgs = models.JSONField(_("ODS"), default=list, blank=True, help_text=_("Objectius de Desenvolupament Sostenible"))
+    is_leaf = models.BooleanField(editable=False, default=False)
+    # Materialised path of natural sort keys ("000002/000021"): ordering by it walks
+    # the tree depth-first, and a prefix selects a subtree, each in one query.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    objects = PlanNodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mandate", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "code"], name="unique_node_code"),
+        ]
+        verbose_name = _("element del pla")
+        verbose_name_plural = _("elements del pla")
+
+    def __str__(self):
+        return f"{self.level.name} {self.code}"
+
+    def clean(self):
+        if self.level_id and self.mandate_id and self.level.mandate_id != self.mandate_id:
+            raise ValidationError({"level": _("El nivell és d'un altre mandat.")})
+        if self.parent_id is None and self.level_id and self.level.depth != 0:
+            raise ValidationError({"parent": _("Aquest nivell necessita un element superior.")})
+        if self.parent_id and self.level_id and self.parent.level.depth != self.level.depth - 1:
+            raise ValidationError({"parent": _("L'element superior ha de ser del nivell immediatament anterior.")})
+        if self.service_id and self.area_id and self.service.area_id != self.area_id:
+            raise ValidationError({"service": _("El servei no és de l'àrea responsable.")})
+
+    def set_tree_fields(self, leaf_depth: int) -> None:
+        """Derive `path` and `is_leaf`; bulk loaders call this instead of save()."""
+        own_key = code_sort_key(self.code)
+        self.path = f"{self.parent.path}/{own_key}" if self.parent_id else own_key
+        self.is_leaf = self.level.depth == leaf_depth
+
+    def save(self, *args, **kwargs):
+        self.set_tree_fields(self.mandate.leaf_depth())
+        super().save(*args, **kwargs)
+
+    def owning_unit(self):
+        return self.area_id, self.service_id
+
+    def ancestor_paths(self) -> list[str]:
+        parts = self.path.split("/")
+        return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+class StatusCategory(models.TextChoices):
+    COMPLETED = "completed", _("Completat")
+    ON_TRACK = "on_track", _("Dins les previsions")
+    DELAYED = "delayed", _("Amb retard")
+    PENDING = "pending", _("Pendent")
+    DROPPED = "dropped", _("No iniciat per canvi de prioritat")
+
+
+class Status(models.Model):
+    """One of a mandate's statuses, e.g. «En execució però amb retard»."""
+
+    mandate = models.ForeignKey(Mandate, related_name="statuses", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(_("ordre"))
+    label = models.CharField(_("etiqueta"), max_length=120)
+    colour = models.CharField(
+        _("color"),
+        max_length=7,
+        help_text="#2e7d32",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")],
+    )
+    category = models.CharField(_("categoria"), max_length=12, choices=StatusCategory.choices)
+
+    class Meta:
+        ordering = ["mandate", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "position"], name="unique_status_position"),
+        ]
+        verbose_name = _("estat de compliment")
+        verbose_name_plural = _("estats de compliment")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def requires_reason(self) -> bool:
+        return self.category == StatusCategory.DROPPED
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True)
+
+
+class ReportingPeriod(models.Model):
+    """A semester on which every leaf of the plan reports."""
+
+    mandate = models.ForeignKey(Mandate, related_name="periods", on_delete=models.CASCADE)
+    label = models.CharField(_("nom"), max_length=80, help_text=_("Primer semestre de 2019"))
+    start = models.DateField(_("inici"))
+    end = models.DateField(_("final"))
+    is_open = models.BooleanField(_("oberta l'entrada de dades"), default=False)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mandate", "start"]
+        get_latest_by = "start"
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "start"], name="unique_period_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_ends_after_start"),
+        ]
+        verbose_name = _("període de seguiment")
+        verbose_name_plural = _("períodes de seguiment")
+
+    def __str__(self):
+        return self.label
+
+    def previous(self):
+        return (
+            ReportingPeriod.objects.filter(mandate_id=self.mandate_id, start__lt=self.start)
+            .order_by("-start")
+            .first()
+        )
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_balance(self):
+        return self.select_related("status").prefetch_related("figures")
+
+    def progress_by_node(self, period) -> dict[int, Decimal]:
+        """The average progress of every node of the period's mandate, leaves and roll-ups.
+
+        Each upper level shows the mean of its leaves (not of its children), as the
+        2019-2023 balance reports its «50,6 % executat».
+        """
+        leaf_progress = list(
+            self.filter(period=period, progress__isnull=False).values_list("node__path", "progress")
+        )
+        nodes = dict(PlanNode.objects.filter(mandate_id=period.mandate_id).values_list("path", "id"))
+        sums: dict[str, list[Decimal]] = {}
+        for path, progress in leaf_progress:
+            parts = path.split("/")
+            for i in range(1, len(parts) + 1):
+                sums.setdefault("/".join(parts[:i]), []).append(progress)
+        return {
+            nodes[path]: sum(values) / len(values) for path, values in sums.items() if path in nodes
+        }
+
+
+class Entry(models.Model):
+    """What a leaf of the plan reports for one period: status, observations, figures."""
+
+    node = models.ForeignKey(PlanNode, related_name="entries", on_delete=models.CASCADE)
+    period = models.ForeignKey(ReportingPeriod, related_name="entries", on_delete=models.PROTECT)
+    status = models.ForeignKey(Status, verbose_name=_("estat de compliment"), on_delete=models.PROTECT)
+    progress = models.DecimalField(
+        _("percentatge d'execució"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    reason = models.TextField(
+        _("motiu"), blank=True, help_text=_("Obligatori quan el compromís no s'inicia per canvi de prioritat.")
+    )
+    observations = models.TextField(
+        _("observacions"),
+        blank=True,
+        help_text=_("Paràgrafs, llistes amb guions (- element), **negreta** i enllaços [text](https://…)."),
+    )
+    related_information = models.TextField(
+        _("informació relacionada"),
+        blank=True,
+        help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
+    )
+    # Optimistic locking: a save names the version it started from, so a
+    # concurrent save is detected instead of silently overwritten.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["node__path", "period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "period"], name="one_entry_per_node_and_period"),
+        ]
+        verbose_name = _("seguiment")
+        verbose_name_plural = _("seguiments")
+
+    def __str__(self):
+        return f"{self.node} · {self.period}"
+
+    def owning_unit(self):
+        return self.node.owning_unit()
+
+    def clean(self):
+        if self.status_id and self.status.requires_reason and not self.reason.strip():
+            raise ValidationError({"reason": _("Expliqueu per què no s'inicia aquest compromís.")})
+
+
+class Figure(models.Model):
+    """A figure quoted in the observations, kept structured: 144 participants (121 dones, 23 homes)."""
+
+    entry = models.ForeignKey(Entry, related_name="figures", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("concepte"), max_length=200)
+    value = models.DecimalField(_("valor"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unitat"), max_length=60, blank=True)
+    women = models.DecimalField(
+        _("dones"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    men = models.DecimalField(
+        _("homes"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
+        ]
+        verbose_name = _("xifra")
+        verbose_name_plural = _("xifres")
+
+    def __str__(self):
+        return f"{self.value} {self.unit} {self.label}".strip()
+
+    def clean(self):
+        split = (self.women or 0) + (self.men or 0)
+        if self.value is not None and split > self.value:
+            raise ValidationError(_("Dones i homes sumen %(split)s, més que el total (%(total)s).")
+                                  % {"split": split, "total": self.value})

@@ -1,0 +1,113 @@
+"""Operations that change the Mandate Plan's data: one function each, one transaction each."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status
+
+
+class EditConflict(Exception):
+    """Someone else saved the entry after this form was opened."""
+
+    def __init__(self, current: Entry):
+        super().__init__(_("Una altra persona ha desat aquest seguiment mentre l'editàveu."))
+        self.current = current
+
+
+class PeriodClosed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class FigureData:
+    label: str
+    value: Decimal
+    unit: str = ""
+    women: Decimal | None = None
+    men: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EntryData:
+    status: Status
+    progress: Decimal | None
+    reason: str
+    observations: str
+    related_information: str
+    figures: tuple[FigureData, ...]
+
+
+@transaction.atomic
+def save_entry(
+    node: PlanNode,
+    period: ReportingPeriod,
+    data: EntryData,
+    *,
+    base_version: int | None,
+    acting_user,
+) -> Entry:
+    """Create or update the entry of `node` for `period`.
+
+    `base_version` is the version the user's form started from (None for a new
+    entry). If the entry changed since, nothing is saved and `EditConflict`
+    carries the current entry, so the user can compare and keep their text.
+    """
+    if not period.is_open:
+        raise PeriodClosed
+    if base_version is None:
+        entry = Entry(node=node, period=period)
+        try:
+            with transaction.atomic():
+                _fill(entry, data, acting_user)
+                entry.save()
+        except IntegrityError:
+            raise EditConflict(Entry.objects.get(node=node, period=period)) from None
+    else:
+        # Claim the version in one conditional UPDATE: of two concurrent saves
+        # started from the same version, exactly one matches.
+        claimed = Entry.objects.filter(node=node, period=period, version=base_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            current = Entry.objects.filter(node=node, period=period).first()
+            if current is None:
+                return save_entry(node, period, data, base_version=None, acting_user=acting_user)
+            raise EditConflict(current)
+        entry = Entry.objects.get(node=node, period=period)
+        _fill(entry, data, acting_user)
+        entry.save()
+    _replace_figures(entry, data.figures)
+    return entry
+
+
+def _fill(entry: Entry, data: EntryData, acting_user) -> None:
+    entry.status = data.status
+    entry.progress = data.progress
+    entry.reason = data.reason.strip() if data.status.requires_reason else ""
+    entry.observations = data.observations.strip()
+    entry.related_information = data.related_information.strip()
+    entry.updated_by = acting_user
+    entry._change_reason = None
+
+
+def _replace_figures(entry: Entry, figures: tuple[FigureData, ...]) -> None:
+    current = [
+        FigureData(f.label, f.value, f.unit, f.women, f.men) for f in entry.figures.all()
+    ]
+    if current == list(figures):
+        return
+    entry.figures.all().delete()
+    for position, figure in enumerate(figures, start=1):
+        Figure.objects.create(
+            entry=entry,
+            position=position,
+            label=figure.label,
+            value=figure.value,
+            unit=figure.unit,
+            women=figure.women,
+            men=figure.men,
+        )

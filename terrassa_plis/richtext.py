@@ -1,0 +1,52 @@
+"""Observations as technicians write them: paragraphs, bullet lists, bold and links only.
+
+Stored as the Markdown-like text that was typed; rendered through Markdown and then
+sanitised with nh3, so nothing a user types can inject markup or scripts.
+"""
+
+import re
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def _paragraphs_and_lists(text: str) -> str:
+    """Every typed line is its own paragraph, except consecutive list items.
+
+    People type a list right under its introducing sentence and a paragraph right
+    after the last item; Markdown would glue those together.
+    """
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    blocks: list[str] = []
+    previous_was_item = False
+    for line in lines:
+        if not line.strip():
+            previous_was_item = False
+            continue
+        is_item = bool(_LIST_ITEM.match(line))
+        if is_item:
+            line = _LIST_ITEM.sub("- " if not re.match(r"^\s*\d", line) else "1. ", line, count=1)
+        separator = "\n" if (is_item and previous_was_item) else "\n\n"
+        blocks.append(separator + line.strip())
+        previous_was_item = is_item
+    return "".join(blocks).strip()
+
+
+def render(text: str) -> SafeString:
+    if not text or not text.strip():
+        return mark_safe("")
+    html = markdown.markdown(_paragraphs_and_lists(text), extensions=["sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not allowed
