@@ -1,8 +1,7 @@
 """The pages `make bench` times: name, how to build the URL, who asks, the target.
 
-`url` is a path or a callable that receives nothing and returns a path, so it
-can look up ids in the city-scale data after Django is set up. Each issue adds
-its pages and reports here, with the target its text names (milliseconds of
+`url` is a path or a callable returning one, so it can look up ids in the
+city-scale data once Django is set up. Targets are the issues' (milliseconds of
 server time, median).
 """
 
@@ -16,10 +15,48 @@ class Page:
     url: str | Callable[[], str]
     username: str | None
     target_ms: float | None = None
+    runs: int | None = None  # fewer runs for slow reports
+    target_peak_mb: float | None = None
+
+
+def _period(term="2015-2019"):
+    from commitments.models import ReportingPeriod
+
+    return ReportingPeriod.objects.filter(mandate__term=term, entries__isnull=False).latest()
+
+
+def _commitment_list():
+    period = _period()
+    return f"/pla-de-mandat/?mandate={period.mandate_id}&period={period.pk}"
+
+
+def _commitment_detail():
+    from commitments.models import PlanNode
+
+    node = PlanNode.objects.get(mandate__term="2015-2019", level__depth=1, code="21")
+    return f"/pla-de-mandat/compromisos/{node.pk}/"
+
+
+def _action_detail():
+    from commitments.models import PlanNode
+
+    node = PlanNode.objects.get(mandate__term="2019-2023", level__depth=2, code="61.1")
+    return f"/pla-de-mandat/compromisos/{node.pk}/"
 
 
 PAGES = [
     Page("login page", "/entrar/", None),
     Page("home (director)", "/", "director"),
-    Page("health", "/health/", None),
+    Page("commitments list, 2015-2019", _commitment_list, "director", 150),
+    Page("commitments list, 2019-2023 actions",
+         lambda: f"/pla-de-mandat/?mandate={_period('2019-2023').mandate_id}", "director", 150),
+    Page("commitment 21 detail", _commitment_detail, "director", 100),
+    Page("action 61.1 detail (2019-2023)", _action_detail, "director", 100),
+    Page("my commitments (tecnic)", "/pla-de-mandat/els-meus/", "tecnic"),
+    Page("balance HTML, priority 2", lambda: f"/pla-de-mandat/balanc/{_period().pk}/?priority=2",
+         "director", 1000),
+    Page("balance HTML, 2019-2023 objective 6",
+         lambda: f"/pla-de-mandat/balanc/{_period('2019-2023').pk}/?priority=6", "director", 1000),
+    Page("balance PDF, whole 2015-2019", lambda: f"/pla-de-mandat/balanc/{_period().pk}/pdf/",
+         "director", 30000, runs=3, target_peak_mb=1024),
 ]

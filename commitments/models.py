@@ -116,7 +116,9 @@ class PlanNode(models.Model):
     class Meta:
         ordering = ["mandate", "path"]
         constraints = [
-            models.UniqueConstraint(fields=["mandate", "code"], name="unique_node_code"),
+            # Priorities and commitments are numbered separately (priority 2, commitment 2),
+            # so a code is unique within its level.
+            models.UniqueConstraint(fields=["mandate", "level", "code"], name="unique_node_code"),
         ]
         verbose_name = _("element del pla")
         verbose_name_plural = _("elements del pla")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from terrassa_plis import views
@@ -14,5 +14,6 @@ urlpatterns = [
     # The language switch is offered on the login page too.
     path("idioma/", login_not_required(set_language), name="set_language"),
     path("pla-de-mandat/", include("commitments.urls")),
+    path("cartes-de-serveis/", include("service_charters.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,91 @@
+"""The commitments list, its CSV/XLSX export, and one commitment's page."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.text import slugify
+from django_tables2 import RequestConfig
+
+from commitments.filters import CommitmentFilter
+from commitments.history import commitment_history
+from commitments.models import PlanNode
+from commitments.plan_io import export_table
+from commitments.tables import PER_PAGE, CommitmentTable
+from governance.access import get_item_for_user, may_edit_item, require_reader
+from terrassa_plis.exports import csv_export, xlsx_export
+
+EXPORTERS = {"csv": csv_export, "xlsx": xlsx_export}
+
+
+def commitment_list(request):
+    require_reader(request.user)
+    filterset = CommitmentFilter(request.GET)
+    mandate = filterset.mandate
+    table = CommitmentTable(
+        filterset.qs,
+        statuses=filterset.statuses,
+        show_progress=bool(mandate and mandate.tracks_progress),
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "commitments/list.html",
+        {"filter": filterset, "table": table, "mandate": mandate, "period": filterset.period},
+    )
+
+
+def commitment_export(request, file_format):
+    require_reader(request.user)
+    exporter = EXPORTERS.get(file_format)
+    if exporter is None:
+        raise Http404
+    filterset = CommitmentFilter(request.GET)
+    header, rows = export_table(filterset.qs.select_related("service"), filterset.period)
+    parts = ["compromisos"]
+    if filterset.mandate:
+        parts.append(filterset.mandate.term)
+    if filterset.period:
+        parts.append(filterset.period.label)
+    return exporter(slugify(" ".join(parts)), header, rows).as_response()
+
+
+def commitment_detail(request, pk):
+    node = get_item_for_user(
+        request.user,
+        PlanNode.objects.select_related("mandate", "level", "area", "service"),
+        pk=pk,
+    )
+    # Every ancestor in one query, by the prefixes of the node's path.
+    ancestors = (
+        PlanNode.objects.filter(mandate_id=node.mandate_id, path__in=node.ancestor_paths())
+        .select_related("level")
+        .order_by("path")
+    )
+    periods = list(node.mandate.periods.all())
+    statuses = {status.pk: status for status in node.mandate.statuses.all()}
+    entries = list(
+        node.entries.select_related("period", "status")
+        .prefetch_related("figures")
+        .order_by("-period__start")
+    )
+    entry_of_period = {entry.period_id: entry for entry in entries}
+    open_period = next((period for period in periods if period.is_open), None)
+    can_edit = bool(node.is_leaf and open_period and may_edit_item(request.user, node))
+    history = commitment_history(
+        node,
+        entries=entries,
+        periods={period.pk: period for period in periods},
+        statuses=statuses,
+    )
+    return render(
+        request,
+        "commitments/detail.html",
+        {
+            "node": node,
+            "ancestors": ancestors,
+            "marks": [(period, entry_of_period.get(period.pk)) for period in periods],
+            "statuses": statuses.values(),
+            "entries": entries,
+            "open_period": open_period if can_edit else None,
+            "history": history,
+        },
+    )

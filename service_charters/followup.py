@@ -1,0 +1,212 @@
+"""The follow-up table of charters for a year: the seed's nine columns, one row per indicator.
+
+The report, the open-data exports and the import all go through these rows, so
+they share one column order and one way of writing each figure.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from service_charters.compliance import (
+    Assessment,
+    Band,
+    average_compliance,
+    band_counts,
+    band_shares,
+)
+from service_charters.models import (
+    Charter,
+    CharterCommitment,
+    Indicator,
+    Measurement,
+    Objective,
+    OfferedService,
+    assess_measurement,
+)
+
+COLUMNS = [
+    "Servei ofert",
+    "Objectiu",
+    "Compromís",
+    "Indicador",
+    "Indicador de mesura",
+    "Resultat",
+    "Diferència respecte la previsió",
+    "Grau de compliment",
+    "Observacions",
+]
+
+BAND_LABELS = {
+    Band.MET: _("Assolit"),
+    Band.PARTLY_MET: _("Assolit parcialment"),
+    Band.NOT_MET: _("No assolit"),
+    Band.NOT_ASSESSED: _("No avaluat"),
+}
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    charter: Charter
+    offered_service: OfferedService
+    objective: Objective
+    commitment: CharterCommitment
+    indicator: Indicator
+    measurement: Measurement | None
+    assessment: Assessment
+
+    @property
+    def band(self) -> Band:
+        return self.assessment.band
+
+    def cells(self) -> list[str]:
+        """The nine columns as text, written the way the city publishes them."""
+        measurement = self.measurement
+        if measurement is not None and measurement.not_applicable:
+            result = "No aplicable"
+        else:
+            result = format_value(self.indicator, measurement.result if measurement else None)
+        return [
+            self.offered_service.name,
+            self.objective.text,
+            self.commitment.text,
+            self.indicator.name,
+            self.indicator.target_text,
+            result,
+            format_value(self.indicator, self.assessment.difference),
+            format_percent(self.assessment.compliance),
+            _observations(measurement),
+        ]
+
+
+def _observations(measurement: Measurement | None) -> str:
+    if measurement is None:
+        return ""
+    if measurement.not_applicable and measurement.not_applicable_reason:
+        return measurement.not_applicable_reason
+    return measurement.observations
+
+
+def format_number(value: Decimal) -> str:
+    decimals = 0 if value == value.to_integral_value() else 2
+    return number_format(value, decimals, use_l10n=True)
+
+
+def format_value(indicator: Indicator, value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    text = format_number(value)
+    return f"{text}\u00a0%" if indicator.is_percentage else text
+
+
+def format_percent(value: Decimal | None) -> str:
+    if value is None:
+        return str(BAND_LABELS[Band.NOT_ASSESSED])
+    return f"{format_number(value)}\u00a0%"
+
+
+def load_rows(charters: Iterable[Charter] | None, year: int) -> list[FollowUpRow]:
+    """Rows of the given charters (all if None) for `year`, in the printed order; two queries."""
+    indicators = Indicator.objects.select_related(
+        "commitment__objective__offered_service__charter__service__area"
+    ).order_by(
+        "commitment__objective__offered_service__charter__service__name",
+        "commitment__objective__offered_service__charter_id",
+        "commitment__objective__offered_service__position",
+        "commitment__objective__offered_service_id",
+        "commitment__objective__position",
+        "commitment__objective_id",
+        "commitment__position",
+        "commitment_id",
+        "position",
+        "id",
+    )
+    if charters is not None:
+        indicators = indicators.filter(
+            commitment__objective__offered_service__charter__in=list(charters)
+        )
+    indicators = list(indicators)
+    measurements = {
+        m.indicator_id: m
+        for m in Measurement.objects.filter(indicator__in=indicators, year=year)
+    }
+    rows = []
+    for indicator in indicators:
+        commitment = indicator.commitment
+        objective = commitment.objective
+        offered = objective.offered_service
+        measurement = measurements.get(indicator.pk)
+        rows.append(
+            FollowUpRow(
+                charter=offered.charter,
+                offered_service=offered,
+                objective=objective,
+                commitment=commitment,
+                indicator=indicator,
+                measurement=measurement,
+                assessment=assess_measurement(indicator, measurement),
+            )
+        )
+    return rows
+
+
+def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
+    """For each row, how many rows its repeated cells span (0: merged into the one above).
+
+    Keys: offered_service, objective, commitment.
+    """
+    spans = [dict(offered_service=1, objective=1, commitment=1) for _ in rows]
+    for key, identity in (
+        ("offered_service", lambda r: (r.charter.pk, r.offered_service.pk)),
+        ("objective", lambda r: (r.charter.pk, r.objective.pk)),
+        ("commitment", lambda r: (r.charter.pk, r.commitment.pk)),
+    ):
+        start = 0
+        for index in range(1, len(rows) + 1):
+            if index == len(rows) or identity(rows[index]) != identity(rows[start]):
+                spans[start][key] = index - start
+                for merged in range(start + 1, index):
+                    spans[merged][key] = 0
+                start = index
+    return spans
+
+
+@dataclass(frozen=True)
+class Summary:
+    label: str
+    counts: dict[str, int]
+    shares: dict[str, Decimal]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:
+    """One assessment per charter commitment: the mean compliance of its assessed indicators.
+
+    Cities publish how many *commitments* were met; a commitment with several
+    indicators is met when, on average, they are.
+    """
+    by_commitment: dict[int, list[Assessment]] = {}
+    for row in rows:
+        by_commitment.setdefault(row.commitment.pk, []).append(row.assessment)
+    return [
+        Assessment(difference=None, compliance=average_compliance(assessments))
+        for assessments in by_commitment.values()
+    ]
+
+
+def summarise(rows: list[FollowUpRow], label: str) -> Summary:
+    assessments = commitment_assessments(rows)
+    return Summary(label, band_counts(assessments), band_shares(assessments))
+
+
+def summaries_by_service(rows: list[FollowUpRow]) -> list[Summary]:
+    by_service: dict[str, list[FollowUpRow]] = {}
+    for row in rows:
+        by_service.setdefault(row.charter.service.name, []).append(row)
+    return [summarise(service_rows, name) for name, service_rows in by_service.items()]

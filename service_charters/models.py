@@ -1,0 +1,191 @@
+"""Service charters (cartes de serveis) and their yearly follow-up.
+
+A charter belongs to a service. Under it: services offered → objectives →
+commitments → indicators, each indicator with a target and, per year, a
+measurement. Difference and compliance always come from `compliance.assess`.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.models import Service
+from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
+
+
+class Charter(models.Model):
+    service = models.ForeignKey(
+        Service, verbose_name=_("servei"), related_name="charters", on_delete=models.PROTECT
+    )
+    title = models.CharField(_("títol"), max_length=200)
+    in_force_from = models.DateField(_("en vigor des de"))
+    in_force_until = models.DateField(_("en vigor fins a"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["service__name", "-in_force_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True) | Q(in_force_until__gt=models.F("in_force_from")),
+                name="charter_ends_after_it_starts",
+            ),
+        ]
+        verbose_name = _("carta de serveis")
+        verbose_name_plural = _("cartes de serveis")
+
+    def __str__(self):
+        return self.title
+
+    def owning_unit(self):
+        return self.service.area_id, self.service_id
+
+
+class OfferedService(models.Model):
+    """«Servei ofert»: the first column of the follow-up table."""
+
+    charter = models.ForeignKey(Charter, related_name="offered_services", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("servei ofert"), max_length=300)
+
+    class Meta:
+        ordering = ["charter", "position", "id"]
+        verbose_name = _("servei ofert")
+        verbose_name_plural = _("serveis oferts")
+
+    def __str__(self):
+        return self.name
+
+
+class Objective(models.Model):
+    offered_service = models.ForeignKey(OfferedService, related_name="objectives", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("objectiu"))
+
+    class Meta:
+        ordering = ["offered_service", "position", "id"]
+        verbose_name = _("objectiu")
+        verbose_name_plural = _("objectius")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class CharterCommitment(models.Model):
+    objective = models.ForeignKey(Objective, related_name="commitments", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("compromís"))
+
+    class Meta:
+        ordering = ["objective", "position", "id"]
+        verbose_name = _("compromís de la carta")
+        verbose_name_plural = _("compromisos de la carta")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Periodicity(models.TextChoices):
+    YEARLY = "yearly", _("Anual")
+    HALF_YEARLY = "half_yearly", _("Semestral")
+    SCHOOL_YEAR = "school_year", _("Curs escolar")
+
+
+class Indicator(models.Model):
+    commitment = models.ForeignKey(CharterCommitment, related_name="indicators", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.TextField(_("indicador"))
+    target_kind = models.CharField(
+        _("tipus d'objectiu"),
+        max_length=10,
+        choices=[
+            (TargetKind.FLOOR.value, _("Mínim o recompte")),
+            (TargetKind.CEILING.value, _("Màxim")),
+            (TargetKind.YES_NO.value, _("Sí/No")),
+        ],
+    )
+    target_value = models.DecimalField(
+        _("valor objectiu"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    target_text = models.CharField(
+        _("indicador de mesura"), max_length=120, help_text=_("Tal com s'escriu: 100 %, ≤ 10 dies, 1 cicle anual")
+    )
+    unit = models.CharField(_("unitat"), max_length=60, blank=True)
+    periodicity = models.CharField(
+        _("periodicitat"), max_length=12, choices=Periodicity.choices, default=Periodicity.YEARLY
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "position", "id"]
+        verbose_name = _("indicador")
+        verbose_name_plural = _("indicadors")
+
+    def __str__(self):
+        return self.name[:80]
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%"
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(year=year)
+
+
+class Measurement(models.Model):
+    """An indicator's result for one year, with what explains a shortfall."""
+
+    indicator = models.ForeignKey(Indicator, related_name="measurements", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("any"))
+    result = models.DecimalField(
+        _("resultat"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    not_applicable = models.BooleanField(_("no aplicable"), default=False)
+    not_applicable_reason = models.TextField(_("motiu de no aplicació"), blank=True)
+    observations = models.TextField(_("observacions"), blank=True)
+    shortfall_causes = models.TextField(_("causes de l'incompliment"), blank=True)
+    improvement_actions = models.TextField(_("accions de millora"), blank=True)
+    improvement_due = models.DateField(_("data prevista de les accions de millora"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_measurement_per_year"),
+            models.CheckConstraint(condition=Q(result__isnull=True) | Q(result__gte=0), name="result_not_negative"),
+        ]
+        verbose_name = _("resultat anual")
+        verbose_name_plural = _("resultats anuals")
+
+    def __str__(self):
+        return f"{self.indicator} · {self.year}"
+
+    def clean(self):
+        if self.not_applicable and not self.not_applicable_reason.strip():
+            raise ValidationError({"not_applicable_reason": _("Expliqueu per què l'indicador no s'aplica aquest any.")})
+
+    def assessment(self) -> Assessment:
+        return assess_measurement(self.indicator, self)
+
+
+def assess_measurement(indicator: Indicator, measurement: Measurement | None) -> Assessment:
+    """The one bridge between the models and the compliance rules."""
+    if measurement is None:
+        return NOT_ASSESSED
+    return assess(
+        TargetKind(indicator.target_kind),
+        indicator.target_value,
+        measurement.result,
+        not_applicable=measurement.not_applicable,
+    )

@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from commitments.models import Entry, PlanNode
+from governance.access import may_edit, roles_of
+from governance.models import Area
+from governance.roles import Role
+
+
+@pytest.fixture
+def demo_mode(settings):
+    settings.DEBUG = True
+
+
+def test_load_demo_creates_the_demo_users_with_their_roles(db, demo_mode, capsys):
+    call_command("load_demo")
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    assert set(users) == {"tecnic", "tecnic2", "director", "publicacio", "admin"}
+    assert all(user.check_password("demo") for user in users.values())
+    assert roles_of(users["tecnic"]) == {Role.TECHNICIAN}
+    assert may_edit(users["tecnic"], Area.objects.get(number=3).pk)
+    assert not may_edit(users["tecnic2"], Area.objects.get(number=3).pk)
+    assert users["admin"].is_superuser
+    assert "tecnic2" in capsys.readouterr().out
+
+
+def test_load_demo_twice_leaves_the_same_data(db, demo_mode):
+    call_command("load_demo")
+    counts = (PlanNode.objects.count(), Entry.objects.count(), get_user_model().objects.count())
+    call_command("load_demo")
+    assert (PlanNode.objects.count(), Entry.objects.count(), get_user_model().objects.count()) == counts
+
+
+def test_load_demo_holds_the_seed_commitment_and_marked_demo_commitments(db, demo_mode):
+    call_command("load_demo")
+    commitment_21 = PlanNode.objects.get(mandate__term="2015-2019", level__depth=1, code="21")
+    assert commitment_21.parent.code == "2"
+    assert commitment_21.area.name == "Drets Socials i Serveis a les Persones"
+    demo = PlanNode.objects.filter(text__startswith="[Demostració]")
+    assert demo.filter(area__number=3).exists() and demo.filter(area__number=1).exists()
+
+
+def test_load_demo_refuses_to_run_in_production_mode(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs in demo mode"):
+        call_command("load_demo")
+    assert not get_user_model().objects.exists()
