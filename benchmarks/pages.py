@@ -60,3 +60,21 @@ PAGES = [
     Page("balance PDF, whole 2015-2019", lambda: f"/pla-de-mandat/balanc/{_period().pk}/pdf/",
          "director", 30000, runs=3, target_peak_mb=1024),
 ]
+
+
+def _charter():
+    from service_charters.models import Charter
+
+    return Charter.objects.filter(title__startswith="[Dades generades]").order_by("pk").first()
+
+
+PAGES += [
+    Page("charters index, 2021", "/cartes-de-serveis/?year=2021", "director"),
+    Page("charter follow-up HTML, 2021", lambda: f"/cartes-de-serveis/{_charter().pk}/seguiment/2021/",
+         "director", 150),
+    Page("charter results form, 2021", lambda: f"/cartes-de-serveis/{_charter().pk}/resultats/2021/",
+         "admin"),
+    Page("charters open data JSON, 2021", "/cartes-de-serveis/seguiment/2021/exporta.json", "director"),
+    Page("charters full report PDF, 2021", "/cartes-de-serveis/seguiment/2021/pdf/", "director",
+         30000, runs=3),
+]

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Area(models.Model):
@@ -47,3 +49,268 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Plan(models.Model):
+    """The local social-inclusion plan (PLIS), with its approval and updates."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("sigla"), max_length=20)
+    approved_on = models.DateField(_("aprovat el"))
+    updated_on = models.DateField(_("actualització acordada el"), null=True, blank=True)
+    update_period = models.CharField(_("període de l'actualització"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("pla")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return self.name
+
+
+class BodyKind(models.TextChoices):
+    TECHNICAL_OFFICE = "technical_office", _("Oficina tècnica")
+    POLITICAL_TECHNICAL = "political_technical", _("Comissió polític-tècnica")
+    TRANSVERSAL_TECHNICAL = "transversal_technical", _("Comissió tècnica transversal")
+    PARTICIPATORY_TABLE = "participatory_table", _("Taula de participació")
+
+
+class Body(models.Model):
+    """A body of the plan: the OTL, the follow-up commission, the transversal commission…"""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("pla"), related_name="bodies", on_delete=models.CASCADE)
+    kind = models.CharField(_("tipus"), max_length=24, choices=BodyKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("sigla"), max_length=20, blank=True)
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    purpose = models.TextField(_("finalitat"), blank=True)
+    functions_note = models.TextField(
+        _("nota a les funcions"), blank=True, help_text=_("Text que el pla escriu després de la llista de funcions.")
+    )
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = _("òrgan")
+        verbose_name_plural = _("òrgans")
+
+    def __str__(self):
+        return self.name
+
+
+class BodyFunction(models.Model):
+    body = models.ForeignKey(Body, related_name="functions", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("funció"))
+
+    class Meta:
+        ordering = ["body", "position"]
+        verbose_name = _("funció")
+        verbose_name_plural = _("funcions")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class PublicRole(models.TextChoices):
+    DIRECTOR = "director", _("Director/a d'àrea")
+    DEPUTY_MAYOR = "deputy_mayor", _("Tinença d'Alcaldia")
+    COUNCILLOR = "councillor", _("Regidor/a")
+    HEAD_OF_SERVICE = "head_of_service", _("Cap de servei")
+    TECHNICIAN = "technician", _("Personal tècnic")
+    SPOKESPERSON = "spokesperson", _("Portaveu de grup municipal")
+
+
+class Seat(models.Model):
+    """A line of a body's composition, as the plan writes it, with its expected count."""
+
+    body = models.ForeignKey(Body, related_name="seats", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("descripció"))
+    expected_count = models.PositiveSmallIntegerField(_("nombre previst"), null=True, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT)
+    public_role = models.CharField(_("càrrec"), max_length=20, choices=PublicRole.choices, blank=True)
+    for_political_groups = models.BooleanField(_("per als grups municipals"), default=False)
+    delegate_allowed = models.BooleanField(_("s'hi pot delegar"), default=False)
+
+    class Meta:
+        ordering = ["body", "position"]
+        verbose_name = _("plaça")
+        verbose_name_plural = _("composició")
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class PoliticalGroup(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("grup municipal")
+        verbose_name_plural = _("grups municipals")
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who sits in a body; linked to a user account when they have one."""
+
+    name = models.CharField(_("nom i cognoms"), max_length=200)
+    email = models.EmailField(_("correu electrònic"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("persona")
+        verbose_name_plural = _("persones")
+
+    def __str__(self):
+        return self.name
+
+
+class BodyRole(models.TextChoices):
+    CHAIR = "chair", _("Presidència")
+    SECRETARY = "secretary", _("Secretaria")
+    MEMBER = "member", _("Vocal")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day):
+        """Who sat where on `day`."""
+        return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=day), start__lte=day)
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, verbose_name=_("persona"), related_name="memberships", on_delete=models.PROTECT)
+    seat = models.ForeignKey(Seat, verbose_name=_("plaça"), related_name="memberships", on_delete=models.PROTECT)
+    area = models.ForeignKey(Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT)
+    service = models.ForeignKey(Service, verbose_name=_("servei"), null=True, blank=True, on_delete=models.PROTECT)
+    political_group = models.ForeignKey(
+        PoliticalGroup, verbose_name=_("grup municipal"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    body_role = models.CharField(_("funció a l'òrgan"), max_length=10, choices=BodyRole.choices, default=BodyRole.MEMBER)
+    delegate_of = models.ForeignKey(
+        Person, verbose_name=_("en delegació de"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField(_("inici"))
+    end = models.DateField(_("final"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seat", "start", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+
+    def __str__(self):
+        return f"{self.person} · {self.seat}"
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT)
+    date = models.DateField(_("data"))
+    agenda = models.TextField(_("ordre del dia"), blank=True)
+    minutes = models.TextField(_("acta"), blank=True)
+    attendees = models.ManyToManyField(Person, verbose_name=_("assistents"), blank=True, related_name="meetings")
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("reunió")
+        verbose_name_plural = _("reunions")
+
+    def __str__(self):
+        return f"{self.body} · {self.date:%d/%m/%Y}"
+
+
+class Agreement(models.Model):
+    meeting = models.ForeignKey(Meeting, related_name="agreements", on_delete=models.CASCADE)
+    text = models.TextField(_("acord"))
+    owner = models.ForeignKey(Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT)
+    due = models.DateField(_("termini"), null=True, blank=True)
+    done_on = models.DateField(_("complert el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("acord")
+        verbose_name_plural = _("acords")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ActionDecision(models.TextChoices):
+    PROPOSED = "proposed", _("Proposada")
+    VALIDATED = "validated", _("Validada")
+    REJECTED = "rejected", _("Rebutjada")
+
+
+class PlanAction(models.Model):
+    plan = models.ForeignKey(Plan, related_name="actions", on_delete=models.CASCADE)
+    code = models.CharField(_("codi"), max_length=20)
+    title = models.TextField(_("títol"))
+    proposed_by = models.CharField(_("proposada per"), max_length=200, blank=True)
+    decision = models.CharField(_("decisió"), max_length=10, choices=ActionDecision.choices, default=ActionDecision.PROPOSED)
+    decided_on = models.DateField(_("data de la decisió"), null=True, blank=True)
+    decision_reason = models.TextField(_("motiu de la decisió"), blank=True)
+    axis = models.CharField(_("eix"), max_length=200, blank=True)
+    line = models.CharField(_("línia"), max_length=200, blank=True)
+    areas = models.ManyToManyField(Area, verbose_name=_("àrees responsables"), blank=True)
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["plan", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_action_code")]
+        verbose_name = _("acció del pla")
+        verbose_name_plural = _("accions del pla")
+
+    def __str__(self):
+        return f"{self.code} {self.title[:60]}"
+
+
+class ActionImplementation(models.Model):
+    action = models.ForeignKey(PlanAction, related_name="implementation", on_delete=models.CASCADE)
+    period = models.CharField(_("període"), max_length=40, help_text="2021-S1")
+    degree = models.PositiveSmallIntegerField(
+        _("grau d'implementació (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    observations = models.TextField(_("observacions"), blank=True)
+
+    class Meta:
+        ordering = ["action", "period"]
+        constraints = [models.UniqueConstraint(fields=["action", "period"], name="one_implementation_per_period")]
+        verbose_name = _("implementació")
+        verbose_name_plural = _("implementació")
+
+    def __str__(self):
+        return f"{self.action.code} · {self.period}"
+
+
+class Milestone(models.Model):
+    """A step of the plan's drafting calendar."""
+
+    plan = models.ForeignKey(Plan, related_name="milestones", on_delete=models.CASCADE)
+    title = models.CharField(_("fita"), max_length=200)
+    planned_on = models.DateField(_("data prevista"))
+    done_on = models.DateField(_("data real"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "planned_on"]
+        verbose_name = _("fita del calendari")
+        verbose_name_plural = _("calendari")
+
+    def __str__(self):
+        return self.title
+
+    def is_late(self, today) -> bool:
+        return (self.done_on or today) > self.planned_on

@@ -1,25 +1,68 @@
 """Who may open what: one table of (url, persona → expected status), run for every persona.
 
-Later issues add their pages here; a page missing from the table is a page
-nobody checked.
+Every internal page of every app is listed here; a page missing from the table is a
+page nobody checked. URLs are templates filled with the ids of the seed data.
 """
 
 import pytest
+from django.core.management import call_command
 
+from commitments.models import PlanNode, ReportingPeriod
+from service_charters.models import Charter, Indicator
 from tests.conftest import PERSONAS
 
-LOGIN_REDIRECT = 302
+LOGIN = 302
+READERS = {"anonymous": LOGIN, "user_without_role": 403}
+# Entries and results are edited by technicians of the item's area and by administrators.
+EDITORS_OF_AREA_3 = {
+    "anonymous": LOGIN, "user_without_role": 403, "technician_area3": 200,
+    "technician_other_area": 403, "director": 403, "staff": 403, "administrator": 200,
+}
+PUBLISHERS = {"anonymous": LOGIN, "staff": 200, "administrator": 200}
 
-# url: {persona: status}; personas not named get `default`.
+# (url, {persona: status}, status of every persona not named)
 MATRIX = [
-    ("/", {"anonymous": LOGIN_REDIRECT}, 200),
+    ("/", {"anonymous": LOGIN}, 200),
     ("/entrar/", {}, 200),
     ("/health/", {}, 200),
     # The admin sends anyone who is not staff to its own login page.
     ("/admin/", {"administrator": 200}, 302),
     ("/admin/governance/area/", {"administrator": 200}, 302),
-    ("/admin/governance/service/", {"administrator": 200}, 302),
+    ("/admin/commitments/entry/", {"administrator": 200}, 302),
+    ("/admin/service_charters/measurement/", {"administrator": 200}, 302),
+    # Mandate Plan
+    ("/pla-de-mandat/", READERS, 200),
+    ("/pla-de-mandat/exporta.csv", READERS, 200),
+    ("/pla-de-mandat/exporta.xlsx", READERS, 200),
+    ("/pla-de-mandat/compromisos/{commitment_21}/", READERS, 200),
+    ("/pla-de-mandat/els-meus/", READERS, 200),
+    ("/pla-de-mandat/compromisos/{commitment_21}/seguiment/{open_period}/", EDITORS_OF_AREA_3, 200),
+    ("/pla-de-mandat/balanc/{open_period}/", READERS, 200),
+    ("/pla-de-mandat/balanc/{open_period}/pdf/", READERS, 200),
+    # Service charters
+    ("/cartes-de-serveis/", READERS, 200),
+    ("/cartes-de-serveis/seguiment/2021/", READERS, 200),
+    ("/cartes-de-serveis/seguiment/2021/pdf/", READERS, 200),
+    ("/cartes-de-serveis/seguiment/2021/exporta.csv", READERS, 200),
+    ("/cartes-de-serveis/seguiment/2021/exporta.json", READERS, 200),
+    ("/cartes-de-serveis/{charter}/seguiment/2021/", READERS, 200),
+    ("/cartes-de-serveis/{charter}/seguiment/2021/pdf/", READERS, 200),
+    ("/cartes-de-serveis/{charter}/seguiment/2021/exporta.xlsx", READERS, 200),
+    ("/cartes-de-serveis/indicadors/{indicator}/", READERS, 200),
+    ("/cartes-de-serveis/{charter}/resultats/2021/", EDITORS_OF_AREA_3, 200),
+    ("/cartes-de-serveis/importa/", PUBLISHERS, 403),
 ]
+
+
+@pytest.fixture
+def seed_ids(organisation):
+    call_command("loaddata", "mandate_plan", "service_charters", verbosity=0)
+    return {
+        "commitment_21": PlanNode.objects.get(level__depth=1, code="21", mandate__term="2015-2019").pk,
+        "open_period": ReportingPeriod.objects.get(is_open=True).pk,
+        "charter": Charter.objects.get().pk,
+        "indicator": Indicator.objects.order_by("pk").first().pk,
+    }
 
 
 def expand(matrix):
@@ -29,8 +72,8 @@ def expand(matrix):
 
 
 @pytest.mark.parametrize(("url", "persona", "expected"), list(expand(MATRIX)))
-def test_permission_matrix(persona_client, url, persona, expected):
-    response = persona_client(persona).get(url)
+def test_permission_matrix(persona_client, seed_ids, url, persona, expected):
+    response = persona_client(persona).get(url.format(**seed_ids))
     assert response.status_code == expected
 
 
