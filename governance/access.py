@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from governance.models import BodyKind, Membership
 from governance.roles import Role
 
 
@@ -56,6 +58,18 @@ def may_publish(user) -> bool:
 
 def may_manage_governance(user) -> bool:
     return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
+
+
+def may_decide_actions(user, *, today=None) -> bool:
+    """The transversal technical commission values and validates the plan's actions;
+    publication staff and administrators may record its decisions too."""
+    if may_manage_governance(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.on(today or timezone.localdate()).filter(
+        person__user=user, seat__body__kind=BodyKind.TRANSVERSAL_TECHNICAL
+    ).exists()
 
 
 def editable_scope(user) -> Scope:

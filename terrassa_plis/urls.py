@@ -15,5 +15,6 @@ urlpatterns = [
     path("idioma/", login_not_required(set_language), name="set_language"),
     path("pla-de-mandat/", include("commitments.urls")),
     path("cartes-de-serveis/", include("service_charters.urls")),
+    path("plis/", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
