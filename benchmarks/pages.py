@@ -48,17 +48,35 @@ PAGES = [
     Page("login page", "/entrar/", None),
     Page("home (director)", "/", "director"),
     Page("commitments list, 2015-2019", _commitment_list, "director", 150),
-    Page("commitments list, 2019-2023 actions",
-         lambda: f"/pla-de-mandat/?mandate={_period('2019-2023').mandate_id}", "director", 150),
+    Page(
+        "commitments list, 2019-2023 actions",
+        lambda: f"/pla-de-mandat/?mandate={_period('2019-2023').mandate_id}",
+        "director",
+        150,
+    ),
     Page("commitment 21 detail", _commitment_detail, "director", 100),
     Page("action 61.1 detail (2019-2023)", _action_detail, "director", 100),
     Page("my commitments (tecnic)", "/pla-de-mandat/els-meus/", "tecnic"),
-    Page("balance HTML, priority 2", lambda: f"/pla-de-mandat/balanc/{_period().pk}/?priority=2",
-         "director", 1000),
-    Page("balance HTML, 2019-2023 objective 6",
-         lambda: f"/pla-de-mandat/balanc/{_period('2019-2023').pk}/?priority=6", "director", 1000),
-    Page("balance PDF, whole 2015-2019", lambda: f"/pla-de-mandat/balanc/{_period().pk}/pdf/",
-         "director", 30000, runs=3, target_peak_mb=1024),
+    Page(
+        "balance HTML, priority 2",
+        lambda: f"/pla-de-mandat/balanc/{_period().pk}/?priority=2",
+        "director",
+        1000,
+    ),
+    Page(
+        "balance HTML, 2019-2023 objective 6",
+        lambda: f"/pla-de-mandat/balanc/{_period('2019-2023').pk}/?priority=6",
+        "director",
+        1000,
+    ),
+    Page(
+        "balance PDF, whole 2015-2019",
+        lambda: f"/pla-de-mandat/balanc/{_period().pk}/pdf/",
+        "director",
+        30000,
+        runs=3,
+        target_peak_mb=1024,
+    ),
 ]
 
 
@@ -70,11 +88,27 @@ def _charter():
 
 PAGES += [
     Page("charters index, 2021", "/cartes-de-serveis/?year=2021", "director"),
-    Page("charter follow-up HTML, 2021", lambda: f"/cartes-de-serveis/{_charter().pk}/seguiment/2021/",
-         "director", 150),
-    Page("charter results form, 2021", lambda: f"/cartes-de-serveis/{_charter().pk}/resultats/2021/",
-         "admin"),
-    Page("charters open data JSON, 2021", "/cartes-de-serveis/seguiment/2021/exporta.json", "director"),
-    Page("charters full report PDF, 2021", "/cartes-de-serveis/seguiment/2021/pdf/", "director",
-         30000, runs=3),
+    Page(
+        "charter follow-up HTML, 2021",
+        lambda: f"/cartes-de-serveis/{_charter().pk}/seguiment/2021/",
+        "director",
+        150,
+    ),
+    Page(
+        "charter results form, 2021",
+        lambda: f"/cartes-de-serveis/{_charter().pk}/resultats/2021/",
+        "admin",
+    ),
+    Page(
+        "charters open data JSON, 2021",
+        "/cartes-de-serveis/seguiment/2021/exporta.json",
+        "director",
+    ),
+    Page(
+        "charters full report PDF, 2021",
+        "/cartes-de-serveis/seguiment/2021/pdf/",
+        "director",
+        30000,
+        runs=3,
+    ),
 ]

@@ -20,8 +20,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def manage(*command: str, **env: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, check=True,
-                   env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def prepare(scale: str) -> None:
@@ -90,8 +95,10 @@ def print_table(rows, runs: int) -> bool:
                 met &= peak_mb <= page.target_peak_mb
             all_met &= met
             verdict = "ok" if met else "SLOW"
-        print(f"{page.name:<40} {median:>10.1f} {best:>9.1f} {queries:>8} {target:>8} "
-              f"{peak_mb:>8.0f}  {verdict}")
+        print(
+            f"{page.name:<40} {median:>10.1f} {best:>9.1f} {queries:>8} {target:>8} "
+            f"{peak_mb:>8.0f}  {verdict}"
+        )
     print(f"\nmedian of {runs} runs per page (reports: fewer), after one warm-up request")
     return all_met
 

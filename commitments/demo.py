@@ -17,16 +17,31 @@ DEMO_MARK = "[Demostració]"
 
 # code, priority, area number, text
 DEMO_COMMITMENTS = [
-    ("3", 1, 4, "Impulsarem un pla de xoc contra l'atur de llarga durada amb itineraris personalitzats."),
+    (
+        "3",
+        1,
+        4,
+        "Impulsarem un pla de xoc contra l'atur de llarga durada amb itineraris personalitzats.",
+    ),
     ("8", 1, 4, "Crearem un espai d'acompanyament a l'emprenedoria als polígons industrials."),
-    ("18", 2, 3, "Ampliarem la xarxa d'habitatge d'inclusió per a persones en situació de vulnerabilitat."),
+    (
+        "18",
+        2,
+        3,
+        "Ampliarem la xarxa d'habitatge d'inclusió per a persones en situació de vulnerabilitat.",
+    ),
     ("24", 2, 3, "Reforçarem l'atenció domiciliària a la gent gran que viu sola."),
     ("27", 2, 3, "Garantirem l'accés als subministraments bàsics de les llars amb menys recursos."),
     ("35", 3, 1, "Renovarem l'enllumenat públic amb tecnologia de baix consum."),
     ("41", 3, 1, "Ampliarem la xarxa de carrils bici i connectarem els barris amb el centre."),
     ("52", 4, 2, "Publicarem les dades municipals en obert al portal de Govern Obert."),
     ("57", 4, 2, "Simplificarem els tràmits en línia de la seu electrònica."),
-    ("66", 5, 5, "Programarem una temporada estable d'arts escèniques als equipaments de proximitat."),
+    (
+        "66",
+        5,
+        5,
+        "Programarem una temporada estable d'arts escèniques als equipaments de proximitat.",
+    ),
 ]
 
 
@@ -79,9 +94,13 @@ def _load_demo_commitments(mandate):
             )
             if created:
                 Figure.objects.create(
-                    entry=entry, position=1, label="Persones participants",
-                    value=40 + position * 11, unit="persones",
-                    women=22 + position * 6, men=18 + position * 5,
+                    entry=entry,
+                    position=1,
+                    label="Persones participants",
+                    value=40 + position * 11,
+                    unit="persones",
+                    women=22 + position * 6,
+                    men=18 + position * 5,
                 )
 
 
@@ -120,7 +139,9 @@ def _load_city_plan_2019(mandate):
     objectives = []
     for number in range(1, 8):
         node = PlanNode(
-            mandate=mandate, level=levels[0], code=str(number),
+            mandate=mandate,
+            level=levels[0],
+            code=str(number),
             text=f"[Dades generades] Objectiu {number}: " + _filler(rng),
             sdgs=sorted(rng.sample(range(1, 18), 3)),
         )
@@ -130,8 +151,11 @@ def _load_city_plan_2019(mandate):
     axes = []
     for number in range(1, 71):
         node = PlanNode(
-            mandate=mandate, level=levels[1], parent=objectives[(number - 1) // 10],
-            code=str(number), text=f"[Dades generades] Eix {number}: " + _filler(rng),
+            mandate=mandate,
+            level=levels[1],
+            parent=objectives[(number - 1) // 10],
+            code=str(number),
+            text=f"[Dades generades] Eix {number}: " + _filler(rng),
         )
         node.set_tree_fields(leaf_depth=2)
         axes.append(node)
@@ -141,7 +165,10 @@ def _load_city_plan_2019(mandate):
     for index, axis in enumerate(axes):
         for number in range(1, (12 if index < 55 else 11) + 1):
             node = PlanNode(
-                mandate=mandate, level=levels[2], parent=axis, code=f"{axis.code}.{number}",
+                mandate=mandate,
+                level=levels[2],
+                parent=axis,
+                code=f"{axis.code}.{number}",
                 text=f"[Dades generades] Actuació {axis.code}.{number}: " + _filler(rng),
                 area=rng.choice(areas),
             )
@@ -158,7 +185,7 @@ def _bulk_entries(mandate, rng, *, with_progress):
     entries = []
     for node in leaves:
         progress = Decimal(0)
-        for position, period in enumerate(periods):
+        for period in periods:
             if period.is_open and rng.random() < 0.3:
                 continue
             status = rng.choice(statuses)
@@ -172,7 +199,8 @@ def _bulk_entries(mandate, rng, *, with_progress):
                     progress=progress if with_progress else None,
                     reason="Reprogramat per canvi de prioritat." if status.requires_reason else "",
                     observations=(
-                        f"S'han dut a terme les actuacions previstes per al {period.label.lower()}:\n"
+                        "S'han dut a terme les actuacions previstes per al "
+                        f"{period.label.lower()}:\n"
                         f"- {rng.randint(1, 400)} persones ateses.\n"
                         f"- {rng.randint(1, 30)} sessions de treball amb serveis municipals."
                     ),
@@ -180,8 +208,15 @@ def _bulk_entries(mandate, rng, *, with_progress):
             )
     Entry.objects.bulk_create(entries, batch_size=2000)
     figures = [
-        Figure(entry=entry, position=1, label="Persones ateses", value=total, unit="persones",
-               women=total // 2, men=total - total // 2)
+        Figure(
+            entry=entry,
+            position=1,
+            label="Persones ateses",
+            value=total,
+            unit="persones",
+            women=total // 2,
+            men=total - total // 2,
+        )
         for entry, total in (
             (entry, rng.randint(10, 400))
             for entry in Entry.objects.filter(node__mandate=mandate, figures__isnull=True)
@@ -190,11 +225,35 @@ def _bulk_entries(mandate, rng, *, with_progress):
     Figure.objects.bulk_create(figures, batch_size=2000)
 
 
-WORDS = (
-    "impulsarem millorarem garantirem ampliarem el la programa servei espai xarxa ciutat "
-    "barris persones entitats participació sostenibilitat ocupació habitatge cultura "
-    "educació salut mobilitat comerç innovació igualtat accessibilitat equipaments"
-).split()
+WORDS = [
+    "impulsarem",
+    "millorarem",
+    "garantirem",
+    "ampliarem",
+    "el",
+    "la",
+    "programa",
+    "servei",
+    "espai",
+    "xarxa",
+    "ciutat",
+    "barris",
+    "persones",
+    "entitats",
+    "participació",
+    "sostenibilitat",
+    "ocupació",
+    "habitatge",
+    "cultura",
+    "educació",
+    "salut",
+    "mobilitat",
+    "comerç",
+    "innovació",
+    "igualtat",
+    "accessibilitat",
+    "equipaments",
+]
 
 
 def _filler(rng) -> str:

@@ -27,7 +27,10 @@ class Mandate(models.Model):
     tracks_progress = models.BooleanField(
         _("registra el percentatge d'execució"),
         default=False,
-        help_text=_("Cada actuació porta un percentatge d'execució i els nivells superiors en mostren la mitjana."),
+        help_text=_(
+            "Cada actuació porta un percentatge d'execució i els nivells superiors "
+            "en mostren la mitjana."
+        ),
     )
 
     class Meta:
@@ -105,7 +108,9 @@ class PlanNode(models.Model):
     service = models.ForeignKey(
         Service, verbose_name=_("servei"), null=True, blank=True, on_delete=models.PROTECT
     )
-    sdgs = models.JSONField(_("ODS"), default=list, blank=True, help_text=_("Objectius de Desenvolupament Sostenible"))
+    sdgs = models.JSONField(
+        _("ODS"), default=list, blank=True, help_text=_("Objectius de Desenvolupament Sostenible")
+    )
     is_leaf = models.BooleanField(editable=False, default=False)
     # Materialised path of natural sort keys ("000002/000021"): ordering by it walks
     # the tree depth-first, and a prefix selects a subtree, each in one query.
@@ -126,13 +131,19 @@ class PlanNode(models.Model):
     def __str__(self):
         return f"{self.level.name} {self.code}"
 
+    def save(self, *args, **kwargs):
+        self.set_tree_fields(self.mandate.leaf_depth())
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.level_id and self.mandate_id and self.level.mandate_id != self.mandate_id:
             raise ValidationError({"level": _("El nivell és d'un altre mandat.")})
         if self.parent_id is None and self.level_id and self.level.depth != 0:
             raise ValidationError({"parent": _("Aquest nivell necessita un element superior.")})
         if self.parent_id and self.level_id and self.parent.level.depth != self.level.depth - 1:
-            raise ValidationError({"parent": _("L'element superior ha de ser del nivell immediatament anterior.")})
+            raise ValidationError(
+                {"parent": _("L'element superior ha de ser del nivell immediatament anterior.")}
+            )
         if self.service_id and self.area_id and self.service.area_id != self.area_id:
             raise ValidationError({"service": _("El servei no és de l'àrea responsable.")})
 
@@ -141,10 +152,6 @@ class PlanNode(models.Model):
         own_key = code_sort_key(self.code)
         self.path = f"{self.parent.path}/{own_key}" if self.parent_id else own_key
         self.is_leaf = self.level.depth == leaf_depth
-
-    def save(self, *args, **kwargs):
-        self.set_tree_fields(self.mandate.leaf_depth())
-        super().save(*args, **kwargs)
 
     def owning_unit(self):
         return self.area_id, self.service_id
@@ -213,7 +220,9 @@ class ReportingPeriod(models.Model):
         get_latest_by = "start"
         constraints = [
             models.UniqueConstraint(fields=["mandate", "start"], name="unique_period_start"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="period_ends_after_start"
+            ),
         ]
         verbose_name = _("període de seguiment")
         verbose_name_plural = _("períodes de seguiment")
@@ -242,7 +251,9 @@ class EntryQuerySet(models.QuerySet):
         leaf_progress = list(
             self.filter(period=period, progress__isnull=False).values_list("node__path", "progress")
         )
-        nodes = dict(PlanNode.objects.filter(mandate_id=period.mandate_id).values_list("path", "id"))
+        nodes = dict(
+            PlanNode.objects.filter(mandate_id=period.mandate_id).values_list("path", "id")
+        )
         sums: dict[str, list[Decimal]] = {}
         for path, progress in leaf_progress:
             parts = path.split("/")
@@ -258,7 +269,9 @@ class Entry(models.Model):
 
     node = models.ForeignKey(PlanNode, related_name="entries", on_delete=models.CASCADE)
     period = models.ForeignKey(ReportingPeriod, related_name="entries", on_delete=models.PROTECT)
-    status = models.ForeignKey(Status, verbose_name=_("estat de compliment"), on_delete=models.PROTECT)
+    status = models.ForeignKey(
+        Status, verbose_name=_("estat de compliment"), on_delete=models.PROTECT
+    )
     progress = models.DecimalField(
         _("percentatge d'execució"),
         max_digits=5,
@@ -268,12 +281,16 @@ class Entry(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     reason = models.TextField(
-        _("motiu"), blank=True, help_text=_("Obligatori quan el compromís no s'inicia per canvi de prioritat.")
+        _("motiu"),
+        blank=True,
+        help_text=_("Obligatori quan el compromís no s'inicia per canvi de prioritat."),
     )
     observations = models.TextField(
         _("observacions"),
         blank=True,
-        help_text=_("Paràgrafs, llistes amb guions (- element), **negreta** i enllaços [text](https://…)."),
+        help_text=_(
+            "Paràgrafs, llistes amb guions (- element), **negreta** i enllaços [text](https://…)."
+        ),
     )
     related_information = models.TextField(
         _("informació relacionada"),
@@ -294,7 +311,9 @@ class Entry(models.Model):
     class Meta:
         ordering = ["node__path", "period__start"]
         constraints = [
-            models.UniqueConstraint(fields=["node", "period"], name="one_entry_per_node_and_period"),
+            models.UniqueConstraint(
+                fields=["node", "period"], name="one_entry_per_node_and_period"
+            ),
         ]
         verbose_name = _("seguiment")
         verbose_name_plural = _("seguiments")
@@ -311,18 +330,30 @@ class Entry(models.Model):
 
 
 class Figure(models.Model):
-    """A figure quoted in the observations, kept structured: 144 participants (121 dones, 23 homes)."""
+    """A figure of the observations, kept structured: 144 participants (121 dones, 23 homes)."""
 
     entry = models.ForeignKey(Entry, related_name="figures", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(_("concepte"), max_length=200)
-    value = models.DecimalField(_("valor"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    value = models.DecimalField(
+        _("valor"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unitat"), max_length=60, blank=True)
     women = models.DecimalField(
-        _("dones"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("dones"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     men = models.DecimalField(
-        _("homes"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("homes"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
 
@@ -340,5 +371,7 @@ class Figure(models.Model):
     def clean(self):
         split = (self.women or 0) + (self.men or 0)
         if self.value is not None and split > self.value:
-            raise ValidationError(_("Dones i homes sumen %(split)s, més que el total (%(total)s).")
-                                  % {"split": split, "total": self.value})
+            raise ValidationError(
+                _("Dones i homes sumen %(split)s, més que el total (%(total)s).")
+                % {"split": split, "total": self.value}
+            )

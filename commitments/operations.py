@@ -80,7 +80,7 @@ def save_entry(
         entry = Entry.objects.get(node=node, period=period)
         _fill(entry, data, acting_user)
         entry.save()
-    _replace_figures(entry, data.figures)
+    _replace_figures(entry, data.figures, acting_user)
     return entry
 
 
@@ -91,18 +91,22 @@ def _fill(entry: Entry, data: EntryData, acting_user) -> None:
     entry.observations = data.observations.strip()
     entry.related_information = data.related_information.strip()
     entry.updated_by = acting_user
+    # The history's author is the acting user, also outside a request (commands, tests).
+    entry._history_user = acting_user
     entry._change_reason = None
 
 
-def _replace_figures(entry: Entry, figures: tuple[FigureData, ...]) -> None:
-    current = [
-        FigureData(f.label, f.value, f.unit, f.women, f.men) for f in entry.figures.all()
-    ]
+def _replace_figures(entry: Entry, figures: tuple[FigureData, ...], acting_user) -> None:
+    existing = list(entry.figures.all())
+    current = [FigureData(f.label, f.value, f.unit, f.women, f.men) for f in existing]
     if current == list(figures):
         return
-    entry.figures.all().delete()
+    # One by one, so each deletion's history record names the acting user too.
+    for old in existing:
+        old._history_user = acting_user
+        old.delete()
     for position, figure in enumerate(figures, start=1):
-        Figure.objects.create(
+        new = Figure(
             entry=entry,
             position=position,
             label=figure.label,
@@ -111,3 +115,5 @@ def _replace_figures(entry: Entry, figures: tuple[FigureData, ...]) -> None:
             women=figure.women,
             men=figure.men,
         )
+        new._history_user = acting_user
+        new.save()

@@ -67,9 +67,11 @@ def may_decide_actions(user, *, today=None) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return Membership.objects.on(today or timezone.localdate()).filter(
-        person__user=user, seat__body__kind=BodyKind.TRANSVERSAL_TECHNICAL
-    ).exists()
+    return (
+        Membership.objects.on(today or timezone.localdate())
+        .filter(person__user=user, seat__body__kind=BodyKind.TRANSVERSAL_TECHNICAL)
+        .exists()
+    )
 
 
 def editable_scope(user) -> Scope:

@@ -78,7 +78,9 @@ class BodyKind(models.TextChoices):
 class Body(models.Model):
     """A body of the plan: the OTL, the follow-up commission, the transversal commission…"""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("pla"), related_name="bodies", on_delete=models.CASCADE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("pla"), related_name="bodies", on_delete=models.CASCADE
+    )
     kind = models.CharField(_("tipus"), max_length=24, choices=BodyKind.choices)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("sigla"), max_length=20, blank=True)
@@ -86,7 +88,9 @@ class Body(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     purpose = models.TextField(_("finalitat"), blank=True)
     functions_note = models.TextField(
-        _("nota a les funcions"), blank=True, help_text=_("Text que el pla escriu després de la llista de funcions.")
+        _("nota a les funcions"),
+        blank=True,
+        help_text=_("Text que el pla escriu després de la llista de funcions."),
     )
 
     class Meta:
@@ -128,8 +132,12 @@ class Seat(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField(_("descripció"))
     expected_count = models.PositiveSmallIntegerField(_("nombre previst"), null=True, blank=True)
-    area = models.ForeignKey(Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT)
-    public_role = models.CharField(_("càrrec"), max_length=20, choices=PublicRole.choices, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    public_role = models.CharField(
+        _("càrrec"), max_length=20, choices=PublicRole.choices, blank=True
+    )
     for_political_groups = models.BooleanField(_("per als grups municipals"), default=False)
     delegate_allowed = models.BooleanField(_("s'hi pot delegar"), default=False)
 
@@ -160,7 +168,11 @@ class Person(models.Model):
     name = models.CharField(_("nom i cognoms"), max_length=200)
     email = models.EmailField(_("correu electrònic"), blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
 
     class Meta:
@@ -185,16 +197,35 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    person = models.ForeignKey(Person, verbose_name=_("persona"), related_name="memberships", on_delete=models.PROTECT)
-    seat = models.ForeignKey(Seat, verbose_name=_("plaça"), related_name="memberships", on_delete=models.PROTECT)
-    area = models.ForeignKey(Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT)
-    service = models.ForeignKey(Service, verbose_name=_("servei"), null=True, blank=True, on_delete=models.PROTECT)
-    political_group = models.ForeignKey(
-        PoliticalGroup, verbose_name=_("grup municipal"), null=True, blank=True, on_delete=models.PROTECT
+    person = models.ForeignKey(
+        Person, verbose_name=_("persona"), related_name="memberships", on_delete=models.PROTECT
     )
-    body_role = models.CharField(_("funció a l'òrgan"), max_length=10, choices=BodyRole.choices, default=BodyRole.MEMBER)
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("plaça"), related_name="memberships", on_delete=models.PROTECT
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("servei"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    political_group = models.ForeignKey(
+        PoliticalGroup,
+        verbose_name=_("grup municipal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    body_role = models.CharField(
+        _("funció a l'òrgan"), max_length=10, choices=BodyRole.choices, default=BodyRole.MEMBER
+    )
     delegate_of = models.ForeignKey(
-        Person, verbose_name=_("en delegació de"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person,
+        verbose_name=_("en delegació de"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     start = models.DateField(_("inici"))
     end = models.DateField(_("final"), null=True, blank=True)
@@ -218,11 +249,15 @@ class Membership(models.Model):
 
 
 class Meeting(models.Model):
-    body = models.ForeignKey(Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT)
+    body = models.ForeignKey(
+        Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT
+    )
     date = models.DateField(_("data"))
     agenda = models.TextField(_("ordre del dia"), blank=True)
     minutes = models.TextField(_("acta"), blank=True)
-    attendees = models.ManyToManyField(Person, verbose_name=_("assistents"), blank=True, related_name="meetings")
+    attendees = models.ManyToManyField(
+        Person, verbose_name=_("assistents"), blank=True, related_name="meetings"
+    )
 
     class Meta:
         ordering = ["-date"]
@@ -236,7 +271,9 @@ class Meeting(models.Model):
 class Agreement(models.Model):
     meeting = models.ForeignKey(Meeting, related_name="agreements", on_delete=models.CASCADE)
     text = models.TextField(_("acord"))
-    owner = models.ForeignKey(Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT)
+    owner = models.ForeignKey(
+        Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT
+    )
     due = models.DateField(_("termini"), null=True, blank=True)
     done_on = models.DateField(_("complert el"), null=True, blank=True)
 
@@ -260,7 +297,9 @@ class PlanAction(models.Model):
     code = models.CharField(_("codi"), max_length=20)
     title = models.TextField(_("títol"))
     proposed_by = models.CharField(_("proposada per"), max_length=200, blank=True)
-    decision = models.CharField(_("decisió"), max_length=10, choices=ActionDecision.choices, default=ActionDecision.PROPOSED)
+    decision = models.CharField(
+        _("decisió"), max_length=10, choices=ActionDecision.choices, default=ActionDecision.PROPOSED
+    )
     decided_on = models.DateField(_("data de la decisió"), null=True, blank=True)
     decision_reason = models.TextField(_("motiu de la decisió"), blank=True)
     axis = models.CharField(_("eix"), max_length=200, blank=True)
@@ -288,7 +327,11 @@ class ActionImplementation(models.Model):
 
     class Meta:
         ordering = ["action", "period"]
-        constraints = [models.UniqueConstraint(fields=["action", "period"], name="one_implementation_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "period"], name="one_implementation_per_period"
+            )
+        ]
         verbose_name = _("implementació")
         verbose_name_plural = _("implementació")
 

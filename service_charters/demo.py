@@ -67,21 +67,30 @@ def _load_city_charters():
         indicators = []
         for objective_number in range(1, 4):
             objective = Objective.objects.create(
-                offered_service=offered, position=objective_number,
+                offered_service=offered,
+                position=objective_number,
                 text=f"Objectiu {objective_number} de la carta {number}.",
             )
             for commitment_number in range(1, 3 if objective_number < 3 else 4):
                 commitment = CharterCommitment.objects.create(
-                    objective=objective, position=commitment_number,
+                    objective=objective,
+                    position=commitment_number,
                     text=f"Compromís {objective_number}.{commitment_number} de la carta {number}.",
                 )
                 for indicator_number in range(1, rng.choice((1, 1, 1, 2)) + 1):
                     text, kind, value, unit = rng.choice(TARGET_SHAPES)
                     indicators.append(
                         Indicator(
-                            commitment=commitment, position=indicator_number,
-                            name=f"Indicador {objective_number}.{commitment_number}.{indicator_number}",
-                            target_kind=kind, target_value=Decimal(value), target_text=text, unit=unit,
+                            commitment=commitment,
+                            position=indicator_number,
+                            name=(
+                                f"Indicador {objective_number}.{commitment_number}."
+                                f"{indicator_number}"
+                            ),
+                            target_kind=kind,
+                            target_value=Decimal(value),
+                            target_text=text,
+                            unit=unit,
                         )
                     )
         Indicator.objects.bulk_create(indicators)
@@ -93,7 +102,9 @@ def _load_city_charters():
 def _measurement(rng, indicator, year):
     if rng.random() < 0.06:
         return Measurement(
-            indicator=indicator, year=year, not_applicable=True,
+            indicator=indicator,
+            year=year,
+            not_applicable=True,
             not_applicable_reason="No s'ha pogut mesurar aquest any.",
         )
     target = indicator.target_value
@@ -101,10 +112,14 @@ def _measurement(rng, indicator, year):
         result = Decimal(1 if rng.random() < 0.85 else 0)
     else:
         result = (target * Decimal(rng.uniform(0.5, 1.3))).quantize(Decimal(1))
-    below = (indicator.target_kind == "floor" and result < target) or (
-        indicator.target_kind == "ceiling" and result > target
-    ) or (indicator.target_kind == "yes_no" and result < 1)
+    below = (
+        (indicator.target_kind == "floor" and result < target)
+        or (indicator.target_kind == "ceiling" and result > target)
+        or (indicator.target_kind == "yes_no" and result < 1)
+    )
     return Measurement(
-        indicator=indicator, year=year, result=result,
+        indicator=indicator,
+        year=year,
+        result=result,
         observations="Recursos insuficients durant part de l'any." if below else "",
     )

@@ -130,8 +130,7 @@ def load_rows(charters: Iterable[Charter] | None, year: int) -> list[FollowUpRow
         )
     indicators = list(indicators)
     measurements = {
-        m.indicator_id: m
-        for m in Measurement.objects.filter(indicator__in=indicators, year=year)
+        m.indicator_id: m for m in Measurement.objects.filter(indicator__in=indicators, year=year)
     }
     rows = []
     for indicator in indicators:

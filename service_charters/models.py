@@ -29,7 +29,8 @@ class Charter(models.Model):
         ordering = ["service__name", "-in_force_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(in_force_until__isnull=True) | Q(in_force_until__gt=models.F("in_force_from")),
+                condition=Q(in_force_until__isnull=True)
+                | Q(in_force_until__gt=models.F("in_force_from")),
                 name="charter_ends_after_it_starts",
             ),
         ]
@@ -60,7 +61,9 @@ class OfferedService(models.Model):
 
 
 class Objective(models.Model):
-    offered_service = models.ForeignKey(OfferedService, related_name="objectives", on_delete=models.CASCADE)
+    offered_service = models.ForeignKey(
+        OfferedService, related_name="objectives", on_delete=models.CASCADE
+    )
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("objectiu"))
 
@@ -94,7 +97,9 @@ class Periodicity(models.TextChoices):
 
 
 class Indicator(models.Model):
-    commitment = models.ForeignKey(CharterCommitment, related_name="indicators", on_delete=models.CASCADE)
+    commitment = models.ForeignKey(
+        CharterCommitment, related_name="indicators", on_delete=models.CASCADE
+    )
     position = models.PositiveSmallIntegerField(default=0)
     name = models.TextField(_("indicador"))
     target_kind = models.CharField(
@@ -110,7 +115,9 @@ class Indicator(models.Model):
         _("valor objectiu"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     target_text = models.CharField(
-        _("indicador de mesura"), max_length=120, help_text=_("Tal com s'escriu: 100 %, ≤ 10 dies, 1 cicle anual")
+        _("indicador de mesura"),
+        max_length=120,
+        help_text=_("Tal com s'escriu: 100 %, ≤ 10 dies, 1 cicle anual"),
     )
     unit = models.CharField(_("unitat"), max_length=60, blank=True)
     periodicity = models.CharField(
@@ -142,14 +149,21 @@ class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, related_name="measurements", on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("any"))
     result = models.DecimalField(
-        _("resultat"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("resultat"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     not_applicable = models.BooleanField(_("no aplicable"), default=False)
     not_applicable_reason = models.TextField(_("motiu de no aplicació"), blank=True)
     observations = models.TextField(_("observacions"), blank=True)
     shortfall_causes = models.TextField(_("causes de l'incompliment"), blank=True)
     improvement_actions = models.TextField(_("accions de millora"), blank=True)
-    improvement_due = models.DateField(_("data prevista de les accions de millora"), null=True, blank=True)
+    improvement_due = models.DateField(
+        _("data prevista de les accions de millora"), null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -163,7 +177,9 @@ class Measurement(models.Model):
         ordering = ["indicator", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="one_measurement_per_year"),
-            models.CheckConstraint(condition=Q(result__isnull=True) | Q(result__gte=0), name="result_not_negative"),
+            models.CheckConstraint(
+                condition=Q(result__isnull=True) | Q(result__gte=0), name="result_not_negative"
+            ),
         ]
         verbose_name = _("resultat anual")
         verbose_name_plural = _("resultats anuals")
@@ -173,7 +189,13 @@ class Measurement(models.Model):
 
     def clean(self):
         if self.not_applicable and not self.not_applicable_reason.strip():
-            raise ValidationError({"not_applicable_reason": _("Expliqueu per què l'indicador no s'aplica aquest any.")})
+            raise ValidationError(
+                {
+                    "not_applicable_reason": _(
+                        "Expliqueu per què l'indicador no s'aplica aquest any."
+                    )
+                }
+            )
 
     def assessment(self) -> Assessment:
         return assess_measurement(self.indicator, self)

@@ -69,7 +69,9 @@ def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if not path or path == "/":
-            raise SettingsError("DATABASE_URL for SQLite must name a file: sqlite:////path/db.sqlite3.")
+            raise SettingsError(
+                "DATABASE_URL for SQLite must name a file: sqlite:////path/db.sqlite3."
+            )
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise SettingsError(
@@ -77,7 +79,9 @@ def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
         )
     name = unquote(parts.path.lstrip("/"))
     if not name or "/" in name:
-        raise SettingsError("DATABASE_URL must end with the database name: postgres://user:pass@host:5432/name.")
+        raise SettingsError(
+            "DATABASE_URL must end with the database name: postgres://user:pass@host:5432/name."
+        )
     try:
         port = parts.port
     except ValueError:

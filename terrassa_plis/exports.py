@@ -8,9 +8,10 @@ is the other direction, for imports.
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from django.http import HttpResponse
 
@@ -93,9 +94,26 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return [row for row in csv.reader(io.StringIO(text), _csv_dialect(text))]
     raise TableError(f"El fitxer «{name}» ha de ser CSV o XLSX.")
+
+
+CSV_DELIMITERS = ",;\t"
+
+
+def _csv_dialect(text: str) -> type[csv.Dialect]:
+    """The dialect of a CSV text separated by commas, semicolons or tabs."""
+    if not text.strip():
+        return csv.excel
+    sample = text[:4096]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+    except csv.Error:
+        # The sniffer gives up on some valid files, e.g. CRLF line endings with a
+        # quoted last column ("10, 16"): take the delimiter the header uses most.
+        header = next((line for line in sample.splitlines() if line.strip()), "")
+        delimiter = max(CSV_DELIMITERS, key=header.count)
+        return type("HeaderDialect", (csv.excel,), {"delimiter": delimiter})
 
 
 def _text(value: Any) -> str:

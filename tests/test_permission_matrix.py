@@ -15,8 +15,13 @@ LOGIN = 302
 READERS = {"anonymous": LOGIN, "user_without_role": 403}
 # Entries and results are edited by technicians of the item's area and by administrators.
 EDITORS_OF_AREA_3 = {
-    "anonymous": LOGIN, "user_without_role": 403, "technician_area3": 200,
-    "technician_other_area": 403, "director": 403, "staff": 403, "administrator": 200,
+    "anonymous": LOGIN,
+    "user_without_role": 403,
+    "technician_area3": 200,
+    "technician_other_area": 403,
+    "director": 403,
+    "staff": 403,
+    "administrator": 200,
 }
 PUBLISHERS = {"anonymous": LOGIN, "staff": 200, "administrator": 200}
 
@@ -58,7 +63,9 @@ MATRIX = [
 def seed_ids(organisation):
     call_command("loaddata", "mandate_plan", "service_charters", verbosity=0)
     return {
-        "commitment_21": PlanNode.objects.get(level__depth=1, code="21", mandate__term="2015-2019").pk,
+        "commitment_21": PlanNode.objects.get(
+            level__depth=1, code="21", mandate__term="2015-2019"
+        ).pk,
         "open_period": ReportingPeriod.objects.get(is_open=True).pk,
         "charter": Charter.objects.get().pk,
         "indicator": Indicator.objects.order_by("pk").first().pk,

@@ -27,7 +27,8 @@ def number(value, decimals=None):
         return "—"
     value = Decimal(value)
     if decimals is None:
-        decimals = 0 if value == value.to_integral_value() else max(0, -value.normalize().as_tuple().exponent)
+        whole = value == value.to_integral_value()
+        decimals = 0 if whole else max(0, -value.normalize().as_tuple().exponent)
     return number_format(value, int(decimals), force_grouping=True)
 
 

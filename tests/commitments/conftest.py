@@ -29,7 +29,9 @@ def seed_plan(organisation) -> SeedPlan:
         mandate=mandate,
         mandate_2019_2023=Mandate.objects.get(term="2019-2023"),
         open_period=ReportingPeriod.objects.get(mandate=mandate, label="Primer semestre de 2019"),
-        previous_period=ReportingPeriod.objects.get(mandate=mandate, label="Segon semestre de 2018"),
+        previous_period=ReportingPeriod.objects.get(
+            mandate=mandate, label="Segon semestre de 2018"
+        ),
         priority_2=PlanNode.objects.get(mandate=mandate, code="2"),
         commitment_21=PlanNode.objects.get(mandate=mandate, code="21"),
         entry_21=Entry.objects.get(node__code="21", period__label="Primer semestre de 2019"),

@@ -21,8 +21,12 @@ def test_a_commitment_sits_under_its_priority_in_the_tree(seed_plan):
 def test_a_priority_and_a_commitment_may_share_a_number(seed_plan):
     level = seed_plan.mandate.levels.get(depth=1)
     commitment_2 = PlanNode.objects.create(
-        mandate=seed_plan.mandate, level=level, parent=seed_plan.priority_2, code="2",
-        text="Compromís 2", area=seed_plan.commitment_21.area,
+        mandate=seed_plan.mandate,
+        level=level,
+        parent=seed_plan.priority_2,
+        code="2",
+        text="Compromís 2",
+        area=seed_plan.commitment_21.area,
     )
     assert commitment_2.path == "000002/000002"
 
@@ -47,13 +51,21 @@ def test_upper_levels_show_the_average_progress_of_their_leaves(seed_plan):
     period = mandate.periods.first()
     status = mandate.statuses.first()
     objective = PlanNode.objects.create(mandate=mandate, level=levels[0], code="6", text="Objectiu")
-    axis_a = PlanNode.objects.create(mandate=mandate, level=levels[1], parent=objective, code="61", text="Eix")
-    axis_b = PlanNode.objects.create(mandate=mandate, level=levels[1], parent=objective, code="62", text="Eix")
+    axis_a = PlanNode.objects.create(
+        mandate=mandate, level=levels[1], parent=objective, code="61", text="Eix"
+    )
+    axis_b = PlanNode.objects.create(
+        mandate=mandate, level=levels[1], parent=objective, code="62", text="Eix"
+    )
     progress = {"61.1": 20, "61.2": 40, "61.3": 60, "62.1": 100}
     for code, value in progress.items():
         parent = axis_a if code.startswith("61") else axis_b
         action = PlanNode.objects.create(
-            mandate=mandate, level=levels[2], parent=parent, code=code, text=code,
+            mandate=mandate,
+            level=levels[2],
+            parent=parent,
+            code=code,
+            text=code,
             area=seed_plan.commitment_21.area,
         )
         Entry.objects.create(node=action, period=period, status=status, progress=value)

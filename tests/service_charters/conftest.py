@@ -53,10 +53,16 @@ def build_charters(service, count: int, *, indicators_each: int = 8, years=(2021
                 objective=objective, position=index, text=f"Compromís {index}"
             )
             indicator = Indicator.objects.create(
-                commitment=commitment, position=index, name=f"Indicador {index}",
-                target_kind="floor", target_value=Decimal(4), target_text="4",
+                commitment=commitment,
+                position=index,
+                name=f"Indicador {index}",
+                target_kind="floor",
+                target_value=Decimal(4),
+                target_text="4",
             )
             for year in years:
-                Measurement.objects.create(indicator=indicator, year=year, result=Decimal(index % 5))
+                Measurement.objects.create(
+                    indicator=indicator, year=year, result=Decimal(index % 5)
+                )
         charters.append(charter)
     return charters

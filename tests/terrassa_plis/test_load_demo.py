@@ -30,7 +30,11 @@ def test_load_demo_twice_leaves_the_same_data(db, demo_mode):
     call_command("load_demo")
     counts = (PlanNode.objects.count(), Entry.objects.count(), get_user_model().objects.count())
     call_command("load_demo")
-    assert (PlanNode.objects.count(), Entry.objects.count(), get_user_model().objects.count()) == counts
+    assert (
+        PlanNode.objects.count(),
+        Entry.objects.count(),
+        get_user_model().objects.count(),
+    ) == counts
 
 
 def test_load_demo_holds_the_seed_commitment_and_marked_demo_commitments(db, demo_mode):

@@ -16,7 +16,7 @@ def test_bold_and_links_are_kept_and_links_open_safely():
 
 
 def test_scripts_styles_and_dangerous_links_are_removed():
-    html = render('<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))')
+    html = render("<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))")
     assert "script" not in html
     assert "onerror" not in html and "<img" not in html
     assert "javascript:" not in html

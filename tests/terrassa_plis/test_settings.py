@@ -12,8 +12,12 @@ STRONG_KEY = "k3y-" + "x7Qp9Lm2Zr5Tv8Wn4Bc6Hd1Jf0Gs3Ky" * 2
 
 
 def run_manage(*args, **env):
-    clean = {key: value for key, value in os.environ.items() if key not in {
-        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -70,8 +74,13 @@ def test_a_malformed_database_url_stops_start_up_with_one_sentence():
 
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="plis.terrassa.cat",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="plis.terrassa.cat",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

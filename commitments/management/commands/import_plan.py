@@ -1,0 +1,58 @@
+"""`python manage.py import_plan FILE --mandate 2019-2023`: load a plan from CSV or XLSX.
+
+The columns are those of the list's export (docs/import_plan.md). Each row creates or
+updates the mandate's node of its level (Nivell) with its code (Codi): codes repeat
+across levels, as priority 2 and commitment 2 do. A file with any error imports
+nothing: every error is printed, one per line, and the command exits with status 1.
+"""
+
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from commitments.models import Mandate
+from commitments.plan_io import PlanImportError, import_plan
+from terrassa_plis.exports import TableError, read_table
+
+
+class Command(BaseCommand):
+    help = "Crea o actualitza els elements del pla d'un mandat a partir d'un fitxer CSV o XLSX."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The plan as CSV or XLSX, with the export's columns.")
+        parser.add_argument("--mandate", required=True, help="The mandate's term, e.g. 2019-2023.")
+
+    def handle(self, *args, file, mandate, **options):
+        try:
+            plan_mandate = Mandate.objects.get(term=mandate)
+        except Mandate.DoesNotExist:
+            terms = ", ".join(Mandate.objects.values_list("term", flat=True)) or "—"
+            raise CommandError(
+                _("El mandat «%(term)s» no existeix (n'hi ha: %(terms)s).")
+                % {"term": mandate, "terms": terms}
+            ) from None
+        path = Path(file)
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("No es pot llegir el fitxer «%(file)s»: %(reason)s.")
+                % {"file": file, "reason": error.strerror or error}
+            ) from None
+        try:
+            rows = read_table(path.name, content)
+            report = import_plan(rows, mandate=plan_mandate)
+        except TableError as error:
+            raise CommandError(str(error)) from None
+        except csv.Error as error:
+            raise CommandError(
+                _("No es pot llegir el CSV «%(file)s» (%(reason)s): deseu-lo com a XLSX.")
+                % {"file": path.name, "reason": error}
+            ) from None
+        except PlanImportError as error:
+            for message in error.errors:
+                self.stderr.write(message)
+            raise CommandError(str(error)) from None
+        self.stdout.write(report.summary())

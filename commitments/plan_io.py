@@ -1,0 +1,466 @@
+"""The Mandate Plan as a table: the columns that the list exports and the import reads.
+
+One set of columns goes both ways, so a sheet downloaded from the list, edited in a
+spreadsheet program and imported again updates the plan:
+
+    Nivell | Codi | Codi superior | Text | Àrea | Servei | ODS  (+ Estat | % execució)
+
+The level and the code are the key: a row updates the mandate's node of that level
+with that code, or creates it. Codes are unique within a level, not across levels
+(priority 2 and commitment 2 both exist), so «Codi superior» names a node of the
+level just above the row's. An import is validated whole before anything is written,
+and written in one transaction, so a file with one bad row changes nothing. The
+headers are the file format and are not translated.
+
+Codes are text, not numbers: a spreadsheet that takes `61.10` for a number keeps
+61.1 and would address another action. The export writes every code as a text cell,
+so a round trip keeps `61.10`; see docs/import_plan.md for codes typed by hand.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from commitments.models import (
+    Mandate,
+    PlanLevel,
+    PlanNode,
+    ReportingPeriod,
+    Status,
+)
+from governance.models import Area, Service
+
+LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
+    "Nivell",
+    "Codi",
+    "Codi superior",
+    "Text",
+    "Àrea",
+    "Servei",
+    "ODS",
+]
+EXPORT_ONLY_COLUMNS = ["Estat", "% execució"]
+# A file without Servei or ODS leaves those fields as they are; the others are needed
+# to place a row in the tree at all.
+REQUIRED_COLUMNS = [LEVEL, CODE, PARENT, TEXT, AREA]
+
+SDG_RANGE = range(1, 18)
+CODE_MAX_LENGTH = PlanNode._meta.get_field("code").max_length
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+
+    def summary(self) -> str:
+        return _(
+            "Importats: %(created)s nous, %(updated)s actualitzats, %(unchanged)s sense canvis."
+        ) % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+class PlanImportError(Exception):
+    """The file has errors; nothing was saved. `errors` holds one sentence each."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(
+            ngettext(
+                "S'ha trobat %(count)s error; no s'ha importat res.",
+                "S'han trobat %(count)s errors; no s'ha importat res.",
+                len(errors),
+            )
+            % {"count": len(errors)}
+        )
+
+
+def format_sdgs(sdgs) -> str:
+    return ", ".join(str(goal) for goal in sdgs)
+
+
+def export_table(
+    nodes: Iterable[PlanNode], period: ReportingPeriod | None
+) -> tuple[list[str], list[list]]:
+    """Header and rows of `nodes`, with each node's status and progress in `period`.
+
+    Nodes come from `PlanNodeQuerySet.with_entry_for(period)`; with level, parent,
+    area and service selected, this costs one query for the nodes and one for the
+    mandate's status labels.
+    """
+    nodes = list(nodes)
+    labels = {}
+    if period is not None and nodes:
+        labels = dict(
+            Status.objects.filter(mandate_id=period.mandate_id).values_list("id", "label")
+        )
+    rows = []
+    for node in nodes:
+        status_id = getattr(node, "period_status_id", None) if period is not None else None
+        progress = getattr(node, "period_progress", None) if period is not None else None
+        rows.append(
+            [
+                node.level.name,
+                # Text, never a number: `xlsx_export` writes a str as a text cell, so
+                # 61.10 stays 61.10 (a number would come back as 61.1).
+                str(node.code),
+                node.parent.code if node.parent_id else "",
+                node.text,
+                node.area.name if node.area_id else "",
+                node.service.name if node.service_id else "",
+                format_sdgs(node.sdgs),
+                labels.get(status_id, ""),
+                progress,
+            ]
+        )
+    return PLAN_COLUMNS + EXPORT_ONLY_COLUMNS, rows
+
+
+@dataclass(eq=False)
+class _Row:
+    """One data row of the file, as read and then as resolved."""
+
+    number: int
+    cells: dict[str, str]
+    level: PlanLevel | None = None
+    area: Area | None = None
+    service: Service | None = None
+    sdgs: list[int] | None = None
+    node: PlanNode | None = None
+
+    @property
+    def code(self) -> str:
+        return self.cells[CODE]
+
+    @property
+    def parent_code(self) -> str:
+        return self.cells[PARENT]
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        """(level id, code): the node the row is about; None while its level is unknown."""
+        return None if self.level is None else (self.level.pk, self.code)
+
+
+def import_plan(rows: list[list[str]], *, mandate: Mandate) -> ImportReport:
+    """Create or update `mandate`'s nodes from `rows` (header first), all or nothing.
+
+    A row is keyed by its level and code. Every row is checked before anything is
+    saved; if any is wrong, `PlanImportError` lists every error by the row number a
+    spreadsheet shows. Nodes absent from the file are left alone, except that they
+    follow an ancestor that moves.
+    """
+    header, data_rows = _split_header(rows)
+    levels = list(mandate.levels.all())
+    leaf_depth = max(level.depth for level in levels)
+    # The level whose nodes each level's nodes hang from; None for the top level.
+    above = {
+        level.pk: next((other for other in levels if other.depth == level.depth - 1), None)
+        for level in levels
+    }
+    areas = list(Area.objects.all())
+    services = list(Service.objects.all())
+    existing = {
+        (node.level_id, node.code): node for node in PlanNode.objects.filter(mandate=mandate)
+    }
+
+    errors: list[tuple[int, str]] = []
+    parsed = [_Row(number, cells) for number, cells in _cells_by_column(header, data_rows)]
+    first_row_of: dict[tuple[int, str], _Row] = {}
+    for row in parsed:
+        _check_cells(row, mandate, levels, leaf_depth, areas, services, first_row_of, errors)
+    # A row whose level is unknown has its error; its children would only add noise.
+    unplaced = {row.code for row in parsed if row.level is None}
+    for row in parsed:
+        if first_row_of.get(row.key) is row:
+            _check_parent(row, above[row.level.pk], first_row_of, existing, unplaced, errors)
+    if SERVICE not in header:
+        _check_kept_services(first_row_of, existing, services, errors)
+    if errors:
+        # Sorting by row alone keeps each row's errors in the order of its columns.
+        errors.sort(key=lambda error: error[0])
+        raise PlanImportError([_row_error(number, message) for number, message in errors])
+
+    return _save(parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header))
+
+
+def _split_header(rows: list[list[str]]) -> tuple[dict[str, int], list[list[str]]]:
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise PlanImportError([_("El fitxer és buit: la primera fila ha de ser la capçalera.")])
+    header: dict[str, int] = {}
+    by_name = {column.casefold(): column for column in PLAN_COLUMNS}
+    for index, title in enumerate(rows[0]):
+        column = by_name.get(title.strip().casefold())
+        # Other columns (Estat, % execució, notes) are the export's or the user's.
+        if column is not None and column not in header:
+            header[column] = index
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise PlanImportError(
+            [_("Falta la columna «%(column)s».") % {"column": column} for column in missing]
+        )
+    return header, rows[1:]
+
+
+def _cells_by_column(header: dict[str, int], data_rows: list[list[str]]):
+    for number, raw in enumerate(data_rows, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        cells = {column: "" for column in PLAN_COLUMNS}
+        for column, index in header.items():
+            if index < len(raw):
+                cells[column] = raw[index].strip()
+        yield number, cells
+
+
+def _row_error(number: int, message: str) -> str:
+    return _("Fila %(row)s: %(error)s") % {"row": number, "error": message}
+
+
+def _check_cells(row, mandate, levels, leaf_depth, areas, services, first_row_of, errors):
+    def error(message, **values):
+        errors.append((row.number, message % values))
+
+    if not row.cells[LEVEL]:
+        error(_("falta el nivell."))
+    else:
+        row.level = next(
+            (level for level in levels if level.name.casefold() == row.cells[LEVEL].casefold()),
+            None,
+        )
+        if row.level is None:
+            error(
+                _("«%(level)s» no és un nivell del mandat %(mandate)s (%(levels)s)."),
+                level=row.cells[LEVEL],
+                mandate=mandate.term,
+                levels=", ".join(level.name for level in levels),
+            )
+
+    if not row.code:
+        error(_("falta el codi."))
+    elif len(row.code) > CODE_MAX_LENGTH:
+        error(
+            _("el codi «%(code)s» és massa llarg (com a màxim %(max)s caràcters)."),
+            code=row.code,
+            max=CODE_MAX_LENGTH,
+        )
+    elif row.level is not None:
+        # Codes repeat across levels (priority 2, commitment 2), never within one.
+        first = first_row_of.setdefault(row.key, row)
+        if first is not row:
+            error(
+                _(
+                    "el codi «%(code)s» està repetit en el nivell «%(level)s» (també a la "
+                    "fila %(other)s)."
+                ),
+                code=row.code,
+                level=row.level.name,
+                other=first.number,
+            )
+
+    if not row.cells[TEXT]:
+        error(_("falta el text."))
+
+    area_cell = row.cells[AREA]
+    if area_cell:
+        row.area = next(
+            (
+                area
+                for area in areas
+                if area_cell == str(area.number) or area_cell.casefold() == area.name.casefold()
+            ),
+            None,
+        )
+        if row.area is None:
+            error(_("l'àrea «%(area)s» no existeix."), area=area_cell)
+    elif row.level is not None and row.level.depth == leaf_depth:
+        error(
+            _("falta l'àrea responsable, obligatòria al nivell «%(level)s»."),
+            level=row.level.name,
+        )
+
+    service_cell = row.cells[SERVICE]
+    if service_cell:
+        row.service = next(
+            (service for service in services if service.name.casefold() == service_cell.casefold()),
+            None,
+        )
+        if row.service is None:
+            error(_("el servei «%(service)s» no existeix."), service=service_cell)
+        elif not area_cell:
+            error(
+                _("el servei «%(service)s» necessita la seva àrea a la columna Àrea."),
+                service=row.service.name,
+            )
+        elif row.area is not None and row.service.area_id != row.area.pk:
+            error(
+                _("el servei «%(service)s» no és de l'àrea «%(area)s»."),
+                service=row.service.name,
+                area=row.area.name,
+            )
+
+    row.sdgs = _parse_sdgs(row.cells[SDGS])
+    if row.sdgs is None:
+        error(
+            _("els ODS han de ser números de l'1 al 17 separats per comes («%(sdgs)s» no ho és)."),
+            sdgs=row.cells[SDGS],
+        )
+
+
+def _parse_sdgs(cell: str) -> list[int] | None:
+    goals = set()
+    for part in re.split(r"[,;\s]+", cell):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) not in SDG_RANGE:
+            return None
+        goals.add(int(part))
+    return sorted(goals)
+
+
+def _check_parent(row, above, first_row_of, existing, unplaced, errors):
+    """«Codi superior» names a node of the level just above, in the file or the app."""
+
+    def error(message, **values):
+        errors.append((row.number, message % values))
+
+    if above is None:
+        if row.parent_code:
+            error(
+                _("un element de nivell «%(level)s» no té codi superior (hi ha «%(parent)s»)."),
+                level=row.level.name,
+                parent=row.parent_code,
+            )
+        return
+    if not row.parent_code:
+        error(
+            _(
+                "falta el codi superior: un element de nivell «%(level)s» penja d'un de "
+                "nivell «%(above)s»."
+            ),
+            level=row.level.name,
+            above=above.name,
+        )
+        return
+    parent_key = (above.pk, row.parent_code)
+    found = parent_key in first_row_of or parent_key in existing
+    # A parent on a row of unknown level has its own error already.
+    if not found and row.parent_code not in unplaced:
+        error(
+            _("el codi superior «%(parent)s» no existeix en el nivell «%(above)s»."),
+            parent=row.parent_code,
+            above=above.name,
+        )
+
+
+def _check_kept_services(first_row_of, existing, services, errors):
+    """Without a Servei column a node keeps its service, which must fit its new area."""
+    services_by_id = {service.pk: service for service in services}
+    for key, row in first_row_of.items():
+        node = existing.get(key)
+        if node is None or node.service_id is None:
+            continue
+        service = services_by_id[node.service_id]
+        if row.area is None or row.area.pk != service.area_id:
+            errors.append(
+                (
+                    row.number,
+                    _(
+                        "«%(code)s» és del servei «%(service)s», que no és de l'àrea indicada; "
+                        "afegiu la columna Servei per canviar-lo."
+                    )
+                    % {"code": row.code, "service": service.name},
+                )
+            )
+
+
+# The fields of `_state`, in its order: the file's, then those derived from the tree.
+# A node's level and code are its key and never change.
+STATE_FIELDS = ["parent", "text", "area", "service", "sdgs", "path", "is_leaf"]
+FILE_FIELDS = len(STATE_FIELDS) - 2
+
+
+def _state(node: PlanNode) -> tuple:
+    return (
+        node.parent_id,
+        node.text,
+        node.area_id,
+        node.service_id,
+        sorted(node.sdgs),
+        node.path,
+        node.is_leaf,
+    )
+
+
+@transaction.atomic
+def _save(parsed, existing, mandate, levels, above, leaf_depth, *, has_column) -> ImportReport:
+    levels_by_id = {level.pk: level for level in levels}
+    nodes_by_id = {node.pk: node for node in existing.values()}
+    before = {node.pk: _state(node) for node in existing.values()}
+    # Cache every relation set_tree_fields reads, so that it runs no query.
+    for node in existing.values():
+        node.level = levels_by_id[node.level_id]
+        if node.parent_id in nodes_by_id:
+            node.parent = nodes_by_id[node.parent_id]
+
+    by_key = dict(existing)
+    new_nodes = []
+    for row in parsed:
+        node = existing.get(row.key)
+        if node is None:
+            node = PlanNode(mandate=mandate, level=row.level, code=row.code, sdgs=[])
+            new_nodes.append(node)
+            by_key[row.key] = node
+        row.node = node
+    for row in parsed:
+        node = row.node
+        parent_level = above[row.level.pk]
+        node.parent = by_key[(parent_level.pk, row.parent_code)] if parent_level else None
+        node.text = row.cells[TEXT]
+        node.area = row.area
+        if SERVICE in has_column:
+            node.service = row.service
+        if SDGS in has_column and sorted(node.sdgs) != row.sdgs:
+            node.sdgs = row.sdgs
+
+    # Depth by depth from the roots: a moved node's subtree follows it, and each
+    # depth's new nodes get their ids before their children point at them.
+    by_depth: dict[int, list[PlanNode]] = {}
+    for node in by_key.values():
+        by_depth.setdefault(node.level.depth, []).append(node)
+    for depth in sorted(by_depth):
+        for node in by_depth[depth]:
+            if node.parent is not None:
+                # Assigning the object again copies the id of a parent saved meanwhile
+                # and keeps it cached for set_tree_fields.
+                node.parent = node.parent
+            node.set_tree_fields(leaf_depth)
+        new_at_depth = [node for node in by_depth[depth] if node.pk is None]
+        if new_at_depth:
+            PlanNode.objects.bulk_create(new_at_depth)
+
+    changed = [node for node in existing.values() if _state(node) != before[node.pk]]
+    if changed:
+        # Only the columns that changed somewhere: each one is a CASE over every row.
+        fields = [
+            field
+            for index, field in enumerate(STATE_FIELDS)
+            if any(_state(node)[index] != before[node.pk][index] for node in changed)
+        ]
+        PlanNode.objects.bulk_update(changed, fields)
+
+    in_file = {row.key for row in parsed}
+    updated = sum(
+        1
+        for key, node in existing.items()
+        if key in in_file and _state(node)[:FILE_FIELDS] != before[node.pk][:FILE_FIELDS]
+    )
+    return ImportReport(
+        created=len(new_nodes),
+        updated=updated,
+        unchanged=len(in_file) - len(new_nodes) - updated,
+    )
