@@ -58,6 +58,11 @@ PAGES = [
     Page("action 61.1 detail (2019-2023)", _action_detail, "director", 100),
     Page("my commitments (tecnic)", "/pla-de-mandat/els-meus/", "tecnic"),
     Page(
+        "entry form, commitment 21 (tecnic)",
+        lambda: f"{_commitment_detail()}seguiment/{_period().pk}/",
+        "tecnic",
+    ),
+    Page(
         "balance HTML, priority 2",
         lambda: f"/pla-de-mandat/balanc/{_period().pk}/?priority=2",
         "director",

@@ -18,8 +18,12 @@ CONFLICT_STATUS = 409
 def my_commitments(request):
     require_reader(request.user)
     editable = editable_q(request.user)
-    periods = ReportingPeriod.objects.open().select_related("mandate").prefetch_related(
-        Prefetch("mandate__statuses", queryset=Status.objects.order_by("position"))
+    periods = (
+        ReportingPeriod.objects.open()
+        .select_related("mandate")
+        .prefetch_related(
+            Prefetch("mandate__statuses", queryset=Status.objects.order_by("position"))
+        )
     )
     sections = []
     for period in periods:
@@ -67,16 +71,22 @@ def _conflict_message(current: Entry) -> str:
     }
     if current.updated_by is not None:
         values["name"] = current.updated_by.get_full_name() or current.updated_by.get_username()
-        return _(
-            "Una altra persona (%(name)s) ha desat aquest seguiment el %(date)s a les %(time)s "
-            "mentre l'editàveu. Els vostres canvis no s'han desat: reviseu la versió actual, "
-            "que es mostra al costat, i torneu a desar."
-        ) % values
-    return _(
-        "Una altra persona ha desat aquest seguiment el %(date)s a les %(time)s mentre "
-        "l'editàveu. Els vostres canvis no s'han desat: reviseu la versió actual, que es "
-        "mostra al costat, i torneu a desar."
-    ) % values
+        return (
+            _(
+                "Una altra persona (%(name)s) ha desat aquest seguiment el %(date)s a les %(time)s "
+                "mentre l'editàveu. Els vostres canvis no s'han desat: reviseu la versió actual, "
+                "que es mostra al costat, i torneu a desar."
+            )
+            % values
+        )
+    return (
+        _(
+            "Una altra persona ha desat aquest seguiment el %(date)s a les %(time)s mentre "
+            "l'editàveu. Els vostres canvis no s'han desat: reviseu la versió actual, que es "
+            "mostra al costat, i torneu a desar."
+        )
+        % values
+    )
 
 
 def _saved_message(node) -> str:
@@ -109,6 +119,7 @@ def entry_edit(request, pk, period_pk):
     status_code = 200
     conflict_entry = None
     form = formset = None
+    from_previous = False
 
     if not period.is_open:
         if request.method == "POST":
@@ -145,23 +156,23 @@ def entry_edit(request, pk, period_pk):
                 messages.success(request, _saved_message(node))
                 return redirect("commitments:detail", pk=node.pk)
     else:
-        source = entry
-        if request.GET.get("from_previous") and previous_entry is not None:
-            source = previous_entry
-        form = EntryForm(initial=EntryForm.initial_from(source, keep_version_of=entry), mandate=mandate)
+        from_previous = bool(request.GET.get("from_previous")) and previous_entry is not None
+        source = previous_entry if from_previous else entry
+        form = EntryForm(
+            initial=EntryForm.initial_from(source, keep_version_of=entry), mandate=mandate
+        )
         formset = figure_formset(figures=source.figures.all() if source else ())
 
     panels = []
     if conflict_entry is not None:
         panels.append({"title": _("Versió desada ara"), "entry": conflict_entry, "current": True})
     elif form is None:
-        panels.append({"title": _("Seguiment desat"), "entry": entry, "period": period})
+        panels.append({"title": _("Seguiment desat"), "entry": entry})
     if previous_period is not None:
         panels.append(
             {
                 "title": _("Semestre anterior: %(period)s") % {"period": previous_period.label},
                 "entry": previous_entry,
-                "period": previous_period,
                 "offers_copy": form is not None and previous_entry is not None,
             }
         )
@@ -175,8 +186,7 @@ def entry_edit(request, pk, period_pk):
             "form": form,
             "formset": formset,
             "panels": panels,
-            "conflict": conflict_entry is not None,
-            "from_previous": bool(request.GET.get("from_previous")) and previous_entry is not None,
+            "from_previous": from_previous,
         },
         status=status_code,
     )

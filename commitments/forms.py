@@ -1,0 +1,230 @@
+"""The technicians' entry form: one Form for the entry and a formset for its figures.
+
+Every rule that involves more than one field lives in a clean method here, so the
+view only binds, checks `is_valid()` and hands `entry_data()` to the operation.
+Numbers are localized fields: people type «12,5» and «1.234».
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Entry, Figure, Mandate, Status
+from commitments.operations import EntryData, FigureData
+from terrassa_plis.templatetags.plis import number
+
+NEGATIVE = _("La xifra no pot ser negativa.")
+NOT_A_NUMBER = _("Escriviu un nombre.")
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """144.00 → 144 and 12.50 → 12.5, so an opened form shows what was typed, not «144,00»."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _decimal_field(label, *, required=False, max_digits=12, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        localize=True,
+        max_digits=max_digits,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+class StatusChoiceField(forms.ModelChoiceField):
+    """The mandate's statuses as radio buttons; the template draws each one's colour mark."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Status.objects.none(),
+            empty_label=None,
+            error_messages={
+                "required": _("Trieu l'estat de compliment."),
+                "invalid_choice": _("Trieu un dels estats de la llista."),
+            },
+            **kwargs,
+        )
+
+
+class EntryForm(forms.Form):
+    status = StatusChoiceField(label=_("Estat de compliment"))
+    progress = _decimal_field(
+        _("Percentatge d'execució"),
+        max_digits=5,
+        min_value=0,
+        max_value=100,
+        help_text=_("Entre 0 i 100; podeu escriure decimals amb coma (42,5)."),
+        error_messages={
+            "invalid": NOT_A_NUMBER,
+            "min_value": _("El percentatge ha d'estar entre 0 i 100."),
+            "max_value": _("El percentatge ha d'estar entre 0 i 100."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motiu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Només cal si l'estat és «No iniciat per canvi de prioritat»: "
+            "expliqueu per què no s'inicia."
+        ),
+    )
+    observations = forms.CharField(
+        label=_("Observacions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Deixeu una línia en blanc entre paràgrafs. Comenceu cada element d'una llista "
+            "amb «- ». Escriviu **negreta** entre dos asteriscs i els enllaços com a "
+            "[text de l'enllaç](https://…)."
+        ),
+    )
+    related_information = forms.CharField(
+        label=_("Informació relacionada"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
+    )
+    # The version the user started from: a save that finds a newer one is refused.
+    base_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, mandate: Mandate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = mandate.statuses.order_by("position")
+        if not mandate.tracks_progress:
+            del self.fields["progress"]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status is not None and status.requires_reason and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("Expliqueu per què no s'inicia aquest compromís: l'estat triat ho demana."),
+            )
+        return cleaned
+
+    @staticmethod
+    def initial_from(entry: Entry | None, *, keep_version_of: Entry | None = None) -> dict:
+        """The form's initial data from a saved entry (the current one, or the previous
+        period's when starting from it); the version is always the current entry's."""
+        initial = {"base_version": keep_version_of.version if keep_version_of else None}
+        if entry is not None:
+            initial.update(
+                status=entry.status_id,
+                progress=plain_decimal(entry.progress),
+                reason=entry.reason,
+                observations=entry.observations,
+                related_information=entry.related_information,
+            )
+        return initial
+
+
+class FigureForm(forms.Form):
+    label = forms.CharField(label=_("Concepte"), max_length=200, required=False)
+    value = _decimal_field(
+        _("Valor"), min_value=0, error_messages={"invalid": NOT_A_NUMBER, "min_value": NEGATIVE}
+    )
+    unit = forms.CharField(label=_("Unitat"), max_length=60, required=False)
+    women = _decimal_field(
+        _("Dones"), min_value=0, error_messages={"invalid": NOT_A_NUMBER, "min_value": NEGATIVE}
+    )
+    men = _decimal_field(
+        _("Homes"), min_value=0, error_messages={"invalid": NOT_A_NUMBER, "min_value": NEGATIVE}
+    )
+
+    def is_blank(self) -> bool:
+        """A row left empty (or emptied) is no figure at all, not an error."""
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("label", "").strip() and all(
+            data.get(name) in (None, "") for name in ("value", "unit", "women", "men")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        bad_numbers = any(name in self.errors for name in ("value", "women", "men"))
+        if self.is_blank() and not bad_numbers:
+            return cleaned
+        if not cleaned.get("label", "").strip() and "label" not in self.errors:
+            self.add_error("label", _("Escriviu a què correspon aquesta xifra."))
+        value = cleaned.get("value")
+        if value is None and "value" not in self.errors:
+            self.add_error("value", _("Escriviu el valor d'aquesta xifra."))
+        if value is None or bad_numbers:
+            return cleaned
+        women, men = cleaned.get("women"), cleaned.get("men")
+        if women is not None or men is not None:
+            split = (women or 0) + (men or 0)
+            if split > value:
+                raise forms.ValidationError(
+                    _("Dones i homes (%(split)s) sumen més que el total (%(total)s).")
+                    % {"split": number(split), "total": number(value)},
+                    code="split_exceeds_total",
+                )
+        return cleaned
+
+    def figure_data(self) -> FigureData:
+        data = self.cleaned_data
+        return FigureData(
+            label=data["label"].strip(),
+            value=data["value"],
+            unit=data["unit"].strip(),
+            women=data["women"],
+            men=data["men"],
+        )
+
+    @staticmethod
+    def initial_from(figure: Figure) -> dict:
+        return {
+            "label": figure.label,
+            "value": plain_decimal(figure.value),
+            "unit": figure.unit,
+            "women": plain_decimal(figure.women),
+            "men": plain_decimal(figure.men),
+        }
+
+
+class BaseFigureFormSet(forms.BaseFormSet):
+    def figure_data(self) -> tuple[FigureData, ...]:
+        """The figures to keep, in the order the user gave (deleted and empty rows left out)."""
+        return tuple(form.figure_data() for form in self.ordered_forms if not form.is_blank())
+
+
+FigureFormSet = forms.formset_factory(
+    FigureForm,
+    formset=BaseFigureFormSet,
+    extra=3,
+    can_order=True,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+def figure_formset(data=None, *, figures=()) -> BaseFigureFormSet:
+    """The figures formset, bound to posted data or filled from saved figures."""
+    if data is not None:
+        return FigureFormSet(data, prefix="figures")
+    return FigureFormSet(prefix="figures", initial=[FigureForm.initial_from(f) for f in figures])
+
+
+def entry_data(form: EntryForm, formset: BaseFigureFormSet) -> EntryData:
+    """What the operation saves, from a valid form and formset."""
+    data = form.cleaned_data
+    return EntryData(
+        status=data["status"],
+        progress=data.get("progress"),
+        reason=data["reason"],
+        observations=data["observations"],
+        related_information=data["related_information"],
+        figures=formset.figure_data(),
+    )
