@@ -1,15 +1,272 @@
-"""Placeholder until this module is written: replace it whole."""
+"""Open data (the follow-up as CSV, XLSX and JSON) and the import of a follow-up sheet.
 
+The exports write the follow-up table's columns (`followup.COLUMNS`) with every cell
+filled, so a downloaded charter sheet, edited and uploaded here or given to
+`manage.py import_charter`, updates the charter. The import previews first and saves
+only on confirmation; between the two, the file waits in the session, never in the form.
+"""
+
+import base64
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from governance.access import get_item_for_user, require_publisher, require_reader
+from governance.models import Service
+from service_charters.charter_io import (
+    SERVICE_COLUMN,
+    CharterImportError,
+    RowChange,
+    apply_sheet,
+    in_force_q,
+    parse_sheet,
+    preview_sheet,
+    read_sheet,
+    short_service_name,
+)
+from service_charters.followup import COLUMNS, FollowUpRow, load_rows
+from service_charters.models import Charter
+from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export
+
+FORMATS = ("csv", "xlsx", "json")
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+SESSION_KEY = "service_charters.import"
+# Resultat, Diferència and Grau de compliment: right-aligned figures in the preview.
+FIGURE_COLUMNS = {5, 6, 7}
+CHANGE_LABELS = {
+    RowChange.CREATED: _("Nou"),
+    RowChange.UPDATED: _("Canvia"),
+    RowChange.UNCHANGED: _("Sense canvis"),
+    RowChange.SKIPPED: _("D'un altre servei: no s'importa"),
+}
 
 
-def year_export(request, *args, **kwargs):
-    raise Http404
+# Open data ----------------------------------------------------------------------------
 
 
-def charter_export(request, *args, **kwargs):
-    raise Http404
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
-def import_upload(request, *args, **kwargs):
-    raise Http404
+def _figures(row: FollowUpRow, year: int) -> dict:
+    """The row's figures for machines: numbers (or null), not the published text."""
+    measurement = row.measurement
+    not_applicable = bool(measurement and measurement.not_applicable)
+    return {
+        "year": year,
+        "target_kind": row.indicator.target_kind,
+        "target_value": _number(row.indicator.target_value),
+        "unit": row.indicator.unit,
+        "result": None if measurement is None or not_applicable else _number(measurement.result),
+        "not_applicable": not_applicable,
+        "difference": _number(row.assessment.difference),
+        "compliance": _number(row.assessment.compliance),
+        "band": row.band.value,
+    }
+
+
+def _export(rows: list[FollowUpRow], *, stem, file_format, year, with_service, sheet_title):
+    header = ([SERVICE_COLUMN] if with_service else []) + COLUMNS
+    # The file is a data format with Catalan columns: its numbers are written the Catalan
+    # way (1.234,5) whatever language the person downloading it reads, so it imports back.
+    with translation.override("ca"):
+        table = [([row.charter.service.name] if with_service else []) + row.cells() for row in rows]
+    if file_format == "json":
+        data = [
+            dict(zip(header, cells, strict=True)) | _figures(row, year)
+            for row, cells in zip(rows, table, strict=True)
+        ]
+        return json_export(stem, data).as_response()
+    if file_format == "csv":
+        return csv_export(stem, header, table).as_response()
+    return xlsx_export(stem, header, table, sheet_title=sheet_title).as_response()
+
+
+def year_export(request, year, file_format):
+    """Every charter in force in `year`, first column «Servei». Queries: charters, rows (2)."""
+    require_reader(request.user)
+    if file_format not in FORMATS:
+        raise Http404
+    rows = load_rows(Charter.objects.filter(in_force_q(year)), year)
+    return _export(
+        rows,
+        stem=slugify(f"seguiment cartes {year}"),
+        file_format=file_format,
+        year=year,
+        with_service=True,
+        sheet_title=f"Seguiment {year}",
+    )
+
+
+def charter_export(request, pk, year, file_format):
+    """One charter's sheet, the columns the import reads. Queries: the charter, rows (2)."""
+    require_reader(request.user)
+    if file_format not in FORMATS:
+        raise Http404
+    charter = get_item_for_user(request.user, Charter.objects.select_related("service"), pk=pk)
+    rows = load_rows([charter], year)
+    return _export(
+        rows,
+        stem=slugify(f"seguiment {short_service_name(charter.service.name)} {year}"),
+        file_format=file_format,
+        year=year,
+        with_service=False,
+        sheet_title=f"Seguiment {year}",
+    )
+
+
+# Import -------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Full de seguiment (CSV o XLSX)"),
+        help_text=_(
+            "Amb les columnes del seguiment: Servei ofert, Objectiu, Compromís, Indicador, "
+            "Indicador de mesura, Resultat, Diferència respecte la previsió, Grau de "
+            "compliment i Observacions. Màxim 2 MB."
+        ),
+        # An empty file gets our own message below, not the generic one.
+        allow_empty_file=True,
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.select_related("area"),
+        label=_("Servei"),
+        empty_label=_("Trieu el servei de la carta"),
+    )
+    year = forms.IntegerField(label=_("Any dels resultats"), min_value=2000, max_value=2100)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
+            raise ValidationError(
+                _("El fitxer ha de ser CSV o XLSX; «%(name)s» no ho és."),
+                params={"name": upload.name},
+            )
+        if upload.size == 0:
+            raise ValidationError(_("El fitxer «%(name)s» és buit."), params={"name": upload.name})
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _(
+                    "El fitxer «%(name)s» ocupa més de 2 MB: un full de seguiment n'ocupa "
+                    "molt menys."
+                ),
+                params={"name": upload.name},
+            )
+        return upload
+
+
+def _preview(name: str, content: bytes, service: Service, year: int) -> dict:
+    """Read and check the sheet, and say what importing it would change; saves nothing."""
+    parsed = parse_sheet(read_sheet(name, content))
+    errors = list(parsed.errors)
+    report = None
+    if not errors:
+        try:
+            report = preview_sheet(parsed, service=service, year=year)
+        except CharterImportError as error:
+            errors = error.errors
+    rows = [
+        {
+            "number": row.number,
+            "cells": [
+                {"text": text, "figure": index in FIGURE_COLUMNS}
+                for index, text in enumerate(row.cells())
+            ],
+            "change": CHANGE_LABELS[report.changes[row.number]] if report else "",
+        }
+        for row in parsed.rows
+    ]
+    return {
+        "file_name": name,
+        "service": service,
+        "year": year,
+        "errors": errors,
+        "warnings": report.warnings if report else parsed.warnings,
+        "report": report,
+        "rows": rows,
+        "columns": COLUMNS,
+    }
+
+
+def _render(request, form, preview=None, token=None, status=200):
+    return render(
+        request,
+        "service_charters/import.html",
+        {"form": form, "preview": preview, "token": token},
+        status=status,
+    )
+
+
+def import_upload(request):
+    """Preview an uploaded follow-up sheet; save it when the preview is confirmed."""
+    require_publisher(request.user)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _confirm(request)
+    if request.method != "POST":
+        # Results are entered the year after: last year is the usual one.
+        return _render(request, ImportForm(initial={"year": timezone.localdate().year - 1}))
+
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, form)
+    upload = form.cleaned_data["file"]
+    service, year = form.cleaned_data["service"], form.cleaned_data["year"]
+    content = upload.read()
+    try:
+        preview = _preview(upload.name, content, service, year)
+    except TableError as error:
+        form.add_error("file", str(error))
+        return _render(request, form)
+
+    token = None
+    request.session.pop(SESSION_KEY, None)
+    if not preview["errors"]:
+        # The confirmation imports these bytes, kept here: the browser only sends the token.
+        token = secrets.token_urlsafe(16)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "name": upload.name,
+            "content": base64.b64encode(content).decode("ascii"),
+            "service": service.pk,
+            "year": year,
+        }
+    return _render(request, form, preview, token)
+
+
+def _confirm(request):
+    stash = request.session.get(SESSION_KEY)
+    valid = stash and constant_time_compare(request.POST.get("token", ""), stash["token"])
+    service = Service.objects.filter(pk=stash["service"]).first() if valid else None
+    if service is None:
+        messages.error(
+            request,
+            _("Aquesta previsualització ja no és vàlida: torneu a pujar el fitxer."),
+        )
+        return redirect("service_charters:import")
+    content = base64.b64decode(stash["content"])
+    form = ImportForm(initial={"service": service, "year": stash["year"]})
+    try:
+        parsed = parse_sheet(read_sheet(stash["name"], content))
+        report = apply_sheet(parsed, service=service, year=stash["year"], acting_user=request.user)
+    except (TableError, CharterImportError) as error:
+        # Previewed without errors, the same bytes can only fail if the data moved meanwhile.
+        preview = _preview(stash["name"], content, service, stash["year"])
+        preview["errors"] = preview["errors"] or getattr(error, "errors", [str(error)])
+        del request.session[SESSION_KEY]
+        return _render(request, form, preview, status=400)
+    del request.session[SESSION_KEY]
+    messages.success(request, report.summary())
+    return redirect("service_charters:charter_report", pk=report.charter.pk, year=report.year)

@@ -1,0 +1,64 @@
+"""`python manage.py import_charter FILE --service NAME --year 2021`: load a follow-up sheet.
+
+The sheet has the columns of the follow-up table (and of its open-data export). A
+sheet with any error imports nothing: every error is printed, one per line, and the
+command fails. Figures of the file that the rules contradict are printed as warnings.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from service_charters.charter_io import (
+    CharterImportError,
+    apply_sheet,
+    find_service,
+    parse_sheet,
+    read_sheet,
+)
+from terrassa_plis.exports import TableError
+
+
+class Command(BaseCommand):
+    help = "Importa el seguiment anual d'una carta de serveis des d'un fitxer CSV o XLSX."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The follow-up sheet as CSV or XLSX.")
+        parser.add_argument(
+            "--service",
+            required=True,
+            help="The service's name, with or without «Servei de ».",
+        )
+        parser.add_argument("--year", required=True, type=int, help="The year of the results.")
+
+    def handle(self, *args, file, service, year, **options):
+        charter_service = find_service(service)
+        if charter_service is None:
+            raise CommandError(
+                _("No hi ha cap servei que es digui «%(service)s».") % {"service": service}
+            )
+        if not 2000 <= year <= 2100:
+            raise CommandError(_("L'any %(year)s no és vàlid.") % {"year": year})
+        path = Path(file)
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("No es pot llegir el fitxer «%(file)s»: %(reason)s.")
+                % {"file": file, "reason": error.strerror or error}
+            ) from None
+        try:
+            rows = read_sheet(path.name, content)
+        except TableError as error:
+            raise CommandError(str(error)) from None
+        parsed = parse_sheet(rows)
+        try:
+            report = apply_sheet(parsed, service=charter_service, year=year, acting_user=None)
+        except CharterImportError as error:
+            for message in error.errors:
+                self.stderr.write(message)
+            raise CommandError(str(error)) from None
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(_("Avís: %(warning)s") % {"warning": warning}))
+        self.stdout.write(report.summary())

@@ -1,0 +1,329 @@
+"""Open data: the follow-up as CSV, XLSX and JSON, and the round trip back through the import.
+
+Downloads are read as a person's spreadsheet program would read them (the CSV with its
+byte order mark, the XLSX with openpyxl); the round trip edits one result in the
+downloaded file and gives it to `manage.py import_charter`.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from governance.models import Service
+from service_charters.followup import COLUMNS
+from service_charters.models import Measurement
+
+from .conftest import build_charters
+
+SERVICE = "Servei de Solidaritat i Cooperació Internacional"
+NBSP = "\u00a0"
+CYCLES_ROW = [
+    "Solidaritat i Cooperació Internacional",
+    "Oferir activitats de difusió i informació en matèria de cooperació internacional per a "
+    "la ciutadania.",
+    "Organitzarem un mínim de 4 cicles d'activitats sobre diferents temàtiques relacionades "
+    "amb la cooperació internacional.",
+    "Nombre de cicles realitzats",
+    "4",
+    "3",
+    "-1",
+    f"75{NBSP}%",
+    "Degut a la situació derivada dels confinaments per la COVID-19 s'ha reduït l'activitat "
+    "presencial.",
+]
+
+
+def charter_url(seed, file_format, year=2021):
+    return reverse(
+        "service_charters:charter_export",
+        kwargs={"pk": seed.charter.pk, "year": year, "file_format": file_format},
+    )
+
+
+def year_url(file_format, year=2021):
+    return reverse(
+        "service_charters:year_export", kwargs={"year": year, "file_format": file_format}
+    )
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(content: bytes) -> list[list[str]]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [
+        ["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+def filename(response) -> str:
+    return response["Content-Disposition"].split('filename="')[1].rstrip('"')
+
+
+@pytest.fixture
+def reader(client, technician_other_area):
+    """Anyone with a role reads the follow-up: here a technician of another area."""
+    client.force_login(technician_other_area)
+    return client
+
+
+# Content ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_charter_csv_holds_the_published_table_with_every_cell_filled(seed_charter, reader):
+    response = reader.get(charter_url(seed_charter, "csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.csv"
+    rows = csv_rows(response)
+    assert rows[0] == COLUMNS
+    assert len(rows) == 8
+    # Open data: no blank «repeat the cell above», every row stands on its own.
+    assert all(row[0] and row[1] and row[2] for row in rows[1:])
+    assert rows[3] == CYCLES_ROW
+    assert rows[1][4:8] == ["100 %", f"100{NBSP}%", f"0{NBSP}%", f"100{NBSP}%"]
+    assert rows[7][2] == rows[6][2]  # the refugees' last indicator keeps its commitment
+    assert rows[7][5:8] == ["50", "0", f"100{NBSP}%"]
+
+
+@pytest.mark.django_db
+def test_the_charter_xlsx_holds_the_same_cells(seed_charter, reader):
+    response = reader.get(charter_url(seed_charter, "xlsx"))
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.xlsx"
+    rows = xlsx_rows(response.content)
+    assert rows[0] == COLUMNS
+    assert rows[3] == CYCLES_ROW
+    assert len(rows) == 8
+
+
+@pytest.mark.django_db
+def test_the_charter_json_adds_machine_readable_numbers(seed_charter, reader):
+    Measurement.objects.filter(indicator=seed_charter.indicators[4], year=2021).update(
+        result=None, not_applicable=True, not_applicable_reason="No ha calgut convocar-la."
+    )
+    Measurement.objects.filter(indicator=seed_charter.indicators[1], year=2021).delete()
+
+    response = reader.get(charter_url(seed_charter, "json"))
+
+    assert response["Content-Type"] == "application/json"
+    assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.json"
+    records = json.loads(response.content)
+    assert len(records) == 7
+    cycles = records[2]
+    assert {key: cycles[key] for key in COLUMNS} == dict(zip(COLUMNS, CYCLES_ROW, strict=True))
+    assert {key: value for key, value in cycles.items() if key not in COLUMNS} == {
+        "year": 2021,
+        "target_kind": "floor",
+        "target_value": 4,
+        "unit": "",
+        "result": 3,
+        "not_applicable": False,
+        "difference": -1,
+        "compliance": 75,
+        "band": "partly_met",
+    }
+    not_measured, not_applicable = records[1], records[4]
+    assert (not_measured["result"], not_measured["compliance"], not_measured["band"]) == (
+        None,
+        None,
+        "not_assessed",
+    )
+    assert not_measured["Resultat"] == "-" and not_measured["Grau de compliment"] == "No avaluat"
+    assert (not_applicable["result"], not_applicable["not_applicable"]) == (None, True)
+    assert not_applicable["Resultat"] == "No aplicable"
+    assert not_applicable["Observacions"] == "No ha calgut convocar-la."
+    assert records[0]["unit"] == "%" and records[0]["target_value"] == 100
+
+
+@pytest.mark.django_db
+def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, reader):
+    other = Service.objects.exclude(pk=seed_charter.service.pk).first()
+    build_charters(other, 1, indicators_each=2)
+
+    response = reader.get(year_url("csv"))
+
+    assert filename(response) == "seguiment-cartes-2021.csv"
+    rows = csv_rows(response)
+    assert rows[0] == ["Servei", *COLUMNS]
+    assert len(rows) == 1 + 7 + 2
+    assert {row[0] for row in rows[1:]} == {SERVICE, other.name}
+    assert [SERVICE, *CYCLES_ROW] in rows
+
+    records = json.loads(reader.get(year_url("json")).content)
+    assert len(records) == 9
+    assert {record["Servei"] for record in records} == {SERVICE, other.name}
+
+    sheet = xlsx_rows(reader.get(year_url("xlsx")).content)
+    assert sheet[0] == ["Servei", *COLUMNS] and len(sheet) == 10
+
+
+@pytest.mark.django_db
+def test_a_charter_not_in_force_that_year_is_left_out(seed_charter, reader):
+    rows = csv_rows(reader.get(year_url("csv", year=2017)))
+    assert rows == [["Servei", *COLUMNS]]
+
+
+@pytest.mark.django_db
+def test_figures_are_written_the_catalan_way_whatever_the_readers_language(seed_charter, reader):
+    Measurement.objects.filter(indicator=seed_charter.indicators[2], year=2021).update(
+        result=Decimal("2.5")
+    )
+
+    response = reader.get(charter_url(seed_charter, "csv"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert csv_rows(response)[3][5:8] == ["2,50", "-1,50", f"62,50{NBSP}%"]
+
+
+# Access ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 302),
+        ("user_without_role", 403),
+        ("technician_other_area", 200),
+        ("director", 200),
+        ("staff", 200),
+    ],
+)
+def test_readers_only(seed_charter, persona_client, persona, status):
+    client = persona_client(persona)
+    for url in (charter_url(seed_charter, "csv"), year_url("xlsx")):
+        assert client.get(url).status_code == status
+
+
+@pytest.mark.django_db
+def test_another_format_or_an_unknown_charter_is_not_found(seed_charter, reader):
+    assert reader.get(charter_url(seed_charter, "pdf")).status_code == 404
+    assert reader.get(year_url("ods")).status_code == 404
+    missing = reverse(
+        "service_charters:charter_export", kwargs={"pk": 999, "year": 2021, "file_format": "csv"}
+    )
+    assert reader.get(missing).status_code == 404
+
+
+# Round trip ------------------------------------------------------------------------------
+
+
+def import_file(path, service=SERVICE):
+    stdout = io.StringIO()
+    call_command(
+        "import_charter", str(path), service=service, year=2021, stdout=stdout, stderr=io.StringIO()
+    )
+    return stdout.getvalue()
+
+
+def measurements_state():
+    return {
+        m.indicator_id: (m.result, m.observations, m.not_applicable, m.version)
+        for m in Measurement.objects.all()
+    }
+
+
+@pytest.mark.django_db
+def test_a_downloaded_csv_edited_and_imported_updates_exactly_that_result(
+    seed_charter, reader, tmp_path
+):
+    rows = csv_rows(reader.get(charter_url(seed_charter, "csv")))
+    assert rows[3][3] == "Nombre de cicles realitzats"
+    rows[3][5] = "4"  # the fourth cycle did take place after all
+    path = tmp_path / "seguiment.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+    before = measurements_state()
+
+    output = import_file(path)
+
+    assert "Importats: 0 indicadors nous, 1 actualitzats i 6 sense canvis" in output
+    # The file still says -1 and 75 %: the rules' figures for the new result differ.
+    assert "Fila 4: el fitxer diu diferència -1, però segons les regles és 0." in output
+    after = measurements_state()
+    cycles = seed_charter.indicators[2].pk
+    assert after[cycles] == (Decimal(4), before[cycles][1], False, 2)
+    assert {k: v for k, v in after.items() if k != cycles} == {
+        k: v for k, v in before.items() if k != cycles
+    }
+
+
+@pytest.mark.django_db
+def test_a_downloaded_xlsx_edited_and_imported_updates_exactly_that_result(
+    seed_charter, reader, tmp_path
+):
+    path = tmp_path / "seguiment.xlsx"
+    path.write_bytes(reader.get(charter_url(seed_charter, "xlsx")).content)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet["D7"].value == "Cicle d'activitats anual (Sí/ No)"
+    sheet["F7"] = "0"  # the yearly cycle did not happen
+    workbook.save(path)
+    before = measurements_state()
+
+    output = import_file(path)
+
+    assert "Importats: 0 indicadors nous, 1 actualitzats i 6 sense canvis" in output
+    after = measurements_state()
+    cycle = seed_charter.indicators[5].pk
+    assert after[cycle][0] == 0 and after[cycle][3] == 2
+    assert {k: v for k, v in after.items() if k != cycle} == {
+        k: v for k, v in before.items() if k != cycle
+    }
+
+
+@pytest.mark.django_db
+def test_the_all_charters_export_imports_back_service_by_service(seed_charter, reader, tmp_path):
+    other = Service.objects.exclude(pk=seed_charter.service.pk).first()
+    build_charters(other, 1, indicators_each=3)
+    path = tmp_path / "seguiment-cartes-2021.csv"
+    path.write_bytes(reader.get(year_url("csv")).content)
+    before = measurements_state()
+
+    output = import_file(path)
+
+    assert "Importats: 0 indicadors nous, 0 actualitzats i 7 sense canvis" in output
+    assert "S'han deixat de banda 3 files d'altres serveis." in output
+    assert "Importats: 0 indicadors nous, 0 actualitzats i 3 sense canvis" in import_file(
+        path, service=other.name
+    )
+    assert measurements_state() == before
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
+def test_export_queries_do_not_grow_with_the_charters(
+    seed_charter, reader, django_assert_num_queries, file_format
+):
+    other = Service.objects.exclude(pk=seed_charter.service.pk).first()
+    for count in (1, 4):
+        charters = build_charters(other, count, indicators_each=6)
+        # Queries: the session, the user, the user's groups (roles); the charters in force;
+        # load_rows: indicators with their tree, the year's measurements.
+        with django_assert_num_queries(6):
+            reader.get(year_url(file_format))
+        # Queries: the session, the user, the user's groups; the charter with its
+        # service; load_rows: indicators with their tree, the year's measurements.
+        with django_assert_num_queries(6):
+            response = reader.get(
+                reverse(
+                    "service_charters:charter_export",
+                    kwargs={"pk": charters[-1].pk, "year": 2021, "file_format": file_format},
+                )
+            )
+        assert response.status_code == 200

@@ -1,0 +1,686 @@
+"""Reading and importing a charter's follow-up sheet: `charter_io`, the command and the page.
+
+The seed's own table is the fixture file `data/seguiment_2021_solidaritat.csv`, written
+as the seed prints it: empty Servei ofert / Objectiu / Compromís cells repeat the cell
+above, and its Diferència and Grau de compliment are its own (two of them disagree with
+the rules). Other files are written into tmp_path as a spreadsheet program saves them.
+"""
+
+import csv
+import html
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from governance.models import Service
+from service_charters.charter_io import (
+    CharterImportError,
+    apply_sheet,
+    parse_sheet,
+    read_sheet,
+)
+from service_charters.followup import COLUMNS
+from service_charters.models import Charter, Indicator, Measurement
+from terrassa_plis.exports import TableError
+
+SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
+SERVICE = "Servei de Solidaritat i Cooperació Internacional"
+IMPORT_URL = reverse("service_charters:import")
+
+COVID = (
+    "Degut a la situació derivada dels confinaments per la COVID-19 s'ha reduït l'activitat "
+    "presencial."
+)
+NOT_CONVENED = (
+    "L'acollida de persones demandants de protecció internacional no s'ha modificat. Per tant "
+    "no ha estat necessària la convocatòria de la Taula."
+)
+# What the seed's seven rows must become: name, kind, value, target as written, unit,
+# result and observations.
+SEED_INDICATORS = [
+    (
+        "Nombre de comunicacions resoltes en aquest termini sobre el total",
+        "floor",
+        Decimal(100),
+        "100 %",
+        "%",
+        Decimal(100),
+        "",
+    ),
+    ("Nombre de convocatòries realitzades", "floor", Decimal(2), "2", "", Decimal(2), ""),
+    ("Nombre de cicles realitzats", "floor", Decimal(4), "4", "", Decimal(3), COVID),
+    ("Nombre de projectes duts a terme", "floor", Decimal(2), "2", "", Decimal(3), ""),
+    (
+        "Nombre de convocatòries de la Taula Local per a les Persones Refugiades",
+        "floor",
+        Decimal(2),
+        "2",
+        "",
+        Decimal(0),
+        NOT_CONVENED,
+    ),
+    (
+        "Cicle d'activitats anual (Sí/ No)",
+        "yes_no",
+        Decimal(1),
+        "1 cicle anual",
+        "cicle anual",
+        Decimal(1),
+        "",
+    ),
+    (
+        "Nombre de persones refugiades acollides a la ciutat",
+        "floor",
+        Decimal(50),
+        "50",
+        "",
+        Decimal(50),
+        "",
+    ),
+]
+SEED_WARNINGS = [
+    "Fila 4: el fitxer diu diferència 1, però segons les regles és -1.",
+    "Fila 8: el fitxer diu diferència -, però segons les regles és 0.",
+]
+
+
+def seed_rows() -> list[list[str]]:
+    return read_sheet(SEED_FILE.name, SEED_FILE.read_bytes())
+
+
+def write_table(path: Path, rows) -> Path:
+    """Save `rows` as a spreadsheet program would: CSV with a byte order mark, or XLSX."""
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as file:
+            csv.writer(file).writerows(rows)
+    else:
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+    return path
+
+
+def import_file(path, service=SERVICE, year=2021):
+    """Run the command as an administrator would; return what it printed."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command(
+        "import_charter", str(path), service=service, year=year, stdout=stdout, stderr=stderr
+    )
+    return stdout.getvalue()
+
+
+def snapshot():
+    """Everything an import may touch, to show that a failed one touched nothing."""
+    return (
+        list(Charter.objects.values_list("pk", "title")),
+        list(
+            Indicator.objects.order_by("pk").values_list(
+                "pk", "name", "target_kind", "target_value", "target_text", "unit"
+            )
+        ),
+        list(
+            Measurement.objects.order_by("pk").values_list(
+                "pk",
+                "result",
+                "not_applicable",
+                "not_applicable_reason",
+                "observations",
+                "version",
+            )
+        ),
+        Indicator.history.count(),
+        Measurement.history.count(),
+    )
+
+
+def solidaritat():
+    return Service.objects.get(name=SERVICE)
+
+
+def imported_indicators(charter):
+    indicators = Indicator.objects.filter(
+        commitment__objective__offered_service__charter=charter
+    ).order_by(
+        "commitment__objective__offered_service__position",
+        "commitment__objective__position",
+        "commitment__position",
+        "position",
+    )
+    measurements = {m.indicator_id: m for m in Measurement.objects.filter(year=2021)}
+    return [
+        (
+            indicator.name,
+            indicator.target_kind,
+            indicator.target_value,
+            indicator.target_text,
+            indicator.unit,
+            measurements[indicator.pk].result,
+            measurements[indicator.pk].observations,
+        )
+        for indicator in indicators
+    ]
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def test_the_seed_sheet_is_read_with_its_repeated_cells_filled_in():
+    parsed = parse_sheet(seed_rows())
+
+    assert parsed.errors == []
+    assert [row.number for row in parsed.rows] == [2, 3, 4, 5, 6, 7, 8]
+    assert {row.offered_service for row in parsed.rows} == {
+        "Solidaritat i Cooperació Internacional"
+    }
+    assert [row.objective[:20] for row in parsed.rows] == [
+        "Oferir atenció perso",
+        "Donar suport mitjanç",
+        "Oferir activitats de",
+        "Oferir activitats de",
+        "Treballar a favor de",
+        "Treballar a favor de",
+        "Treballar a favor de",
+    ]
+    # The last row's Compromís cell is empty: it belongs to the commitment above.
+    assert parsed.rows[6].commitment == parsed.rows[5].commitment
+    assert parsed.rows[6].commitment.startswith("Realitzarem un cicle anual")
+    assert len({row.commitment for row in parsed.rows}) == 6
+
+
+def test_the_rules_win_over_the_files_own_figures_and_say_so():
+    parsed = parse_sheet(seed_rows())
+
+    assert parsed.warnings == SEED_WARNINGS
+    cycles = parsed.rows[2].cells()
+    assert cycles[4:8] == ["4", "3", "-1", "75\u00a0%"]
+    refugees = parsed.rows[6].cells()
+    assert refugees[5:8] == ["50", "0", "100\u00a0%"]
+
+
+def test_headers_match_whatever_their_case_accents_and_spacing():
+    rows = seed_rows()
+    rows[0] = [
+        "  SERVEI OFERT",
+        "objectiu",
+        "COMPROMIS ",
+        "Indicador",
+        "indicador de  mesura",
+        "resultat",
+        "Diferencia respecte la previsio",
+        "GRAU DE COMPLIMENT",
+        "observacions",
+    ]
+    parsed = parse_sheet(rows)
+    assert parsed.errors == []
+    assert len(parsed.rows) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit"),
+    [
+        ("100 %", "floor", 100, "%"),
+        ("2", "floor", 2, ""),
+        ("1 cicle anual", "yes_no", 1, "cicle anual"),
+        ("Sí", "yes_no", 1, ""),
+        ("≥ 5 exposicions", "floor", 5, "exposicions"),
+        ("≤ 10 dies", "ceiling", 10, "dies"),
+        ("menys de 48 hores", "ceiling", 48, "hores"),
+    ],
+)
+def test_every_target_form_of_the_charters_is_read(text, kind, value, unit):
+    rows = [COLUMNS, ["Servei", "Objectiu", "Compromís", "Indicador", text, "", "", "", ""]]
+    (row,) = parse_sheet(rows).rows
+    assert (row.target.kind, row.target.value, row.target.unit) == (kind, value, unit)
+
+
+def test_not_applicable_takes_its_reason_from_the_observations():
+    rows = [
+        COLUMNS,
+        [
+            "S",
+            "O",
+            "C",
+            "Indicador",
+            "2",
+            "No aplicable",
+            "-",
+            "No avaluat",
+            "La Taula no s'ha convocat.",
+        ],
+    ]
+    parsed = parse_sheet(rows)
+    assert parsed.errors == parsed.warnings == []
+    (row,) = parsed.rows
+    assert row.not_applicable and row.result is None
+    assert row.cells()[5:] == ["No aplicable", "-", "No avaluat", "La Taula no s'ha convocat."]
+
+
+def test_a_missing_column_is_one_error_that_names_it():
+    rows = [[cell for cell in row if cell != "Resultat"] for row in seed_rows()[:1]]
+    parsed = parse_sheet(rows)
+    assert parsed.errors == ["Falta la columna «Resultat» a la capçalera (fila 1)."]
+
+
+def test_bad_rows_are_reported_with_their_spreadsheet_row_number():
+    rows = seed_rows()
+    rows[2][3] = ""  # Fila 3: no indicator
+    rows[3][5] = "tres"  # Fila 4: text where a number belongs
+    rows[4][4] = "uns quants"  # Fila 5: a target nobody can compute with
+    rows[5][5] = "No aplicable"  # Fila 6: not applicable, with its reason in Observacions
+
+    parsed = parse_sheet(rows)
+
+    assert parsed.errors == [
+        "Fila 3: falta l'indicador.",
+        "Fila 4: No s'entén el resultat «tres»: escriviu un nombre (3), un percentatge "
+        "(100 %) o Sí/No, o deixeu-lo buit (o «-») si no s'ha avaluat.",
+        "Fila 5: No s'entén l'objectiu «uns quants»: escriviu un nombre (4), un percentatge "
+        "(100 %), un límit (≥ 5, ≤ 10 dies) o Sí/No.",
+    ]
+
+
+def test_an_empty_cell_does_not_repeat_across_a_new_parent():
+    rows = [
+        COLUMNS,
+        ["Servei A", "Objectiu 1", "Compromís 1", "Indicador 1", "2", "2", "", "", ""],
+        ["Servei B", "", "", "Indicador 2", "2", "2", "", "", ""],
+        ["", "", "Compromís 1", "Indicador 1", "2", "2", "", "", ""],
+    ]
+    assert parse_sheet(rows).errors == [
+        "Fila 3: falta l'objectiu (la fila en comença un de nou al nivell superior).",
+        "Fila 3: falta el compromís (la fila en comença un de nou al nivell superior).",
+        "Fila 4: falta l'objectiu.",
+    ]
+
+
+def test_the_same_indicator_twice_under_one_commitment_is_an_error():
+    rows = [
+        COLUMNS,
+        ["S", "O", "C", "Indicador", "2", "2", "", "", ""],
+        ["", "", "", "indicador", "3", "3", "", "", ""],
+    ]
+    assert parse_sheet(rows).errors == [
+        "Fila 3: l'indicador «indicador» ja és a la fila 2, amb el mateix compromís."
+    ]
+
+
+def test_empty_and_headless_files_say_so():
+    assert parse_sheet([]).errors == ["El fitxer és buit: no té ni la fila de capçalera."]
+    assert parse_sheet([COLUMNS, ["", ""]]).errors == [
+        "El fitxer no té cap fila de dades sota la capçalera."
+    ]
+
+
+def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
+    def give_up(name, content):
+        raise csv.Error("Could not determine delimiter")
+
+    # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
+    monkeypatch.setattr("service_charters.charter_io.read_table", give_up)
+    with pytest.raises(TableError, match="No s'entén el fitxer CSV «notes.csv»"):
+        read_sheet("notes.csv", b"Una nota")
+
+
+# Importing -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_seed_sheet_creates_the_charter_with_its_seven_indicators(organisation, staff):
+    report = apply_sheet(
+        parse_sheet(seed_rows()), service=solidaritat(), year=2021, acting_user=staff
+    )
+
+    charter = Charter.objects.get()
+    assert charter.title == "Carta de serveis de Solidaritat i Cooperació Internacional"
+    assert report.charter_created
+    assert (report.created, report.updated, report.unchanged) == (7, 0, 0)
+    assert report.warnings == SEED_WARNINGS
+    assert imported_indicators(charter) == SEED_INDICATORS
+    assert charter.offered_services.count() == 1
+    assert Measurement.objects.filter(updated_by=staff).count() == 7
+    assert Measurement.history.filter(history_user=staff).count() == 7
+    assert report.summary() == (
+        "Importats: 7 indicadors nous, 0 actualitzats i 0 sense canvis a «Carta de serveis "
+        "de Solidaritat i Cooperació Internacional» (2021). La carta s'ha creat nova."
+    )
+
+
+@pytest.mark.django_db
+def test_importing_the_same_sheet_again_changes_nothing(organisation, staff):
+    parsed = parse_sheet(seed_rows())
+    apply_sheet(parsed, service=solidaritat(), year=2021, acting_user=staff)
+    before = snapshot()
+
+    report = apply_sheet(parsed, service=solidaritat(), year=2021, acting_user=staff)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
+    assert not report.charter_created
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_seed_sheet_matches_the_seed_charter_item_by_item(seed_charter, staff):
+    before = snapshot()
+    report = apply_sheet(
+        parse_sheet(seed_rows()), service=seed_charter.service, year=2021, acting_user=staff
+    )
+    assert report.charter == seed_charter.charter
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_changed_target_and_result_update_the_indicator_and_the_measurement(seed_charter, staff):
+    rows = seed_rows()
+    rows[3][4:6] = ["≥ 5 cicles", "5"]  # Nombre de cicles realitzats: 4 → 3 becomes ≥ 5 → 5
+
+    report = apply_sheet(
+        parse_sheet(rows), service=seed_charter.service, year=2021, acting_user=staff
+    )
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 6)
+    cycles = Indicator.objects.get(name="Nombre de cicles realitzats")
+    assert (cycles.target_kind, cycles.target_value, cycles.target_text, cycles.unit) == (
+        "floor",
+        5,
+        "≥ 5 cicles",
+        "cicles",
+    )
+    measurement = cycles.measurements.get(year=2021)
+    assert (measurement.result, measurement.version, measurement.updated_by) == (5, 2, staff)
+    assert cycles.history.count() == 1 and measurement.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_year_adds_measurements_to_the_same_indicators(seed_charter, staff):
+    report = apply_sheet(
+        parse_sheet(seed_rows()), service=seed_charter.service, year=2022, acting_user=staff
+    )
+    assert (report.created, report.updated, report.unchanged) == (0, 7, 0)
+    assert Indicator.objects.count() == 7
+    assert Measurement.objects.filter(year=2022).count() == 7
+
+
+@pytest.mark.django_db
+def test_not_applicable_is_saved_with_its_reason(seed_charter, staff):
+    rows = seed_rows()
+    rows[5][5] = "No aplicable"  # the refugee table: its Observacions say why
+
+    apply_sheet(parse_sheet(rows), service=seed_charter.service, year=2021, acting_user=staff)
+
+    measurement = Measurement.objects.get(indicator__name__startswith="Nombre de convocatòries de")
+    assert measurement.not_applicable and measurement.result is None
+    assert measurement.not_applicable_reason.startswith("L'acollida de persones")
+
+
+@pytest.mark.django_db
+def test_one_bad_row_saves_nothing_at_all(seed_charter, staff):
+    rows = seed_rows()
+    rows[1][5] = "99 %"  # a good change, in a file that
+    rows[4][4] = "uns quants"  # also has a bad row
+    parsed = parse_sheet(rows)
+    before = snapshot()
+
+    with pytest.raises(CharterImportError) as raised:
+        apply_sheet(parsed, service=seed_charter.service, year=2021, acting_user=staff)
+
+    assert str(raised.value) == "S'ha trobat 1 error; no s'ha importat res."
+    assert raised.value.errors[0].startswith("Fila 5: No s'entén l'objectiu «uns quants»")
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_import_costs_the_same_queries_whatever_the_row_count(
+    organisation, staff, django_assert_num_queries
+):
+    service = solidaritat()
+
+    def sheet(size, result):
+        return parse_sheet(
+            [COLUMNS]
+            + [
+                [
+                    "Servei",
+                    f"Objectiu {n % 3}",
+                    f"Compromís {n}",
+                    f"Indicador {n}",
+                    "4",
+                    str(result),
+                    "",
+                    "",
+                    "",
+                ]
+                for n in range(size)
+            ]
+        )
+
+    for size in (3, 30):
+        Charter.objects.all().delete()
+        # Queries: SAVEPOINT; the charter in force; INSERT charter, offered services,
+        # objectives, commitments, indicators and their history, measurements and their
+        # history; RELEASE.
+        with django_assert_num_queries(11):
+            apply_sheet(sheet(size, 3), service=service, year=2021, acting_user=staff)
+        # Queries: SAVEPOINT; the charter; its offered services, objectives, commitments
+        # and indicators; the year's measurements; UPDATE measurements and INSERT their
+        # history; RELEASE.
+        with django_assert_num_queries(10):
+            report = apply_sheet(sheet(size, 4), service=service, year=2021, acting_user=staff)
+        assert report.updated == size
+
+
+# The command -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_command_imports_the_seed_file_and_prints_the_warnings(organisation):
+    output = import_file(SEED_FILE)
+
+    assert "Avís: Fila 4: el fitxer diu diferència 1, però segons les regles és -1." in output
+    assert "Avís: Fila 8: el fitxer diu diferència -, però segons les regles és 0." in output
+    assert "Importats: 7 indicadors nous, 0 actualitzats i 0 sense canvis" in output
+    assert Measurement.objects.count() == 7
+
+    assert "Importats: 0 indicadors nous, 0 actualitzats i 7 sense canvis" in import_file(
+        SEED_FILE, service="solidaritat i cooperació internacional"
+    )
+
+
+@pytest.mark.django_db
+def test_the_command_reads_xlsx_too(organisation, tmp_path):
+    path = write_table(tmp_path / "seguiment.xlsx", seed_rows())
+
+    output = import_file(path, service="SOLIDARITAT I COOPERACIÓ INTERNACIONAL")
+
+    assert "Importats: 7 indicadors nous" in output
+    assert imported_indicators(Charter.objects.get()) == SEED_INDICATORS
+
+
+@pytest.mark.django_db
+def test_the_command_prints_every_error_and_imports_nothing(seed_charter, tmp_path):
+    rows = seed_rows()
+    rows[2][3] = ""
+    rows[3][5] = "tres"
+    path = write_table(tmp_path / "seguiment.csv", rows)
+    before = snapshot()
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="S'han trobat 2 errors; no s'ha importat res."):
+        call_command("import_charter", str(path), service=SERVICE, year=2021, stderr=stderr)
+
+    assert stderr.getvalue().splitlines()[0] == "Fila 3: falta l'indicador."
+    assert stderr.getvalue().splitlines()[1].startswith("Fila 4: No s'entén el resultat «tres»")
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_an_unknown_service_or_file(organisation, tmp_path):
+    with pytest.raises(CommandError, match="No hi ha cap servei que es digui «Servei de Màgia»."):
+        import_file(SEED_FILE, service="Servei de Màgia")
+    with pytest.raises(CommandError, match="No es pot llegir el fitxer"):
+        import_file(tmp_path / "no-hi-es.csv")
+    notes = tmp_path / "notes.csv"
+    notes.write_text("Una nota\nsense columnes\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        import_file(notes)
+    text = tmp_path / "seguiment.txt"
+    text.write_bytes(SEED_FILE.read_bytes())
+    with pytest.raises(CommandError, match="ha de ser CSV o XLSX"):
+        import_file(text)
+    assert Charter.objects.count() == 0
+
+
+# In the browser ------------------------------------------------------------------------------
+
+
+def page_of(response) -> str:
+    """The page's text as a person reads it (entities such as &#x27; decoded)."""
+    return html.unescape(response.content.decode())
+
+
+def upload(client, name, content, *, year=2021):
+    """Post the form's «Previsualitza» as a browser would, with the file `name`."""
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(
+        IMPORT_URL,
+        {"action": "preview", "file": file, "service": solidaritat().pk, "year": year},
+    )
+
+
+@pytest.mark.django_db
+def test_staff_preview_shows_the_recomputed_figures_and_saves_nothing(client, staff):
+    client.force_login(staff)
+
+    response = upload(client, SEED_FILE.name, SEED_FILE.read_bytes())
+
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Previsualització" in page
+    assert "per al servei Servei de Solidaritat i Cooperació Internacional, any 2021." in page
+    assert "Encara no s'ha desat res." in page
+    assert "Fila 4: el fitxer diu diferència 1, però segons les regles és -1." in page
+    assert "es crearà «Carta de serveis de Solidaritat i Cooperació Internacional»" in page
+    assert "En confirmar: 7 indicadors nous, 0 actualitzats i 0 sense canvis." in page
+    # Fila 4, «Nombre de cicles realitzats»: the rules' -1 and 75 %, not the file's 1.
+    cycles_row = page[page.index('<th scope="row" class="number">4</th>') :].split("</tr>")[0]
+    assert '<td class="number">-1</td>' in cycles_row
+    assert '<td class="number">75\u00a0%</td>' in cycles_row
+    assert page.count('<span class="badge">Nou</span>') == 7
+    assert "Confirma la importació" in page
+    assert Charter.objects.count() == 0 and Measurement.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_preview_says_which_rows_would_change(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = seed_rows()
+    rows[3][5] = "4"  # Fila 4: the fourth cycle did take place
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    before = snapshot()
+
+    page = page_of(upload(client, "seguiment.csv", buffer.getvalue().encode()))
+
+    assert "Es desarà a la carta «Carta de serveis de Solidaritat" in page
+    assert "En confirmar: 0 indicadors nous, 1 actualitzats i 6 sense canvis." in page
+    assert page.count('<span class="badge">Canvia</span>') == 1
+    assert page.count('<span class="badge">Sense canvis</span>') == 6
+    row_4 = page[page.index('<th scope="row" class="number">4</th>') :].split("</tr>")[0]
+    assert "Canvia" in row_4 and '<td class="number">100\u00a0%</td>' in row_4
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_confirming_the_preview_saves_the_stored_file(client, staff):
+    client.force_login(staff)
+    upload(client, SEED_FILE.name, SEED_FILE.read_bytes())
+    token = client.session["service_charters.import"]["token"]
+
+    # The browser sends only the token: a service or year posted with it is not trusted.
+    response = client.post(
+        IMPORT_URL, {"action": "confirm", "token": token, "service": 1, "year": 1999}
+    )
+
+    charter = Charter.objects.get()
+    assert charter.service == solidaritat()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "service_charters:charter_report", kwargs={"pk": charter.pk, "year": 2021}
+    )
+    assert imported_indicators(charter) == SEED_INDICATORS
+    assert Measurement.objects.filter(updated_by=staff).count() == 7
+    assert "service_charters.import" not in client.session
+
+    # The same confirmation cannot be replayed.
+    response = client.post(IMPORT_URL, {"action": "confirm", "token": token}, follow=True)
+    assert "Aquesta previsualització ja no és vàlida: torneu a pujar el fitxer." in page_of(
+        response
+    )
+
+
+@pytest.mark.django_db
+def test_a_file_with_errors_shows_them_and_offers_no_confirmation(client, administrator):
+    client.force_login(administrator)
+    rows = seed_rows()
+    rows[4][4] = "uns quants"
+    content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows).encode()
+
+    response = upload(client, "seguiment.csv", content)
+
+    page = page_of(response)
+    assert "S'ha trobat 1 error" in page
+    assert "Fila 5: No s'entén l'objectiu «uns quants»" in page
+    assert "Confirma la importació" not in page
+    assert "service_charters.import" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("seguiment.pdf", b"%PDF-1.7", "El fitxer ha de ser CSV o XLSX; «seguiment.pdf» no ho és."),
+        ("seguiment.csv", b"", "El fitxer «seguiment.csv» és buit."),
+        ("seguiment.csv", b"x" * (2 * 1024 * 1024 + 1), "ocupa més de 2 MB"),
+        (
+            "seguiment.csv",
+            b"Servei ofert,Objectiu\nA,B\n",
+            "Falten les columnes «Compromís», «Indicador»",
+        ),
+        ("seguiment.xlsx", b"PK not really a workbook", "No es pot llegir el full de càlcul"),
+    ],
+)
+def test_wrong_files_get_a_clear_message(client, staff, name, content, message):
+    client.force_login(staff)
+
+    response = upload(client, name, content)
+
+    assert response.status_code == 200
+    assert message in page_of(response)
+    assert "Confirma la importació" not in page_of(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["technician_area3", "technician_of_service", "director"])
+def test_only_publication_staff_and_administrators_may_import(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert upload(client, SEED_FILE.name, SEED_FILE.read_bytes()).status_code == 403
+    assert client.post(IMPORT_URL, {"action": "confirm", "token": "x"}).status_code == 403
+    assert Charter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_import_page_offers_the_form(client, administrator):
+    client.force_login(administrator)
+    page = page_of(client.get(IMPORT_URL))
+    assert "Importa el seguiment d'una carta de serveis" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "Previsualitza" in page
