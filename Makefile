@@ -40,9 +40,10 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed translations
 	BENCH=1 $(PY) benchmarks/run.py --scale $(SCALE)
 
-# Refresh the .po files after changing user-facing strings.
+# Refresh the Spanish and English .po files after changing user-facing strings
+# (the source strings are Catalan; locale/ca only holds third-party strings).
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --all --no-location --ignore ".venv/*" --ignore "staticfiles/*"
+	$(PY) manage.py makemessages -l es -l en --no-location --ignore ".venv/*" --ignore "staticfiles/*" --ignore "var/*"
 
 clean:
 	rm -rf $(VENV) staticfiles

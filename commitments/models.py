@@ -81,7 +81,8 @@ class PlanNodeQuerySet(models.QuerySet):
 
     def with_entry_for(self, period):
         """Annotate each node with its entry's status and progress in `period`."""
-        entries = Entry.objects.filter(node=OuterRef("pk"), period=period)
+        # No ordering: Entry's default ordering would add joins to every subquery.
+        entries = Entry.objects.filter(node=OuterRef("pk"), period=period).order_by()
         return self.annotate(
             period_status_id=Subquery(entries.values("status_id")[:1]),
             period_status_position=Subquery(entries.values("status__position")[:1]),

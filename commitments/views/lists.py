@@ -55,7 +55,7 @@ def commitment_detail(request, pk):
         pk=pk,
     )
     # Every ancestor in one query, by the prefixes of the node's path.
-    ancestors = (
+    ancestors = list(
         PlanNode.objects.filter(mandate_id=node.mandate_id, path__in=node.ancestor_paths())
         .select_related("level")
         .order_by("path")

@@ -1,0 +1,109 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.models import (
+    Entry,
+    Figure,
+    Mandate,
+    PlanLevel,
+    PlanNode,
+    ReportingPeriod,
+    Status,
+)
+
+
+class PlanLevelInline(admin.TabularInline):
+    model = PlanLevel
+    extra = 0
+
+
+class StatusInline(admin.TabularInline):
+    model = Status
+    extra = 0
+
+
+class ReportingPeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    extra = 0
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ["term", "name", "start_year", "end_year", "tracks_progress"]
+    list_filter = ["tracks_progress"]
+    search_fields = ["term", "name"]
+    inlines = [PlanLevelInline, StatusInline, ReportingPeriodInline]
+
+
+@admin.register(PlanLevel)
+class PlanLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_plural", "depth", "mandate"]
+    list_filter = ["mandate"]
+    search_fields = ["name", "name_plural"]
+    list_select_related = ["mandate"]
+
+
+@admin.register(PlanNode)
+class PlanNodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "short_text", "area", "service", "mandate"]
+    list_filter = ["mandate", "level", "area", "is_leaf"]
+    search_fields = ["code", "text"]
+    list_select_related = ["mandate", "level", "area", "service"]
+    # A mandate has hundreds of nodes: no select with every one of them.
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path", "is_leaf"]
+    ordering = ["mandate", "path"]
+
+    @admin.display(description=PlanNode._meta.get_field("text").verbose_name)
+    def short_text(self, obj):
+        return obj.text[:100]
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ["label", "position", "category", "colour", "mandate"]
+    list_filter = ["mandate", "category"]
+    search_fields = ["label"]
+    list_select_related = ["mandate"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["label", "start", "end", "is_open", "mandate"]
+    list_filter = ["mandate", "is_open"]
+    search_fields = ["label"]
+    list_select_related = ["mandate"]
+    date_hierarchy = "start"
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    fields = ["position", "label", "value", "unit", "women", "men"]
+    extra = 0
+
+
+@admin.register(Entry)
+class EntryAdmin(SimpleHistoryAdmin):
+    list_display = ["node", "period", "status", "progress", "updated_at", "updated_by"]
+    list_filter = ["period__mandate", "period", "status", "node__area"]
+    search_fields = ["node__code", "node__text", "observations"]
+    list_select_related = ["node__level", "period", "status", "updated_by"]
+    raw_id_fields = ["node"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+    inlines = [FigureInline]
+
+    def save_model(self, request, obj, form, change):
+        # An edit here must still be noticed by anyone who has the entry's form open.
+        if change:
+            obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Figure)
+class FigureAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "value", "unit", "women", "men", "entry"]
+    list_filter = ["entry__period__mandate", "entry__period"]
+    search_fields = ["label", "unit", "entry__node__code"]
+    list_select_related = ["entry__node__level", "entry__period"]
+    raw_id_fields = ["entry"]

@@ -1,0 +1,111 @@
+"""The list's CSV and XLSX downloads: the import's columns, every filtered row, no pagination."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from commitments.models import Entry
+from tests.commitments.conftest import build_commitments
+
+HEADER_START = ["Nivell", "Codi", "Codi superior", "Text", "Àrea", "Servei", "ODS"]
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response):
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    return [
+        ["" if value is None else value for value in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+@pytest.fixture
+def reader(client, director):
+    client.force_login(director)
+    return client
+
+
+def test_csv_has_the_import_columns_then_status_and_progress(reader, seed_plan):
+    response = reader.get("/pla-de-mandat/exporta.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="compromisos-2015-2019-primer-semestre-de-2019.csv"'
+    )
+    header, *rows = csv_rows(response)
+    assert header[:7] == HEADER_START
+    assert header[7:9] == ["Estat", "% execució"]
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Nivell"] == "Compromís"
+    assert row["Codi"] == "21"
+    assert row["Codi superior"] == "2"
+    assert row["Àrea"] == "Drets Socials i Serveis a les Persones"
+    assert row["Estat"] == "Completat o en execució dins les previsions"
+    assert row["Text"].startswith("Garantirem els drets de les persones migrades")
+
+
+def test_xlsx_opens_with_the_same_header_and_rows(reader, seed_plan):
+    response = reader.get("/pla-de-mandat/exporta.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(
+        'filename="compromisos-2015-2019-primer-semestre-de-2019.xlsx"'
+    )
+    header, *rows = xlsx_rows(response)
+    assert list(header[:7]) == HEADER_START
+    assert [row[1] for row in rows] == ["21"]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_area_filter_keeps_only_that_areas_commitments_on_every_page(
+    reader, seed_plan, organisation, file_format
+):
+    build_commitments(seed_plan, 120, areas=[organisation[1], organisation[3]])
+    response = reader.get(f"/pla-de-mandat/exporta.{file_format}", {"area": organisation[1].pk})
+    header, *rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
+    # More than a page of the list: the download is not paginated.
+    assert len(rows) == 60
+    assert {row[header.index("Àrea")] for row in rows} == {organisation[1].name}
+    expected = {str(code) for code in range(100, 220, 2)}
+    assert {row[header.index("Codi")] for row in rows} == expected
+
+
+def test_status_and_period_filters_name_the_file_and_pick_the_rows(reader, seed_plan):
+    build_commitments(seed_plan, 8)
+    period = seed_plan.previous_period
+    status = Entry.objects.filter(period=period).first().status
+    response = reader.get("/pla-de-mandat/exporta.csv", {"period": period.pk, "status": status.pk})
+    assert (
+        'filename="compromisos-2015-2019-segon-semestre-de-2018.csv"'
+        in response["Content-Disposition"]
+    )
+    header, *rows = csv_rows(response)
+    expected = set(
+        Entry.objects.filter(period=period, status=status).values_list("node__code", flat=True)
+    )
+    assert {row[1] for row in rows} == expected
+    assert {row[header.index("Estat")] for row in rows} == {status.label}
+
+
+def test_search_narrows_the_download(reader, seed_plan):
+    build_commitments(seed_plan, 5, first_code=300)
+    header, *rows = csv_rows(reader.get("/pla-de-mandat/exporta.csv", {"q": "migrades"}))
+    assert [row[1] for row in rows] == ["21"]
+
+
+def test_other_formats_are_not_found(reader, seed_plan):
+    assert reader.get("/pla-de-mandat/exporta.pdf").status_code == 404
+    assert reader.get("/pla-de-mandat/exporta.json").status_code == 404
+
+
+def test_only_readers_download(client, user_without_role, seed_plan):
+    client.force_login(user_without_role)
+    assert client.get("/pla-de-mandat/exporta.csv").status_code == 403
+    client.logout()
+    assert client.get("/pla-de-mandat/exporta.csv").status_code == 302
