@@ -1,27 +1,180 @@
-"""Placeholder until this module is written: replace it whole."""
+"""The PLIS pages: the plan and its bodies, a body's composition (page and PDF), the
+open-data export, and the forms with which staff seat and unseat members."""
 
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from governance.access import may_manage_governance, require_reader
+from governance.composition import bodies_with_counts, build_composition
+from governance.forms import CompositionDateForm, EndMembershipForm, MembershipForm
+from governance.models import Body, Membership, Plan, Seat
+from governance.operations import add_membership, change_membership, end_membership
+from governance.popolo import build_popolo
+from terrassa_plis.exports import Export, json_export
+from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 
-def plan_overview(request, *args, **kwargs):
-    raise Http404
+def _the_plan() -> Plan:
+    plan = Plan.objects.order_by("pk").first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
-def popolo_export(request, *args, **kwargs):
-    raise Http404
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
-def body_detail(request, *args, **kwargs):
-    raise Http404
+def plan_overview(request):
+    require_reader(request.user)
+    plan = _the_plan()
+    return render(
+        request,
+        "governance/plan.html",
+        {"plan": plan, "bodies": bodies_with_counts(plan, timezone.localdate())},
+    )
 
 
-def body_pdf(request, *args, **kwargs):
-    raise Http404
+def popolo_export(request):
+    require_reader(request.user)
+    return json_export("plis-popolo", build_popolo()).as_response()
 
 
-def membership_create(request, *args, **kwargs):
-    raise Http404
+def _body_context(request, slug) -> dict:
+    """What the page and the PDF share: the body, its functions and its composition on
+    the day asked for (today unless `?data=` names a valid one)."""
+    require_reader(request.user)
+    body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
+    today = timezone.localdate()
+    date_form = CompositionDateForm(request.GET)
+    day = today
+    if date_form.is_valid() and date_form.cleaned_data["data"] is not None:
+        day = date_form.cleaned_data["data"]
+    return {
+        "body": body,
+        "purpose_paragraphs": _paragraphs(body.purpose),
+        "functions": list(body.functions.order_by("position", "pk")),
+        "composition": build_composition(body, day),
+        "day": day,
+        "is_today": day == today,
+        "date_form": date_form,
+        "may_manage": may_manage_governance(request.user),
+    }
 
 
-def membership_edit(request, *args, **kwargs):
-    raise Http404
+def body_detail(request, slug):
+    context = _body_context(request, slug)
+    status = 400 if context["date_form"].errors else 200
+    return render(request, "governance/body.html", context, status=status)
+
+
+def body_pdf(request, slug):
+    context = _body_context(request, slug)
+    content = render_pdf("governance/body_pdf.html", context, request=request)
+    filename = f"{context['body'].slug}-{context['day']:%Y-%m-%d}.pdf"
+    return Export(filename, PDF_CONTENT_TYPE, content).as_response()
+
+
+def _require_manager(user) -> None:
+    if not may_manage_governance(user):
+        raise PermissionDenied
+
+
+def _body_url(body: Body, seat_pk: int | None = None) -> str:
+    url = reverse("governance:body", args=[body.slug])
+    return f"{url}#placa-{seat_pk}" if seat_pk else url
+
+
+def _day(value) -> str:
+    return date_format(value, "d/m/Y")
+
+
+def membership_create(request, slug):
+    _require_manager(request.user)
+    body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
+    seat = None
+    if request.GET.get("seat"):
+        if not request.GET["seat"].isdigit():
+            raise Http404
+        seat = get_object_or_404(Seat, pk=int(request.GET["seat"]), body=body)
+    if request.method == "POST":
+        form = MembershipForm(request.POST, body=body)
+        if form.is_valid():
+            try:
+                membership = add_membership(form.membership_data(), acting_user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("S'ha afegit %(person)s a «%(body)s».")
+                    % {"person": membership.person.name, "body": body.name},
+                )
+                return redirect(_body_url(body, membership.seat_id))
+    else:
+        form = MembershipForm(
+            initial={"seat": seat.pk if seat else None, "start": timezone.localdate()}, body=body
+        )
+    return render(
+        request,
+        "governance/membership_form.html",
+        {"body": body, "form": form, "seat": seat, "membership": None, "leaving": False},
+    )
+
+
+def membership_edit(request, pk):
+    _require_manager(request.user)
+    membership = get_object_or_404(
+        Membership.objects.select_related("seat__body__plan", "person"), pk=pk
+    )
+    body = membership.seat.body
+    leaving = bool(request.GET.get("baixa"))
+    if leaving:
+        form_class, initial = EndMembershipForm, {"end": timezone.localdate()}
+        form_kwargs = {}
+    else:
+        form_class, initial = MembershipForm, MembershipForm.initial_from(membership)
+        form_kwargs = {"body": body}
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                if leaving:
+                    end_membership(membership, form.cleaned_data["end"], acting_user=request.user)
+                    message = _("%(person)s deixa «%(body)s» el %(date)s.") % {
+                        "person": membership.person.name,
+                        "body": body.name,
+                        "date": _day(membership.end),
+                    }
+                else:
+                    change_membership(membership, form.membership_data(), acting_user=request.user)
+                    message = _("S'han desat els canvis de %(person)s a «%(body)s».") % {
+                        "person": membership.person.name,
+                        "body": body.name,
+                    }
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, message)
+                return redirect(_body_url(body, membership.seat_id))
+    else:
+        form = form_class(initial=initial, **form_kwargs)
+    return render(
+        request,
+        "governance/membership_form.html",
+        {
+            "body": body,
+            "form": form,
+            "seat": membership.seat,
+            "membership": membership,
+            "leaving": leaving,
+        },
+    )

@@ -1,0 +1,179 @@
+"""A body's composition on a given day: its seats as the plan writes them, who sits in
+each one, and how full each seat is against the count the plan expects.
+
+The body page, its PDF and the tests all read this one builder. It runs a fixed
+number of queries whatever the number of members: the seats, the memberships of
+that day (with everything a line shows joined in) and, where the body counts its
+members per area, the areas.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
+
+# The transversal commission is made of technicians "of the 5 areas": the plan's
+# balance between areas is part of what it describes.
+BODIES_COUNTED_PER_AREA = {BodyKind.TRANSVERSAL_TECHNICAL}
+
+SUB_LINE_PREFIXES = ("- ", "• ", "* ")
+
+
+@dataclass
+class SeatComposition:
+    seat: Seat
+    title: str
+    sub_lines: list[str]
+    members: list[Membership] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int | None:
+        return self.seat.expected_count
+
+    @property
+    def filled(self) -> int:
+        return len(self.members)
+
+    @property
+    def is_full(self) -> bool:
+        return self.expected is not None and self.filled >= self.expected
+
+    @property
+    def fill_label(self) -> str:
+        """«22 previstos: 18 designats», or «3 designats» where the plan gives no count."""
+        filled = ngettext("%(filled)s designat", "%(filled)s designats", self.filled) % {
+            "filled": self.filled
+        }
+        if self.expected is None:
+            return filled
+        expected = ngettext("%(expected)s previst", "%(expected)s previstos", self.expected) % {
+            "expected": self.expected
+        }
+        return _("%(expected)s: %(filled)s") % {"expected": expected, "filled": filled}
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    area: Area | None  # None: members with no area recorded
+    count: int
+
+
+@dataclass
+class BodyComposition:
+    body: Body
+    day: date
+    seats: list[SeatComposition]
+    area_counts: list[AreaCount] | None  # only for the bodies counted per area
+
+    @property
+    def member_count(self) -> int:
+        return sum(seat.filled for seat in self.seats)
+
+    @property
+    def members(self) -> list[Membership]:
+        return [member for seat in self.seats for member in seat.members]
+
+
+def split_description(description: str) -> tuple[str, list[str]]:
+    """The seat's first line, and the lines the plan lists under it («- Àrea 1- …»)."""
+    lines = [line.strip() for line in description.strip().splitlines() if line.strip()]
+    if not lines:
+        return "", []
+    title, rest = lines[0], lines[1:]
+    sub_lines = []
+    for line in rest:
+        for prefix in SUB_LINE_PREFIXES:
+            if line.startswith(prefix):
+                line = line[len(prefix) :].strip()
+                break
+        sub_lines.append(line)
+    return title, sub_lines
+
+
+def member_area_id(membership: Membership) -> int | None:
+    """The area a member comes from: the one recorded, or else their service's."""
+    if membership.area_id is not None:
+        return membership.area_id
+    if membership.service is not None:
+        return membership.service.area_id
+    return None
+
+
+def members_on(day: date):
+    """The memberships of `day`, with everything a composition line shows joined in."""
+    return (
+        Membership.objects.on(day)
+        .select_related("person", "area", "service", "political_group", "delegate_of")
+        .annotate(role_rank=ROLE_RANK)
+        .order_by("seat_id", "role_rank", "person__name", "start", "pk")
+    )
+
+
+# The chair first, then the secretary, then the other members.
+ROLE_RANK = Case(
+    When(body_role=BodyRole.CHAIR, then=Value(0)),
+    When(body_role=BodyRole.SECRETARY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def build_composition(body: Body, day: date) -> BodyComposition:
+    # 1 the seats, 2 the memberships of that day, 3 the areas (bodies counted per area only).
+    seats = [
+        SeatComposition(seat, *split_description(seat.description))
+        for seat in Seat.objects.filter(body=body).select_related("area").order_by("position", "pk")
+    ]
+    by_seat = {item.seat.pk: item for item in seats}
+    for membership in members_on(day).filter(seat__body=body):
+        by_seat[membership.seat_id].members.append(membership)
+
+    area_counts = None
+    if body.kind in BODIES_COUNTED_PER_AREA:
+        counts: dict[int | None, int] = {}
+        for seat in seats:
+            for member in seat.members:
+                area_id = member_area_id(member)
+                counts[area_id] = counts.get(area_id, 0) + 1
+        area_counts = [
+            AreaCount(area, counts.get(area.pk, 0)) for area in Area.objects.order_by("number")
+        ]
+        if counts.get(None):
+            area_counts.append(AreaCount(None, counts[None]))
+    return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
+
+
+def _count(queryset, expression):
+    """A correlated subquery returning one aggregate per outer body (0 where none)."""
+    subquery = queryset.values("body_ref").annotate(total=expression).values("total")
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+
+def bodies_with_counts(plan: Plan, day: date):
+    """The plan's bodies, each with `member_count` (who sits there on `day`) and
+    `expected_count`: the sum of its seats' counts, None unless every seat has one.
+
+    Subqueries rather than joins, so members and seats don't multiply each other.
+    """
+    members = (
+        Membership.objects.on(day)
+        .filter(seat__body=OuterRef("pk"))
+        .annotate(body_ref=F("seat__body"))
+    )
+    seats = Seat.objects.filter(body=OuterRef("pk")).annotate(body_ref=F("body"))
+    bodies = Body.objects.filter(plan=plan).annotate(
+        member_count=_count(members, Count("pk")),
+        seat_count=_count(seats, Count("pk")),
+        counted_seats=_count(seats, Count("pk", filter=Q(expected_count__isnull=False))),
+        expected_total=_count(seats, Sum("expected_count")),
+    )
+    result = list(bodies.order_by("position", "pk"))
+    for body in result:
+        counted = body.seat_count and body.counted_seats == body.seat_count
+        body.expected_count = body.expected_total if counted else None
+    return result

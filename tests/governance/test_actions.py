@@ -1,0 +1,620 @@
+"""The action plan: its page grouped by axis and line, the drafting calendar, and an
+action's page where the transversal commission decides and staff record the
+implementation."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import (
+    ActionDecision,
+    ActionImplementation,
+    Area,
+    Membership,
+    Milestone,
+    Person,
+    PlanAction,
+)
+from governance.work import build_action_plan, natural_key
+from governance.work_operations import decide_action, record_implementation
+from tests.governance.test_bodies import page_text, text_of
+from tests.governance.test_meetings import PERSONAS, READERS, rows, section
+
+
+def today():
+    return timezone.localdate()
+
+
+def make_action(
+    plan,
+    code,
+    *,
+    title=None,
+    axis="Eix 1. Inclusió laboral",
+    line="1.1 Itineraris d'inserció",
+    decision=ActionDecision.PROPOSED,
+    decided_on=None,
+    reason="",
+    areas=(),
+    implementation=(),
+):
+    action = PlanAction.objects.create(
+        plan=plan,
+        code=code,
+        title=title or f"Acció {code}",
+        axis=axis,
+        line=line,
+        decision=decision,
+        decided_on=decided_on,
+        decision_reason=reason,
+    )
+    action.areas.set(areas)
+    for period, degree in implementation:
+        ActionImplementation.objects.create(action=action, period=period, degree=degree)
+    return action
+
+
+@pytest.fixture
+def reader(client, director):
+    client.force_login(director)
+    return client
+
+
+@pytest.fixture
+def commission_member(plis, technician_area3):
+    """Marta (technician of area 3), who sits in the transversal commission."""
+    person = Person.objects.create(name="Marta Comissió", user=technician_area3)
+    Membership.objects.create(person=person, seat=plis.technicians_seat, start=date(2020, 1, 1))
+    return technician_area3
+
+
+@pytest.fixture
+def action(plis, organisation):
+    return make_action(
+        plis.plan,
+        "1.1.1",
+        title="Itineraris personalitzats d'inserció",
+        areas=[organisation[4]],
+    )
+
+
+def action_url(action):
+    return reverse("governance:action", args=[action.pk])
+
+
+def decision_post(client, action, **data):
+    return client.post(action_url(action), {"intent": "decision", **data})
+
+
+def implementation_post(client, action, **data):
+    return client.post(action_url(action), {"intent": "implementation", **data})
+
+
+# The plan's page
+
+
+def test_actions_are_grouped_by_axis_and_line_in_the_order_of_their_codes(reader, plis):
+    axis1, axis2 = "Eix 1. Inclusió laboral", "Eix 2. Habitatge"
+    make_action(plis.plan, "2.1.1", axis=axis2, line="2.1 Accés a l'habitatge")
+    make_action(plis.plan, "1.10.1", axis=axis1, line="1.10 Economia social")
+    make_action(plis.plan, "1.2.1", axis=axis1, line="1.2 Formació")
+    make_action(plis.plan, "1.1.2", axis=axis1, line="1.1 Itineraris")
+    make_action(plis.plan, "1.1.1", axis=axis1, line="1.1 Itineraris")
+
+    response = reader.get(reverse("governance:actions"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    headings = [
+        text_of(heading)
+        for heading in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", content, re.S)
+        if "Eix" in heading or re.match(r"\s*\d", text_of(heading))
+    ]
+    assert headings == [
+        axis1,
+        "1.1 Itineraris",
+        "1.2 Formació",
+        "1.10 Economia social",
+        axis2,
+        "2.1 Accés a l'habitatge",
+    ]
+    codes = [
+        text_of(code)
+        for code in re.findall(r'<th scope="row"><a href="/plis/accions/\d+/">(.*?)</a>', content)
+    ]
+    assert codes == ["1.1.1", "1.1.2", "1.2.1", "1.10.1", "2.1.1"]
+
+
+def test_each_action_shows_its_decision_areas_and_latest_implementation(reader, plis, organisation):
+    make_action(
+        plis.plan,
+        "1.1.1",
+        title="Itineraris personalitzats d'inserció",
+        decision=ActionDecision.VALIDATED,
+        decided_on=date(2024, 3, 12),
+        areas=[organisation[3], organisation[4]],
+        implementation=[("2023-S2", 20), ("2024-S2", 60), ("2024-S1", 40)],
+    )
+    make_action(plis.plan, "1.1.2", title="Clàusules socials")
+
+    response = reader.get(reverse("governance:actions"))
+
+    # The first (and only) line of the first axis.
+    assert rows(section(response, "eix-1-title")) == [
+        "1.1.1 Itineraris personalitzats d'inserció Validada el 12/03/2024 "
+        "Drets Socials i Serveis a les Persones; Desenvolupament Econòmic, Indústria i Ocupació "
+        "60 % 2024-S2",
+        "1.1.2 Clàusules socials Proposada — —",
+    ]
+
+
+def test_the_summary_counts_actions_by_decision_and_averages_the_implementation(reader, plis):
+    make_action(plis.plan, "1", decision=ActionDecision.VALIDATED, implementation=[("2024-S1", 60)])
+    make_action(plis.plan, "2", decision=ActionDecision.VALIDATED, implementation=[("2024-S1", 25)])
+    make_action(plis.plan, "3", decision=ActionDecision.REJECTED, reason="Sense pressupost")
+    make_action(plis.plan, "4")
+
+    response = reader.get(reverse("governance:actions"))
+
+    assert rows(section(response, "actions-summary-title")) == [
+        "Accions 4",
+        "Proposades 1",
+        "Validades 2",
+        "Rebutjades 1",
+        "Implementació mitjana 43 %",
+    ]
+    assert "l'últim grau d'implementació registrat de 2 accions" in page_text(response)
+    # Catalan writes a no-break space before the percent sign.
+    assert "43\u00a0%" in response.content.decode()
+
+
+def test_the_plan_filters_by_decision_and_area(reader, plis, organisation):
+    make_action(plis.plan, "1", decision=ActionDecision.VALIDATED, areas=[organisation[3]])
+    make_action(plis.plan, "2", decision=ActionDecision.VALIDATED, areas=[organisation[1]])
+    make_action(plis.plan, "3", areas=[organisation[3]])
+    url = reverse("governance:actions")
+
+    def codes(query):
+        content = reader.get(url + query).content.decode()
+        return re.findall(r'<th scope="row"><a href="/plis/accions/\d+/">(.*?)</a>', content)
+
+    assert codes("?decisio=validated") == ["1", "2"]
+    assert codes("?area=3") == ["1", "3"]
+    assert codes("?decisio=validated&area=3") == ["1"]
+    assert codes("?decisio=rejected") == []
+    text = page_text(reader.get(url + "?decisio=validated&area=3"))
+    assert "Accions filtrades: Decisió: Validada · Àrea responsable: 3. Drets Socials" in text
+    assert 'href="/plis/accions/pdf/?decisio=validated&amp;area=3"' in (
+        reader.get(url + "?decisio=validated&area=3").content.decode()
+    )
+
+
+def test_an_unknown_filter_value_says_so(reader, plis):
+    response = reader.get(reverse("governance:actions") + "?area=9&decisio=maybe")
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Trieu una de les àrees de la llista." in text
+    assert "Trieu una de les decisions de la llista." in text
+
+
+def test_codes_sort_by_their_numbers():
+    codes = ["1.10.1", "1.2.1", "A.1", "1.1.10", "1.1.2"]
+    assert sorted(codes, key=natural_key) == ["1.1.2", "1.1.10", "1.2.1", "1.10.1", "A.1"]
+
+
+# The drafting calendar
+
+
+def test_a_milestone_is_late_when_past_and_not_done_or_done_after_its_date():
+    day = date(2024, 6, 1)
+    assert Milestone(planned_on=date(2024, 5, 31)).is_late(day)
+    assert not Milestone(planned_on=date(2024, 6, 1)).is_late(day)
+    assert Milestone(planned_on=date(2024, 3, 1), done_on=date(2024, 3, 15)).is_late(day)
+    assert not Milestone(planned_on=date(2024, 3, 1), done_on=date(2024, 2, 28)).is_late(day)
+
+
+def test_the_calendar_shows_planned_and_actual_dates_and_lateness(reader, plis):
+    future = today() + timedelta(days=30)
+    past = today() - timedelta(days=10)
+    Milestone.objects.create(
+        plan=plis.plan, title="Diagnosi", planned_on=date(2024, 3, 31), done_on=date(2024, 3, 20)
+    )
+    Milestone.objects.create(
+        plan=plis.plan, title="Validació", planned_on=date(2024, 6, 30), done_on=date(2024, 7, 15)
+    )
+    Milestone.objects.create(plan=plis.plan, title="Esborrany", planned_on=past)
+    Milestone.objects.create(plan=plis.plan, title="Aprovació", planned_on=future)
+
+    response = reader.get(reverse("governance:actions"))
+
+    assert rows(section(response, "calendar-title")) == [
+        "Diagnosi 31/03/2024 20/03/2024 Dins termini",
+        "Validació 30/06/2024 15/07/2024 Endarrerida",
+        f"Esborrany {past:%d/%m/%Y} — Endarrerida",
+        f"Aprovació {future:%d/%m/%Y} — Dins termini",
+    ]
+
+
+# An action's page and the commission's decision
+
+
+def test_the_action_page_shows_its_data_and_implementation_per_period(reader, plis, organisation):
+    action = make_action(
+        plis.plan,
+        "2.1.2",
+        title="Nou equipament d'allotjament temporal",
+        axis="Eix 2. Habitatge",
+        line="2.1 Accés a l'habitatge",
+        decision=ActionDecision.REJECTED,
+        decided_on=date(2024, 6, 16),
+        reason="No té dotació pressupostària.",
+        areas=[organisation[1]],
+    )
+    ActionImplementation.objects.create(
+        action=action,
+        period="2024-S1",
+        degree=30,
+        observations="Conveni **signat** amb dues entitats.",
+    )
+
+    response = reader.get(action_url(action))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "2.1.2 Nou equipament d'allotjament temporal" in text
+    assert "Eix 2. Habitatge · 2.1 Accés a l'habitatge" in text
+    assert "Decisió Rebutjada el 16/06/2024" in text
+    assert "Motiu No té dotació pressupostària." in text
+    assert "Àrees responsables 1. Territori i Sostenibilitat" in text
+    assert rows(section(response, "implementation-title")) == [
+        "2024-S1 30 % Conveni signat amb dues entitats."
+    ]
+    assert "<strong>signat</strong>" in response.content.decode()
+    # A director reads, but neither decides nor records.
+    assert "Desa la decisió" not in text
+    assert "Desa la implementació" not in text
+
+
+def test_a_member_of_the_transversal_commission_validates_an_action(
+    client, commission_member, action
+):
+    client.force_login(commission_member)
+    page = client.get(action_url(action))
+    assert "Decisió de la comissió tècnica transversal" in page_text(page)
+    assert "Desa la implementació" not in page_text(page)
+
+    response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.VALIDATED
+    assert action.decided_on == date(2024, 3, 12)
+    record = action.history.latest()
+    assert record.history_user == commission_member
+    assert record.history_change_reason == "Decisió: Validada el 12/03/2024"
+    shown = page_text(client.get(response["Location"]))
+    assert "S'ha desat la decisió sobre l'acció 1.1.1: Validada el 12/03/2024." in shown
+    assert "Decisió Validada el 12/03/2024" in shown
+
+
+def test_a_rejection_needs_a_reason(client, commission_member, action):
+    client.force_login(commission_member)
+
+    response = decision_post(
+        client, action, decision="rejected", decided_on="12/03/2024", reason=" "
+    )
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "No s'ha desat la decisió" in text
+    assert "Escriviu el motiu del rebuig: cal per rebutjar una acció." in text
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+    response = decision_post(
+        client, action, decision="rejected", decided_on="12/03/2024", reason="Sense pressupost."
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.decision, action.decision_reason) == (
+        ActionDecision.REJECTED,
+        "Sense pressupost.",
+    )
+
+
+def test_the_decision_form_checks_its_date(client, commission_member, action):
+    client.force_login(commission_member)
+    tomorrow = (today() + timedelta(days=1)).strftime("%d/%m/%Y")
+
+    bad_date = page_text(
+        decision_post(client, action, decision="validated", decided_on="31/02/2024")
+    )
+    future = page_text(decision_post(client, action, decision="validated", decided_on=tomorrow))
+    no_choice = page_text(decision_post(client, action, decided_on="12/03/2024"))
+
+    assert "Escriviu una data com 31/03/2011." in bad_date
+    assert "La data de la decisió no pot ser posterior a avui." in future
+    assert "Trieu si la comissió valida o rebutja l'acció." in no_choice
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+
+@pytest.mark.parametrize("persona", ["technician_other_area", "director", "technician_area3"])
+def test_who_does_not_sit_in_the_commission_gets_no_form_and_may_not_decide(
+    persona_client, action, persona
+):
+    client = persona_client(persona)
+    history = action.history.count()
+
+    page = client.get(action_url(action))
+    response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
+
+    assert page.status_code == 200
+    assert "Desa la decisió" not in page_text(page)
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+    assert action.history.count() == history
+
+
+def test_a_former_member_of_the_commission_may_no_longer_decide(
+    client, plis, technician_area3, action
+):
+    person = Person.objects.create(name="Antiga Membre", user=technician_area3)
+    Membership.objects.create(
+        person=person, seat=plis.technicians_seat, start=date(2018, 1, 1), end=date(2023, 12, 31)
+    )
+    client.force_login(technician_area3)
+
+    response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
+
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+
+@pytest.mark.parametrize("persona", ["staff", "administrator"])
+def test_staff_may_record_the_commission_s_decision(persona_client, action, persona):
+    client = persona_client(persona)
+
+    response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.VALIDATED
+
+
+def test_an_unknown_form_is_a_bad_request(client, staff, action):
+    client.force_login(staff)
+    assert client.post(action_url(action), {"intent": "other"}).status_code == 400
+
+
+# Implementation
+
+
+def test_staff_add_and_update_a_period_s_implementation(client, staff, action):
+    client.force_login(staff)
+
+    first = implementation_post(
+        client, action, period="2024-s1", degree="40", observations="Inici."
+    )
+    again = implementation_post(client, action, period="2024-S1", degree="55", observations="")
+    second = implementation_post(client, action, period="2024-S2", degree="70")
+
+    assert [first.status_code, again.status_code, second.status_code] == [302, 302, 302]
+    assert list(action.implementation.values_list("period", "degree", "observations")) == [
+        ("2024-S1", 55, ""),
+        ("2024-S2", 70, ""),
+    ]
+    page = client.get(action_url(action))
+    assert rows(section(page, "implementation-title")) == [
+        "2024-S1 55 % —",
+        "2024-S2 70 % —",
+    ]
+    assert "S'ha afegit la implementació de 2024-S2: 70" in page_text(page)
+    assert action.history.latest().history_change_reason == "Implementació 2024-S2: 70 %"
+    assert action.history.latest().history_user == staff
+
+
+@pytest.mark.parametrize(
+    ("period", "degree", "message"),
+    [
+        ("2024", "50", "Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre)."),
+        (
+            "2024-S3",
+            "50",
+            "Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).",
+        ),
+        ("", "50", "Escriviu el període, com 2021-S1."),
+        ("2024-S1", "101", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
+        ("2024-S1", "-1", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
+        ("2024-S1", "quaranta", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
+        ("2024-S1", "", "Escriviu el grau d'implementació, de 0 a 100."),
+    ],
+)
+def test_the_implementation_form_explains_what_is_wrong(
+    client, staff, action, period, degree, message
+):
+    client.force_login(staff)
+
+    response = implementation_post(client, action, period=period, degree=degree)
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "No s'ha desat la implementació" in text
+    assert message in text
+    assert not action.implementation.exists()
+
+
+@pytest.mark.parametrize("persona", ["technician_area3", "director"])
+def test_only_staff_record_the_implementation(persona_client, commission_member, action, persona):
+    # Even a member of the commission (Marta, technician_area3) only decides.
+    client = persona_client(persona)
+
+    page = client.get(action_url(action))
+    response = implementation_post(client, action, period="2024-S1", degree="50")
+
+    assert "Desa la implementació" not in page_text(page)
+    assert response.status_code == 403
+    assert not action.implementation.exists()
+
+
+# The operations
+
+
+def test_decide_action_refuses_a_rejection_without_reason(action, staff):
+    with pytest.raises(ValidationError) as error:
+        decide_action(
+            action, ActionDecision.REJECTED, on=date(2024, 3, 1), reason="", acting_user=staff
+        )
+
+    assert "reason" in error.value.message_dict
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+
+def test_decide_action_refuses_going_back_to_proposed(action, staff):
+    with pytest.raises(ValidationError) as error:
+        decide_action(
+            action, ActionDecision.PROPOSED, on=date(2024, 3, 1), reason="", acting_user=staff
+        )
+
+    assert "decision" in error.value.message_dict
+
+
+def test_record_implementation_keeps_one_entry_per_period(action, staff):
+    entry, created = record_implementation(action, "2024-S1", 30, "", acting_user=staff)
+    again, created_again = record_implementation(action, "2024-S1", 45, "Més.", acting_user=staff)
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == entry.pk
+    assert list(action.implementation.values_list("degree", "observations")) == [(45, "Més.")]
+    with pytest.raises(ValidationError):
+        record_implementation(action, "2024-S1", 140, "", acting_user=staff)
+    with pytest.raises(ValidationError):
+        record_implementation(action, "S1-2024", 40, "", acting_user=staff)
+
+
+# Who may read
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_action_pages_are_for_every_role(persona_client, action, persona):
+    client = persona_client(persona)
+
+    for url in (reverse("governance:actions"), action_url(action)):
+        response = client.get(url)
+        assert response.status_code == READERS.get(persona, 200)
+        if persona == "anonymous":
+            assert response["Location"].startswith("/entrar/?next=")
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "user_without_role"])
+def test_who_may_not_read_may_not_post(persona_client, action, persona):
+    response = decision_post(
+        persona_client(persona), action, decision="validated", decided_on="12/03/2024"
+    )
+
+    assert response.status_code == READERS[persona]
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+
+# Queries
+
+
+def build_actions(plan, count: int):
+    """`count` actions over 3 axes and 2 lines each, with 2 areas and 4 periods each."""
+    areas = list(Area.objects.order_by("number"))
+    actions = PlanAction.objects.bulk_create(
+        PlanAction(
+            plan=plan,
+            code=f"{index % 3 + 1}.{index % 2 + 1}.{index}",
+            title=f"Acció de prova {index}",
+            axis=f"Eix {index % 3 + 1}",
+            line=f"Línia {index % 3 + 1}.{index % 2 + 1}",
+            decision=[ActionDecision.VALIDATED, ActionDecision.PROPOSED][index % 2],
+            decided_on=date(2024, 1, 1) if index % 2 == 0 else None,
+        )
+        for index in range(count)
+    )
+    Through = PlanAction.areas.through
+    Through.objects.bulk_create(
+        Through(planaction_id=action.pk, area_id=areas[(index + shift) % 5].pk)
+        for index, action in enumerate(actions)
+        for shift in (0, 1)
+    )
+    ActionImplementation.objects.bulk_create(
+        ActionImplementation(
+            action=action,
+            period=f"2024-S{half}" if year == 2024 else f"{year}-S{half}",
+            degree=10 * half + year % 10,
+        )
+        for action in actions
+        for year in (2023, 2024)
+        for half in (1, 2)
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            plan=plan,
+            title=f"Fita {index}",
+            planned_on=date(2024, 1, 1) + timedelta(days=30 * index),
+        )
+        for index in range(count // 10 + 1)
+    )
+    return actions
+
+
+@pytest.mark.parametrize("size", [10, 120])
+def test_the_action_plan_runs_the_same_queries_whatever_the_number_of_actions(
+    reader, plis, size, django_assert_num_queries
+):
+    build_actions(plis.plan, size)
+    # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the areas (filter),
+    # 6 the actions with their latest implementation, 7 their areas, 8 the milestones.
+    with django_assert_num_queries(8):
+        response = reader.get(reverse("governance:actions") + "?area=2")
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr class="plis-action ') == len(
+        [index for index in range(size) if 2 in {(index % 5) + 1, ((index + 1) % 5) + 1}]
+    )
+
+
+@pytest.mark.parametrize("size", [10, 120])
+def test_the_action_plan_builder_reads_three_queries(plis, size, django_assert_num_queries):
+    build_actions(plis.plan, size)
+    # 1 the actions with their latest implementation, 2 their areas, 3 the milestones.
+    with django_assert_num_queries(3):
+        action_plan = build_action_plan(plis.plan, today())
+    assert action_plan.action_count == size
+    assert sum(axis.action_count for axis in action_plan.axes) == size
+
+
+@pytest.mark.parametrize("periods", [1, 12])
+def test_an_action_page_runs_the_same_queries_whatever_its_implementation(
+    client, commission_member, action, periods, django_assert_num_queries
+):
+    for index in range(periods):
+        ActionImplementation.objects.create(
+            action=action, period=f"{2020 + index // 2}-S{index % 2 + 1}", degree=index * 5
+        )
+    for day in range(periods):
+        decide_action(
+            action,
+            "validated",
+            on=date(2024, 1, 1) + timedelta(days=day),
+            acting_user=commission_member,
+        )
+    client.force_login(commission_member)
+    # 1 session, 2 user, 3 the user's groups (roles), 4 the action with its plan,
+    # 5 its areas, 6 the user's membership of the commission (may decide),
+    # 7 its implementation entries, 8 its latest history with their users.
+    with django_assert_num_queries(8):
+        response = client.get(action_url(action))
+    assert len(rows(section(response, "implementation-title"))) == periods

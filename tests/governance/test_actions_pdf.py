@@ -1,0 +1,109 @@
+"""The action plan's PDF, made by WeasyPrint and read back as a reader's program would."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from governance.models import ActionDecision, Milestone
+from tests.governance.test_actions import make_action
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(reader: PdfReader) -> str:
+    return normalised(" ".join(page.extract_text() or "" for page in reader.pages))
+
+
+@pytest.fixture
+def plan_pdf(client, director, plis, organisation):
+    make_action(
+        plis.plan,
+        "1.1.1",
+        title="Itineraris personalitzats d'inserció per a persones en atur",
+        decision=ActionDecision.VALIDATED,
+        decided_on=date(2024, 3, 12),
+        areas=[organisation[4]],
+        implementation=[("2024-S1", 60)],
+    )
+    make_action(
+        plis.plan,
+        "2.1.1",
+        title="Borsa d'habitatge de lloguer social",
+        axis="Eix 2. Habitatge",
+        line="2.1 Accés a l'habitatge",
+        areas=[organisation[1]],
+    )
+    Milestone.objects.create(
+        plan=plis.plan, title="Diagnosi social actualitzada", planned_on=date(2024, 3, 31)
+    )
+    client.force_login(director)
+    response = client.get(reverse("governance:actions_pdf"))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_pdf_is_a_download_named_after_the_plan_and_the_day(plan_pdf):
+    assert plan_pdf["Content-Type"] == "application/pdf"
+    assert plan_pdf["Content-Disposition"].startswith('attachment; filename="pla-accio-plis-20')
+    assert plan_pdf.content.startswith(b"%PDF-")
+
+
+def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
+    text = pdf_text(PdfReader(io.BytesIO(plan_pdf.content)))
+
+    assert "Pla d'acció" in text
+    assert "1.1.1" in text
+    assert "Itineraris personalitzats d'inserció per a persones en atur" in text
+    assert "Borsa d'habitatge de lloguer social" in text
+    assert text.index("Eix 1. Inclusió laboral") < text.index("Eix 2. Habitatge")
+    assert "Validada el 12/03/2024" in text
+    assert "60 %" in text
+    assert "Calendari de redacció" in text
+    assert "Diagnosi social actualitzada 31/03/2024 — Endarrerida" in text
+    assert "Pàgina 1 de" in text
+    assert "Descarrega en PDF" not in text
+
+
+def test_the_pdf_embeds_its_fonts_and_is_tagged(plan_pdf):
+    reader = PdfReader(io.BytesIO(plan_pdf.content))
+
+    descriptors = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    descriptors.append(descriptor.get_object())
+    assert descriptors
+    assert all("/FontFile2" in descriptor for descriptor in descriptors)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_the_pdf_follows_the_page_s_filters(client, director, plis, organisation):
+    make_action(plis.plan, "1", title="Acció validada", decision=ActionDecision.VALIDATED)
+    make_action(plis.plan, "2", title="Acció proposada")
+    client.force_login(director)
+
+    text = pdf_text(
+        PdfReader(
+            io.BytesIO(client.get(reverse("governance:actions_pdf") + "?decisio=validated").content)
+        )
+    )
+
+    assert "Acció validada" in text
+    assert "Acció proposada" not in text
+    assert "Accions filtrades: Decisió: Validada." in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("anonymous", 302), ("user_without_role", 403), ("technician_area3", 200)],
+)
+def test_the_pdf_is_for_readers(persona_client, plis, persona, expected):
+    assert persona_client(persona).get(reverse("governance:actions_pdf")).status_code == expected
