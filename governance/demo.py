@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from governance import plis_demo
 from governance.models import Area
 from governance.roles import Role
 
@@ -31,3 +32,5 @@ def load(*, scale, stdout):
         if area_number is not None:
             user.technician_areas.set([Area.objects.get(number=area_number)])
     stdout.write(f"governance: {Area.objects.count()} areas, {len(DEMO_USERS)} demo users.")
+    # After the users, so that the demo technician can sit in the transversal commission.
+    plis_demo.load(scale=scale, stdout=stdout)

@@ -56,12 +56,21 @@ MATRIX = [
     ("/cartes-de-serveis/indicadors/{indicator}/", READERS, 200),
     ("/cartes-de-serveis/{charter}/resultats/2021/", EDITORS_OF_AREA_3, 200),
     ("/cartes-de-serveis/importa/", PUBLISHERS, 403),
+    # PLIS
+    ("/plis/", READERS, 200),
+    ("/plis/popolo.json", READERS, 200),
+    ("/plis/organs/comissio-tecnica-transversal/", READERS, 200),
+    ("/plis/organs/oficina-tecnica-local/pdf/", READERS, 200),
+    ("/plis/organs/comissio-tecnica-transversal/membres/nou/", PUBLISHERS, 403),
+    ("/plis/reunions/", READERS, 200),
+    ("/plis/accions/", READERS, 200),
+    ("/plis/accions/pdf/", READERS, 200),
 ]
 
 
 @pytest.fixture
 def seed_ids(organisation):
-    call_command("loaddata", "mandate_plan", "service_charters", verbosity=0)
+    call_command("loaddata", "mandate_plan", "service_charters", "plis", verbosity=0)
     return {
         "commitment_21": PlanNode.objects.get(
             level__depth=1, code="21", mandate__term="2015-2019"

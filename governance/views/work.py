@@ -1,23 +1,214 @@
-"""Placeholder until this module is written: replace it whole."""
+"""The plan's follow-up pages: the bodies' meetings and agreements, the action plan
+(page and PDF) with its drafting calendar, and an action's page, where the
+transversal commission records its decision and staff record its implementation."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from governance.access import may_decide_actions, may_manage_governance, require_reader
+from governance.models import ActionDecision, Area, Body, Meeting, Plan
+from governance.work import (
+    action_with_implementation,
+    build_action_plan,
+    build_meeting_detail,
+    implementation_of,
+    meetings_with_counts,
+    pending_agreements,
+)
+from governance.work_forms import (
+    ActionFilterForm,
+    DecisionForm,
+    ImplementationForm,
+    MeetingFilterForm,
+)
+from governance.work_operations import decide_action, record_implementation
+from terrassa_plis.exports import Export
+from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+
+DECISION = "decision"
+IMPLEMENTATION = "implementation"
+HISTORY_LINES = 10
 
 
-def meeting_list(request, *args, **kwargs):
-    raise Http404
+def _the_plan() -> Plan:
+    plan = Plan.objects.order_by("pk").first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
-def meeting_detail(request, *args, **kwargs):
-    raise Http404
+def _day(value) -> str:
+    return date_format(value, "d/m/Y")
 
 
-def action_plan(request, *args, **kwargs):
-    raise Http404
+# Meetings
 
 
-def action_plan_pdf(request, *args, **kwargs):
-    raise Http404
+def meeting_list(request):
+    require_reader(request.user)
+    today = timezone.localdate()
+    bodies = list(Body.objects.order_by("plan", "position", "pk"))
+    form = MeetingFilterForm(request.GET, bodies=bodies)
+    body = form.body()
+    context = {
+        "form": form,
+        "body": body,
+        "meetings": list(meetings_with_counts(body)),
+        "agreements": pending_agreements(today, body),
+        "today": today,
+    }
+    return render(request, "governance/meetings.html", context, status=400 if form.errors else 200)
 
 
-def action_detail(request, *args, **kwargs):
-    raise Http404
+def meeting_detail(request, pk):
+    require_reader(request.user)
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    detail = build_meeting_detail(meeting, timezone.localdate())
+    return render(request, "governance/meeting.html", {"meeting": meeting, "detail": detail})
+
+
+# The action plan
+
+
+def _action_plan_context(request) -> dict:
+    """What the page and the PDF share: the plan's actions (filtered as asked) grouped
+    by axis and line, their counts, and the drafting calendar."""
+    require_reader(request.user)
+    plan = _the_plan()
+    areas = list(Area.objects.order_by("number"))
+    form = ActionFilterForm(request.GET, areas=areas)
+    filters = form.filters()
+    today = timezone.localdate()
+    return {
+        "plan": plan,
+        "form": form,
+        "is_filtered": any(filters.values()),
+        "filter_summary": form.summary(),
+        "action_plan": build_action_plan(plan, today, **filters),
+        "today": today,
+        "query": request.GET.urlencode() if form.is_valid() else "",
+    }
+
+
+def action_plan(request):
+    context = _action_plan_context(request)
+    status = 400 if context["form"].errors else 200
+    return render(request, "governance/actions.html", context, status=status)
+
+
+def action_plan_pdf(request):
+    context = _action_plan_context(request)
+    content = render_pdf("governance/actions_pdf.html", context, request=request)
+    filename = (
+        f"pla-accio-{context['plan'].short_name.lower() or 'pla'}-{context['today']:%Y-%m-%d}.pdf"
+    )
+    return Export(filename, PDF_CONTENT_TYPE, content).as_response()
+
+
+def _current_period(today) -> str:
+    return f"{today.year}-S{1 if today.month <= 6 else 2}"
+
+
+def action_detail(request, pk):
+    require_reader(request.user)
+    action = get_object_or_404(action_with_implementation(pk))
+    today = timezone.localdate()
+    may_decide = may_decide_actions(request.user, today=today)
+    may_record = may_manage_governance(request.user)
+    decision_form = implementation_form = None
+
+    if request.method == "POST":
+        intent = request.POST.get("intent")
+        if intent == DECISION:
+            if not may_decide:
+                raise PermissionDenied
+            decision_form = DecisionForm(request.POST)
+            if decision_form.is_valid():
+                data = decision_form.cleaned_data
+                try:
+                    action = decide_action(
+                        action,
+                        data["decision"],
+                        on=data["decided_on"],
+                        reason=data["reason"],
+                        acting_user=request.user,
+                        today=today,
+                    )
+                except ValidationError as error:
+                    decision_form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("S'ha desat la decisió sobre l'acció %(code)s: %(decision)s el %(date)s.")
+                        % {
+                            "code": action.code,
+                            "decision": action.get_decision_display(),
+                            "date": _day(action.decided_on),
+                        },
+                    )
+                    return redirect("governance:action", pk=action.pk)
+        elif intent == IMPLEMENTATION:
+            if not may_record:
+                raise PermissionDenied
+            implementation_form = ImplementationForm(request.POST)
+            if implementation_form.is_valid():
+                data = implementation_form.cleaned_data
+                try:
+                    entry, created = record_implementation(
+                        action,
+                        data["period"],
+                        data["degree"],
+                        data["observations"],
+                        acting_user=request.user,
+                    )
+                except ValidationError as error:
+                    implementation_form.add_error(None, error)
+                else:
+                    message = (
+                        _("S'ha afegit la implementació de %(period)s: %(degree)s\u00a0%%.")
+                        if created
+                        else _(
+                            "S'ha actualitzat la implementació de %(period)s: %(degree)s\u00a0%%."
+                        )
+                    )
+                    messages.success(
+                        request, message % {"period": entry.period, "degree": entry.degree}
+                    )
+                    return redirect("governance:action", pk=action.pk)
+        else:
+            return HttpResponseBadRequest(_("Formulari desconegut."))
+
+    if may_decide and decision_form is None:
+        initial = {"decided_on": today, "reason": action.decision_reason}
+        if action.decision != ActionDecision.PROPOSED:
+            initial["decision"] = action.decision
+        decision_form = DecisionForm(initial=initial)
+    if may_record and implementation_form is None:
+        implementation_form = ImplementationForm(initial={"period": _current_period(today)})
+
+    implementation = implementation_of(action)
+    history = list(
+        action.history.select_related("history_user").order_by("-history_date", "-pk")[
+            :HISTORY_LINES
+        ]
+    )
+    return render(
+        request,
+        "governance/action.html",
+        {
+            "action": action,
+            "areas": list(action.areas.all()),
+            "implementation": implementation,
+            "latest": implementation[-1] if implementation else None,
+            "decision_form": decision_form,
+            "implementation_form": implementation_form,
+            "history": history,
+            "DECISION": DECISION,
+            "IMPLEMENTATION": IMPLEMENTATION,
+        },
+    )

@@ -1,0 +1,157 @@
+"""The forms of the plan's follow-up pages: the filters of the meetings and of the
+action plan, the transversal commission's decision on an action, and an action's
+implementation in a period.
+
+The rules of a decision and of an implementation entry live in the operations; the
+forms call the same rule functions so that every message shows next to its field.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import DATE_INPUT_FORMATS, INVALID_DATE, date_input
+from governance.models import ActionDecision
+from governance.work_operations import (
+    DEGREE_MESSAGE,
+    PERIOD_MESSAGE,
+    PERIOD_PATTERN,
+    decision_rule_errors,
+)
+
+
+class MeetingFilterForm(forms.Form):
+    """`?organ=<slug>`: the meetings of one body."""
+
+    organ = forms.ChoiceField(
+        label=_("Òrgan"),
+        required=False,
+        error_messages={"invalid_choice": _("Trieu un dels òrgans de la llista.")},
+    )
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bodies = {body.slug: body for body in bodies}
+        self.fields["organ"].choices = [("", _("Tots els òrgans"))] + [
+            (body.slug, body.name) for body in bodies
+        ]
+
+    def body(self):
+        if not self.is_valid():
+            return None
+        return self.bodies.get(self.cleaned_data["organ"])
+
+
+class ActionFilterForm(forms.Form):
+    """`?decisio=validated&area=3`: the actions of one decision and one area (by number)."""
+
+    decisio = forms.ChoiceField(
+        label=_("Decisió"),
+        required=False,
+        choices=[("", _("Totes"))] + list(ActionDecision.choices),
+        error_messages={"invalid_choice": _("Trieu una de les decisions de la llista.")},
+    )
+    area = forms.ChoiceField(
+        label=_("Àrea responsable"),
+        required=False,
+        error_messages={"invalid_choice": _("Trieu una de les àrees de la llista.")},
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The areas are read once by the view; a ModelChoiceField would read them again
+        # to validate the choice.
+        self.areas = {str(area.number): area for area in areas}
+        self.fields["area"].choices = [("", _("Totes"))] + [
+            (str(area.number), str(area)) for area in areas
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {
+            "decision": self.cleaned_data["decisio"] or None,
+            "area": self.areas.get(self.cleaned_data["area"]),
+        }
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The filters applied, as (label, value) pairs a reader understands."""
+        filters = self.filters()
+        pairs = []
+        if filters.get("decision"):
+            pairs.append((self.fields["decisio"].label, ActionDecision(filters["decision"]).label))
+        if filters.get("area") is not None:
+            pairs.append((self.fields["area"].label, str(filters["area"])))
+        return pairs
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decisió"),
+        choices=[
+            (ActionDecision.VALIDATED, ActionDecision.VALIDATED.label),
+            (ActionDecision.REJECTED, ActionDecision.REJECTED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Trieu si la comissió valida o rebutja l'acció."),
+            "invalid_choice": _("Trieu si la comissió valida o rebutja l'acció."),
+        },
+    )
+    decided_on = forms.DateField(
+        label=_("Data de la decisió"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=date_input(),
+        help_text=_("dd/mm/aaaa"),
+        error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data de la decisió.")},
+    )
+    reason = forms.CharField(
+        label=_("Motiu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Cal si la comissió rebutja l'acció."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = decision_rule_errors(
+            cleaned.get("decision", ""),
+            cleaned.get("decided_on"),
+            cleaned.get("reason", ""),
+            today=timezone.localdate(),
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+
+class ImplementationForm(forms.Form):
+    period = forms.CharField(
+        label=_("Període"),
+        help_text=_(
+            "L'any i el semestre, com 2021-S1. Si el període ja hi és, se n'actualitza el grau."
+        ),
+        error_messages={"required": _("Escriviu el període, com 2021-S1.")},
+    )
+    degree = forms.IntegerField(
+        label=_("Grau d'implementació (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("Escriviu el grau d'implementació, de 0 a 100."),
+            "invalid": DEGREE_MESSAGE,
+            "min_value": DEGREE_MESSAGE,
+            "max_value": DEGREE_MESSAGE,
+        },
+    )
+    observations = forms.CharField(
+        label=_("Observacions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_period(self):
+        value = self.cleaned_data["period"].strip().upper()
+        if not PERIOD_PATTERN.match(value):
+            raise forms.ValidationError(PERIOD_MESSAGE)
+        return value

@@ -1,0 +1,123 @@
+"""Operations on the action plan: one function each, one transaction each.
+
+The transversal technical commission decides on each proposed action (validates or
+rejects it, with a reason for a rejection), and staff record how far each action is
+implemented in each period. Both lock the action's row, so two people saving at
+once are applied one after the other. The action's history (django-simple-history)
+records who changed what; implementation entries have no history of their own, so
+recording one also leaves a line in the action's history that names the period and
+the degree.
+"""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ActionDecision, ActionImplementation, PlanAction
+
+PERIOD_PATTERN = re.compile(r"^(\d{4})-S([12])$")
+PERIOD_MESSAGE = _("Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).")
+DEGREE_MESSAGE = _("El grau d'implementació ha de ser un nombre enter entre 0 i 100.")
+REASON_REQUIRED = _("Escriviu el motiu del rebuig: cal per rebutjar una acció.")
+DECISION_MESSAGE = _("Trieu si la comissió valida o rebutja l'acció.")
+FUTURE_DECISION = _("La data de la decisió no pot ser posterior a avui.")
+
+DECISIONS = (ActionDecision.VALIDATED, ActionDecision.REJECTED)
+
+# simple-history's change reason column holds 100 characters.
+REASON_LENGTH = 100
+
+
+def normalise_period(period: str) -> str:
+    """«2021-s1 » → «2021-S1»; ValidationError (under `period`) unless it reads so."""
+    value = (period or "").strip().upper()
+    if not PERIOD_PATTERN.match(value):
+        raise ValidationError({"period": PERIOD_MESSAGE})
+    return value
+
+
+def decision_rule_errors(decision: str, on: date | None, reason: str, *, today: date) -> dict:
+    """The rules of a decision, as {form field name: message}: the form calls them too."""
+    errors = {}
+    if decision not in DECISIONS:
+        errors["decision"] = DECISION_MESSAGE
+    if decision == ActionDecision.REJECTED and not (reason or "").strip():
+        errors["reason"] = REASON_REQUIRED
+    if on is not None and on > today:
+        errors["decided_on"] = FUTURE_DECISION
+    return errors
+
+
+def _locked(action: PlanAction) -> PlanAction:
+    return PlanAction.objects.select_for_update().get(pk=action.pk)
+
+
+def _history_reason(text: str) -> str:
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def decide_action(
+    action: PlanAction,
+    decision: str,
+    *,
+    on: date,
+    reason: str = "",
+    acting_user,
+    today: date | None = None,
+) -> PlanAction:
+    """Record the transversal commission's decision on `action`: validated or rejected
+    on `on`, with `reason` (required for a rejection). Raises ValidationError with each
+    broken rule under its form field's name."""
+    reason = (reason or "").strip()
+    errors = decision_rule_errors(decision, on, reason, today=today or timezone.localdate())
+    if on is None:
+        errors["decided_on"] = _("Escriviu la data de la decisió.")
+    if errors:
+        raise ValidationError(errors)
+    current = _locked(action)
+    current.decision = decision
+    current.decided_on = on
+    current.decision_reason = reason
+    # The history's author is the acting user, also outside a request (commands, tests).
+    current._history_user = acting_user
+    current._change_reason = _history_reason(
+        gettext("Decisió: %(decision)s el %(date)s")
+        % {"decision": current.get_decision_display(), "date": on.strftime("%d/%m/%Y")}
+    )
+    current.save()
+    return current
+
+
+@transaction.atomic
+def record_implementation(
+    action: PlanAction, period: str, degree: int, observations: str = "", *, acting_user
+) -> tuple[ActionImplementation, bool]:
+    """Record how far `action` is implemented in `period` («2021-S1»): one entry per
+    period, so recording a period again changes its entry. Returns (entry, created)."""
+    errors = {}
+    try:
+        period = normalise_period(period)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not isinstance(degree, int) or isinstance(degree, bool) or not 0 <= degree <= 100:
+        errors["degree"] = [DEGREE_MESSAGE]
+    if errors:
+        raise ValidationError(errors)
+    current = _locked(action)
+    entry, created = ActionImplementation.objects.update_or_create(
+        action=current,
+        period=period,
+        defaults={"degree": degree, "observations": (observations or "").strip()},
+    )
+    current._history_user = acting_user
+    current._change_reason = _history_reason(
+        gettext("Implementació %(period)s: %(degree)s %%") % {"period": period, "degree": degree}
+    )
+    current.save()
+    return entry, created
