@@ -7,6 +7,7 @@ faster than parsing them for every document. Output is tagged PDF/UA with the
 fonts embedded.
 """
 
+import atexit
 from functools import lru_cache
 
 from django.contrib.staticfiles import finders
@@ -26,6 +27,11 @@ def _shared_style():
         for name in ("css/app.css", "css/print.css")
     ]
     return stylesheets, font_config
+
+
+# Release the fonts while WeasyPrint's C bindings still exist, not during interpreter
+# shutdown, when FontConfiguration's finaliser would fail noisily.
+atexit.register(_shared_style.cache_clear)
 
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
