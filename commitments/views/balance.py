@@ -19,21 +19,21 @@ from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 class BalanceFilterForm(forms.Form):
     """The GET filters of the balance; an unknown value is a form error, not a crash."""
 
-    priority = forms.ChoiceField(required=False)
-    area = forms.TypedChoiceField(label=_("Àrea responsable"), required=False, coerce=int,
-                                  empty_value=None)
+    priority = forms.ChoiceField(label=_("Prioritat"), required=False)
+    area = forms.TypedChoiceField(
+        label=_("Àrea responsable"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, data, *, options: FilterOptions):
         super().__init__(data)
-        everything = ("", _("Totes"))
         priority = self.fields["priority"]
         if options.top_nodes:
             priority.label = options.top_nodes[0].level.name
-        priority.choices = [everything] + [
+        priority.choices = [("", _("Tot el pla"))] + [
             (node.code, f"{node.code}. {Truncator(node.text).chars(70)}")
             for node in options.top_nodes
         ]
-        self.fields["area"].choices = [everything] + [
+        self.fields["area"].choices = [("", _("Totes les àrees"))] + [
             (area.number, str(area)) for area in options.areas
         ]
 

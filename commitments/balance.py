@@ -1,0 +1,361 @@
+"""The balance (*Balanç*) of a mandate plan for one reporting period.
+
+`build_balance` loads everything the document shows in a fixed number of queries,
+whatever the plan's size, and returns plain dataclasses: the summary figures, the
+tree's headings and the leaves with their entries. The HTML page and the PDF render
+the same `Balance` through the same template partial.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db.models import Q
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
+from governance.models import Area
+from terrassa_plis.charts import Bar, bar_chart
+from terrassa_plis.templatetags.plis import percent
+
+NO_ENTRY_LABEL = _("Sense seguiment")
+NO_ENTRY_COLOUR = "#9aa5b1"
+# Headings of the tree start under the document's h1 and the summary's h2.
+FIRST_TREE_HEADING = 2
+
+
+class UnknownFilter(LookupError):
+    """A priority code or area number that the mandate does not have."""
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field}={value!r}")
+        self.field = field
+        self.value = value
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the balance may be filtered by: the plan's top-level nodes and the areas."""
+
+    top_nodes: list[PlanNode]
+    areas: list[Area]
+
+    def top_node(self, code: str) -> PlanNode:
+        for node in self.top_nodes:
+            if node.code == code:
+                return node
+        raise UnknownFilter("priority", code)
+
+    def area(self, number: int) -> Area:
+        for area in self.areas:
+            if area.number == number:
+                return area
+        raise UnknownFilter("area", number)
+
+
+def filter_options(mandate: Mandate) -> FilterOptions:
+    """Two queries: the top-level nodes (with their level) and the areas."""
+    top_nodes = list(
+        PlanNode.objects.filter(mandate=mandate, parent=None).select_related("level")
+    )
+    return FilterOptions(top_nodes=top_nodes, areas=list(Area.objects.order_by("number")))
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    label: str
+    colour: str
+    count: int
+    share: Decimal  # percentage of the total, 0-100
+    status: Status | None = None  # None: no entry in the period
+
+
+def count_statuses(
+    statuses: Sequence[Status], status_ids: Iterable[int | None]
+) -> list[StatusCount]:
+    """Count and share of every status, in the mandate's order, zeros included.
+
+    `status_ids` holds one value per leaf; None (no entry in the period) is counted
+    as «Sense seguiment», listed last and only when there is any.
+    """
+    counts = Counter(status_ids)
+    total = sum(counts.values())
+
+    def share(count: int) -> Decimal:
+        return Decimal(count * 100) / total if total else Decimal(0)
+
+    rows = []
+    for status in statuses:
+        count = counts[status.id]
+        rows.append(StatusCount(status.label, status.colour, count, share(count), status))
+    if counts[None]:
+        rows.append(StatusCount(NO_ENTRY_LABEL, NO_ENTRY_COLOUR, counts[None], share(counts[None])))
+    return rows
+
+
+def average(values: Iterable[Decimal]) -> Decimal | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The status figures of the whole balance or of one top-level node."""
+
+    title: str
+    counts: list[StatusCount]
+    total: int
+    progress: Decimal | None
+    chart: SafeString
+    node: PlanNode | None = None
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    status: Status
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An inner node of the tree: a priority, an objective, an axis."""
+
+    kind: ClassVar[str] = "heading"
+    node: PlanNode
+    title: str  # «PRIORITAT núm. 2»
+    depth: int
+    heading_level: int
+    progress: Decimal | None
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A commitment or an action with what it reported in the period."""
+
+    kind: ClassVar[str] = "leaf"
+    node: PlanNode
+    title: str  # «COMPROMÍS núm. 21»
+    depth: int
+    heading_level: int
+    area: Area | None
+    entry: Entry | None
+    legend: list[LegendItem]
+
+    @property
+    def status_id(self) -> int | None:
+        return self.entry.status_id if self.entry else None
+
+
+@dataclass(frozen=True)
+class Balance:
+    period: ReportingPeriod
+    mandate: Mandate
+    statuses: list[Status]
+    top_level: PlanLevel | None  # None only for a mandate whose levels are not set up yet
+    leaf_level: PlanLevel | None
+    top_node: PlanNode | None
+    area: Area | None
+    overall: Summary
+    by_top_node: list[Summary]
+    items: list[Heading | Leaf]
+
+    @property
+    def summaries(self) -> list[Summary]:
+        return [self.overall, *self.by_top_node]
+
+    @property
+    def title(self) -> str:
+        return gettext("Balanç del %(plan)s") % {"plan": self.mandate.name}
+
+    @property
+    def running_header(self) -> str:
+        return f"{self.mandate.name} · {self.period.label}"
+
+    @property
+    def date(self) -> date:
+        return self.period.end
+
+    @property
+    def tracks_progress(self) -> bool:
+        return self.mandate.tracks_progress
+
+    @property
+    def leaf_count(self) -> int:
+        return self.overall.total
+
+    @property
+    def top_node_title(self) -> str:
+        return node_title(self.top_level, self.top_node) if self.top_node else ""
+
+    @property
+    def filename_stem(self) -> str:
+        parts = [gettext("balanç"), self.mandate.name, self.period.label]
+        if self.top_node:
+            parts += [self.top_level.name, self.top_node.code.replace(".", "-")]
+        if self.area:
+            parts += [gettext("àrea"), str(self.area.number)]
+        return slugify(" ".join(parts))
+
+    @property
+    def pdf_filename(self) -> str:
+        return f"{self.filename_stem}.pdf"
+
+
+def node_title(level: PlanLevel, node: PlanNode) -> str:
+    """The printed heading of a node, its level's name in capitals: «COMPROMÍS núm. 21»."""
+    return gettext("%(level)s núm. %(code)s") % {"level": level.name.upper(), "code": node.code}
+
+
+def _summary(title, statuses, leaves, progress, *, node=None, chart_id) -> Summary:
+    counts = count_statuses(statuses, [leaf.status_id for leaf in leaves])
+    total = len(leaves)
+    bars = [Bar(row.label, row.count, row.colour, percent(row.share)) for row in counts]
+    chart = bar_chart(
+        bars,
+        title=gettext("Estat de compliment: %(title)s") % {"title": title},
+        description=gettext(
+            "%(total)s elements per estat de compliment, amb el percentatge de cadascun."
+        )
+        % {"total": total},
+        max_value=max(total, 1),
+        chart_id=chart_id,
+    )
+    return Summary(title, counts, total, progress, chart, node)
+
+
+def _heading_level(level: PlanLevel) -> int:
+    return min(FIRST_TREE_HEADING + level.depth, 6)
+
+
+def _leaf(node, level, area, entry, statuses) -> Leaf:
+    return Leaf(
+        node=node,
+        title=node_title(level, node),
+        depth=level.depth,
+        heading_level=_heading_level(level),
+        area=area,
+        entry=entry,
+        legend=[
+            LegendItem(status, entry is not None and entry.status_id == status.id)
+            for status in statuses
+        ],
+    )
+
+
+def _tree_items(nodes, leaves, levels, progress) -> list[Heading | Leaf]:
+    """The nodes in tree order, leaving out inner nodes with no leaf under them."""
+    with_leaves = {path for leaf in leaves for path in leaf.node.ancestor_paths()}
+    next_leaf = iter(leaves)
+    items: list[Heading | Leaf] = []
+    for node in nodes:
+        if node.is_leaf:
+            items.append(next(next_leaf))
+        elif node.path in with_leaves:
+            level = levels[node.level_id]
+            items.append(
+                Heading(
+                    node=node,
+                    title=node_title(level, node),
+                    depth=level.depth,
+                    heading_level=_heading_level(level),
+                    progress=progress.get(node.id),
+                )
+            )
+    return items
+
+
+def build_balance(
+    period: ReportingPeriod,
+    *,
+    top_code: str | None = None,
+    area_number: int | None = None,
+    options: FilterOptions | None = None,
+) -> Balance:
+    """The balance of `period`, optionally of one top-level node and/or one area.
+
+    Queries, whatever the plan's size: the filter options (2, unless `options` is
+    given), the statuses, the levels, the nodes, the period's entries of those leaves
+    and their figures, and, where the mandate tracks progress, the roll-up (2).
+    Raises UnknownFilter for a code or number the mandate does not have.
+    """
+    mandate = period.mandate
+    options = options or filter_options(mandate)
+    top_node = options.top_node(top_code) if top_code else None
+    area = options.area(area_number) if area_number is not None else None
+
+    statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
+    levels = {level.id: level for level in PlanLevel.objects.filter(mandate=mandate)}
+    by_depth = sorted(levels.values(), key=lambda level: level.depth)
+
+    scope = Q(mandate=mandate)
+    if top_node:
+        scope &= Q(path=top_node.path) | Q(path__startswith=f"{top_node.path}/")
+    if area:
+        scope &= Q(is_leaf=False) | Q(area=area)
+    nodes = list(PlanNode.objects.filter(scope).order_by("path"))
+    leaf_ids = PlanNode.objects.filter(scope, is_leaf=True).values("pk")
+
+    entries = {
+        entry.node_id: entry
+        for entry in Entry.objects.filter(period=period, node__in=leaf_ids).for_balance()
+    }
+    progress = (
+        Entry.objects.filter(node__in=leaf_ids).progress_by_node(period)
+        if mandate.tracks_progress
+        else {}
+    )
+
+    areas = {item.id: item for item in options.areas}
+    leaves = [
+        _leaf(node, levels[node.level_id], areas.get(node.area_id), entries.get(node.id), statuses)
+        for node in nodes
+        if node.is_leaf
+    ]
+    items = _tree_items(nodes, leaves, levels, progress)
+    leaves_by_top: dict[str, list[Leaf]] = defaultdict(list)
+    for leaf in leaves:
+        leaves_by_top[leaf.node.path.split("/")[0]].append(leaf)
+
+    # The overall mean is of the leaves themselves, as progress_by_node does per node.
+    overall_progress = average(
+        leaf.entry.progress for leaf in leaves if leaf.entry and leaf.entry.progress is not None
+    )
+    overall_title = node_title(by_depth[0], top_node) if top_node else gettext("Tot el pla")
+    overall = _summary(
+        overall_title,
+        statuses,
+        leaves,
+        overall_progress if mandate.tracks_progress else None,
+        node=top_node,
+        chart_id="balance-chart-all",
+    )
+    by_top_node = [
+        _summary(
+            node_title(levels[node.level_id], node),
+            statuses,
+            leaves_by_top[node.path],
+            progress.get(node.id),
+            node=node,
+            chart_id=f"balance-chart-{node.pk}",
+        )
+        for node in options.top_nodes
+        if leaves_by_top.get(node.path) and node != top_node
+    ]
+    return Balance(
+        period=period,
+        mandate=mandate,
+        statuses=statuses,
+        top_level=by_depth[0] if by_depth else None,
+        leaf_level=by_depth[-1] if by_depth else None,
+        top_node=top_node,
+        area=area,
+        overall=overall,
+        by_top_node=by_top_node,
+        items=items,
+    )

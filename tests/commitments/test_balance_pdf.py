@@ -1,0 +1,76 @@
+"""The balance as a PDF, made by WeasyPrint and read back as a reader's program would."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+
+def pdf_url(period, query=""):
+    return reverse("commitments:balance_pdf", args=[period.pk]) + query
+
+
+def normalised_text(reader: PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+@pytest.fixture
+def seed_pdf(client, director, seed_plan):
+    client.force_login(director)
+    response = client.get(pdf_url(seed_plan.open_period))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_pdf_is_a_download_with_the_balance_s_name(seed_pdf):
+    assert seed_pdf["Content-Type"] == "application/pdf"
+    assert seed_pdf["Content-Disposition"] == (
+        'attachment; filename="balanc-pla-de-mandat-2015-2019-primer-semestre-de-2019.pdf"'
+    )
+    assert seed_pdf.content.startswith(b"%PDF-")
+
+
+def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
+    text = normalised_text(PdfReader(io.BytesIO(seed_pdf.content)))
+
+    assert "Balanç del Pla de Mandat 2015-2019" in text
+    assert "30/06/2019" in text
+    assert "PRIORITAT núm. 2" in text
+    assert "COMPROMÍS núm. 21" in text
+    assert "Drets Socials i Serveis a les Persones" in text
+    assert "344 tràmits" in text
+    assert "144 participants (121 dones i 23 homes)" in text
+    assert "Memòria 2018" in text
+    # The current status is plain in the text, not only in colour.
+    assert "Completat o en execució dins les previsions (estat actual)" in text
+    assert "Pla de Mandat 2015-2019 · Primer semestre de 2019" in text  # running header
+    assert "Pàgina 1 de" in text
+
+
+def test_the_pdf_embeds_its_fonts_and_is_tagged(seed_pdf):
+    reader = PdfReader(io.BytesIO(seed_pdf.content))
+
+    descriptors = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    descriptors.append(descriptor.get_object())
+    assert descriptors
+    assert all("/FontFile2" in d or "/FontFile3" in d for d in descriptors)
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog or "/MarkInfo" in catalog
+
+
+def test_the_pdf_takes_the_page_s_filters(client, director, seed_plan):
+    client.force_login(director)
+
+    response = client.get(pdf_url(seed_plan.open_period, "?priority=1"))
+
+    assert response.status_code == 200
+    assert "prioritat-1" in response["Content-Disposition"]
+    text = normalised_text(PdfReader(io.BytesIO(response.content)))
+    assert "COMPROMÍS núm. 21" not in text
