@@ -61,9 +61,7 @@ class FilterOptions:
 
 def filter_options(mandate: Mandate) -> FilterOptions:
     """Two queries: the top-level nodes (with their level) and the areas."""
-    top_nodes = list(
-        PlanNode.objects.filter(mandate=mandate, parent=None).select_related("level")
-    )
+    top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).select_related("level"))
     return FilterOptions(top_nodes=top_nodes, areas=list(Area.objects.order_by("number")))
 
 

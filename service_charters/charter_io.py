@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -111,14 +110,6 @@ def find_service(name: str) -> Service | None:
         if folded in (service.name.casefold(), short_service_name(service.name).casefold()):
             return service
     return None
-
-
-def in_force_q(year: int, prefix: str = "") -> Q:
-    """Charters in force at some point of `year`."""
-    return Q(**{f"{prefix}in_force_from__lte": date(year, 12, 31)}) & (
-        Q(**{f"{prefix}in_force_until__isnull": True})
-        | Q(**{f"{prefix}in_force_until__gte": date(year, 1, 1)})
-    )
 
 
 # Reading ------------------------------------------------------------------------------
@@ -508,7 +499,8 @@ class _Plan:
     def __init__(self, service: Service, year: int):
         self.year = year
         self.charter = (
-            Charter.objects.filter(in_force_q(year), service=service)
+            Charter.objects.in_force(year)
+            .filter(service=service)
             .order_by("-in_force_from", "-pk")
             .first()
         )

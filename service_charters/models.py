@@ -5,6 +5,8 @@ commitments → indicators, each indicator with a target and, per year, a
 measurement. Difference and compliance always come from `compliance.assess`.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -17,6 +19,15 @@ from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
 
 
+class CharterQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """Charters in force at some point of `year`."""
+        return self.filter(
+            Q(in_force_until__isnull=True) | Q(in_force_until__gte=date(year, 1, 1)),
+            in_force_from__lte=date(year, 12, 31),
+        )
+
+
 class Charter(models.Model):
     service = models.ForeignKey(
         Service, verbose_name=_("servei"), related_name="charters", on_delete=models.PROTECT
@@ -24,6 +35,8 @@ class Charter(models.Model):
     title = models.CharField(_("títol"), max_length=200)
     in_force_from = models.DateField(_("en vigor des de"))
     in_force_until = models.DateField(_("en vigor fins a"), null=True, blank=True)
+
+    objects = CharterQuerySet.as_manager()
 
     class Meta:
         ordering = ["service__name", "-in_force_from"]

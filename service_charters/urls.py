@@ -10,7 +10,9 @@ urlpatterns = [
     path("seguiment/<int:year>/pdf/", reports.year_report_pdf, name="year_report_pdf"),
     path("seguiment/<int:year>/exporta.<str:file_format>", data.year_export, name="year_export"),
     path("<int:pk>/seguiment/<int:year>/", reports.charter_report, name="charter_report"),
-    path("<int:pk>/seguiment/<int:year>/pdf/", reports.charter_report_pdf, name="charter_report_pdf"),
+    path(
+        "<int:pk>/seguiment/<int:year>/pdf/", reports.charter_report_pdf, name="charter_report_pdf"
+    ),
     path(
         "<int:pk>/seguiment/<int:year>/exporta.<str:file_format>",
         data.charter_export,

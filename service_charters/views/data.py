@@ -28,7 +28,6 @@ from service_charters.charter_io import (
     CharterImportError,
     RowChange,
     apply_sheet,
-    in_force_q,
     parse_sheet,
     preview_sheet,
     read_sheet,
@@ -99,7 +98,7 @@ def year_export(request, year, file_format):
     require_reader(request.user)
     if file_format not in FORMATS:
         raise Http404
-    rows = load_rows(Charter.objects.filter(in_force_q(year)), year)
+    rows = load_rows(Charter.objects.in_force(year), year)
     return _export(
         rows,
         stem=slugify(f"seguiment cartes {year}"),

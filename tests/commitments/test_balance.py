@@ -35,8 +35,10 @@ def page_text(response) -> str:
 
 def legend_items(text: str, *, current: bool) -> list[str]:
     """The legend entries of the page, current (marked) or not."""
-    pattern = r'<li class="balance-legend__item is-current">(.*?)</li>' if current else (
-        r'<li class="balance-legend__item">(.*?)</li>'
+    pattern = (
+        r'<li class="balance-legend__item is-current">(.*?)</li>'
+        if current
+        else (r'<li class="balance-legend__item">(.*?)</li>')
     )
     items = re.findall(pattern, text, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
@@ -216,7 +218,11 @@ def plan_2019_2023(seed_plan):
     actions = [("61.1", "40.2", "En execució"), ("61.2", "61.0", "Finalitzada")]
     for code, progress, status in actions:
         action = PlanNode.objects.create(
-            mandate=mandate, level=levels[2], parent=axis, code=code, text=f"Actuació {code}",
+            mandate=mandate,
+            level=levels[2],
+            parent=axis,
+            code=code,
+            text=f"Actuació {code}",
             area=area,
         )
         Entry.objects.create(

@@ -32,8 +32,15 @@ SOCIAL_RIGHTS = "Drets Socials i Serveis a les Persones"
 # A 2019-2023 tree written children first: the import must create parents first anyway.
 TREE_2019 = [
     ["Actuació", "61.1", "61", "Oficina d'acollida per a persones migrades", "3", "", "10"],
-    ["Actuació", "61.2", "61", "Pla de ciutadania i diversitat", SOCIAL_RIGHTS,
-     "Servei de Ciutadania", "10, 16"],
+    [
+        "Actuació",
+        "61.2",
+        "61",
+        "Pla de ciutadania i diversitat",
+        SOCIAL_RIGHTS,
+        "Servei de Ciutadania",
+        "10, 16",
+    ],
     ["Actuació", "61.10", "61", "Taula local per a les persones refugiades", "3", "", ""],
     ["Actuació", "62.1", "62", "Manteniment de l'espai públic", "1", "", "11"],
     ["Eix", "61", "1", "Ciutadania, diversitat i convivència", "3", "", ""],
@@ -164,9 +171,11 @@ def test_round_trip_through_xlsx_changes_only_the_edited_text(seed_plan, tmp_pat
 
 def test_round_trip_through_csv_changes_nothing(seed_plan):
     build_commitments(seed_plan, 5)
-    nodes = PlanNode.objects.filter(mandate=seed_plan.mandate).select_related(
-        "level", "parent", "area", "service"
-    ).with_entry_for(seed_plan.open_period)
+    nodes = (
+        PlanNode.objects.filter(mandate=seed_plan.mandate)
+        .select_related("level", "parent", "area", "service")
+        .with_entry_for(seed_plan.open_period)
+    )
     export = csv_export("pla-de-mandat", *export_table(nodes, seed_plan.open_period))
 
     report = import_plan(read_table(export.filename, export.content), mandate=seed_plan.mandate)
@@ -238,7 +247,8 @@ def test_codes_are_written_as_text_so_61_10_survives_a_round_trip(imported_tree,
     export = xlsx_export("pla", header, rows)
 
     cell = next(
-        row[1] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2)
+        row[1]
+        for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2)
         if row[1].value == "61.10"
     )
     assert cell.data_type == "s"
@@ -298,9 +308,7 @@ def test_a_file_without_service_and_ods_columns_keeps_them(imported_tree, mandat
 
 
 # As the list exports it, with the status columns that the import ignores.
-def test_without_a_service_column_a_kept_service_must_fit_the_new_area(
-    imported_tree, mandate_2019
-):
+def test_without_a_service_column_a_kept_service_must_fit_the_new_area(imported_tree, mandate_2019):
     rows = [
         ["Nivell", "Codi", "Codi superior", "Text", "Àrea"],
         ["Actuació", "61.2", "61", "Pla de ciutadania i diversitat", "1"],
@@ -337,10 +345,8 @@ BAD_ROWS_ERRORS = [
     "Fila 6: el codi «61.1» està repetit en el nivell «Actuació» (també a la fila 5).",
     "Fila 7: el codi superior «61» no existeix en el nivell «Objectiu».",
     "Fila 8: l'àrea «9» no existeix.",
-    "Fila 9: els ODS han de ser números de l'1 al 17 separats per comes "
-    "(«pobresa» no ho és).",
-    "Fila 10: els ODS han de ser números de l'1 al 17 separats per comes "
-    "(«10, 18» no ho és).",
+    "Fila 9: els ODS han de ser números de l'1 al 17 separats per comes («pobresa» no ho és).",
+    "Fila 10: els ODS han de ser números de l'1 al 17 separats per comes («10, 18» no ho és).",
     "Fila 11: «Compromís» no és un nivell del mandat 2019-2023 (Objectiu, Eix, Actuació).",
     "Fila 12: el servei «Servei de Ciutadania» no és de l'àrea «Territori i Sostenibilitat».",
     "Fila 13: falta l'àrea responsable, obligatòria al nivell «Actuació».",
@@ -428,7 +434,13 @@ def test_a_2019_2023_objective_and_axis_may_share_a_number(mandate_2019):
         ("Objectiu", "6"): ("", "L'objectiu 6", None, None, [], "000006", False),
         ("Eix", "6"): ("6", "L'eix 6, de l'objectiu 6", None, None, [], "000006/000006", False),
         ("Actuació", "6.1"): (
-            "6", "Primera actuació de l'eix 6", 3, None, [], "000006/000006/000006.000001", True
+            "6",
+            "Primera actuació de l'eix 6",
+            3,
+            None,
+            [],
+            "000006/000006/000006.000001",
+            True,
         ),
     }
 
@@ -572,8 +584,17 @@ def plan_rows(count):
         for action in range(1, 10):
             if len(rows) == count:
                 break
-            rows.append(["Actuació", f"{axis}.{action}", str(axis), f"Actuació {axis}.{action}",
-                         "3", "Servei de Ciutadania", "10, 16"])
+            rows.append(
+                [
+                    "Actuació",
+                    f"{axis}.{action}",
+                    str(axis),
+                    f"Actuació {axis}.{action}",
+                    "3",
+                    "Servei de Ciutadania",
+                    "10, 16",
+                ]
+            )
     return [HEADER, *rows]
 
 

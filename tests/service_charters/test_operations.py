@@ -97,7 +97,9 @@ def test_a_stale_version_saves_nothing_and_tells_who_saved(seed_charter, laia, o
     cycles, calls = seed_charter.indicators[2], seed_charter.indicators[1]
     marta = make_user("marta", Role.TECHNICIAN, areas=[organisation[3]])
     save_results(
-        seed_charter.charter, 2021, [row(cycles, base_version=1, result=Decimal(2))],
+        seed_charter.charter,
+        2021,
+        [row(cycles, base_version=1, result=Decimal(2))],
         acting_user=marta,
     )
 
@@ -126,7 +128,9 @@ def test_a_measurement_created_meanwhile_is_a_conflict(seed_charter, laia):
 
     with pytest.raises(EditConflict) as raised:
         save_results(
-            seed_charter.charter, 2021, [row(cycles, base_version=None, result=Decimal(4))],
+            seed_charter.charter,
+            2021,
+            [row(cycles, base_version=None, result=Decimal(4))],
             acting_user=laia,
         )
 
@@ -139,7 +143,9 @@ def test_a_measurement_deleted_meanwhile_is_created_again(seed_charter, laia):
     Measurement.objects.filter(indicator=cycles, year=2021).delete()
 
     save_results(
-        seed_charter.charter, 2021, [row(cycles, base_version=1, result=Decimal(4))],
+        seed_charter.charter,
+        2021,
+        [row(cycles, base_version=1, result=Decimal(4))],
         acting_user=laia,
     )
 
@@ -152,7 +158,9 @@ def test_only_the_charters_own_indicators(seed_charter, laia):
 
     with pytest.raises(ValueError):
         save_results(
-            seed_charter.charter, 2021, [row(stranger, base_version=1, result=Decimal(4))],
+            seed_charter.charter,
+            2021,
+            [row(stranger, base_version=1, result=Decimal(4))],
             acting_user=laia,
         )
     assert current(stranger).version == 1

@@ -1,0 +1,191 @@
+from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from service_charters.followup import BAND_LABELS, format_percent
+from service_charters.models import (
+    Charter,
+    CharterCommitment,
+    Indicator,
+    Measurement,
+    Objective,
+    OfferedService,
+)
+
+CHARTER_PATH = "commitment__objective__offered_service__charter"
+
+
+def _short(text: str) -> str:
+    return Truncator(text).chars(80)
+
+
+class OfferedServiceInline(admin.TabularInline):
+    model = OfferedService
+    fields = ["position", "name"]
+    extra = 0
+    show_change_link = True
+
+
+class ObjectiveInline(admin.StackedInline):
+    model = Objective
+    fields = ["position", "text"]
+    extra = 0
+    show_change_link = True
+
+
+class CharterCommitmentInline(admin.StackedInline):
+    model = CharterCommitment
+    fields = ["position", "text"]
+    extra = 0
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = [
+        "position",
+        "name",
+        "target_kind",
+        "target_value",
+        "target_text",
+        "unit",
+        "periodicity",
+    ]
+    extra = 0
+    show_change_link = True
+
+
+class MeasurementInline(admin.TabularInline):
+    """Read only: results change through their form, which keeps the version and history."""
+
+    model = Measurement
+    fields = ["year", "result", "not_applicable", "observations", "updated_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-year"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Charter)
+class CharterAdmin(admin.ModelAdmin):
+    list_display = ["title", "service", "area", "in_force_from", "in_force_until"]
+    list_filter = ["service__area", "service", "in_force_from"]
+    search_fields = ["title", "service__name"]
+    list_select_related = ["service__area"]
+    date_hierarchy = "in_force_from"
+    inlines = [OfferedServiceInline]
+
+    @admin.display(description=_("àrea"), ordering="service__area__number")
+    def area(self, obj):
+        return obj.service.area
+
+
+@admin.register(OfferedService)
+class OfferedServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "charter", "position"]
+    list_filter = ["charter__service"]
+    search_fields = ["name", "charter__title"]
+    list_select_related = ["charter"]
+    inlines = [ObjectiveInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "offered_service", "charter", "position"]
+    list_filter = ["offered_service__charter__service"]
+    search_fields = ["text", "offered_service__name", "offered_service__charter__title"]
+    list_select_related = ["offered_service__charter"]
+    inlines = [CharterCommitmentInline]
+
+    @admin.display(description=_("objectiu"), ordering="text")
+    def short_text(self, obj):
+        return _short(obj.text)
+
+    @admin.display(description=_("carta de serveis"), ordering="offered_service__charter__title")
+    def charter(self, obj):
+        return obj.offered_service.charter
+
+
+@admin.register(CharterCommitment)
+class CharterCommitmentAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "short_objective", "charter", "position"]
+    list_filter = ["objective__offered_service__charter__service"]
+    search_fields = ["text", "objective__text", "objective__offered_service__charter__title"]
+    list_select_related = ["objective__offered_service__charter"]
+    inlines = [IndicatorInline]
+
+    @admin.display(description=_("compromís"), ordering="text")
+    def short_text(self, obj):
+        return _short(obj.text)
+
+    @admin.display(description=_("objectiu"), ordering="objective__text")
+    def short_objective(self, obj):
+        return _short(obj.objective.text)
+
+    @admin.display(
+        description=_("carta de serveis"), ordering="objective__offered_service__charter__title"
+    )
+    def charter(self, obj):
+        return obj.objective.offered_service.charter
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["short_name", "target_text", "target_kind", "unit", "periodicity", "charter"]
+    list_filter = ["target_kind", "periodicity", f"{CHARTER_PATH}__service"]
+    search_fields = ["name", "target_text", "commitment__text", f"{CHARTER_PATH}__title"]
+    list_select_related = [CHARTER_PATH]
+    raw_id_fields = ["commitment"]
+    inlines = [MeasurementInline]
+
+    @admin.display(description=_("indicador"), ordering="name")
+    def short_name(self, obj):
+        return _short(obj.name)
+
+    @admin.display(description=_("carta de serveis"), ordering=f"{CHARTER_PATH}__title")
+    def charter(self, obj):
+        return obj.commitment.objective.offered_service.charter
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "indicator_name",
+        "year",
+        "result",
+        "not_applicable",
+        "compliance",
+        "band",
+        "updated_by",
+        "updated_at",
+    ]
+    list_filter = ["year", "not_applicable", f"indicator__{CHARTER_PATH}__service"]
+    search_fields = ["indicator__name", "observations", f"indicator__{CHARTER_PATH}__title"]
+    # The indicator's target is needed for the compliance column.
+    list_select_related = ["indicator", "updated_by"]
+    raw_id_fields = ["indicator"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    @admin.display(description=_("indicador"), ordering="indicator__name")
+    def indicator_name(self, obj):
+        return _short(obj.indicator.name)
+
+    @admin.display(description=_("grau de compliment"))
+    def compliance(self, obj):
+        return format_percent(obj.assessment().compliance)
+
+    @admin.display(description=_("valoració"))
+    def band(self, obj):
+        return BAND_LABELS[obj.assessment().band]
+
+    def save_model(self, request, obj, form, change):
+        # A change here must still make an open results form's copy stale.
+        if change:
+            obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,158 @@
+"""One indicator's page: where it sits, its target, its results across years, a chart and
+the history of changes to its results."""
+
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from service_charters.models import Measurement
+
+COVID = "Degut a la situació derivada dels confinaments per la COVID-19"
+
+
+def detail_url(indicator):
+    return reverse("service_charters:indicator_detail", args=[indicator.pk])
+
+
+def plain(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def result_rows(text: str) -> list[str]:
+    table = text.split('<table class="indicator-results">')[1].split("</table>")[0]
+    return [plain(row) for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
+
+
+def history_section(text: str) -> str:
+    """The history's events as text, after its heading."""
+    section = text.split('id="indicator-history-title"')[1].split("</section>")[0]
+    return plain(section.split("</h2>", 1)[1])
+
+
+@pytest.fixture
+def reader(client, director):
+    client.force_login(director)
+    return client
+
+
+@pytest.fixture
+def cycles(seed_charter):
+    """«Nombre de cicles realitzats» (target 4): 2 in 2020, 3 in 2021, not applicable in 2022."""
+    indicator = seed_charter.indicators[2]
+    Measurement.objects.create(indicator=indicator, year=2020, result=Decimal(2))
+    Measurement.objects.create(
+        indicator=indicator,
+        year=2022,
+        not_applicable=True,
+        not_applicable_reason="Els cicles es van traslladar al 2023.",
+    )
+    return indicator
+
+
+def test_the_page_shows_where_the_indicator_sits_and_its_target(reader, cycles, seed_charter):
+    response = reader.get(detail_url(cycles))
+
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    path = plain(text.split('class="indicator-path"')[1].split("</nav>")[0])
+    assert seed_charter.charter.title in path
+    assert cycles.commitment.objective.text in path
+    assert cycles.commitment.text in path
+    assert "<h1>Nombre de cicles realitzats</h1>" in text
+    facts = plain(text.split('class="indicator-facts')[1].split("</dl>")[0])
+    assert "Indicador de mesura 4" in facts
+    assert "Periodicitat Anual" in facts
+
+
+def test_the_results_of_every_year_with_difference_compliance_and_band(reader, cycles):
+    text = html.unescape(reader.get(detail_url(cycles)).content.decode())
+
+    rows = result_rows(text)
+    assert rows[0] == "2020 2 -2 50 % Assolit parcialment"
+    assert rows[1].startswith("2021 3 -1 75 % Assolit parcialment " + COVID)
+    assert rows[2] == (
+        "2022 No aplicable - No avaluat No avaluat Els cicles es van traslladar al 2023."
+    )
+    charter = cycles.commitment.objective.offered_service.charter
+    report = reverse("service_charters:charter_report", args=[charter.pk, 2021])
+    assert f'href="{report}"' in text
+
+
+def test_the_chart_draws_compliance_per_year_and_names_the_years_not_assessed(reader, cycles):
+    text = html.unescape(reader.get(detail_url(cycles)).content.decode())
+
+    svg = text.split('<figure class="indicator-chart">')[1].split("</figure>")[0]
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title" in svg and "Grau de compliment per any: Nombre de cicles realitzats" in svg
+    desc = plain(svg.split("<desc")[1].split("</desc>")[0])
+    assert "2020: 50 %; 2021: 75 %; 2022: no avaluat." in desc
+    assert "Anys no avaluats: 2022." in desc
+    bars = [plain(label) for label in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    assert bars == ["2020", "50 %", "2021", "75 %", "2022", "0 % (no avaluat)"]
+    assert 'fill="#d08c00"' in svg  # partly met
+
+
+def test_the_history_lists_who_changed_which_field(reader, cycles, technician_area3):
+    measurement = Measurement.objects.get(indicator=cycles, year=2020)
+    measurement.result = Decimal(4)
+    measurement.observations = "Recuperada l'activitat."
+    measurement._history_user = technician_area3
+    measurement.save()
+
+    history = history_section(html.unescape(reader.get(detail_url(cycles)).content.decode()))
+
+    newest = history.split("Creat")[0]
+    assert newest.startswith("Marta · ")
+    assert "Modificat el resultat de 2020" in newest
+    assert "Resultat: 2 → 4" in newest
+    assert "Observacions: — → Recuperada l'activitat." in newest
+    # The first record of a result lists what it was created with.
+    created = history.split("Creat el resultat de 2020")[1]
+    assert created.startswith(" Resultat: — → 2")
+    assert "Creat el resultat de 2022 No aplicable: — → Sí" in history
+
+
+def test_the_history_names_the_result_s_editor_when_the_record_has_no_user(
+    reader, cycles, technician_of_service
+):
+    measurement = Measurement.objects.get(indicator=cycles, year=2020)
+    measurement.result = Decimal(1)
+    measurement.updated_by = technician_of_service
+    measurement.save()
+
+    history = history_section(html.unescape(reader.get(detail_url(cycles)).content.decode()))
+
+    assert history.startswith("Laia")
+    assert "Resultat: 2 → 1" in history
+
+
+def test_an_indicator_without_results_says_so(reader, seed_charter):
+    indicator = seed_charter.indicators[0]
+    Measurement.objects.filter(indicator=indicator).delete()
+
+    text = html.unescape(reader.get(detail_url(indicator)).content.decode())
+
+    assert "Aquest indicador encara no té cap resultat." in text
+    assert "<svg" not in text
+    assert "Esborrat el resultat de 2021" in history_section(text)
+
+
+@pytest.mark.parametrize("extra_years", [0, 6])
+def test_the_page_runs_the_same_queries_whatever_its_years_and_changes(
+    reader, seed_charter, extra_years, django_assert_num_queries
+):
+    indicator = seed_charter.indicators[2]
+    for year in range(2010, 2010 + extra_years):
+        measurement = Measurement.objects.create(indicator=indicator, year=year, result=Decimal(1))
+        measurement.result = Decimal(2)
+        measurement.save()
+
+    # Session, user, the user's roles; the indicator with its commitment, objective,
+    # offered service, charter, service and area; its results; their history records.
+    with django_assert_num_queries(6):
+        response = reader.get(detail_url(indicator))
+    assert response.status_code == 200
+    assert len(result_rows(response.content.decode())) == 1 + extra_years
