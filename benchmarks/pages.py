@@ -117,3 +117,11 @@ PAGES += [
         runs=3,
     ),
 ]
+
+
+PAGES += [
+    Page("PLIS transversal commission", "/plis/organs/comissio-tecnica-transversal/", "director"),
+    Page("PLIS action plan", "/plis/accions/", "director"),
+    Page("PLIS meetings", "/plis/reunions/", "director"),
+    Page("PLIS Popolo JSON", "/plis/popolo.json", "director"),
+]

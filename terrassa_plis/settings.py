@@ -192,4 +192,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # The PDFs share the screen stylesheet, whose screen-only rules WeasyPrint
+        # reports as ignored on every render.
+        "weasyprint": {"level": "ERROR"},
+    },
 }
