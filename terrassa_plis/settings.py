@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "governance",
     "commitments",
     "service_charters",
+    "publication",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("pla-de-mandat/", include("commitments.urls")),
     path("cartes-de-serveis/", include("service_charters.urls")),
     path("plis/", include("governance.urls")),
+    path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from publication.views import dashboards, public, rounds
+
+app_name = "publication"
+
+urlpatterns = [
+    path("quadre/", dashboards.plan_dashboard, name="dashboard"),
+    path("quadre/cartes/", dashboards.charters_dashboard, name="charters_dashboard"),
+    path("quadre/plis/", dashboards.plis_dashboard, name="plis_dashboard"),
+    path("rondes/", rounds.round_list, name="rounds"),
+    path("rondes/<int:pk>/", rounds.round_detail, name="round"),
+    path("publicat/", public.published_index, name="public_index"),
+    path("publicat/<int:round_pk>/", public.published_page, name="public_page"),
+    path("publicat/<int:round_pk>/v<int:number>/", public.published_page, name="public_version"),
+    path("publicat/<int:round_pk>/v<int:number>/pdf/", public.published_pdf, name="public_pdf"),
+    path(
+        "publicat/<int:round_pk>/v<int:number>/dades.<str:file_format>",
+        public.published_data,
+        name="public_data",
+    ),
+]
