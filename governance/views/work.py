@@ -170,10 +170,10 @@ def action_detail(request, pk):
                     implementation_form.add_error(None, error)
                 else:
                     message = (
-                        _("S'ha afegit la implementació de %(period)s: %(degree)s\u00a0%%.")
+                        _("S'ha afegit la implementació de %(period)s: %(degree)s %%.")
                         if created
                         else _(
-                            "S'ha actualitzat la implementació de %(period)s: %(degree)s\u00a0%%."
+                            "S'ha actualitzat la implementació de %(period)s: %(degree)s %%."
                         )
                     )
                     messages.success(
