@@ -1,19 +1,102 @@
-"""Placeholder until this module is written: replace it whole."""
+"""The public transparency pages: what the rounds published, readable without signing in.
 
-from django.http import Http404
+Every page reads one frozen `PublishedVersion` (see publication.public): its HTML as
+published, its PDF from storage, its open data as published. Nothing is rendered or
+computed again, so later edits of the plan or the charters never change them.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from publication.models import RoundKind
+from publication.public import PUBLISHED_LANGUAGE, public_version, published_rounds, version_list
+from terrassa_plis.exports import CSV, JSON, Export
+from terrassa_plis.pdf import PDF_CONTENT_TYPE
+
+DATA_FORMATS = {"csv": CSV, "json": JSON}
 
 
-def published_index(request, *args, **kwargs):
-    raise Http404
+def _stem(version) -> str:
+    """The downloads' file name without extension: the title and the version."""
+    return f"{slugify(version.title) or 'document'}-v{version.number}"
 
 
-def published_page(request, *args, **kwargs):
-    raise Http404
+def _subject(round_) -> str:
+    """The period (with its mandate) of a balance round, the year of a charters round."""
+    if round_.kind == RoundKind.BALANCE and round_.period_id:
+        return f"{round_.period.label} ({round_.period.mandate.term})"
+    return str(round_.year)
 
 
-def published_pdf(request, *args, **kwargs):
-    raise Http404
+@login_not_required
+@require_safe
+def published_index(request):
+    rounds = list(published_rounds())
+    for round_ in rounds:
+        round_.subject = _subject(round_)
+    return render(request, "publication/public_index.html", {"rounds": rounds})
 
 
-def published_data(request, *args, **kwargs):
-    raise Http404
+@login_not_required
+@require_safe
+def published_page(request, round_pk, number=None):
+    version = public_version(round_pk, number, content="html")
+    round_ = version.round
+    links = {
+        "page": reverse("publication:public_page", args=[round_.pk]),
+        "pdf": reverse("publication:public_pdf", args=[round_.pk, version.number]),
+        "csv": reverse("publication:public_data", args=[round_.pk, version.number, "csv"]),
+        "json": reverse("publication:public_data", args=[round_.pk, version.number, "json"]),
+    }
+    context = {
+        "version": version,
+        "round": round_,
+        "subject": _subject(round_),
+        "is_latest": version.number == version.latest_number,
+        "links": links,
+        "versions": version_list(round_.pk),
+        "published_language": PUBLISHED_LANGUAGE,
+        "in_other_language": get_language() != PUBLISHED_LANGUAGE,
+    }
+    return render(request, "publication/public_page.html", context)
+
+
+@login_not_required
+@require_safe
+def published_pdf(request, round_pk, number):
+    """The PDF exactly as published, from storage: never rendered again."""
+    version = public_version(round_pk, number)
+    if not version.pdf:
+        raise Http404
+    try:
+        stream = version.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        stream,
+        content_type=PDF_CONTENT_TYPE,
+        as_attachment=False,
+        filename=f"{_stem(version)}.pdf",
+    )
+
+
+@login_not_required
+@require_safe
+def published_data(request, round_pk, number, file_format):
+    """The open data (CSV or JSON) exactly as published."""
+    content_type = DATA_FORMATS.get(file_format)
+    if content_type is None:
+        raise Http404
+    version = public_version(round_pk, number, content=file_format)
+    text = getattr(version, file_format)
+    if file_format == "csv":
+        # Spreadsheet programs read the accents right with the byte order mark.
+        content = text.encode("utf-8" if text.startswith("\ufeff") else "utf-8-sig")
+    else:
+        content = text.encode("utf-8")
+    return Export(f"{_stem(version)}.{file_format}", content_type, content).as_response()

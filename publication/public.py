@@ -1,0 +1,69 @@
+"""Which versions the public pages show: only what a round has published, never a draft.
+
+A round is public once it has at least one `PublishedVersion`; its rows are frozen, so
+the public pages read them and nothing else (no entry, measurement or live builder).
+Everything that is not a published version — a round never published, an unknown
+round or version number — is simply not found, so URLs can't be guessed into drafts.
+"""
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from publication.models import PublishedVersion, ReportingRound
+
+# The frozen document is rendered in the language the site speaks first.
+PUBLISHED_LANGUAGE = "ca"
+
+# The large frozen texts: read only by the view that serves each of them.
+FROZEN_CONTENT = ("html", "csv", "json")
+
+
+def published_rounds() -> QuerySet[ReportingRound]:
+    """Every round with a published version, newest publication first; one query.
+
+    Each round carries the latest version's `latest_number`, `latest_title` and
+    `latest_published_at`.
+    """
+    latest = PublishedVersion.objects.filter(round_id=OuterRef("pk")).order_by("-number")
+    return (
+        ReportingRound.objects.annotate(
+            latest_number=Max("versions__number"),
+            latest_title=Subquery(latest.values("title")[:1]),
+            latest_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+        .filter(latest_number__isnull=False)
+        .select_related("period__mandate")
+        .order_by("-latest_published_at", "-pk")
+    )
+
+
+def _versions_of(round_pk: int) -> QuerySet[PublishedVersion]:
+    return PublishedVersion.objects.filter(round_id=round_pk)
+
+
+def public_version(round_pk: int, number: int | None = None, *, content: str | None = None):
+    """The published version `number` of the round (the latest when None); one query.
+
+    The version carries `latest_number`, the round's current version. Of the frozen
+    texts only `content` ("html", "csv" or "json") is read, if any. Anything else
+    raises Http404.
+    """
+    versions = _versions_of(round_pk)
+    latest = versions.order_by("-number").values("number")[:1]
+    queryset = (
+        versions.select_related("round__period__mandate")
+        .defer(*(name for name in FROZEN_CONTENT if name != content))
+        .annotate(latest_number=Subquery(latest))
+    )
+    if number is None:
+        version = queryset.order_by("-number").first()
+    else:
+        version = queryset.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_list(round_pk: int) -> list[dict]:
+    """Number, date and note of every published version of the round, newest first."""
+    return list(_versions_of(round_pk).order_by("-number").values("number", "published_at", "note"))
