@@ -125,3 +125,17 @@ PAGES += [
     Page("PLIS meetings", "/plis/reunions/", "director"),
     Page("PLIS Popolo JSON", "/plis/popolo.json", "director"),
 ]
+
+
+def _mandate_2015():
+    from commitments.models import Mandate
+
+    return Mandate.objects.get(term="2015-2019").pk
+
+
+PAGES += [
+    Page("dashboard, latest period", "/quadre/", "director", 300),
+    Page("dashboard, 2015-2019", lambda: f"/quadre/?mandate={_mandate_2015()}", "director", 300),
+    Page("dashboard, service charters", "/quadre/cartes/", "director", 300),
+    Page("dashboard, PLIS", "/quadre/plis/", "director", 300),
+]

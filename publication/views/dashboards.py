@@ -1,15 +1,126 @@
-"""Placeholder until this module is written: replace it whole."""
+"""The directors' dashboards: the Mandate Plan, the service charters and the PLIS.
 
-from django.http import Http404
+Directors, publication staff and administrators read them; the access guard
+decides. Each view reads its GET filters through a form (an unknown value is a
+form error and a 400 page, not a crash), calls one builder of
+`publication.dashboards` and renders it.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.access import has_role
+from governance.roles import Role
+from publication import dashboards
+
+DASHBOARD_READERS = (Role.DIRECTOR, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
 
 
-def plan_dashboard(request, *args, **kwargs):
-    raise Http404
+def require_dashboard_reader(user) -> None:
+    if not has_role(user, *DASHBOARD_READERS):
+        raise PermissionDenied
 
 
-def charters_dashboard(request, *args, **kwargs):
-    raise Http404
+# The Mandate Plan
 
 
-def plis_dashboard(request, *args, **kwargs):
-    raise Http404
+class PlanDashboardForm(forms.Form):
+    """Mandate, period and area. A period of another mandate than the one asked for
+    (the mandate was changed and the form sent again) gives way to the mandate's
+    default period."""
+
+    mandate = forms.TypedChoiceField(
+        label=_("Mandat"), required=False, coerce=int, empty_value=None
+    )
+    period = forms.TypedChoiceField(
+        label=_("Període"), required=False, coerce=int, empty_value=None
+    )
+    area = forms.TypedChoiceField(
+        label=_("Àrea responsable"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, data=None, *, choices: dashboards.PlanChoices, mandate=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["mandate"].choices = [(item.pk, item.name) for item in choices.mandates]
+        periods = choices.periods_of(mandate) if mandate is not None else choices.periods
+        self.fields["period"].choices = [(item.pk, item.label) for item in periods]
+        self.fields["area"].choices = [("", _("Totes les àrees"))] + [
+            (item.number, str(item)) for item in choices.areas
+        ]
+
+
+def _plan_filters(cleaned, choices: dashboards.PlanChoices):
+    """The mandate, period and area the cleaned filters ask for, with the defaults."""
+    mandate = choices.mandate(cleaned["mandate"]) if cleaned.get("mandate") else None
+    period = choices.period(cleaned["period"]) if cleaned.get("period") else None
+    if period is not None and mandate is not None and period.mandate_id != mandate.pk:
+        period = None
+    if period is None:
+        period = choices.default_period(mandate)
+    area = choices.area(cleaned["area"]) if cleaned.get("area") is not None else None
+    return period, area
+
+
+def plan_dashboard(request):
+    require_dashboard_reader(request.user)
+    choices = dashboards.plan_choices()
+    form = PlanDashboardForm(request.GET, choices=choices)
+    context = {"dashboard_section": "plan", "form": form, "dashboard": None}
+    if not form.is_valid():
+        return render(request, "publication/dashboard_plan.html", context, status=400)
+    period, area = _plan_filters(form.cleaned_data, choices)
+    if period is None:
+        return render(request, "publication/dashboard_plan.html", context)
+    # The form as it stands now: the periods of the mandate shown, the defaults filled in.
+    context["form"] = PlanDashboardForm(
+        {
+            "mandate": period.mandate_id,
+            "period": period.pk,
+            "area": area.number if area else "",
+        },
+        choices=choices,
+        mandate=period.mandate,
+    )
+    context["dashboard"] = dashboards.build_plan_dashboard(
+        period, areas=choices.areas, area=area, previous=period.previous()
+    )
+    return render(request, "publication/dashboard_plan.html", context)
+
+
+# The service charters
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Any"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, years: list[int]):
+        super().__init__(data)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+def charters_dashboard(request):
+    require_dashboard_reader(request.user)
+    form_years = dashboards.available_years()
+    form = YearForm(request.GET, years=form_years)
+    context = {"dashboard_section": "charters", "form": form, "dashboard": None}
+    if not form.is_valid():
+        return render(request, "publication/dashboard_charters.html", context, status=400)
+    context["dashboard"] = dashboards.build_charters_dashboard(
+        form.cleaned_data["year"], years=form_years
+    )
+    return render(request, "publication/dashboard_charters.html", context)
+
+
+# The PLIS
+
+
+def plis_dashboard(request):
+    require_dashboard_reader(request.user)
+    context = {
+        "dashboard_section": "plis",
+        "dashboard": dashboards.build_plis_dashboard(timezone.localdate()),
+    }
+    return render(request, "publication/dashboard_plis.html", context)
