@@ -54,6 +54,13 @@ class PlanNodeAdmin(admin.ModelAdmin):
     readonly_fields = ["path", "is_leaf"]
     ordering = ["mandate", "path"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Another mandate or level would strand the node's entries (their statuses and
+        # periods are the mandate's) and its children (one level below).
+        if obj is not None:
+            return [*self.readonly_fields, "mandate", "level"]
+        return self.readonly_fields
+
     @admin.display(description=PlanNode._meta.get_field("text").verbose_name)
     def short_text(self, obj):
         return obj.text[:100]
@@ -102,8 +109,22 @@ class EntryAdmin(SimpleHistoryAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
+    """Read only: figures are edited in their entry's page, which bumps the entry's version.
+
+    A change here would leave the version as it was, and an entry form opened before
+    would overwrite it without a conflict.
+    """
+
     list_display = ["label", "value", "unit", "women", "men", "entry"]
     list_filter = ["entry__period__mandate", "entry__period"]
     search_fields = ["label", "unit", "entry__node__code"]
     list_select_related = ["entry__node__level", "entry__period"]
-    raw_id_fields = ["entry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -98,6 +98,8 @@ def count_statuses(
 
 
 def average(values: Iterable[Decimal]) -> Decimal | None:
+    """The mean, or None for no values. The balance's own means come from
+    `EntryQuerySet.progress_by_node`; this serves the dashboards (publication)."""
     values = list(values)
     return sum(values) / len(values) if values else None
 
@@ -178,14 +180,6 @@ class Balance:
     @property
     def date(self) -> date:
         return self.period.end
-
-    @property
-    def tracks_progress(self) -> bool:
-        return self.mandate.tracks_progress
-
-    @property
-    def leaf_count(self) -> int:
-        return self.overall.total
 
     @property
     def top_node_title(self) -> str:
@@ -278,8 +272,8 @@ def build_balance(
     """The balance of `period`, optionally of one top-level node and/or one area.
 
     Queries, whatever the plan's size: the filter options (2, unless `options` is
-    given), the statuses, the levels, the nodes, the period's entries of those leaves
-    and their figures, and, where the mandate tracks progress, the roll-up (2).
+    given), the statuses, the levels, the nodes, the period's entries of those leaves,
+    and, where the mandate tracks progress, the roll-up (2).
     Raises UnknownFilter for a code or number the mandate does not have.
     """
     mandate = period.mandate
@@ -320,16 +314,13 @@ def build_balance(
     for leaf in leaves:
         leaves_by_top[leaf.node.path.split("/")[0]].append(leaf)
 
-    # The overall mean is of the leaves themselves, as progress_by_node does per node.
-    overall_progress = average(
-        leaf.entry.progress for leaf in leaves if leaf.entry and leaf.entry.progress is not None
-    )
     overall_title = node_title(by_depth[0], top_node) if top_node else gettext("Tot el pla")
     overall = _summary(
         overall_title,
         statuses,
         leaves,
-        overall_progress if mandate.tracks_progress else None,
+        # The key None: the mean of every leaf in scope, as each node's is of its own.
+        progress.get(None),
         node=top_node,
         chart_id="balance-chart-all",
     )

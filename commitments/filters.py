@@ -9,9 +9,11 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
 from governance.models import Area
+from terrassa_plis.templatetags.plis import number
 
 
 def _as_id(raw) -> int | None:
@@ -62,6 +64,8 @@ class CommitmentFilter(django_filters.FilterSet):
         self.period = {period.pk: period for period in own_periods}.get(
             _as_id(data.get("period")), default_period
         )
+        # None: every level is listed (chosen, or a value the form rejects and ignores).
+        self.level = {level.pk: level for level in own_levels}.get(_as_id(data.get("level")))
         # The table shows each row's status from this map, with no query per row.
         self.statuses = {status.pk: status for status in own_statuses}
 
@@ -71,7 +75,7 @@ class CommitmentFilter(django_filters.FilterSet):
         queryset = (
             queryset.filter(mandate=self.mandate)
             .with_entry_for(self.period)
-            .select_related("area", "level", "parent")
+            .select_related("area", "level")
             .order_by("path")
         )
         if self.mandate is None:
@@ -92,6 +96,15 @@ class CommitmentFilter(django_filters.FilterSet):
             "period",
             [(period.pk, period.label) for period in sorted(own_periods, key=_newest_first)],
         )
+
+    def count_text(self, count: int) -> str:
+        """«1 compromís», «61 compromisos», «3 actuacions», or «7 elements» for every level."""
+        if self.level is None:
+            return ngettext("%(count)s element", "%(count)s elements", count) % {
+                "count": number(count)
+            }
+        name = self.level.name if count == 1 else self.level.name_plural
+        return f"{number(count)} {name.lower()}"
 
     def _set_choices(self, name, choices):
         self.filters[name].extra["choices"] = choices

@@ -1,18 +1,21 @@
 """The technicians' entry form: one Form for the entry and a formset for its figures.
 
-Every rule that involves more than one field lives in a clean method here, so the
-view only binds, checks `is_valid()` and hands `entry_data()` to the operation.
+The rules that involve more than one field are the models' (`Entry.clean`,
+`Figure.clean`): the forms' clean methods build an unsaved instance and run them,
+so a rule and its message have one home. The view only binds, checks `is_valid()`
+and hands `entry_data()` to the operation.
 Numbers are localized fields: people type «12,5» and «1.234».
 """
 
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure, Mandate, Status
 from commitments.operations import EntryData, FigureData
-from terrassa_plis.templatetags.plis import number
 
 NEGATIVE = _("La xifra no pot ser negativa.")
 NOT_A_NUMBER = _("Escriviu un nombre.")
@@ -25,6 +28,15 @@ def plain_decimal(value: Decimal | None) -> Decimal | None:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+def _run_model_clean(form: forms.Form, instance: models.Model) -> None:
+    """Add the errors of `instance.clean()` to `form`, each on its field when the form has it."""
+    try:
+        instance.clean()
+    except ValidationError as error:
+        for field, messages in error.update_error_dict({}).items():
+            form.add_error(field if field in form.fields else None, messages)
 
 
 def _decimal_field(label, *, required=False, max_digits=12, **kwargs) -> forms.DecimalField:
@@ -84,8 +96,8 @@ class EntryForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
-            "Deixeu una línia en blanc entre paràgrafs. Comenceu cada element d'una llista "
-            "amb «- ». Escriviu **negreta** entre dos asteriscs i els enllaços com a "
+            "Cada línia és un paràgraf; les línies que comencen amb «- » formen una llista. "
+            "Escriviu **negreta** entre dos asteriscs i els enllaços com a "
             "[text de l'enllaç](https://…)."
         ),
     )
@@ -104,14 +116,17 @@ class EntryForm(forms.Form):
         if not mandate.tracks_progress:
             del self.fields["progress"]
 
+    @property
+    def asks_progress(self) -> bool:
+        return "progress" in self.fields
+
     def clean(self):
         cleaned = super().clean()
-        status = cleaned.get("status")
-        if status is not None and status.requires_reason and not cleaned.get("reason", "").strip():
-            self.add_error(
-                "reason",
-                _("Expliqueu per què no s'inicia aquest compromís: l'estat triat ho demana."),
-            )
+        if cleaned.get("status") is not None:
+            # The node and period are the view's, not the form's: Entry.clean checks
+            # only what it is given.
+            entry = Entry(status=cleaned["status"], reason=cleaned.get("reason", ""))
+            _run_model_clean(self, entry)
         return cleaned
 
     @staticmethod
@@ -162,15 +177,8 @@ class FigureForm(forms.Form):
             self.add_error("value", _("Escriviu el valor d'aquesta xifra."))
         if value is None or bad_numbers:
             return cleaned
-        women, men = cleaned.get("women"), cleaned.get("men")
-        if women is not None or men is not None:
-            split = (women or 0) + (men or 0)
-            if split > value:
-                raise forms.ValidationError(
-                    _("Dones i homes (%(split)s) sumen més que el total (%(total)s).")
-                    % {"split": number(split), "total": number(value)},
-                    code="split_exceeds_total",
-                )
+        figure = Figure(value=value, women=cleaned.get("women"), men=cleaned.get("men"))
+        _run_model_clean(self, figure)
         return cleaned
 
     def figure_data(self) -> FigureData:

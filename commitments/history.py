@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure
+from governance.people import display_name
 from terrassa_plis.templatetags.plis import number, percent
 
 ENTRY_FIELDS = ["status_id", "progress", "reason", "observations", "related_information"]
@@ -136,7 +137,7 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         user = record.history_user or record.updated_by
         event = HistoryEvent(
             date=record.history_date,
-            user=_person(user),
+            user=display_name(user) or "—",
             period=periods.get(record.period_id),
             kind=KIND_LABELS[record.history_type],
             changes=[_entry_change(change, statuses) for change in changes],
@@ -159,7 +160,7 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         if save is None:
             event = HistoryEvent(
                 date=record.history_date,
-                user=_person(record.history_user),
+                user=display_name(record.history_user) or "—",
                 period=periods.get(period_of_entry.get(record.entry_id)),
                 kind=_("Xifres modificades"),
             )
@@ -185,12 +186,6 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
 
 def _figure_values(record) -> tuple:
     return tuple(getattr(record, name) for name in FIGURE_FIELDS)
-
-
-def _person(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 def _entry_change(change: Change, statuses) -> tuple[str, str, str]:

@@ -12,11 +12,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
+from terrassa_plis.templatetags.plis import number
+
+# Lowercase: the plan import puts it after «Fila 13: »; the model's clean capitalises it.
+LEAF_NEEDS_AREA = _("falta l'àrea responsable, obligatòria al nivell «%(level)s».")
 
 
 class Mandate(models.Model):
@@ -43,6 +50,17 @@ class Mandate(models.Model):
 
     def leaf_depth(self) -> int:
         return max(level.depth for level in self.levels.all())
+
+    def open_period(self):
+        """The period open for entry, or None.
+
+        Reads `periods.all()`, so a view that prefetched the periods pays no query.
+        """
+        return next((period for period in self.periods.all() if period.is_open), None)
+
+    def status_map(self) -> dict:
+        """Every status of the mandate by id, to show entries' statuses without a query each."""
+        return {status.pk: status for status in self.statuses.all()}
 
 
 class PlanLevel(models.Model):
@@ -78,6 +96,10 @@ class PlanNodeQuerySet(models.QuerySet):
     def under(self, node):
         """The node's descendants (not the node itself)."""
         return self.filter(mandate_id=node.mandate_id, path__startswith=f"{node.path}/")
+
+    def editable_by(self, user):
+        """The nodes `user` may report on, as the access guard decides."""
+        return self.filter(editable_q(user))
 
     def with_entry_for(self, period):
         """Annotate each node with its entry's status and progress in `period`."""
@@ -133,8 +155,36 @@ class PlanNode(models.Model):
         return f"{self.level.name} {self.code}"
 
     def save(self, *args, **kwargs):
-        self.set_tree_fields(self.mandate.leaf_depth())
+        leaf_depth = self.mandate.leaf_depth()
+        self.set_tree_fields(leaf_depth)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # update_or_create() names only the fields it set: the derived ones follow them.
+            kwargs["update_fields"] = {*update_fields, "path", "is_leaf"}
+        stored_path = getattr(self, "_stored_path", None)
         super().save(*args, **kwargs)
+        if stored_path is not None and stored_path != self.path:
+            self._move_subtree(stored_path, leaf_depth)
+        self._stored_path = self.path
+
+    def _move_subtree(self, old_path: str, leaf_depth: int) -> None:
+        """Rewrite the descendants' paths after this node's path changed, in one UPDATE.
+
+        Ordering and subtree lookups read the path alone, so a stale descendant would
+        be listed under the node's old place (or under another node's).
+        """
+        leaf_levels = PlanLevel.objects.filter(mandate_id=self.mandate_id, depth=leaf_depth)
+        PlanNode.objects.filter(mandate_id=self.mandate_id, path__startswith=f"{old_path}/").update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+            is_leaf=Q(level__in=leaf_levels),
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The path as stored: save() compares with it to notice that the subtree moved.
+        instance._stored_path = instance.__dict__.get("path")
+        return instance
 
     def clean(self):
         if self.level_id and self.mandate_id and self.level.mandate_id != self.mandate_id:
@@ -147,6 +197,13 @@ class PlanNode(models.Model):
             )
         if self.service_id and self.area_id and self.service.area_id != self.area_id:
             raise ValidationError({"service": _("El servei no és de l'àrea responsable.")})
+        if (
+            not self.area_id
+            and self.level_id
+            and self.mandate_id
+            and self.level.depth == self.mandate.leaf_depth()
+        ):
+            raise ValidationError({"area": capfirst(LEAF_NEEDS_AREA % {"level": self.level.name})})
 
     def set_tree_fields(self, leaf_depth: int) -> None:
         """Derive `path` and `is_leaf`; bulk loaders call this instead of save()."""
@@ -156,6 +213,19 @@ class PlanNode(models.Model):
 
     def owning_unit(self):
         return self.area_id, self.service_id
+
+    def period_open_to(self, user):
+        """The period in which `user` may report on this node now, or None.
+
+        Only leaves are reported on, only while a period is open, and only by whom
+        the access guard lets edit the node.
+        """
+        if not self.is_leaf:
+            return None
+        period = self.mandate.open_period()
+        if period is None or not may_edit_item(user, self):
+            return None
+        return period
 
     def ancestor_paths(self) -> list[str]:
         parts = self.path.split("/")
@@ -241,13 +311,14 @@ class ReportingPeriod(models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def for_balance(self):
-        return self.select_related("status").prefetch_related("figures")
+        return self.select_related("status")
 
-    def progress_by_node(self, period) -> dict[int, Decimal]:
+    def progress_by_node(self, period) -> dict[int | None, Decimal]:
         """The average progress of every node of the period's mandate, leaves and roll-ups.
 
         Each upper level shows the mean of its leaves (not of its children), as the
-        2019-2023 balance reports its «50,6 % executat».
+        2019-2023 balance reports its «50,6 % executat». The key None holds the mean
+        of all the leaves, the whole plan's figure. Two queries.
         """
         leaf_progress = list(
             self.filter(period=period, progress__isnull=False).values_list("node__path", "progress")
@@ -260,9 +331,12 @@ class EntryQuerySet(models.QuerySet):
             parts = path.split("/")
             for i in range(1, len(parts) + 1):
                 sums.setdefault("/".join(parts[:i]), []).append(progress)
-        return {
+        means: dict[int | None, Decimal] = {
             nodes[path]: sum(values) / len(values) for path, values in sums.items() if path in nodes
         }
+        if leaf_progress:
+            means[None] = sum(progress for _path, progress in leaf_progress) / len(leaf_progress)
+        return means
 
 
 class Entry(models.Model):
@@ -326,8 +400,30 @@ class Entry(models.Model):
         return self.node.owning_unit()
 
     def clean(self):
-        if self.status_id and self.status.requires_reason and not self.reason.strip():
-            raise ValidationError({"reason": _("Expliqueu per què no s'inicia aquest compromís.")})
+        """The entry's own rules; the entry form runs them too, with only a status and a reason.
+
+        A status, period and node of different mandates would count the entry in one
+        mandate's balance with another's status, and the shares would not add up.
+        """
+        errors = {}
+        node = self.node if self.node_id else None
+        period = self.period if self.period_id else None
+        status = self.status if self.status_id else None
+        if node is not None and not node.is_leaf:
+            errors["node"] = _(
+                "Només es fa el seguiment dels elements de l'últim nivell del pla, no de %(node)s."
+            ) % {"node": node}
+        mandate_id = node.mandate_id if node else period.mandate_id if period else None
+        if period is not None and period.mandate_id != mandate_id:
+            errors["period"] = _("El període és d'un altre mandat que l'element del pla.")
+        if status is not None and mandate_id is not None and status.mandate_id != mandate_id:
+            errors["status"] = _("L'estat de compliment és d'un altre mandat.")
+        if status is not None and status.requires_reason and not self.reason.strip():
+            errors["reason"] = _(
+                "Expliqueu per què no s'inicia aquest compromís: l'estat triat ho demana."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Figure(models.Model):
@@ -373,6 +469,7 @@ class Figure(models.Model):
         split = (self.women or 0) + (self.men or 0)
         if self.value is not None and split > self.value:
             raise ValidationError(
-                _("Dones i homes sumen %(split)s, més que el total (%(total)s).")
-                % {"split": split, "total": self.value}
+                _("Dones i homes (%(split)s) sumen més que el total (%(total)s).")
+                % {"split": number(split), "total": number(self.value)},
+                code="split_exceeds_total",
             )

@@ -5,21 +5,24 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
 
 from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status
 
 
 class EditConflict(Exception):
-    """Someone else saved the entry after this form was opened."""
+    """Someone else saved the entry after this form was opened.
+
+    It carries the current entry and no message: the view words it for the user,
+    with who saved it and when.
+    """
 
     def __init__(self, current: Entry):
-        super().__init__(_("Una altra persona ha desat aquest seguiment mentre l'editàveu."))
+        super().__init__(current)
         self.current = current
 
 
 class PeriodClosed(Exception):
-    pass
+    """The period is no longer open for entry."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,9 @@ def save_entry(
     entry). If the entry changed since, nothing is saved and `EditConflict`
     carries the current entry, so the user can compare and keep their text.
     """
-    if not period.is_open:
+    # The period as it is now, not as the caller read it: closing it while a form is
+    # being saved must win. The row lock holds off a closing that starts meanwhile.
+    if not ReportingPeriod.objects.select_for_update().filter(pk=period.pk, is_open=True).exists():
         raise PeriodClosed
     if base_version is None:
         entry = Entry(node=node, period=period)

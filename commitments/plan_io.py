@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commitments.models import (
+    LEAF_NEEDS_AREA,
     Mandate,
     PlanLevel,
     PlanNode,
@@ -278,10 +279,8 @@ def _check_cells(row, mandate, levels, leaf_depth, areas, services, first_row_of
         if row.area is None:
             error(_("l'àrea «%(area)s» no existeix."), area=area_cell)
     elif row.level is not None and row.level.depth == leaf_depth:
-        error(
-            _("falta l'àrea responsable, obligatòria al nivell «%(level)s»."),
-            level=row.level.name,
-        )
+        # PlanNode.clean's rule, with its message: the import saves in bulk, without clean().
+        error(str(LEAF_NEEDS_AREA), level=row.level.name)
 
     service_cell = row.cells[SERVICE]
     if service_cell:

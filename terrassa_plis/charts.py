@@ -6,7 +6,7 @@ pages also show the figures as a table. Only presentation attributes are used
 """
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +18,11 @@ class Bar:
     value: float
     colour: str = "#0b5394"
     note: str = ""
+
+
+def _escape(value) -> str:
+    """Escape for an attribute value as well as for text: quotes included."""
+    return html_escape(str(value), quote=True)
 
 
 def _fmt(value: float, decimals: int) -> str:
@@ -43,13 +48,14 @@ def bar_chart(
     value_room = 90
     scale_max = max_value or max((bar.value for bar in bars), default=0) or 1
     usable = width - bar_x - value_room
+    chart_id = _escape(chart_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
         'font-family="DejaVu Sans, sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description or title)}</desc>',
+        f'<title id="{chart_id}-title">{_escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_escape(description or title)}</desc>',
     ]
     for index, bar in enumerate(bars):
         y = top + index * row_height
@@ -60,15 +66,15 @@ def bar_chart(
             value_text += f" ({bar.note})"
         parts.append(
             f'<text x="{label_x}" y="{y + label_height - 2}" font-size="12" fill="#1d2327">'
-            f"{escape(bar.label)}</text>"
+            f"{_escape(bar.label)}</text>"
         )
         parts.append(
             f'<rect x="{bar_x}" y="{y + label_height + 2}" width="{length:.1f}" '
-            f'height="{bar_height}" fill="{escape(bar.colour)}" rx="2"/>'
+            f'height="{bar_height}" fill="{_escape(bar.colour)}" rx="2"/>'
         )
         parts.append(
             f'<text x="{bar_x + length + 6:.1f}" y="{y + label_height + bar_height - 1}" '
-            f'font-size="12" fill="#1d2327">{escape(value_text)}</text>'
+            f'font-size="12" fill="#1d2327">{_escape(value_text)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text was escaped above

@@ -1,53 +1,32 @@
 """Technicians' pages: the commitments they report on, and the entry form of one of them."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments.forms import EntryForm, entry_data, figure_formset
-from commitments.models import Entry, PlanNode, ReportingPeriod, Status
+from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
-from governance.access import editable_q, get_item_for_user, require_reader
+from commitments.worklist import worklists
+from governance.access import get_item_for_user, require_reader
+from governance.people import display_name
 
 CONFLICT_STATUS = 409
+# The name of the second submit button: save, then come back to the form.
+CONTINUE = "continue"
 
 
 def my_commitments(request):
     require_reader(request.user)
-    editable = editable_q(request.user)
-    periods = (
-        ReportingPeriod.objects.open()
-        .select_related("mandate")
-        .prefetch_related(
-            Prefetch("mandate__statuses", queryset=Status.objects.order_by("position"))
-        )
-    )
-    sections = []
-    for period in periods:
-        statuses = {status.pk: status for status in period.mandate.statuses.all()}
-        nodes = list(
-            PlanNode.objects.leaves()
-            .filter(mandate_id=period.mandate_id)
-            .filter(editable)
-            .with_entry_for(period)
-            .select_related("level", "area", "service")
-        )
-        for node in nodes:
-            node.period_status = statuses.get(node.period_status_id)
-        missing = [node for node in nodes if node.period_status_id is None]
-        filled = [node for node in nodes if node.period_status_id is not None]
-        sections.append(
-            {"period": period, "missing": missing, "filled": filled, "total": len(nodes)}
-        )
+    sections = worklists(request.user)
     return render(
         request,
         "commitments/my_commitments.html",
         {
             "sections": sections,
-            "edits_anything": any(section["total"] for section in sections),
+            "edits_anything": any(section.total for section in sections),
         },
     )
 
@@ -70,7 +49,7 @@ def _conflict_message(current: Entry) -> str:
         "time": date_format(when, "H:i"),
     }
     if current.updated_by is not None:
-        values["name"] = current.updated_by.get_full_name() or current.updated_by.get_username()
+        values["name"] = display_name(current.updated_by)
         return (
             _(
                 "Una altra persona (%(name)s) ha desat aquest seguiment el %(date)s a les %(time)s "
@@ -90,11 +69,20 @@ def _conflict_message(current: Entry) -> str:
 
 
 def _saved_message(node) -> str:
-    item = f"{node.level.name.lower()} {node.code}"
-    # Catalan elides «de» before a vowel: «del compromís 21», «de l'actuació 61.1».
-    if item[:1] in "aeiouàèéíòóúh":
-        return _("S'ha desat el seguiment de l'%(item)s.") % {"item": item}
-    return _("S'ha desat el seguiment del %(item)s.") % {"item": item}
+    # The item after a colon, as its level names it («Compromís 21», «Actuació 61.1»):
+    # no article to elide or to agree with the level's gender.
+    return _("S'ha desat el seguiment: %(item)s.") % {"item": node}
+
+
+def _panel(title, entry, *, current=False, offers_copy=False) -> dict:
+    """A saved entry shown beside the form, read only."""
+    return {
+        "title": title,
+        "entry": entry,
+        "saved_by": display_name(entry.updated_by) if entry is not None else "",
+        "current": current,
+        "offers_copy": offers_copy,
+    }
 
 
 def _closed_message(period) -> str:
@@ -154,6 +142,9 @@ def entry_edit(request, pk, period_pk):
                 status_code = CONFLICT_STATUS
             else:
                 messages.success(request, _saved_message(node))
+                if CONTINUE in request.POST:
+                    # Back to the form, which offers new empty figure rows.
+                    return redirect("commitments:entry_edit", pk=node.pk, period_pk=period.pk)
                 return redirect("commitments:detail", pk=node.pk)
     else:
         from_previous = bool(request.GET.get("from_previous")) and previous_entry is not None
@@ -165,16 +156,16 @@ def entry_edit(request, pk, period_pk):
 
     panels = []
     if conflict_entry is not None:
-        panels.append({"title": _("Versió desada ara"), "entry": conflict_entry, "current": True})
+        panels.append(_panel(_("Versió desada ara"), conflict_entry, current=True))
     elif form is None:
-        panels.append({"title": _("Seguiment desat"), "entry": entry})
+        panels.append(_panel(_("Seguiment desat"), entry))
     if previous_period is not None:
         panels.append(
-            {
-                "title": _("Semestre anterior: %(period)s") % {"period": previous_period.label},
-                "entry": previous_entry,
-                "offers_copy": form is not None and previous_entry is not None,
-            }
+            _panel(
+                _("Semestre anterior: %(period)s") % {"period": previous_period.label},
+                previous_entry,
+                offers_copy=form is not None and previous_entry is not None,
+            )
         )
     return render(
         request,

@@ -3,14 +3,13 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
-from django_tables2 import RequestConfig
 
 from commitments.filters import CommitmentFilter
 from commitments.history import commitment_history
 from commitments.models import PlanNode
 from commitments.plan_io import export_table
-from commitments.tables import PER_PAGE, CommitmentTable
-from governance.access import get_item_for_user, may_edit_item, require_reader
+from commitments.tables import CommitmentTable
+from governance.access import get_item_for_user, require_reader
 from terrassa_plis.exports import csv_export, xlsx_export
 
 EXPORTERS = {"csv": csv_export, "xlsx": xlsx_export}
@@ -24,12 +23,19 @@ def commitment_list(request):
         filterset.qs,
         statuses=filterset.statuses,
         show_progress=bool(mandate and mandate.tracks_progress),
+        show_level=filterset.level is None,
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table.configure(request)
     return render(
         request,
         "commitments/list.html",
-        {"filter": filterset, "table": table, "mandate": mandate, "period": filterset.period},
+        {
+            "filter": filterset,
+            "table": table,
+            "mandate": mandate,
+            "period": filterset.period,
+            "count_text": filterset.count_text(table.paginator.count),
+        },
     )
 
 
@@ -39,7 +45,7 @@ def commitment_export(request, file_format):
     if exporter is None:
         raise Http404
     filterset = CommitmentFilter(request.GET)
-    header, rows = export_table(filterset.qs.select_related("service"), filterset.period)
+    header, rows = export_table(filterset.qs.select_related("parent", "service"), filterset.period)
     parts = ["compromisos"]
     if filterset.mandate:
         parts.append(filterset.mandate.term)
@@ -51,7 +57,9 @@ def commitment_export(request, file_format):
 def commitment_detail(request, pk):
     node = get_item_for_user(
         request.user,
-        PlanNode.objects.select_related("mandate", "level", "area", "service"),
+        PlanNode.objects.select_related("mandate", "level", "area", "service").prefetch_related(
+            "mandate__periods", "mandate__statuses"
+        ),
         pk=pk,
     )
     # Every ancestor in one query, by the prefixes of the node's path.
@@ -61,15 +69,13 @@ def commitment_detail(request, pk):
         .order_by("path")
     )
     periods = list(node.mandate.periods.all())
-    statuses = {status.pk: status for status in node.mandate.statuses.all()}
+    statuses = node.mandate.status_map()
     entries = list(
         node.entries.select_related("period", "status")
         .prefetch_related("figures")
         .order_by("-period__start")
     )
     entry_of_period = {entry.period_id: entry for entry in entries}
-    open_period = next((period for period in periods if period.is_open), None)
-    can_edit = bool(node.is_leaf and open_period and may_edit_item(request.user, node))
     history = commitment_history(
         node,
         entries=entries,
@@ -85,7 +91,7 @@ def commitment_detail(request, pk):
             "marks": [(period, entry_of_period.get(period.pk)) for period in periods],
             "statuses": statuses.values(),
             "entries": entries,
-            "open_period": open_period if can_edit else None,
+            "open_period": node.period_open_to(request.user),
             "history": history,
         },
     )

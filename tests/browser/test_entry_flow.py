@@ -26,9 +26,9 @@ def test_tecnic_fills_commitment_21_and_sees_it_on_the_balance(page, organisatio
     page.get_by_label("Valor (fila 1)").fill("180")
     page.get_by_label("Dones (fila 1)").fill("110")
     page.get_by_label("Homes (fila 1)").fill("70")
-    page.get_by_role("button", name="Desa").click()
+    page.get_by_role("button", name="Desa", exact=True).click()
 
-    assert page.get_by_text("S'ha desat el seguiment del compromís 21.").is_visible()
+    assert page.get_by_text("S'ha desat el seguiment: Compromís 21.").is_visible()
 
     page.goto(f"/pla-de-mandat/balanc/{period.pk}/?priority=2")
     commitment_block = page.locator(".keep-together", has_text="COMPROMÍS núm. 21")

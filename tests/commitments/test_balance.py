@@ -253,7 +253,7 @@ def test_a_2019_2023_balance_names_its_levels_and_shows_average_progress(reader,
 def test_a_2019_2023_balance_averages_progress_per_objective(plan_2019_2023):
     balance = build_balance(plan_2019_2023)
 
-    assert balance.tracks_progress
+    assert balance.mandate.tracks_progress
     assert balance.overall.progress == Decimal("50.6")
     assert balance.overall.node is None
     [objective] = balance.by_top_node
@@ -277,8 +277,8 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     # 1 session, 2 user, 3 the user's groups (roles), 4 the period with its mandate,
     # 5 the top-level nodes with their level and 6 the areas (filter options),
     # 7 the statuses, 8 the levels, 9 the nodes, 10 the period's entries with their
-    # status, 11 their figures.
-    with django_assert_num_queries(11):
+    # status. The balance shows no figures, so none are loaded.
+    with django_assert_num_queries(10):
         response = reader.get(url)
     assert response.status_code == 200
     assert page_text(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
@@ -290,8 +290,8 @@ def test_the_builder_runs_the_same_queries_whatever_the_plan_size(
 ):
     build_commitments(seed_plan, size)
     period = ReportingPeriod.objects.select_related("mandate").get(pk=seed_plan.previous_period.pk)
-    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries, 7 figures.
-    with django_assert_num_queries(7):
+    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries.
+    with django_assert_num_queries(6):
         balance = build_balance(period, top_code="2", area_number=3)
     # Commitment 21 counts too, as «Sense seguiment» in that period.
     assert balance.overall.total == len([n for n in range(size) if n % 5 == 1]) + 1
@@ -301,8 +301,8 @@ def test_the_builder_of_a_progress_tracking_plan_adds_the_roll_up(
     plan_2019_2023, django_assert_num_queries
 ):
     period = ReportingPeriod.objects.select_related("mandate").get(pk=plan_2019_2023.pk)
-    # 1-7 as for any plan, 8 the leaves' progress, 9 the paths of the mandate's nodes.
-    with django_assert_num_queries(9):
+    # 1-6 as for any plan, 7 the leaves' progress, 8 the paths of the mandate's nodes.
+    with django_assert_num_queries(8):
         build_balance(period)
 
 

@@ -122,7 +122,7 @@ def test_two_saves_show_in_the_history_with_who_and_the_old_and_new_status(
     assert "Observacions: Primera versió → Segona versió" in history
     # The figures were replaced whole: only the new one is a change.
     assert "Xifra afegida: Tallers: 4 tallers" in history
-    assert "Xifra treta" not in history
+    assert "Xifra eliminada" not in history
     assert history.count("Participants en les formacions") == 0
 
 

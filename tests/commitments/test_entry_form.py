@@ -142,7 +142,8 @@ def test_the_technician_saves_commitment_21(seed_plan, url, marta, technician_ar
     assert [text.index(label) for label in statuses] == sorted(
         text.index(label) for label in statuses
     )
-    assert "Parteix del semestre anterior" not in text  # no entry in the previous semester
+    # No entry in the previous semester, nothing to copy.
+    assert "Copia el seguiment del semestre anterior" not in text
     data = browser_data(form_page)
     assert data["status"] == str(seed_plan.entry_21.status_id)
     assert data["observations"] == seed_plan.entry_21.observations
@@ -186,7 +187,7 @@ def test_the_technician_saves_commitment_21(seed_plan, url, marta, technician_ar
     ]
 
     detail = page(marta.get(response["Location"]))
-    assert "S'ha desat el seguiment del compromís 21." in detail
+    assert "S'ha desat el seguiment: Compromís 21." in detail
     assert "En execució però amb retard" in detail
     assert "<li>7 formacions amb <strong>144 participants</strong></li>" in detail
     assert '<th scope="row">Participants en formacions</th>' in detail
@@ -272,7 +273,7 @@ def test_progress_is_asked_only_when_the_mandate_tracks_it(seed_plan, organisati
     assert response.status_code == 302
     assert Entry.objects.get(node=action, period=period).progress == Decimal("42.5")
     messages = page(marta.get(action_url))
-    assert "S'ha desat el seguiment de l'actuació 61.1." in messages
+    assert "S'ha desat el seguiment: Actuació 61.1." in messages
     assert 'value="42,5"' in messages
 
 
@@ -545,7 +546,7 @@ def test_the_previous_semester_is_shown_beside_the_form(url, marta, previous_ent
 
     assert "Semestre anterior: Segon semestre de 2018" in text
     assert "<li>300 tràmits</li>" in text
-    assert "Parteix del semestre anterior" in text
+    assert "Copia el seguiment del semestre anterior" in text
 
 
 def test_starting_from_the_previous_semester_fills_the_form_without_saving(
@@ -581,3 +582,51 @@ def test_the_form_costs_the_same_queries_whatever_the_figures(
     )
     with django_assert_num_queries(13):
         assert marta.get(url).status_code == 200
+
+
+# Saving and going on
+
+
+def test_save_and_continue_comes_back_to_the_form_with_new_empty_rows(seed_plan, url, marta):
+    form_page = marta.get(url)
+    assert "Desa i continua editant" in page(form_page)
+    assert "Premeu «Desa i continua editant» i el formulari n'oferirà tres de noves." in page(
+        form_page
+    )
+    data = browser_data(form_page)
+    initial = int(data["figures-INITIAL_FORMS"])
+    row = str(initial)  # the first empty row
+    data[f"figures-{row}-label"] = "Tallers"
+    data[f"figures-{row}-value"] = "5"
+    data["continue"] = "1"
+
+    response = marta.post(url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    reopened = marta.get(url)
+    assert "S'ha desat el seguiment: Compromís 21." in page(reopened)
+    again = browser_data(reopened)
+    assert again["figures-INITIAL_FORMS"] == str(initial + 1)
+    assert again["figures-TOTAL_FORMS"] == str(initial + 4)
+    assert again[f"figures-{row}-label"] == "Tallers"
+    assert all(again[f"figures-{initial + k}-label"] == "" for k in (1, 2, 3))
+
+
+def test_the_observations_help_says_each_line_is_a_paragraph(url, marta):
+    text = page(marta.get(url))
+    assert "Cada línia és un paràgraf; les línies que comencen amb «- » formen una llista." in text
+    assert "línia en blanc" not in text
+
+
+def test_the_form_s_split_error_is_the_model_s(url, marta, typed):
+    """One rule, one message: Figure.clean's, numbers written the Catalan way."""
+    typed["figures-1-women"] = "121,5"
+    typed["figures-1-men"] = "1.000"
+    typed["figures-1-value"] = "1.100"
+    response = marta.post(url, typed)
+
+    assert (
+        error_next_to(response, "id_figures-1")
+        == "Dones i homes (1.121,5) sumen més que el total (1.100)."
+    )

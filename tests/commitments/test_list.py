@@ -195,7 +195,7 @@ def test_query_count_does_not_grow_with_the_commitments(
     build_commitments(seed_plan, count, areas=list(organisation.values()))
     # session, user, the user's groups (role); the filter's mandates, periods (with
     # whether they have entries), levels, statuses and areas; the table's count and
-    # its page of nodes with area, level, parent and the entry's status and progress.
+    # its page of nodes with area, level and the entry's status and progress.
     with django_assert_num_queries(10):
         response = reader.get(LIST, {"period": seed_plan.previous_period.pk})
     assert len(codes(response)) == min(count + 1, 50)
@@ -227,3 +227,80 @@ def test_the_admin_edits_an_entry_with_its_figures_and_shows_its_history(
     html = client.get(f"/admin/commitments/entry/{entry.pk}/change/").content.decode()
     assert "Participants en les formacions" in html
     assert client.get(f"/admin/commitments/entry/{entry.pk}/history/").status_code == 200
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "100000", "tres"])
+def test_the_page_size_is_fixed_whatever_the_query_string_says(reader, seed_plan, per_page):
+    build_commitments(seed_plan, 60)
+    response = reader.get(LIST, {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(codes(response)) == 50
+
+
+@pytest.mark.parametrize(("page", "rows"), [("abc", 50), ("0", 50), ("-2", 50), ("999", 11)])
+def test_a_page_out_of_range_shows_the_nearest_one(reader, seed_plan, page, rows):
+    build_commitments(seed_plan, 60)
+    response = reader.get(LIST, {"page": page})
+    assert response.status_code == 200
+    assert len(codes(response)) == rows
+
+
+def test_all_levels_name_each_row_s_level_and_only_leaves_have_a_status(reader, seed_plan):
+    level = seed_plan.commitment_21.level
+    PlanNode.objects.create(
+        mandate=seed_plan.mandate,
+        level=level,
+        parent=seed_plan.priority_2,
+        code="2",
+        text="Compromís 2",
+        area=seed_plan.commitment_21.area,
+    )
+    html = reader.get(LIST, {"level": ""}).content.decode()
+    assert ">Nivell</a>" in html
+    rows = html.split("<tbody")[1].split("</tr>")
+    priority_2 = next(row for row in rows if "Garantir la qualitat de vida" in row)
+    commitment_2 = next(row for row in rows if ">Compromís 2<" in row)
+    assert "<td >Prioritat</td>" in priority_2
+    assert "<td >Compromís</td>" in commitment_2
+    assert "Sense seguiment" not in priority_2
+    assert "<td >—</td>" in priority_2
+    assert "Sense seguiment" in commitment_2
+    assert "7 elements" in html
+
+
+def test_one_level_needs_no_level_column(reader, seed_plan):
+    html = reader.get(LIST).content.decode()
+    assert ">Nivell</a>" not in html
+
+
+def test_the_count_names_the_chosen_level(reader, seed_plan):
+    mandate = seed_plan.mandate_2019_2023
+    html = reader.get(LIST, {"mandate": mandate.pk}).content.decode()
+    assert "0 actuacions" in html
+    assert "compromisos" not in html.split('class="filters"')[1].split("</form>")[1]
+
+
+def test_the_admin_edits_a_node_s_place_but_not_its_mandate_or_level(
+    client, administrator, seed_plan
+):
+    client.force_login(administrator)
+    url = f"/admin/commitments/plannode/{seed_plan.commitment_21.pk}/change/"
+    html = client.get(url).content.decode()
+    assert 'name="parent"' in html and 'name="code"' in html
+    assert 'name="mandate"' not in html and 'name="level"' not in html
+    added = client.get("/admin/commitments/plannode/add/").content.decode()
+    assert 'name="mandate"' in added and 'name="level"' in added
+
+
+def test_figures_are_read_only_in_their_own_admin(client, administrator, seed_plan):
+    """An edit there would not bump the entry's version: figures change in the entry's page."""
+    client.force_login(administrator)
+    figure = seed_plan.entry_21.figures.first()
+    url = f"/admin/commitments/figure/{figure.pk}/change/"
+    html = client.get(url).content.decode()
+    assert 'name="_save"' not in html
+    assert client.post(url, {"label": "Canviat", "value": "1"}).status_code == 403
+    assert client.get("/admin/commitments/figure/add/").status_code == 403
+    assert client.get(f"/admin/commitments/figure/{figure.pk}/delete/").status_code == 403
+    figure.refresh_from_db()
+    assert figure.label != "Canviat"

@@ -109,3 +109,16 @@ def test_only_readers_download(client, user_without_role, seed_plan):
     assert client.get("/pla-de-mandat/exporta.csv").status_code == 403
     client.logout()
     assert client.get("/pla-de-mandat/exporta.csv").status_code == 302
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_export_costs_the_same_queries_whatever_the_commitments(
+    reader, seed_plan, organisation, django_assert_num_queries, count
+):
+    build_commitments(seed_plan, count, areas=list(organisation.values()))
+    # session, user, the user's groups (role); the filter's mandates, periods, levels,
+    # statuses and areas; the nodes with area, level, parent, service and the entry's
+    # status and progress; the mandate's status labels.
+    with django_assert_num_queries(10):
+        response = reader.get("/pla-de-mandat/exporta.csv")
+    assert len(csv_rows(response)) == count + 2  # the header and commitment 21

@@ -76,3 +76,135 @@ def test_upper_levels_show_the_average_progress_of_their_leaves(seed_plan):
     assert rollup[axis_b.pk] == Decimal(100)
     # The objective averages its four actions, not its two axes.
     assert rollup[objective.pk] == Decimal(55)
+
+
+# The tree's materialised paths
+
+
+def test_renaming_a_priority_moves_its_commitments_with_it(seed_plan):
+    priority = PlanNode.objects.get(pk=seed_plan.priority_2.pk)
+    priority.code = "7"
+    priority.save()
+
+    assert priority.path == "000007"
+    commitment = PlanNode.objects.get(pk=seed_plan.commitment_21.pk)
+    assert commitment.path == "000007/000021"
+    assert commitment.is_leaf
+    assert list(PlanNode.objects.under(priority)) == [commitment]
+    assert not PlanNode.objects.filter(path__startswith="000002").exists()
+    # Depth-first order: the commitment follows its priority, now after priority 5.
+    codes = PlanNode.objects.filter(mandate=seed_plan.mandate).values_list("code", flat=True)
+    assert list(codes) == ["1", "3", "4", "5", "7", "21"]
+
+
+def test_moving_a_commitment_to_another_priority_moves_its_path(seed_plan):
+    priority_1 = PlanNode.objects.get(mandate=seed_plan.mandate, parent=None, code="1")
+    commitment = PlanNode.objects.get(pk=seed_plan.commitment_21.pk)
+    commitment.parent = priority_1
+    commitment.save()
+
+    assert list(PlanNode.objects.under(priority_1)) == [commitment]
+    assert not PlanNode.objects.under(seed_plan.priority_2).exists()
+
+
+def test_update_or_create_keeps_the_path_in_step_with_the_parent(seed_plan):
+    """update_or_create() saves only the fields it was given; the path must follow them."""
+    priority_1 = PlanNode.objects.get(mandate=seed_plan.mandate, parent=None, code="1")
+    PlanNode.objects.update_or_create(
+        mandate=seed_plan.mandate,
+        level=seed_plan.commitment_21.level,
+        code="21",
+        defaults={"parent": priority_1},
+    )
+
+    assert PlanNode.objects.get(pk=seed_plan.commitment_21.pk).path == "000001/000021"
+
+
+def test_a_commitment_needs_an_area_and_a_priority_does_not(seed_plan):
+    commitment = PlanNode.objects.get(pk=seed_plan.commitment_21.pk)
+    commitment.area = None
+    with pytest.raises(ValidationError) as error:
+        commitment.clean()
+    # The same words as the plan import's («Fila 13: falta l'àrea responsable, …»).
+    assert error.value.message_dict["area"] == [
+        "Falta l'àrea responsable, obligatòria al nivell «Compromís»."
+    ]
+
+    priority = PlanNode.objects.get(pk=seed_plan.priority_2.pk)
+    priority.area = None
+    priority.clean()
+
+
+# An entry's rules
+
+
+def test_an_entry_takes_its_status_and_period_from_its_node_s_mandate(seed_plan):
+    other = seed_plan.mandate_2019_2023
+    entry = Entry(
+        node=seed_plan.commitment_21,
+        period=other.periods.first(),
+        status=other.statuses.first(),
+    )
+    with pytest.raises(ValidationError) as error:
+        entry.clean()
+    assert set(error.value.message_dict) == {"period", "status"}
+
+    entry.period = seed_plan.previous_period
+    entry.status = Status.objects.get(mandate=seed_plan.mandate, category="on_track")
+    entry.clean()
+
+
+def test_only_leaves_have_entries(seed_plan):
+    entry = Entry(
+        node=seed_plan.priority_2,
+        period=seed_plan.previous_period,
+        status=Status.objects.get(mandate=seed_plan.mandate, category="on_track"),
+    )
+    with pytest.raises(ValidationError) as error:
+        entry.clean()
+    assert list(error.value.message_dict) == ["node"]
+    assert "Prioritat 2" in error.value.message_dict["node"][0]
+
+
+def test_the_split_error_writes_numbers_as_catalan_readers_do(seed_plan):
+    figure = Figure(
+        entry=seed_plan.entry_21,
+        label="Participants",
+        value=Decimal("1444.00"),
+        women=Decimal("1210.50"),
+        men=Decimal("300"),
+    )
+    with pytest.raises(ValidationError) as error:
+        figure.clean()
+    assert error.value.messages == ["Dones i homes (1.510,5) sumen més que el total (1.444)."]
+
+
+def test_the_roll_up_also_gives_the_mean_of_every_leaf(seed_plan):
+    mandate = seed_plan.mandate_2019_2023
+    levels = {level.depth: level for level in mandate.levels.all()}
+    period = mandate.periods.first()
+    status = mandate.statuses.first()
+    objectives = [
+        PlanNode.objects.create(mandate=mandate, level=levels[0], code=code, text="Objectiu")
+        for code in ("1", "2")
+    ]
+    for objective, values in zip(objectives, [(10, 20, 30), (100,)], strict=True):
+        axis = PlanNode.objects.create(
+            mandate=mandate, level=levels[1], parent=objective, code=objective.code, text="Eix"
+        )
+        for index, value in enumerate(values):
+            action = PlanNode.objects.create(
+                mandate=mandate,
+                level=levels[2],
+                parent=axis,
+                code=f"{axis.code}.{index}",
+                text="Actuació",
+                area=seed_plan.commitment_21.area,
+            )
+            Entry.objects.create(node=action, period=period, status=status, progress=value)
+
+    rollup = Entry.objects.progress_by_node(period)
+
+    assert rollup[objectives[0].pk] == Decimal(20)
+    # The whole plan averages its four actions, not its two objectives (60).
+    assert rollup[None] == Decimal(40)

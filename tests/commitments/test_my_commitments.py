@@ -29,8 +29,8 @@ def test_pending_commitments_come_first_then_the_filled_ones(
     assert response.status_code == 200
     text = page(response)
     assert "Primer semestre de 2019" in text
-    assert "1 de 11 omplerts" in text
-    pending, filled = text.index("Pendents d'omplir"), text.index("Omplerts")
+    assert "Omplerts: 1 de 11" in text
+    pending, filled = text.index("Pendents d'omplir"), text.index("<h3>Omplerts")
     assert pending < filled
     open_period = seed_plan.open_period.pk
     for node in area3_commitments:
@@ -50,7 +50,7 @@ def test_a_technician_sees_only_the_commitments_of_their_area(
 
     text = page(client.get(URL))
 
-    assert "0 de 3 omplerts" in text
+    assert "Omplerts: 0 de 3" in text
     assert all(f"Compromís {node.code}" in text for node in area1)
     assert "Compromís 21" not in text and "Compromís 400" not in text
 
@@ -66,7 +66,7 @@ def test_who_edits_nothing_is_told_so(seed_plan, area3_commitments, persona_clie
 
 def test_the_administrator_sees_every_commitment(seed_plan, area3_commitments, persona_client):
     text = page(persona_client("administrator").get(URL))
-    assert "1 de 11 omplerts" in text
+    assert "Omplerts: 1 de 11" in text
 
 
 def test_users_without_a_role_are_refused(seed_plan, persona_client):
@@ -92,7 +92,7 @@ def test_with_no_open_period_there_is_nothing_to_fill(seed_plan, client, technic
 def test_everything_filled_is_said_plainly(seed_plan, client, technician_area3):
     client.force_login(technician_area3)
     text = page(client.get(URL))
-    assert "1 de 1 omplert" in text
+    assert "Omplerts: 1 de 1" in text
     assert "Tots els compromisos tenen seguiment en aquest període." in text
 
 
@@ -106,4 +106,4 @@ def test_queries_do_not_grow_with_the_commitments(
     # mandate, the mandates' statuses, the editable leaves with their entry status annotated.
     with django_assert_num_queries(8):
         response = client.get(URL)
-    assert f"1 de {count + 1} omplerts" in page(response)
+    assert f"Omplerts: 1 de {count + 1}" in page(response)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from commitments.models import Entry, Figure, Status, StatusCategory
+from commitments.models import Entry, Figure, ReportingPeriod, Status, StatusCategory
 from commitments.operations import (
     EditConflict,
     EntryData,
@@ -211,3 +211,24 @@ def test_the_reason_is_kept_only_for_a_status_that_asks_for_one(
         acting_user=technician_area3,
     )
     assert entry.reason == ""
+
+
+def test_a_period_closed_after_the_caller_read_it_refuses_the_save(
+    seed_plan, data, technician_area3
+):
+    period = seed_plan.open_period  # read while it was open
+    ReportingPeriod.objects.filter(pk=period.pk).update(is_open=False)
+    assert period.is_open
+
+    with pytest.raises(PeriodClosed):
+        save_entry(
+            seed_plan.commitment_21,
+            period,
+            data,
+            base_version=seed_plan.entry_21.version,
+            acting_user=technician_area3,
+        )
+
+    entry = Entry.objects.get(pk=seed_plan.entry_21.pk)
+    assert entry.version == seed_plan.entry_21.version
+    assert entry.observations == seed_plan.entry_21.observations
