@@ -56,6 +56,16 @@ def may_publish(user) -> bool:
     return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
 
 
+def may_steer(user) -> bool:
+    """Directors, publication staff and administrators read dashboards and rounds."""
+    return has_role(user, Role.DIRECTOR, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
+
+
+def require_steering(user) -> None:
+    if not may_steer(user):
+        raise PermissionDenied
+
+
 def may_manage_governance(user) -> bool:
     return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
 

@@ -1,7 +1,5 @@
-from governance.access import roles_of
+from governance.access import may_steer, roles_of
 from governance.roles import Role
-
-STEERING_ROLES = {Role.DIRECTOR, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR}
 
 
 def roles(request):
@@ -13,6 +11,5 @@ def roles(request):
     return {
         "user_role_labels": [role.label for role in sorted(user_roles)],
         "is_technician": Role.TECHNICIAN in user_roles,
-        # Directors, publication staff and administrators read dashboards and rounds.
-        "steers": bool(user_roles & STEERING_ROLES),
+        "steers": may_steer(user),
     }

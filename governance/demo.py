@@ -25,6 +25,8 @@ def load(*, scale, stdout):
     for username, first_name, role, area_number in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = first_name
+        # The console e-mail backend prints the round reminders sent to these addresses.
+        user.email = f"{username}@demo.terrassa.cat"
         user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()

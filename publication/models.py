@@ -36,9 +36,7 @@ class ReportingRound(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("any"), null=True, blank=True)
     deadline = models.DateField(_("termini"))
-    reminder_days = models.PositiveSmallIntegerField(
-        _("dies d'avís abans del termini"), default=7
-    )
+    reminder_days = models.PositiveSmallIntegerField(_("dies d'avís abans del termini"), default=7)
     status = models.CharField(
         _("estat"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )

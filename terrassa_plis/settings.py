@@ -187,6 +187,8 @@ EMAIL_BACKEND = (
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "plis@terrassa.cat")
+# The app's public address, for links in e-mails sent by commands (no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ EDITORS_OF_AREA_3 = {
     "administrator": 200,
 }
 PUBLISHERS = {"anonymous": LOGIN, "staff": 200, "administrator": 200}
+STEERING = {"anonymous": LOGIN, "director": 200, "staff": 200, "administrator": 200}
 
 # (url, {persona: status}, status of every persona not named)
 MATRIX = [
@@ -65,6 +66,14 @@ MATRIX = [
     ("/plis/reunions/", READERS, 200),
     ("/plis/accions/", READERS, 200),
     ("/plis/accions/pdf/", READERS, 200),
+    # Dashboards and rounds: those who steer
+    ("/quadre/", STEERING, 403),
+    ("/quadre/cartes/", STEERING, 403),
+    ("/quadre/plis/", STEERING, 403),
+    ("/rondes/", STEERING, 403),
+    # Public pages: no login, and nothing unpublished
+    ("/publicat/", {}, 200),
+    ("/publicat/999/", {}, 404),
 ]
 
 

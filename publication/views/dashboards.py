@@ -7,22 +7,12 @@ form error and a 400 page, not a crash), calls one builder of
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.access import has_role
-from governance.roles import Role
+from governance.access import require_steering
 from publication import dashboards
-
-DASHBOARD_READERS = (Role.DIRECTOR, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
-
-
-def require_dashboard_reader(user) -> None:
-    if not has_role(user, *DASHBOARD_READERS):
-        raise PermissionDenied
-
 
 # The Mandate Plan
 
@@ -65,7 +55,7 @@ def _plan_filters(cleaned, choices: dashboards.PlanChoices):
 
 
 def plan_dashboard(request):
-    require_dashboard_reader(request.user)
+    require_steering(request.user)
     choices = dashboards.plan_choices()
     form = PlanDashboardForm(request.GET, choices=choices)
     context = {"dashboard_section": "plan", "form": form, "dashboard": None}
@@ -102,7 +92,7 @@ class YearForm(forms.Form):
 
 
 def charters_dashboard(request):
-    require_dashboard_reader(request.user)
+    require_steering(request.user)
     form_years = dashboards.available_years()
     form = YearForm(request.GET, years=form_years)
     context = {"dashboard_section": "charters", "form": form, "dashboard": None}
@@ -118,7 +108,7 @@ def charters_dashboard(request):
 
 
 def plis_dashboard(request):
-    require_dashboard_reader(request.user)
+    require_steering(request.user)
     context = {
         "dashboard_section": "plis",
         "dashboard": dashboards.build_plis_dashboard(timezone.localdate()),

@@ -1,0 +1,391 @@
+"""How far a reporting round is: what each area or service has reported and what is missing.
+
+A balance round asks every leaf of the period's mandate for its entry in the period;
+a charters round asks every indicator of the charters in force in the year for its
+result. Each item names who answers for it: the technicians linked to its area and
+to its service (`Area.technicians`, `Service.technicians`), the same people the access
+guard lets edit it. `build_completion` loads everything in a fixed number of queries,
+whatever the size of the plan or the number of charters; `round_summaries` gives the
+counts of many rounds at once, also in a fixed number of queries.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+from commitments.models import Entry, PlanNode
+from governance.models import Area, Service
+from governance.roles import Role
+from publication.models import ReportingRound, RoundKind, RoundStatus
+from service_charters.models import Charter, Indicator, Measurement
+
+# The order of the follow-up table (service_charters.followup.load_rows), without the
+# service's name: the charters come in already ordered.
+INDICATOR_ORDER = [
+    "commitment__objective__offered_service__charter_id",
+    "commitment__objective__offered_service__position",
+    "commitment__objective__offered_service_id",
+    "commitment__objective__position",
+    "commitment__objective_id",
+    "commitment__position",
+    "commitment_id",
+    "position",
+    "id",
+]
+CHARTER_OF_INDICATOR = "commitment__objective__offered_service__charter"
+
+
+def share(done: int, total: int) -> Decimal:
+    """Percentage (0-100) of the items reported; an empty round counts as complete."""
+    return Decimal(done * 100) / total if total else Decimal(100)
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something the round asks for: a commitment's entry or an indicator's result."""
+
+    label: str  # «Compromís 21», or the indicator's name
+    text: str  # the commitment's text, or the charter's title
+    done: bool
+    url: str  # where it is filled in
+    responsible_ids: frozenset[int]
+
+
+@dataclass
+class Group:
+    """An area (balance round) or a service (charters round) and its items."""
+
+    name: str
+    area: Area
+    items: list[Item] = field(default_factory=list)
+    technicians: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.done)
+
+    @property
+    def missing_count(self) -> int:
+        return self.total - self.done
+
+    @property
+    def missing(self) -> list[Item]:
+        return [item for item in self.items if not item.done]
+
+    @property
+    def share(self) -> Decimal:
+        return share(self.done, self.total)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def technician_names(self) -> list[str]:
+        return [person_name(user) for user in self.technicians]
+
+
+@dataclass(frozen=True)
+class TechnicianReminder:
+    """One technician and the items of the round still missing that they answer for."""
+
+    user: object
+    items: list[Item]
+
+    @property
+    def name(self) -> str:
+        return person_name(self.user)
+
+
+@dataclass(frozen=True)
+class Completion:
+    round: ReportingRound
+    groups: list[Group]
+    item_label: str  # «compromisos», «indicadors»: what the counts count
+    group_label: str  # «Àrea», «Servei»
+    technicians: dict[int, object]
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+    @property
+    def done(self) -> int:
+        return sum(group.done for group in self.groups)
+
+    @property
+    def missing_count(self) -> int:
+        return self.total - self.done
+
+    @property
+    def share(self) -> Decimal:
+        return share(self.done, self.total)
+
+    def reminders(self) -> list[TechnicianReminder]:
+        """Every technician with something missing, and what, in the round's order."""
+        missing: dict[int, list[Item]] = defaultdict(list)
+        for group in self.groups:
+            for item in group.missing:
+                for user_id in item.responsible_ids:
+                    missing[user_id].append(item)
+        users = sorted(
+            (self.technicians[user_id] for user_id in missing),
+            key=lambda user: (person_name(user).casefold(), user.pk),
+        )
+        return [TechnicianReminder(user, missing[user.pk]) for user in users]
+
+
+def _technicians(through, key: str, ids: Iterable[int]) -> dict[int, list]:
+    """{area or service id: its active technicians}, one query.
+
+    Only users who still hold the technician role: the access guard lets no one else
+    edit, so no one else is reminded or named as responsible.
+    """
+    links = (
+        through.objects.filter(
+            **{f"{key}__in": list(ids)},
+            user__is_active=True,
+            user__groups__name=Role.TECHNICIAN.value,
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    by_unit: dict[int, list] = defaultdict(list)
+    for link in links:
+        by_unit[getattr(link, f"{key}_id")].append(link.user)
+    return by_unit
+
+
+def _union(*lists: Sequence) -> list:
+    seen: dict[int, object] = {}
+    for users in lists:
+        for user in users:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def build_completion(round: ReportingRound) -> Completion:
+    """The round's completion per area (balance) or per service (charters).
+
+    Queries: balance, 3 (the leaves with whether each has an entry, the areas'
+    technicians, the services' technicians); charters, 4 (the charters in force, their
+    indicators with whether each has a result, the services' and the areas'
+    technicians). `round.period` should come with its mandate selected.
+    """
+    if round.kind == RoundKind.BALANCE:
+        return _balance_completion(round)
+    return _charters_completion(round)
+
+
+def _balance_completion(round: ReportingRound) -> Completion:
+    period = round.period
+    entries = Entry.objects.filter(node=OuterRef("pk"), period=period).order_by()
+    leaves = list(
+        PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
+        .select_related("area", "level")
+        .annotate(has_entry=Exists(entries))
+        .order_by("path")
+    )
+    area_ids = {leaf.area_id for leaf in leaves if leaf.area_id}
+    service_ids = {leaf.service_id for leaf in leaves if leaf.service_id}
+    by_area = _technicians(Area.technicians.through, "area", area_ids) if area_ids else {}
+    by_service = (
+        _technicians(Service.technicians.through, "service", service_ids) if service_ids else {}
+    )
+
+    groups: dict[int | None, Group] = {}
+    for leaf in leaves:
+        group = groups.get(leaf.area_id)
+        if group is None:
+            name = leaf.area.name if leaf.area_id else gettext("Sense àrea responsable")
+            group = groups[leaf.area_id] = Group(name=name, area=leaf.area)
+            group.technicians = list(by_area.get(leaf.area_id, []))
+        service_technicians = by_service.get(leaf.service_id, [])
+        group.technicians = _union(group.technicians, service_technicians)
+        responsible = _union(by_area.get(leaf.area_id, []), service_technicians)
+        group.items.append(
+            Item(
+                label=f"{leaf.level.name} {leaf.code}",
+                text=Truncator(leaf.text).chars(160),
+                done=leaf.has_entry,
+                url=reverse("commitments:entry_edit", args=[leaf.pk, period.pk]),
+                responsible_ids=frozenset(user.pk for user in responsible),
+            )
+        )
+    ordered = sorted(
+        groups.values(), key=lambda group: (group.area is None, group.area and group.area.number)
+    )
+    return Completion(
+        round=round,
+        groups=ordered,
+        # The leaf level's own name: «compromisos» (2015-2019), «actuacions» (2019-2023).
+        item_label=leaves[0].level.name_plural.lower() if leaves else gettext("compromisos"),
+        group_label=gettext("Àrea"),
+        technicians=_all_users(ordered),
+    )
+
+
+def _charters_completion(round: ReportingRound) -> Completion:
+    year = round.year
+    charters = list(
+        Charter.objects.in_force(year)
+        .select_related("service__area")
+        .order_by("service__area__number", "service__name", "id")
+    )
+    measured = Measurement.objects.filter(indicator=OuterRef("pk"), year=year).order_by()
+    indicators = (
+        list(
+            Indicator.objects.filter(**{f"{CHARTER_OF_INDICATOR}__in": charters})
+            .annotate(
+                has_result=Exists(measured),
+                charter_id=F(CHARTER_OF_INDICATOR),
+            )
+            .order_by(*INDICATOR_ORDER)
+        )
+        if charters
+        else []
+    )
+    services = {charter.service_id: charter.service for charter in charters}
+    areas = {service.area_id for service in services.values()}
+    by_service = _technicians(Service.technicians.through, "service", services) if services else {}
+    by_area = _technicians(Area.technicians.through, "area", areas) if areas else {}
+
+    charter_of = {charter.pk: charter for charter in charters}
+    groups: dict[int, Group] = {}
+    for charter in charters:
+        service = charter.service
+        if service.pk not in groups:
+            groups[service.pk] = Group(
+                name=service.name,
+                area=service.area,
+                technicians=_union(
+                    by_service.get(service.pk, []), by_area.get(service.area_id, [])
+                ),
+            )
+    for indicator in indicators:
+        charter = charter_of[indicator.charter_id]
+        group = groups[charter.service_id]
+        group.items.append(
+            Item(
+                label=Truncator(indicator.name).chars(160),
+                text=charter.title,
+                done=indicator.has_result,
+                url=reverse("service_charters:results_edit", args=[charter.pk, year]),
+                responsible_ids=frozenset(user.pk for user in group.technicians),
+            )
+        )
+    ordered = list(groups.values())
+    return Completion(
+        round=round,
+        groups=ordered,
+        item_label=gettext("indicadors"),
+        group_label=gettext("Servei"),
+        technicians=_all_users(ordered),
+    )
+
+
+def _all_users(groups: Iterable[Group]) -> dict[int, object]:
+    return {user.pk: user for group in groups for user in group.technicians}
+
+
+# Many rounds at once: the list of rounds
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def share(self) -> Decimal:
+        return share(self.done, self.total)
+
+
+def round_summaries(rounds: Sequence[ReportingRound]) -> dict[int, Progress]:
+    """{round id: items reported of items asked}, for every round given.
+
+    At most 4 queries whatever the number of rounds and the data's size: the leaves
+    per mandate and the entries per period (balance rounds), the indicators with their
+    charter's dates and the results of the rounds' years (charters rounds).
+    """
+    balance = [item for item in rounds if item.kind == RoundKind.BALANCE]
+    charters = [item for item in rounds if item.kind == RoundKind.CHARTERS]
+    progress: dict[int, Progress] = {}
+    if balance:
+        period_ids = {item.period_id for item in balance}
+        leaves_per_mandate = dict(
+            PlanNode.objects.filter(is_leaf=True, mandate__periods__in=period_ids)
+            .order_by()
+            .values("mandate")
+            .annotate(count=Count("pk", distinct=True))
+            .values_list("mandate", "count")
+        )
+        entries_per_period = dict(
+            Entry.objects.filter(period__in=period_ids, node__is_leaf=True)
+            .order_by()
+            .values("period")
+            .annotate(count=Count("pk"))
+            .values_list("period", "count")
+        )
+        for item in balance:
+            progress[item.pk] = Progress(
+                entries_per_period.get(item.period_id, 0),
+                leaves_per_mandate.get(item.period.mandate_id, 0),
+            )
+    if charters:
+        years = {item.year for item in charters}
+        indicators = list(
+            Indicator.objects.order_by().values_list(
+                "pk",
+                f"{CHARTER_OF_INDICATOR}__in_force_from",
+                f"{CHARTER_OF_INDICATOR}__in_force_until",
+            )
+        )
+        results = set(
+            Measurement.objects.filter(year__in=years)
+            .order_by()
+            .values_list("indicator_id", "year")
+        )
+        for item in charters:
+            in_force = [
+                pk
+                for pk, start, end in indicators
+                if start.year <= item.year and (end is None or end.year >= item.year)
+            ]
+            done = sum(1 for pk in in_force if (pk, item.year) in results)
+            progress[item.pk] = Progress(done, len(in_force))
+    return progress
+
+
+def rounds_with_subjects():
+    """Rounds with what the list shows of them selected: period, mandate, versions."""
+    return ReportingRound.objects.select_related("period__mandate", "opened_by").annotate(
+        version_count=Count("versions"),
+    )
+
+
+def rounds_due(day) -> list[ReportingRound]:
+    """Open or in-review rounds whose reminder falls on `day`: `reminder_days` before the
+    deadline, or on the deadline itself. One query."""
+    candidates = ReportingRound.objects.filter(
+        deadline__gte=day, status__in=[RoundStatus.OPEN, RoundStatus.IN_REVIEW]
+    ).select_related("period__mandate")
+    return [
+        item
+        for item in candidates
+        if item.deadline == day or (item.deadline - day).days == item.reminder_days
+    ]

@@ -1,0 +1,177 @@
+"""What a published version freezes: the document's HTML, its PDF and its open data.
+
+Everything is built by the domain apps' own builders and templates (the balance of
+`commitments.balance`, the follow-up report of `service_charters.report`), in Catalan
+whatever language the person publishing reads, since the transparency portal
+publishes the Catalan document. The HTML is the document alone, without the site's
+navigation, so the public page can show it inside its own frame.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import slugify
+
+from commitments.balance import build_balance
+from commitments.models import PlanNode, ReportingPeriod
+from commitments.plan_io import export_table
+from publication.models import ReportingRound, RoundKind
+from service_charters.charter_io import SERVICE_COLUMN
+from service_charters.followup import COLUMNS, FollowUpRow, load_rows
+from service_charters.models import Charter
+from service_charters.report import build_report
+from terrassa_plis.exports import csv_export, json_export
+from terrassa_plis.pdf import render_pdf
+
+OBSERVATIONS_COLUMN = "Observacions"
+PUBLISHING_LANGUAGE = "ca"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    title: str
+    html: str
+    pdf: bytes
+    pdf_filename: str
+    csv: str
+    json: str
+
+
+def build_snapshot(round: ReportingRound, *, request=None) -> Snapshot:
+    """The round's document as it stands now, ready to be frozen in a version."""
+    with translation.override(PUBLISHING_LANGUAGE):
+        if round.kind == RoundKind.BALANCE:
+            return balance_snapshot(round.period, request=request)
+        return charters_snapshot(round.year, request=request)
+
+
+def _open_data(stem: str, header: list[str], rows: list[list], records: list[dict]):
+    """The CSV and JSON texts, written by the same exporters as every download."""
+    csv_text = csv_export(stem, header, rows).content.decode("utf-8-sig")
+    json_text = json_export(stem, records).content.decode("utf-8")
+    return csv_text, json_text
+
+
+# The balance
+
+
+def balance_snapshot(period: ReportingPeriod, *, request=None) -> Snapshot:
+    balance = build_balance(period)
+    context = {"balance": balance}
+    html = render_to_string("commitments/_balance_document.html", context)
+    pdf = render_pdf("commitments/balance_pdf.html", context, request=request)
+    header, rows = balance_table(period)
+    records = [
+        {column: _json_value(value) for column, value in zip(header, row, strict=True)}
+        for row in rows
+    ]
+    csv_text, json_text = _open_data(balance.filename_stem, header, rows, records)
+    return Snapshot(
+        title=f"{balance.title} · {period.label}",
+        html=html,
+        pdf=pdf,
+        pdf_filename=balance.pdf_filename,
+        csv=csv_text,
+        json=json_text,
+    )
+
+
+def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list]]:
+    """One row per commitment (leaf) of the period's mandate: the plan's export columns
+    (`plan_io.export_table`) and the period's observations as plain text. Three queries:
+    the leaves with their entry's status, the status labels, the observations."""
+    leaves = list(
+        PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
+        .with_entry_for(period)
+        .select_related("level", "parent", "area", "service")
+        .order_by("path")
+    )
+    header, rows = export_table(leaves, period)
+    observations = dict(
+        period.entries.filter(node__is_leaf=True).order_by().values_list("node_id", "observations")
+    )
+    return (
+        [*header, OBSERVATIONS_COLUMN],
+        [
+            [*row, plain_text(observations.get(leaf.pk, ""))]
+            for row, leaf in zip(rows, leaves, strict=True)
+        ],
+    )
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_LIST_ITEM = re.compile(r"^\s*[-*•]\s+", re.MULTILINE)
+
+
+def plain_text(text: str) -> str:
+    """Observations as technicians type them (lists, **bold**, [links](…)) as plain text:
+    «- » items, no emphasis marks, a link as «text (address)»."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    text = _LINK.sub(lambda match: f"{match[1]} ({match[2]})", text)
+    text = _EMPHASIS.sub(lambda match: match[2], text)
+    return _LIST_ITEM.sub("- ", text)
+
+
+# The charters' follow-up
+
+
+def charters_snapshot(year: int, *, request=None) -> Snapshot:
+    report = build_report(year)
+    context = {"report": report}
+    html = render_to_string("service_charters/_report_document.html", context)
+    pdf = render_pdf("service_charters/report_pdf.html", context, request=request)
+    header, rows, records = charters_table(year)
+    csv_text, json_text = _open_data(slugify(f"seguiment cartes {year}"), header, rows, records)
+    return Snapshot(
+        title=report.title,
+        html=html,
+        pdf=pdf,
+        pdf_filename=report.pdf_filename,
+        csv=csv_text,
+        json=json_text,
+    )
+
+
+def charters_table(year: int) -> tuple[list[str], list[list[str]], list[dict]]:
+    """The year's follow-up of every charter in force, as the charters' year export
+    writes it: «Servei» and the follow-up columns, and for JSON each row's figures as
+    numbers too. Two queries (followup.load_rows)."""
+    follow_up = load_rows(Charter.objects.in_force(year), year)
+    header = [SERVICE_COLUMN, *COLUMNS]
+    # Figures written the Catalan way (1.234,5), as the export does, so a file imports back.
+    with translation.override(PUBLISHING_LANGUAGE):
+        rows = [[row.charter.service.name, *row.cells()] for row in follow_up]
+    records = [
+        dict(zip(header, cells, strict=True)) | _figures(row, year)
+        for row, cells in zip(follow_up, rows, strict=True)
+    ]
+    return header, rows, records
+
+
+def _figures(row: FollowUpRow, year: int) -> dict:
+    """The row's figures for machines, as the charters' JSON export gives them."""
+    measurement = row.measurement
+    not_applicable = bool(measurement and measurement.not_applicable)
+    return {
+        "year": year,
+        "target_kind": row.indicator.target_kind,
+        "target_value": _json_value(row.indicator.target_value),
+        "unit": row.indicator.unit,
+        "result": None
+        if measurement is None or not_applicable
+        else _json_value(measurement.result),
+        "not_applicable": not_applicable,
+        "difference": _json_value(row.assessment.difference),
+        "compliance": _json_value(row.assessment.compliance),
+        "band": row.band.value,
+    }

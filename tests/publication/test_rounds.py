@@ -1,0 +1,548 @@
+"""Reporting rounds: opening one, each area's and service's completion with who answers for
+it, passing to review, who may see and do what, and the queries the pages run."""
+
+import re
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import ReportingPeriod
+from governance.models import Service
+from governance.roles import Role
+from publication.models import PublishedVersion, ReportingRound, RoundKind, RoundStatus
+from publication.operations import move_to_review, open_round, publish_round
+from publication.rounds import build_completion, round_summaries, rounds_with_subjects
+from tests.commitments.conftest import build_commitments
+from tests.conftest import PERSONAS, make_user
+from tests.service_charters.conftest import build_charters
+
+LOGIN = 302
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Published PDFs go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def in_days(days: int) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def page_text(response) -> str:
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", unescape(text)).strip()
+
+
+def balance_round(seed, user, **kwargs) -> ReportingRound:
+    kwargs.setdefault("deadline", in_days(20))
+    return open_round(RoundKind.BALANCE, period=seed.open_period, acting_user=user, **kwargs)
+
+
+def charters_round(user, year=2021, **kwargs) -> ReportingRound:
+    kwargs.setdefault("deadline", in_days(20))
+    return open_round(RoundKind.CHARTERS, year=year, acting_user=user, **kwargs)
+
+
+def rounds_url():
+    return reverse("publication:rounds")
+
+
+def round_url(round):
+    return reverse("publication:round", args=[round.pk])
+
+
+def open_post(client, **data):
+    form = {"kind": "balance", "deadline": in_days(20).isoformat(), "reminder_days": "7"}
+    return client.post(rounds_url(), {**form, **data})
+
+
+# Opening a round
+
+
+def test_open_round_opens_a_balance_round_for_the_period(seed_plan, staff):
+    round = balance_round(seed_plan, staff, reminder_days=5)
+
+    assert round.kind == RoundKind.BALANCE
+    assert round.period == seed_plan.open_period
+    assert round.year is None
+    assert round.status == RoundStatus.OPEN
+    assert round.reminder_days == 5
+    assert round.opened_by == staff
+
+
+def test_open_round_opens_a_charters_round_for_the_year(seed_charter, staff):
+    round = charters_round(staff)
+
+    assert (round.kind, round.year, round.period) == (RoundKind.CHARTERS, 2021, None)
+
+
+def test_one_round_per_period_and_per_year(seed_plan, seed_charter, staff):
+    balance_round(seed_plan, staff)
+    charters_round(staff)
+
+    with pytest.raises(ValidationError) as period_error:
+        balance_round(seed_plan, staff)
+    with pytest.raises(ValidationError) as year_error:
+        charters_round(staff)
+
+    assert period_error.value.message_dict == {
+        "period": ["Ja hi ha una ronda de seguiment per a aquest període."]
+    }
+    assert year_error.value.message_dict == {
+        "year": ["Ja hi ha una ronda de seguiment de les cartes de 2021."]
+    }
+    assert ReportingRound.objects.count() == 2
+
+
+def test_the_deadline_may_be_today_but_not_in_the_past(seed_plan, staff):
+    with pytest.raises(ValidationError) as error:
+        balance_round(seed_plan, staff, deadline=in_days(-1))
+    assert error.value.message_dict == {"deadline": ["El termini no pot ser anterior a avui."]}
+
+    assert balance_round(seed_plan, staff, deadline=in_days(0)).deadline == timezone.localdate()
+
+
+def test_the_period_or_year_must_have_something_to_report(seed_plan, seed_charter, staff):
+    empty_period = ReportingPeriod.objects.get(label="Segon semestre de 2019")  # 2019-2023: no plan
+
+    with pytest.raises(ValidationError) as period_error:
+        open_round(RoundKind.BALANCE, period=empty_period, deadline=in_days(9), acting_user=staff)
+    with pytest.raises(ValidationError) as year_error:
+        charters_round(staff, year=2017)  # the seed charter is in force from December 2018
+
+    assert period_error.value.message_dict == {
+        "period": [
+            "El Programa d'Actuació Municipal 2019-2023 no té cap compromís per fer-ne "
+            "el seguiment."
+        ]
+    }
+    assert year_error.value.message_dict == {
+        "year": ["No hi ha cap carta de serveis amb indicadors en vigor el 2017."]
+    }
+    assert not ReportingRound.objects.exists()
+
+
+def test_staff_open_a_round_from_the_list(client, seed_plan, staff):
+    client.force_login(staff)
+
+    response = open_post(client, period=seed_plan.open_period.pk, reminder_days="10")
+
+    round = ReportingRound.objects.get()
+    assert response.status_code == 302
+    assert response.url == round_url(round)
+    assert (round.period, round.reminder_days, round.opened_by) == (
+        seed_plan.open_period,
+        10,
+        staff,
+    )
+    page = client.get(response.url)
+    deadline = in_days(20).strftime("%d/%m/%Y")
+    assert (
+        f"S'ha obert la ronda «Balanç semestral del Pla de Mandat · Primer semestre de 2019», "
+        f"amb termini el {deadline}." in page_text(page)
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"period": ""}, "period", "Trieu el període del balanç."),
+        ({"kind": "charters"}, "year", "Escriviu l'any del seguiment de les cartes."),
+        ({"deadline": "2001-01-01"}, "deadline", "El termini no pot ser anterior a avui."),
+        ({"deadline": "dijous"}, "deadline", "Introduïu una data vàlida."),
+        ({"reminder_days": "-1"}, "reminder_days", "més gran o igual que 0"),
+    ],
+)
+def test_the_open_form_says_what_to_correct(client, seed_plan, staff, data, field, message):
+    client.force_login(staff)
+
+    response = open_post(client, **{"period": seed_plan.open_period.pk, **data})
+
+    assert response.status_code == 400
+    assert "No s'ha obert la ronda: corregiu els camps marcats." in page_text(response)
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not ReportingRound.objects.exists()
+
+
+def test_the_open_form_refuses_a_second_round_for_the_period(client, seed_plan, staff):
+    balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    response = open_post(client, period=seed_plan.open_period.pk)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["period"] == [
+        "Ja hi ha una ronda de seguiment per a aquest període."
+    ]
+    assert ReportingRound.objects.count() == 1
+
+
+# Completion
+
+
+@pytest.fixture
+def technicians(organisation):
+    """Marta (area 3), Jordi (area 1), Laia (the Solidaritat service, in area 3), and an
+    area-3 user without the technician role, who answers for nothing."""
+    solidarity = Service.objects.get(name="Servei de Solidaritat i Cooperació Internacional")
+    return {
+        "marta": make_user("marta", Role.TECHNICIAN, areas=[organisation[3]]),
+        "jordi": make_user("jordi", Role.TECHNICIAN, areas=[organisation[1]]),
+        "laia": make_user("laia", Role.TECHNICIAN, services=[solidarity]),
+        "former": make_user("antic", None, areas=[organisation[3]]),
+        "solidarity": solidarity,
+    }
+
+
+@pytest.fixture
+def plan_with_gaps(seed_plan, organisation, technicians):
+    """Commitment 21 (area 3) has its entry; 100 and 102 (area 3) and 101 and 103 (area 1)
+    have none in the open period; 102 belongs to the Solidaritat service."""
+    nodes = build_commitments(seed_plan, 4, areas=[organisation[3], organisation[1]])
+    nodes[2].service = technicians["solidarity"]
+    nodes[2].save()
+    return nodes
+
+
+def test_balance_completion_per_area_with_its_technicians(plan_with_gaps, seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+
+    completion = build_completion(round)
+
+    summary = [
+        (group.name, group.done, group.total, group.technician_names) for group in completion.groups
+    ]
+    assert summary == [
+        ("Territori i Sostenibilitat", 0, 2, ["Jordi"]),
+        ("Drets Socials i Serveis a les Persones", 1, 3, ["Marta", "Laia"]),
+    ]
+    area3 = completion.groups[1]
+    assert [item.label for item in area3.missing] == ["Compromís 100", "Compromís 102"]
+    assert (completion.done, completion.total, completion.share) == (1, 5, 20)
+
+
+def test_each_technician_is_reminded_of_their_own_missing_items(plan_with_gaps, seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+
+    reminders = build_completion(round).reminders()
+
+    assert [(r.name, [item.label for item in r.items]) for r in reminders] == [
+        ("Jordi", ["Compromís 101", "Compromís 103"]),
+        ("Laia", ["Compromís 102"]),
+        ("Marta", ["Compromís 100", "Compromís 102"]),
+    ]
+    node_100 = plan_with_gaps[0]
+    assert reminders[2].items[0].url == reverse(
+        "commitments:entry_edit", args=[node_100.pk, seed_plan.open_period.pk]
+    )
+
+
+def test_charters_completion_per_service_with_its_technicians(
+    seed_charter, organisation, technicians, staff
+):
+    urbanism = Service.objects.create(area=organisation[1], name="Servei d'Urbanisme")
+    [charter] = build_charters(urbanism, 1, indicators_each=3, years=(2020,))
+    round = charters_round(staff)
+
+    completion = build_completion(round)
+
+    summary = [
+        (group.name, group.done, group.total, group.technician_names) for group in completion.groups
+    ]
+    assert summary == [
+        ("Servei d'Urbanisme", 0, 3, ["Jordi"]),
+        ("Servei de Solidaritat i Cooperació Internacional", 7, 7, ["Laia", "Marta"]),
+    ]
+    reminders = completion.reminders()
+    assert [(r.name, len(r.items)) for r in reminders] == [("Jordi", 3)]
+    assert reminders[0].items[0].url == reverse(
+        "service_charters:results_edit", args=[charter.pk, 2021]
+    )
+
+
+def test_the_round_page_shows_each_area_and_who_answers_for_it(
+    client, plan_with_gaps, seed_plan, staff
+):
+    round = balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    response = client.get(round_url(round))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Territori i Sostenibilitat 0 de 2 2 0 % Jordi" in text
+    assert "Drets Socials i Serveis a les Persones 1 de 3 2 33 % Marta, Laia" in text
+    assert "Drets Socials i Serveis a les Persones: 2 pendents" in text
+    assert "Compromís 102 · Compromís de prova 102" in text
+    assert "20 % · 1 de 5 compromisos" in text
+    assert "Aquesta ronda encara no ha publicat cap versió." in text
+
+
+def test_an_area_without_technicians_is_pointed_out(client, seed_plan, organisation, staff):
+    round = balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    text = page_text(client.get(round_url(round)))
+
+    assert "Drets Socials i Serveis a les Persones 1 de 1 0 100 % Sense personal tècnic" in text
+
+
+def test_the_list_shows_every_round_with_its_completion(
+    client, plan_with_gaps, seed_plan, seed_charter, director, staff
+):
+    balance_round(seed_plan, staff, deadline=in_days(30))
+    charters_round(staff, deadline=in_days(10))
+    client.force_login(director)
+
+    response = client.get(rounds_url())
+
+    assert response.status_code == 200
+    text = page_text(response)
+    deadline = in_days(30).strftime("%d/%m/%Y")
+    assert (
+        f"Pla de Mandat 2015-2019 · Primer semestre de 2019 Balanç semestral del Pla de Mandat "
+        f"{deadline} Oberta 1 de 5 20 % 0" in text
+    )
+    assert "Cartes de serveis 2021 Seguiment anual de les cartes de serveis" in text
+    assert "7 de 7 100 %" in text
+    assert "Obre una ronda" not in text  # directors read; staff open
+
+
+# Review and status
+
+
+def test_staff_pass_a_round_to_review(client, seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    response = client.post(round_url(round), {"intent": "review"})
+
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.status == RoundStatus.IN_REVIEW
+    text = page_text(client.get(round_url(round)))
+    assert "ha passat a revisió" in text
+    assert "En revisió" in text
+    assert "Passa a revisió" not in text
+
+
+def test_only_an_open_round_passes_to_review(seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+    move_to_review(round, acting_user=staff)
+
+    with pytest.raises(ValidationError, match="Només es pot passar a revisió una ronda oberta."):
+        move_to_review(round, acting_user=staff)
+
+
+def test_publishing_marks_the_round_published(seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+    move_to_review(round, acting_user=staff)
+
+    publish_round(round, acting_user=staff)
+
+    round.refresh_from_db()
+    assert round.status == RoundStatus.PUBLISHED
+
+
+def test_an_unknown_intent_is_a_bad_request(client, seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    assert client.post(round_url(round), {"intent": "delete"}).status_code == 400
+
+
+# Who may see and do what
+
+READERS = {
+    "anonymous": LOGIN,
+    "user_without_role": 403,
+    "technician_area3": 403,
+    "technician_other_area": 403,
+    "director": 200,
+    "staff": 200,
+    "administrator": 200,
+}
+# Staff and administrators are sent back to the round; anonymous visitors to the login page.
+ACTORS = {
+    "anonymous": LOGIN,
+    "user_without_role": 403,
+    "technician_area3": 403,
+    "technician_other_area": 403,
+    "director": 403,
+    "staff": 302,
+    "administrator": 302,
+}
+MAY_ACT = {"staff", "administrator"}
+
+
+@pytest.fixture
+def a_round(seed_plan, organisation):
+    opener = make_user("obridora", Role.PUBLICATION_STAFF)
+    return balance_round(seed_plan, opener)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_sees_the_rounds(persona_client, a_round, persona):
+    client = persona_client(persona)
+
+    assert client.get(rounds_url()).status_code == READERS[persona]
+    assert client.get(round_url(a_round)).status_code == READERS[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_opens_a_round(persona_client, seed_plan, seed_charter, persona):
+    client = persona_client(persona)
+
+    response = open_post(client, kind="charters", year="2021")
+
+    assert response.status_code == ACTORS[persona]
+    assert ReportingRound.objects.exists() == (persona in MAY_ACT)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_passes_a_round_to_review(persona_client, a_round, persona):
+    client = persona_client(persona)
+
+    response = client.post(round_url(a_round), {"intent": "review"})
+
+    assert response.status_code == ACTORS[persona]
+    a_round.refresh_from_db()
+    expected = RoundStatus.IN_REVIEW if persona in MAY_ACT else RoundStatus.OPEN
+    assert a_round.status == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_publishes(persona_client, a_round, persona):
+    client = persona_client(persona)
+
+    response = client.post(round_url(a_round), {"intent": "publish", "note": ""})
+
+    assert response.status_code == ACTORS[persona]
+    assert PublishedVersion.objects.exists() == (persona in MAY_ACT)
+
+
+def test_directors_see_no_actions(client, a_round, director):
+    client.force_login(director)
+
+    response = client.get(round_url(a_round))
+
+    assert response.status_code == 200
+    main = response.content.decode().split('<main id="main"')[1].split("</main>")[0]
+    assert 'method="post"' not in main
+    assert "Passa a revisió" not in page_text(response)
+
+
+def test_an_unknown_round_is_not_found(client, staff):
+    client.force_login(staff)
+
+    assert client.get(reverse("publication:round", args=[999])).status_code == 404
+
+
+# Queries, whatever the size
+
+
+@pytest.mark.parametrize("extra", [2, 40])
+def test_balance_completion_runs_the_same_queries_at_any_size(
+    seed_plan, organisation, staff, extra, django_assert_num_queries
+):
+    nodes = build_commitments(
+        seed_plan, extra, areas=[organisation[1], organisation[3], organisation[5]]
+    )
+    services = list(Service.objects.filter(area=organisation[3]))
+    for index, node in enumerate(node for node in nodes if node.area == organisation[3]):
+        node.service = services[index % len(services)]
+        node.save()
+    for number in range(extra // 2):
+        make_user(f"tecnica{number}", Role.TECHNICIAN, areas=[organisation[number % 5 + 1]])
+        make_user(f"servei{number}", Role.TECHNICIAN, services=[services[number % len(services)]])
+    round = ReportingRound.objects.select_related("period__mandate").get(
+        pk=balance_round(seed_plan, staff).pk
+    )
+
+    # The leaves with whether each has an entry; the areas' technicians; the services'
+    # technicians.
+    with django_assert_num_queries(3):
+        completion = build_completion(round)
+    assert completion.total == extra + 1
+    assert completion.technicians  # areas 1, 3 and 5 and their services have some
+
+
+@pytest.mark.parametrize(("charters", "indicators_each"), [(1, 2), (6, 15)])
+def test_charters_completion_runs_the_same_queries_at_any_size(
+    seed_charter, organisation, staff, charters, indicators_each, django_assert_num_queries
+):
+    for number in range(charters):
+        service = Service.objects.create(area=organisation[number % 5 + 1], name=f"Servei {number}")
+        build_charters(service, 1, indicators_each=indicators_each, years=(2020,))
+        make_user(f"tecnica{number}", Role.TECHNICIAN, services=[service])
+    round = charters_round(staff)
+
+    # The charters in force; their indicators with whether each has a result; the
+    # services' technicians; the areas' technicians.
+    with django_assert_num_queries(4):
+        completion = build_completion(round)
+    assert completion.total == 7 + charters * indicators_each
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_round_page_runs_the_same_queries_at_any_size(
+    client, seed_plan, organisation, staff, size, django_assert_num_queries
+):
+    build_commitments(seed_plan, size, areas=[organisation[1], organisation[3]])
+    round = balance_round(seed_plan, staff)
+    for number in (1, 2):  # Versions as publish_round leaves them, without rendering a PDF.
+        PublishedVersion.objects.create(
+            round=round,
+            number=number,
+            note=f"Versió {number}",
+            published_by=staff,
+            title="Balanç",
+            html="<article></article>",
+            pdf=f"published/balance/{round.pk}/v{number}/balanc.pdf",
+            csv="",
+            json="[]",
+        )
+    client.force_login(staff)
+
+    # Session, user, the user's roles; the round with its period, mandate, opener and
+    # version count; the versions with who published them; the completion (leaves,
+    # areas' technicians).
+    with django_assert_num_queries(7):
+        response = client.get(round_url(round))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_list_runs_the_same_queries_at_any_number_of_rounds(
+    client, seed_plan, seed_charter, staff, size, django_assert_num_queries
+):
+    balance_round(seed_plan, staff)
+    for year in range(2021, 2021 + size):
+        ReportingRound.objects.create(kind=RoundKind.CHARTERS, year=year, deadline=in_days(5))
+    client.force_login(staff)
+
+    # Session, user, the user's roles; the rounds with their period, mandate, opener and
+    # version count; leaves per mandate; entries per period; the indicators with their
+    # charters' dates; the results of the rounds' years; the open form's periods.
+    with django_assert_num_queries(9):
+        response = client.get(rounds_url())
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == size + 1
+
+
+def test_round_summaries_agree_with_the_completion(plan_with_gaps, seed_plan, seed_charter, staff):
+    rounds = [balance_round(seed_plan, staff), charters_round(staff)]
+
+    summaries = round_summaries(list(rounds_with_subjects()))
+
+    for round in rounds:
+        completion = build_completion(round)
+        assert (summaries[round.pk].done, summaries[round.pk].total) == (
+            completion.done,
+            completion.total,
+        )
