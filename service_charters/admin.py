@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -154,6 +155,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(SimpleHistoryAdmin):
+    """Read only: a result changes through the results form, which claims its version, so
+    an edit here could not tell a form opened meanwhile that its copy is stale."""
+
     list_display = [
         "indicator_name",
         "year",
@@ -168,8 +172,6 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__name", "observations", f"indicator__{CHARTER_PATH}__title"]
     # The indicator's target is needed for the compliance column.
     list_select_related = ["indicator", "updated_by"]
-    raw_id_fields = ["indicator"]
-    readonly_fields = ["updated_by", "updated_at"]
 
     @admin.display(description=_("indicador"), ordering="indicator__name")
     def indicator_name(self, obj):
@@ -183,9 +185,15 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     def band(self, obj):
         return BAND_LABELS[obj.assessment().band]
 
-    def save_model(self, request, obj, form, change):
-        # A change here must still make an open results form's copy stale.
-        if change:
-            obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version is an edit too, and simple_history saves a posted
+        # revert without asking for the change permission.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -11,6 +11,9 @@ only compared with what `compliance.assess` gives: the rules win, and a disagree
 a warning, never an error and never copied. Writing (`apply_sheet`) matches offered
 services, objectives, commitments and indicators by their text within their parent, so
 importing the same sheet twice changes nothing, and costs a fixed number of queries.
+One year's sheet never changes another year's figures: an empty Resultat keeps the result
+saved since the sheet was made, and a row that changes a target other years were
+assessed against is refused.
 """
 
 import csv
@@ -21,13 +24,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from governance.models import Service
-from service_charters.compliance import Assessment, assess
-from service_charters.followup import COLUMNS, format_percent, format_value
+from service_charters.compliance import Assessment, TargetKind, assess
+from service_charters.followup import COLUMNS, format_percent, format_result, format_value
 from service_charters.models import (
     Charter,
     CharterCommitment,
@@ -53,7 +57,6 @@ from terrassa_plis.exports import TableError, read_table
 SERVICE_COLUMN = "Servei"
 """The first column of the all-charters export; optional on import."""
 
-SERVICE_PREFIXES = ("Servei de ", "Servei d'", "Servei d’")
 NOT_APPLICABLE_WORDS = {"no aplicable", "n/a", "na"}
 NOT_ASSESSED_WORDS = {"-", "–", "—", "no avaluat", "no aplicable"}
 CHANGE_REASON = "Importació del full de seguiment"
@@ -90,24 +93,20 @@ def _match_key(text: str) -> str:
     return _line(text).casefold()
 
 
-def short_service_name(name: str) -> str:
-    """«Servei de Solidaritat i …» → «Solidaritat i …», as the charters' titles write it."""
-    for prefix in SERVICE_PREFIXES:
-        if name.casefold().startswith(prefix.casefold()) and len(name) > len(prefix):
-            return name[len(prefix) :]
-    return name
+def find_service(name: str, services: list[Service] | None = None) -> Service | None:
+    """The service called `name`, exactly or without «Servei de », in any case.
 
-
-def find_service(name: str) -> Service | None:
-    """The service called `name`, exactly or without «Servei de », in any case."""
+    `services` saves the query when many names are looked up: every service, loaded once.
+    """
     wanted = _line(name)
-    services = list(Service.objects.only("id", "name", "area_id"))
+    if services is None:
+        services = list(Service.objects.only("id", "name", "area_id"))
     for service in services:
         if service.name == wanted:
             return service
     folded = wanted.casefold()
     for service in services:
-        if folded in (service.name.casefold(), short_service_name(service.name).casefold()):
+        if folded in (service.name.casefold(), service.short_name().casefold()):
             return service
     return None
 
@@ -118,7 +117,9 @@ def find_service(name: str) -> Service | None:
 def read_sheet(name: str, content: bytes) -> list[list[str]]:
     """`exports.read_table`, with every unreadable file reported as a TableError."""
     try:
-        return read_table(name, content)
+        # A figure typed as a number in the spreadsheet must reach `parse_result` the
+        # Catalan way, or 2.125 would be read as 2125.
+        return read_table(name, content, numbers="catalan")
     except csv.Error:
         # The sniffer finds no delimiter in a file of one column (or of plain text).
         raise TableError(
@@ -174,10 +175,19 @@ class ParsedSheet:
 
 
 _LEVEL_LABELS = {
-    SERVICE_COLUMN: "el servei",
-    OFFERED_SERVICE: "el servei ofert",
-    OBJECTIVE: "l'objectiu",
-    COMMITMENT: "el compromís",
+    SERVICE_COLUMN: gettext_lazy("el servei"),
+    OFFERED_SERVICE: gettext_lazy("el servei ofert"),
+    OBJECTIVE: gettext_lazy("l'objectiu"),
+    COMMITMENT: gettext_lazy("el compromís"),
+}
+# Said when a row starts a new item at this level and leaves a level below it empty:
+# the cell above belongs to another parent, so it is not repeated.
+_NEW_PARENT = {
+    SERVICE_COLUMN: gettext_lazy("aquesta fila comença un servei nou; escriviu-hi també %(what)s."),
+    OFFERED_SERVICE: gettext_lazy(
+        "aquesta fila comença un servei ofert nou; escriviu-hi també %(what)s."
+    ),
+    OBJECTIVE: gettext_lazy("aquesta fila comença un objectiu nou; escriviu-hi també %(what)s."),
 }
 _NOT_GIVEN = object()
 _NEW, _FOUND, _RENAMED = "new", "found", "renamed"
@@ -229,21 +239,19 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
 
         # An empty cell repeats the one above, as a merged cell of the printed table does;
         # but not across a new parent: an objective cannot span two offered services.
-        parent_changed = False
+        new_parent = None  # the highest level this row starts anew
         for level in levels:
             value = _line(cells.get(level, ""))
             if value:
-                parent_changed = parent_changed or _match_key(value) != _match_key(carried[level])
+                if new_parent is None and _match_key(value) != _match_key(carried[level]):
+                    new_parent = level
                 carried[level] = value
             elif level == SERVICE_COLUMN:
                 continue
             elif not carried[level]:
                 errors.append(_("falta %(what)s.") % {"what": _LEVEL_LABELS[level]})
-            elif parent_changed:
-                errors.append(
-                    _("falta %(what)s (la fila en comença un de nou al nivell superior).")
-                    % {"what": _LEVEL_LABELS[level]}
-                )
+            elif new_parent is not None:
+                errors.append(_NEW_PARENT[new_parent] % {"what": _LEVEL_LABELS[level]})
                 carried[level] = ""
 
         indicator = _line(cells[INDICATOR])
@@ -274,12 +282,23 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
                 )
         else:
             try:
-                result = parse_result(result_text)
+                # «Sí» and «No» only for a yes/no target, as in the results form.
+                yes_no = target is None or target.kind == TargetKind.YES_NO
+                result = parse_result(result_text, yes_no=yes_no)
             except TargetError as error:
                 errors.append(str(error))
             else:
                 if result is not None:
                     errors += _check_value(result, result_text, _("El resultat"))
+                if result is not None and target is not None:
+                    problem = Indicator(target_kind=target.kind, unit=target.unit).check_result(
+                        result
+                    )
+                    if problem:
+                        errors.append(
+                            _("el resultat «%(text)s» no és vàlid. %(problem)s")
+                            % {"text": result_text, "problem": problem}
+                        )
 
         offered = carried[OFFERED_SERVICE]
         if len(offered) > _TEXT_LIMITS[OFFERED_SERVICE]:
@@ -371,13 +390,13 @@ def _disagreements(row: SheetRow, difference_text: str, compliance_text: str) ->
     warnings = []
     for label, text, rules, shown in (
         (
-            _("diferència"),
+            _("la diferència"),
             difference_text,
             row.assessment.difference,
             format_value(unit, row.assessment.difference),
         ),
         (
-            _("grau de compliment"),
+            _("el grau de compliment"),
             compliance_text,
             row.assessment.compliance,
             format_percent(row.assessment.compliance),
@@ -387,12 +406,14 @@ def _disagreements(row: SheetRow, difference_text: str, compliance_text: str) ->
             written = _read_figure(text)
         except TargetError:
             message = _(
-                "no s'entén la %(what)s «%(text)s» del fitxer; segons les regles és %(rules)s."
+                "no s'entén %(what)s «%(text)s» del fitxer; segons les regles és %(rules)s."
             )
         else:
             if written is _NOT_GIVEN or _same(rules, written):
                 continue
-            message = _("el fitxer diu %(what)s %(text)s, però segons les regles és %(rules)s.")
+            message = _(
+                "el fitxer diu que %(what)s és %(text)s, però segons les regles és %(rules)s."
+            )
         warnings.append(
             _row_message(row.number, message % {"what": label, "text": _line(text), "rules": shown})
         )
@@ -418,6 +439,10 @@ class ImportReport:
     changes: dict[int, RowChange]
     """Each imported row's fate, by its row number in the file."""
     warnings: list[str]
+    replaced_results: dict[int, str] = field(default_factory=dict)
+    """The saved Resultat cell that a row replaces with another, by row number."""
+    kept_results: dict[int, str] = field(default_factory=dict)
+    """The saved Resultat cell that a row with an empty Resultat leaves as it is."""
 
     def _count(self, change: RowChange) -> int:
         return sum(1 for value in self.changes.values() if value == change)
@@ -508,8 +533,7 @@ class _Plan:
         if self.charter is None:
             self.charter = Charter(
                 service=service,
-                title=_("Carta de serveis de %(service)s")
-                % {"service": short_service_name(service.name)},
+                title=_("Carta de serveis de %(service)s") % {"service": service.short_name()},
                 in_force_from=date(year, 1, 1),
             )
         self.new: dict[type, list] = {model: [] for model, _f, _p in _LEVELS}
@@ -523,6 +547,9 @@ class _Plan:
         self.root = _Node(self.charter)
         self.touched: set[int] = set()  # ids of the saved items already queued for an update
         self.measurements: dict[int, Measurement] = {}
+        self.errors: list[str] = []
+        self.replaced_results: dict[int, str] = {}
+        self.kept_results: dict[int, str] = {}
         if not self.charter_created:
             self._load_tree()
 
@@ -538,7 +565,16 @@ class _Plan:
         }
         parent_model = Charter
         for model, text_field, parent_field in _LEVELS:
-            for item in model.objects.filter(**lookups[model]):
+            items = model.objects.filter(**lookups[model])
+            if model is Indicator:
+                # A target other years were assessed against must not change with one
+                # year's sheet: `_retargets_other_years` needs to know, at no extra query.
+                items = items.annotate(
+                    measured_other_years=Exists(
+                        Measurement.objects.filter(indicator=OuterRef("pk")).exclude(year=self.year)
+                    )
+                )
+            for item in items:
                 node = _Node(item)
                 nodes[(model, item.pk)] = node
                 parent = nodes.get((parent_model, getattr(item, f"{parent_field}_id")))
@@ -581,6 +617,19 @@ class _Plan:
         indicator_node, state = self._child(node, 3, row.indicator)
         indicator = indicator_node.item
         target = row.target
+        if self._retargets_other_years(indicator, row):
+            self.errors.append(
+                _row_message(
+                    row.number,
+                    _(
+                        "l'objectiu de l'indicador ha canviat («%(old)s» → «%(new)s») i ja té "
+                        "resultats d'altres anys; per no alterar-ne el compliment, creeu un "
+                        "indicador nou o canvieu-lo a l'administració."
+                    )
+                    % {"old": indicator.target_text, "new": row.target_text},
+                )
+            )
+            return RowChange.UNCHANGED
         wanted = {
             "target_kind": target.kind.value,
             "target_value": target.value,
@@ -603,9 +652,31 @@ class _Plan:
             return RowChange.UPDATED
         return RowChange.UNCHANGED
 
+    @staticmethod
+    def _retargets_other_years(indicator: Indicator, row: SheetRow) -> bool:
+        """Whether the row changes a target that other years' compliance is computed from.
+
+        Every year is assessed against the indicator's one target, so changing it while
+        importing one year would silently change the compliance of the others.
+        """
+        if not getattr(indicator, "measured_other_years", False):
+            return False
+        return (row.target.kind.value, row.target.value) != (
+            indicator.target_kind,
+            indicator.target_value,
+        )
+
     def _measure(self, indicator: Indicator, row: SheetRow, acting_user) -> bool:
         measurement = self.measurements.get(indicator.pk) if indicator.pk else None
-        if row.not_applicable:
+        saved = measurement is not None and (
+            measurement.result is not None or measurement.not_applicable
+        )
+        if saved and row.result is None and not row.not_applicable:
+            # An empty Resultat is a sheet made before the result was entered, not an
+            # order to erase it: the saved result stays, the observations are the file's.
+            self.kept_results[row.number] = format_result(indicator, measurement)
+            wanted = {"observations": row.observations}
+        elif row.not_applicable:
             # The cell shows the reason; the observations behind it stay as they were.
             wanted = {
                 "result": None,
@@ -632,6 +703,8 @@ class _Plan:
         differing = [name for name, value in wanted.items() if getattr(measurement, name) != value]
         if not differing:
             return False
+        if measurement.pk and {"result", "not_applicable"} & set(differing):
+            self.replaced_results[row.number] = format_result(indicator, measurement)
         for name in differing:
             setattr(measurement, name, wanted[name])
         self.measurement_fields.update(differing)
@@ -674,23 +747,24 @@ class _Plan:
             )
 
 
-def _belongs_to(row: SheetRow, service: Service) -> bool:
-    if not row.service_name:
-        return True
-    name = row.service_name.casefold()
-    return name in (service.name.casefold(), short_service_name(service.name).casefold())
-
-
 def _plan(parsed: ParsedSheet, service: Service, year: int, acting_user) -> tuple[_Plan, dict]:
     if parsed.errors:
         raise CharterImportError(parsed.errors)
     plan = _Plan(service, year)
     changes: dict[int, RowChange] = {}
+    services = None  # loaded once, only for a sheet with the «Servei» column
+    found: dict[str, Service | None] = {}
     for row in parsed.rows:
-        if _belongs_to(row, service):
+        if row.service_name and row.service_name not in found:
+            if services is None:
+                services = list(Service.objects.only("id", "name", "area_id"))
+            found[row.service_name] = find_service(row.service_name, services)
+        if not row.service_name or found[row.service_name] == service:
             changes[row.number] = plan.add(row, acting_user)
         else:
             changes[row.number] = RowChange.SKIPPED
+    if plan.errors:
+        raise CharterImportError(plan.errors)
     if parsed.rows and all(change == RowChange.SKIPPED for change in changes.values()):
         raise CharterImportError(
             [
@@ -719,6 +793,8 @@ def _report(plan: _Plan, changes: dict, parsed: ParsedSheet) -> ImportReport:
         year=plan.year,
         changes=changes,
         warnings=warnings,
+        replaced_results=plan.replaced_results,
+        kept_results=plan.kept_results,
     )
 
 

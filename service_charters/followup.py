@@ -48,6 +48,11 @@ BAND_LABELS = {
 }
 
 
+def band_css(band: Band) -> str:
+    """The stylesheet's class for a band: «band--partly-met»."""
+    return f"band--{band.value.replace('_', '-')}"
+
+
 @dataclass(frozen=True)
 class FollowUpRow:
     charter: Charter
@@ -62,32 +67,59 @@ class FollowUpRow:
     def band(self) -> Band:
         return self.assessment.band
 
+    @property
+    def not_applicable(self) -> bool:
+        return self.measurement is not None and self.measurement.not_applicable
+
+    @property
+    def result(self) -> Decimal | None:
+        """The year's result; None when there is none or the indicator did not apply."""
+        if self.measurement is None or self.not_applicable:
+            return None
+        return self.measurement.result
+
+    @property
+    def result_text(self) -> str:
+        return format_result(self.indicator, self.measurement)
+
+    @property
+    def difference_text(self) -> str:
+        return format_value(self.indicator, self.assessment.difference)
+
+    @property
+    def compliance_text(self) -> str:
+        return format_percent(self.assessment.compliance)
+
+    @property
+    def observations_text(self) -> str:
+        """The reason when the indicator did not apply, else the observations."""
+        measurement = self.measurement
+        if measurement is None:
+            return ""
+        if measurement.not_applicable and measurement.not_applicable_reason:
+            return measurement.not_applicable_reason
+        return measurement.observations
+
     def cells(self) -> list[str]:
         """The nine columns as text, written the way the city publishes them."""
-        measurement = self.measurement
-        if measurement is not None and measurement.not_applicable:
-            result = "No aplicable"
-        else:
-            result = format_value(self.indicator, measurement.result if measurement else None)
         return [
             self.offered_service.name,
             self.objective.text,
             self.commitment.text,
             self.indicator.name,
             self.indicator.target_text,
-            result,
-            format_value(self.indicator, self.assessment.difference),
-            format_percent(self.assessment.compliance),
-            _observations(measurement),
+            self.result_text,
+            self.difference_text,
+            self.compliance_text,
+            self.observations_text,
         ]
 
 
-def _observations(measurement: Measurement | None) -> str:
-    if measurement is None:
-        return ""
-    if measurement.not_applicable and measurement.not_applicable_reason:
-        return measurement.not_applicable_reason
-    return measurement.observations
+def format_result(indicator: Indicator, measurement: Measurement | None) -> str:
+    """The Resultat cell: the result, «-» when there is none, or «No aplicable»."""
+    if measurement is not None and measurement.not_applicable:
+        return "No aplicable"
+    return format_value(indicator, measurement.result if measurement else None)
 
 
 def format_number(value: Decimal) -> str:

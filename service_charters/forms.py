@@ -17,14 +17,13 @@ from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
 
 NOT_A_NUMBER = _("Escriviu un nombre.")
+NOT_YES_NO = _("Escriviu Sí o No.")
 NEGATIVE = _("El resultat no pot ser negatiu.")
 DECIMAL_COMMA = _("Escriviu els decimals amb coma: 2,5.")
 NOT_ASSESSED_NEEDS_WHY = _("Expliqueu per què no s'ha avaluat.")
 SHORTFALL_NEEDS_WHY = _("Expliqueu per què no s'ha assolit l'objectiu.")
 
 _NEGATIVE = re.compile(r"[-−–]\s*(?P<number>\S.*)")
-_YES_NO_WORD = re.compile(r"s[ií]|no", re.IGNORECASE)
-_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]{1,2}")
 
 # The fields the user types in; the base version is bookkeeping, not a change.
 DATA_FIELDS = (
@@ -79,16 +78,16 @@ class ResultField(forms.DecimalField):
         return self._read(text)
 
     def _read(self, text: str) -> Decimal | None:
-        if _YES_NO_WORD.fullmatch(text) and not self.accepts_yes_no:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            value = parse_result(text)
-        except TargetError:
-            message = self.error_messages["invalid"]
-            if _DOT_DECIMAL.fullmatch(text):
+            return parse_result(text, yes_no=self.accepts_yes_no)
+        except TargetError as error:
+            if error.dot_decimal:
                 message = DECIMAL_COMMA
+            elif self.accepts_yes_no:
+                message = NOT_YES_NO
+            else:
+                message = self.error_messages["invalid"]
             raise forms.ValidationError(message, code="invalid") from None
-        return value
 
 
 def _text_field(label, *, rows=3, help_text="") -> forms.CharField:
@@ -146,7 +145,7 @@ class ResultForm(forms.Form):
 
     @property
     def is_yes_no(self) -> bool:
-        return self.indicator.target_kind == TargetKind.YES_NO
+        return self.indicator.is_yes_no
 
     def has_changed(self) -> bool:
         # The hidden initial values are what the page showed when it was opened, so an
@@ -182,10 +181,9 @@ class ResultForm(forms.Form):
                 ),
             )
         if result is not None:
-            if self.is_yes_no and result not in (0, 1):
-                self.add_error("result", _("Escriviu Sí o No (1 o 0)."))
-            elif self.indicator.is_percentage and result > 100:
-                self.add_error("result", _("Un percentatge no pot passar de 100."))
+            problem = self.indicator.check_result(result)
+            if problem:
+                self.add_error("result", problem)
 
         self.assessment = assess(
             TargetKind(self.indicator.target_kind),

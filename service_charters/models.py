@@ -6,6 +6,7 @@ measurement. Difference and compliance always come from `compliance.assess`.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
+
+RESULT_NOT_YES_NO = _("Escriviu Sí o No (1 o 0).")
+RESULT_OVER_100 = _("Un percentatge no pot passar de 100.")
 
 
 class CharterQuerySet(models.QuerySet):
@@ -55,6 +59,12 @@ class Charter(models.Model):
 
     def owning_unit(self):
         return self.service.area_id, self.service_id
+
+    def is_in_force(self, year: int) -> bool:
+        """Whether the charter is in force at some point of `year`, as `in_force` filters."""
+        return self.in_force_from <= date(year, 12, 31) and (
+            self.in_force_until is None or self.in_force_until >= date(year, 1, 1)
+        )
 
 
 class OfferedService(models.Model):
@@ -150,10 +160,21 @@ class Indicator(models.Model):
     def is_percentage(self) -> bool:
         return self.unit == "%"
 
+    @property
+    def is_yes_no(self) -> bool:
+        return self.target_kind == TargetKind.YES_NO
 
-class MeasurementQuerySet(models.QuerySet):
-    def for_year(self, year):
-        return self.filter(year=year)
+    def check_result(self, value: Decimal) -> str | None:
+        """Why `value` cannot be this indicator's result, or None if it can.
+
+        The results form and the import both ask here, so a result one of them refuses
+        the other refuses too, with the same words.
+        """
+        if self.is_yes_no and value not in (0, 1):
+            return str(RESULT_NOT_YES_NO)
+        if self.is_percentage and value > 100:
+            return str(RESULT_OVER_100)
+        return None
 
 
 class Measurement(models.Model):
@@ -183,8 +204,6 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
-
-    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "year"]

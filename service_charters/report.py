@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from service_charters import followup
 from service_charters.compliance import Band
-from service_charters.followup import BAND_LABELS, FollowUpRow, Summary
+from service_charters.followup import BAND_LABELS, FollowUpRow, Summary, band_css
 from service_charters.models import Charter, Indicator, Measurement, assess_measurement
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.templatetags.plis import percent
@@ -45,17 +46,15 @@ _MERGED_COLUMNS = {0: "offered_service", 1: "objective", 2: "commitment"}
 _INDICATOR_COLUMN = 3
 _NUMBER_COLUMNS = {4, 5, 6, 7}
 _COMPLIANCE_COLUMN = 7
-# «Servei de Solidaritat i Cooperació Internacional» prints as «SOLIDARITAT I …».
-_SERVICE_PREFIXES = ("servei de ", "servei d'", "servei d’", "servei ")
-# The range of years a report may be asked for; others are not pages.
+# The range of years any charters page, export or import may be asked for: outside it
+# a year is a typing mistake, and `date(year, …)` would not even exist.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def service_short_name(name: str) -> str:
-    for prefix in _SERVICE_PREFIXES:
-        if name.lower().startswith(prefix):
-            return name[len(prefix) :]
-    return name
+def check_year(year: int) -> None:
+    """Not found, for a year outside the range every charters view accepts."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
 
 
 def share_text(share: Decimal) -> str:
@@ -75,7 +74,7 @@ class BandFigure:
 
     @property
     def css_class(self) -> str:
-        return f"band--{self.band.value.replace('_', '-')}"
+        return band_css(self.band)
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,6 @@ class SummaryView:
     def shares_text(self) -> str:
         """«82 % / 10 % / 8 % / 0 %»: met, partly met, not met, not assessed."""
         return " / ".join(figure.share_text for figure in self.figures)
-
-    def count(self, band: Band) -> int:
-        return next(figure.count for figure in self.figures if figure.band == band)
 
 
 def summary_view(summary: Summary, *, chart_id: str | None = None) -> SummaryView:
@@ -146,12 +142,16 @@ class Cell:
         if self.number:
             classes.append("number")
         if self.band is not None:
-            classes.append(f"band band--{self.band.value.replace('_', '-')}")
+            classes.append(f"band {band_css(self.band)}")
         return " ".join(classes)
 
     @property
     def band_label(self) -> str:
-        return str(BAND_LABELS[self.band]) if self.band is not None else ""
+        """The band named after the figure; empty when there is no figure, since the cell
+        then already reads «No avaluat»."""
+        if self.band is None or self.band == Band.NOT_ASSESSED:
+            return ""
+        return str(BAND_LABELS[self.band])
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class CharterSection:
     @property
     def service_label(self) -> str:
         """«SOLIDARITAT I COOPERACIÓ INTERNACIONAL», as the table's header prints it."""
-        return service_short_name(self.charter.service.name).upper()
+        return self.charter.service.short_name().upper()
 
     @property
     def heading(self) -> str:
@@ -222,7 +222,7 @@ class Report:
     def title(self) -> str:
         title = gettext("Seguiment de les cartes de serveis %(year)s") % {"year": self.year}
         if self.charter is not None:
-            title += f" · {service_short_name(self.charter.service.name)}"
+            title += f" · {self.charter.service.short_name()}"
         return title
 
     @property
@@ -239,7 +239,7 @@ class Report:
             stem = gettext("seguiment cartes de serveis %(year)s") % {"year": self.year}
         else:
             stem = gettext("seguiment %(service)s %(year)s") % {
-                "service": service_short_name(self.charter.service.name),
+                "service": self.charter.service.short_name(),
                 "year": self.year,
             }
         return f"{slugify(stem)}.pdf"
@@ -302,15 +302,20 @@ class CharterOverview:
 
 
 def charter_overview(year: int, *, may_edit: Callable[[Charter], bool]) -> list[CharterOverview]:
-    """Every charter with its commitments per band in `year`.
+    """Every charter in force in `year` with its commitments per band.
 
-    Three queries whatever the number of charters: the charters, then every row of the
+    Three queries whatever the number of charters: the charters, then their rows of the
     year (followup.load_rows), grouped here. `may_edit` is the access guard's answer.
     """
-    charters = list(Charter.objects.select_related("service__area").order_by("service__name", "id"))
+    charters = list(
+        Charter.objects.in_force(year)
+        .select_related("service__area")
+        .order_by("service__name", "id")
+    )
+    rows = followup.load_rows(charters, year) if charters else []
     rows_by_charter: dict[int, list[FollowUpRow]] = {charter.pk: [] for charter in charters}
-    for row in followup.load_rows(None, year):
-        rows_by_charter.setdefault(row.charter.pk, []).append(row)
+    for row in rows:
+        rows_by_charter[row.charter.pk].append(row)
     return [
         CharterOverview(
             charter=charter,
@@ -340,7 +345,7 @@ class YearResult:
 
     @property
     def css_class(self) -> str:
-        return f"band band--{self.band.value.replace('_', '-')}"
+        return f"band {band_css(self.band)}"
 
 
 @dataclass(frozen=True)
@@ -413,15 +418,14 @@ def build_indicator_page(indicator: Indicator) -> IndicatorPage:
             measurement=measurement,
             assessment=assess_measurement(indicator, measurement),
         )
-        cells = row.cells()
         results.append(
             YearResult(
                 year=measurement.year,
-                result=str(cells[5]),
-                difference=str(cells[6]),
-                compliance=str(cells[7]),
+                result=row.result_text,
+                difference=row.difference_text,
+                compliance=row.compliance_text,
                 band=row.band,
-                observations=str(cells[8]),
+                observations=row.observations_text,
                 compliance_value=row.assessment.compliance,
             )
         )

@@ -11,6 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .compliance import TargetKind
 
 # A dot only ever groups thousands and a comma marks decimals, as in Catalan; so "2.5" is
@@ -36,27 +39,43 @@ _ONCE = re.compile(r"cicle(?:\s+anual)?", re.IGNORECASE)
 _BLANK_RESULTS = {"", "-", "–", "—"}
 _DOT_DECIMAL = re.compile(r"[0-9]\.[0-9]")
 
-_TARGET_HELP = "escriviu un nombre (4), un percentatge (100 %), un límit (≥ 5, ≤ 10 dies) o Sí/No."
-_RESULT_HELP = (
+_TARGET_HELP = gettext_lazy(
+    "escriviu un nombre (4), un percentatge (100 %), un límit (≥ 5, ≤ 10 dies) o Sí/No."
+)
+_RESULT_HELP = gettext_lazy(
     "escriviu un nombre (3), un percentatge (100 %) o Sí/No, "
     "o deixeu-lo buit (o «-») si no s'ha avaluat."
 )
-_DECIMAL_HELP = "els decimals s'escriuen amb coma (2,5); el punt només separa els milers (1.234)."
+_COUNT_RESULT_HELP = gettext_lazy(
+    "aquest indicador no és de Sí o No: escriviu un nombre (3) o un percentatge (100 %), "
+    "o deixeu-lo buit (o «-») si no s'ha avaluat."
+)
+_DECIMAL_HELP = gettext_lazy(
+    "els decimals s'escriuen amb coma (2,5); el punt només separa els milers (1.234)."
+)
 
 
 class TargetError(ValueError):
     """A target or result that cannot be read; the message is meant for the person who typed it."""
 
-    def __init__(self, message: str, text: str) -> None:
+    def __init__(self, message: str, text: str, *, dot_decimal: bool = False) -> None:
         super().__init__(message)
         self.text = text
+        self.dot_decimal = dot_decimal
+        """The text has a decimal dot ("2.5"): a form may say so in its own words."""
 
 
 def _unreadable(what: str, clean: str, help_text: str, text: str) -> TargetError:
-    if _DOT_DECIMAL.search(clean):
+    dot_decimal = bool(_DOT_DECIMAL.search(clean))
+    if dot_decimal:
         # Someone who wrote "2.5" thinks it is a number; say why it is not read as one.
         help_text = _DECIMAL_HELP
-    return TargetError(f"No s'entén {what} «{clean}»: {help_text}", text)
+    message = _("No s'entén %(what)s «%(text)s»: %(help)s") % {
+        "what": what,
+        "text": clean,
+        "help": help_text,
+    }
+    return TargetError(message, text, dot_decimal=dot_decimal)
 
 
 @dataclass(frozen=True)
@@ -88,7 +107,7 @@ def parse_target(text: str) -> Target:
     """Read a charter's target, such as "100 %", "≥ 5 exposicions" or "menys de 48 hores"."""
     clean = _normalise(text)
     if not clean:
-        raise TargetError(f"Falta l'objectiu: {_TARGET_HELP}", text)
+        raise TargetError(_("Falta l'objectiu: %(help)s") % {"help": _TARGET_HELP}, text)
 
     yes_no = _yes_no(clean)
     if yes_no is not None:
@@ -96,7 +115,7 @@ def parse_target(text: str) -> Target:
 
     match = _TARGET.fullmatch(clean)
     if match is None:
-        raise _unreadable("l'objectiu", clean, _TARGET_HELP, text)
+        raise _unreadable(_("l'objectiu"), clean, _TARGET_HELP, text)
 
     value = _decimal(match["number"])
     unit = match["unit"] or ""
@@ -115,17 +134,22 @@ def parse_target(text: str) -> Target:
     return Target(kind, value, unit)
 
 
-def parse_result(text: str) -> Decimal | None:
-    """Read a yearly result: a number, a percentage, Sí/No, or blank (or "-") if not assessed."""
+def parse_result(text: str, *, yes_no: bool = True) -> Decimal | None:
+    """Read a yearly result: a number, a percentage, Sí/No, or blank (or "-") if not assessed.
+
+    With `yes_no=False` (an indicator that counts), «Sí» and «No» are refused as numbers.
+    """
     clean = _normalise(text)
     if clean in _BLANK_RESULTS:
         return None
 
-    yes_no = _yes_no(clean)
-    if yes_no is not None:
-        return yes_no
+    word = _yes_no(clean)
+    if word is not None:
+        if yes_no:
+            return word
+        raise _unreadable(_("el resultat"), clean, _COUNT_RESULT_HELP, text)
 
     match = _RESULT.fullmatch(clean)
     if match is None:
-        raise _unreadable("el resultat", clean, _RESULT_HELP, text)
+        raise _unreadable(_("el resultat"), clean, _RESULT_HELP, text)
     return _decimal(match["number"])

@@ -8,10 +8,12 @@ is the other direction, for imports.
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpResponse
 
@@ -36,11 +38,35 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+# A spreadsheet program runs a CSV cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+# A signed figure such as «-1», «-2,5» or «-5 %» is read as a number, never run.
+_SIGNED_FIGURE = re.compile(r"[-+]?[0-9][0-9.,]*(?:\s*%)?")
+
+
+def _looks_like_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_STARTS) and not _SIGNED_FIGURE.fullmatch(text)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and _looks_like_formula(value):
+        # The apostrophe makes the program show the text instead of running it.
+        return "'" + value
+    return _cell(value)
+
+
+def _csv_text(text: str) -> str:
+    """The cell as it was before `_csv_cell` protected it, so a download imports back."""
+    if text.startswith("'") and _looks_like_formula(text[1:]):
+        return text[1:]
+    return text
+
+
 def csv_export(stem: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Export:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
+    writer.writerow([_csv_cell(value) for value in header])
+    writer.writerows([[_csv_cell(value) for value in row] for row in rows])
     # The byte order mark makes spreadsheet programs read the accents right.
     return Export(f"{stem}.csv", CSV, buffer.getvalue().encode("utf-8-sig"))
 
@@ -49,16 +75,26 @@ def xlsx_export(
     stem: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Dades"
 ) -> Export:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
+
+    def cell(value: Any) -> Any:
+        if not isinstance(value, str):
+            return _cell(value)
+        # openpyxl takes a text starting with «=» for a formula: the person's text would
+        # run when the file is opened.
+        text_cell = Cell(sheet, value=value)
+        text_cell.data_type = "s"
+        return text_cell
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append([cell(value) for value in header])
+    for header_cell in sheet[1]:
+        header_cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        sheet.append([cell(value) for value in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -74,8 +110,18 @@ class TableError(ValueError):
     pass
 
 
-def read_table(name: str, content: bytes) -> list[list[str]]:
-    """Rows of a CSV or XLSX file as text cells (header first), by the file's extension."""
+Numbers = Literal["code", "catalan"]
+
+
+def read_table(name: str, content: bytes, *, numbers: Numbers = "code") -> list[list[str]]:
+    """Rows of a CSV or XLSX file as text cells (header first), by the file's extension.
+
+    `numbers` says how an XLSX number cell becomes text. "code": as a code is typed, with
+    a dot (61.1; 21.0 becomes 21). "catalan": as a figure is typed in Catalan, with a
+    decimal comma and no grouping (2,125; 97,5), and a cell formatted as a percentage
+    as its percentage (0.975 becomes «97,5 %»), for readers that take a dot for a
+    thousands separator.
+    """
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -85,6 +131,9 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
         except Exception as error:
             raise TableError(f"No es pot llegir el full de càlcul: {error}") from None
         sheet = workbook.worksheets[0]
+        if numbers == "catalan":
+            # Whole cells, not values: a percentage is told apart only by its format.
+            return [[_catalan_text(cell) for cell in row] for row in sheet.iter_rows()]
         return [
             ["" if value is None else _text(value) for value in row]
             for row in sheet.iter_rows(values_only=True)
@@ -94,7 +143,10 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252")
-        return [row for row in csv.reader(io.StringIO(text), _csv_dialect(text))]
+        return [
+            [_csv_text(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text), _csv_dialect(text))
+        ]
     raise TableError(f"El fitxer «{name}» ha de ser CSV o XLSX.")
 
 
@@ -120,3 +172,21 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _catalan_text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(value)
+    # Through str(): the float's shortest form (2.125), not its binary expansion.
+    number = Decimal(str(value))
+    if "%" in (cell.number_format or ""):
+        return f"{_decimal_comma(number * 100)} %"
+    return _decimal_comma(number)
+
+
+def _decimal_comma(number: Decimal) -> str:
+    # normalize() drops the trailing zeros (97.500 → 97.5) and "f" its exponent (1E+2 → 100).
+    return format(number.normalize(), "f").replace(".", ",")

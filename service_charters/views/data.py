@@ -31,10 +31,10 @@ from service_charters.charter_io import (
     parse_sheet,
     preview_sheet,
     read_sheet,
-    short_service_name,
 )
 from service_charters.followup import COLUMNS, FollowUpRow, load_rows
 from service_charters.models import Charter
+from service_charters.report import FIRST_YEAR, LAST_YEAR, check_year
 from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export
 
 FORMATS = ("csv", "xlsx", "json")
@@ -42,6 +42,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "service_charters.import"
 # Resultat, Diferència and Grau de compliment: right-aligned figures in the preview.
 FIGURE_COLUMNS = {5, 6, 7}
+RESULT_COLUMN = 5
 CHANGE_LABELS = {
     RowChange.CREATED: _("Nou"),
     RowChange.UPDATED: _("Canvia"),
@@ -61,15 +62,13 @@ def _number(value: Decimal | None) -> int | float | None:
 
 def _figures(row: FollowUpRow, year: int) -> dict:
     """The row's figures for machines: numbers (or null), not the published text."""
-    measurement = row.measurement
-    not_applicable = bool(measurement and measurement.not_applicable)
     return {
         "year": year,
         "target_kind": row.indicator.target_kind,
         "target_value": _number(row.indicator.target_value),
         "unit": row.indicator.unit,
-        "result": None if measurement is None or not_applicable else _number(measurement.result),
-        "not_applicable": not_applicable,
+        "result": _number(row.result),
+        "not_applicable": row.not_applicable,
         "difference": _number(row.assessment.difference),
         "compliance": _number(row.assessment.compliance),
         "band": row.band.value,
@@ -96,6 +95,7 @@ def _export(rows: list[FollowUpRow], *, stem, file_format, year, with_service, s
 def year_export(request, year, file_format):
     """Every charter in force in `year`, first column «Servei». Queries: charters, rows (2)."""
     require_reader(request.user)
+    check_year(year)
     if file_format not in FORMATS:
         raise Http404
     rows = load_rows(Charter.objects.in_force(year), year)
@@ -112,13 +112,14 @@ def year_export(request, year, file_format):
 def charter_export(request, pk, year, file_format):
     """One charter's sheet, the columns the import reads. Queries: the charter, rows (2)."""
     require_reader(request.user)
+    check_year(year)
     if file_format not in FORMATS:
         raise Http404
     charter = get_item_for_user(request.user, Charter.objects.select_related("service"), pk=pk)
     rows = load_rows([charter], year)
     return _export(
         rows,
-        stem=slugify(f"seguiment {short_service_name(charter.service.name)} {year}"),
+        stem=slugify(f"seguiment {charter.service.short_name()} {year}"),
         file_format=file_format,
         year=year,
         with_service=False,
@@ -145,7 +146,9 @@ class ImportForm(forms.Form):
         label=_("Servei"),
         empty_label=_("Trieu el servei de la carta"),
     )
-    year = forms.IntegerField(label=_("Any dels resultats"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Any dels resultats"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -177,11 +180,20 @@ def _preview(name: str, content: bytes, service: Service, year: int) -> dict:
             report = preview_sheet(parsed, service=service, year=year)
         except CharterImportError as error:
             errors = error.errors
+    replaced = report.replaced_results if report else {}
+    kept = report.kept_results if report else {}
     rows = [
         {
             "number": row.number,
             "cells": [
-                {"text": text, "figure": index in FIGURE_COLUMNS}
+                {
+                    "text": text,
+                    "figure": index in FIGURE_COLUMNS,
+                    # So that a result saved since the sheet was made is not replaced,
+                    # or kept for an empty cell, without the person seeing it.
+                    "replaced": replaced.get(row.number) if index == RESULT_COLUMN else None,
+                    "kept": kept.get(row.number) if index == RESULT_COLUMN else None,
+                }
                 for index, text in enumerate(row.cells())
             ],
             "change": CHANGE_LABELS[report.changes[row.number]] if report else "",

@@ -7,7 +7,6 @@ page template or to the PDF helper, which render the same document partial.
 from datetime import date
 
 from django import forms
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -48,11 +47,6 @@ def charter_list(request):
     return render(request, "service_charters/charter_list.html", context)
 
 
-def _check_year(year: int) -> None:
-    if not reports.FIRST_YEAR <= year <= reports.LAST_YEAR:
-        raise Http404
-
-
 def _respond(request, report: reports.Report, *, as_pdf: bool):
     context = {"report": report}
     if not as_pdf:
@@ -63,7 +57,7 @@ def _respond(request, report: reports.Report, *, as_pdf: bool):
 
 def _year_report(request, year: int, *, as_pdf: bool):
     require_reader(request.user)
-    _check_year(year)
+    reports.check_year(year)
     return _respond(request, reports.build_report(year), as_pdf=as_pdf)
 
 
@@ -71,7 +65,7 @@ def _charter_report(request, pk: int, year: int, *, as_pdf: bool):
     charter = get_item_for_user(
         request.user, Charter.objects.select_related("service__area"), pk=pk
     )
-    _check_year(year)
+    reports.check_year(year)
     return _respond(request, reports.build_report(year, charter=charter), as_pdf=as_pdf)
 
 

@@ -16,8 +16,8 @@ from service_charters.compliance import Band
 from service_charters.forms import ResultForm, ResultFormSet
 from service_charters.models import Charter, Measurement
 from service_charters.operations import EditConflict, save_results
+from service_charters.report import check_year
 
-FIRST_YEAR = 2000
 CONFLICT_STATUS = 409
 
 
@@ -32,17 +32,20 @@ class Saved:
     band_label: str
     observations: str
 
+    @property
+    def band_css(self) -> str:
+        return followup.band_css(self.band)
+
     @classmethod
     def of(cls, row: followup.FollowUpRow) -> "Saved":
-        cells = row.cells()
         return cls(
-            result=cells[5],
-            difference=cells[6],
+            result=row.result_text,
+            difference=row.difference_text,
             # «No avaluat» is already the band's label: say it once.
-            compliance=cells[7] if row.assessment.compliance is not None else "",
+            compliance=row.compliance_text if row.assessment.compliance is not None else "",
             band=row.band,
             band_label=str(followup.BAND_LABELS[row.band]),
-            observations=cells[8],
+            observations=row.observations_text,
         )
 
 
@@ -130,7 +133,9 @@ def results_edit(request, pk, year):
     charter = get_item_for_user(
         request.user, Charter.objects.select_related("service"), write=True, pk=pk
     )
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+    check_year(year)
+    if not charter.is_in_force(year):
+        # A charter has no results for a year before it was approved or after it ended.
         raise Http404
     rows = followup.load_rows([charter], year)
     status_code = 200

@@ -251,7 +251,7 @@ def test_a_downloaded_csv_edited_and_imported_updates_exactly_that_result(
 
     assert "Importats: 0 indicadors nous, 1 actualitzats i 6 sense canvis" in output
     # The file still says -1 and 75 %: the rules' figures for the new result differ.
-    assert "Fila 4: el fitxer diu diferència -1, però segons les regles és 0." in output
+    assert "Fila 4: el fitxer diu que la diferència és -1, però segons les regles és 0." in output
     after = measurements_state()
     cycles = seed_charter.indicators[2].pk
     assert after[cycles] == (Decimal(4), before[cycles][1], False, 2)
@@ -327,3 +327,68 @@ def test_export_queries_do_not_grow_with_the_charters(
                 )
             )
         assert response.status_code == 200
+
+
+# Found in review -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [0, 1989, 2101, 99999])
+def test_a_year_out_of_range_is_not_found_rather_than_a_crash(seed_charter, reader, year):
+    """`date(0, 1, 1)` used to raise inside `Charter.objects.in_force`: a server error."""
+    for file_format in ("csv", "xlsx", "json"):
+        assert reader.get(year_url(file_format, year=year)).status_code == 404
+        assert reader.get(charter_url(seed_charter, file_format, year=year)).status_code == 404
+
+
+FORMULA = '=HYPERLINK("https://exemple.cat","Cliqueu")'
+
+
+@pytest.fixture
+def formula_texts(seed_charter):
+    """Observations a person typed that a spreadsheet program would run as formulas."""
+    texts = {2: FORMULA, 3: "+34 dies de retard", 6: "@SUMA(A1)", 0: "- cap incidència"}
+    for index, text in texts.items():
+        Measurement.objects.filter(indicator=seed_charter.indicators[index], year=2021).update(
+            observations=text
+        )
+    return texts
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_a_formula_is_a_text_cell_in_the_xlsx(
+    formula_texts, seed_charter, reader
+):
+    response = reader.get(charter_url(seed_charter, "xlsx"))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["I4"].value == FORMULA
+    assert sheet["I4"].data_type == "s"
+    typed = [sheet[f"I{row}"] for row in range(1, 9) if sheet[f"I{row}"].value]
+    assert len(typed) == 6 and {cell.data_type for cell in typed} == {"s"}
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_a_formula_is_quoted_in_the_csv(formula_texts, seed_charter, reader):
+    rows = csv_rows(reader.get(charter_url(seed_charter, "csv")))
+
+    assert [rows[index + 1][8] for index in (2, 3, 6, 0)] == [
+        "'" + FORMULA,
+        "'+34 dies de retard",
+        "'@SUMA(A1)",
+        "'- cap incidència",
+    ]
+    # A signed figure is a number to the spreadsheet, not a formula: left as it is.
+    assert rows[3][6] == "-1"
+
+
+@pytest.mark.django_db
+def test_a_quoted_csv_imports_back_without_the_quote(formula_texts, seed_charter, reader, tmp_path):
+    path = tmp_path / "seguiment.csv"
+    path.write_bytes(reader.get(charter_url(seed_charter, "csv")).content)
+    before = measurements_state()
+
+    output = import_file(path)
+
+    assert "Importats: 0 indicadors nous, 0 actualitzats i 7 sense canvis" in output
+    assert measurements_state() == before

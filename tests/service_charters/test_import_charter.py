@@ -84,8 +84,8 @@ SEED_INDICATORS = [
     ),
 ]
 SEED_WARNINGS = [
-    "Fila 4: el fitxer diu diferència 1, però segons les regles és -1.",
-    "Fila 8: el fitxer diu diferència -, però segons les regles és 0.",
+    "Fila 4: el fitxer diu que la diferència és 1, però segons les regles és -1.",
+    "Fila 8: el fitxer diu que la diferència és -, però segons les regles és 0.",
 ]
 
 
@@ -293,8 +293,8 @@ def test_an_empty_cell_does_not_repeat_across_a_new_parent():
         ["", "", "Compromís 1", "Indicador 1", "2", "2", "", "", ""],
     ]
     assert parse_sheet(rows).errors == [
-        "Fila 3: falta l'objectiu (la fila en comença un de nou al nivell superior).",
-        "Fila 3: falta el compromís (la fila en comença un de nou al nivell superior).",
+        "Fila 3: aquesta fila comença un servei ofert nou; escriviu-hi també l'objectiu.",
+        "Fila 3: aquesta fila comença un servei ofert nou; escriviu-hi també el compromís.",
         "Fila 4: falta l'objectiu.",
     ]
 
@@ -318,7 +318,7 @@ def test_empty_and_headless_files_say_so():
 
 
 def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
-    def give_up(name, content):
+    def give_up(name, content, **options):
         raise csv.Error("Could not determine delimiter")
 
     # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
@@ -482,8 +482,13 @@ def test_the_import_costs_the_same_queries_whatever_the_row_count(
 def test_the_command_imports_the_seed_file_and_prints_the_warnings(organisation):
     output = import_file(SEED_FILE)
 
-    assert "Avís: Fila 4: el fitxer diu diferència 1, però segons les regles és -1." in output
-    assert "Avís: Fila 8: el fitxer diu diferència -, però segons les regles és 0." in output
+    assert (
+        "Avís: Fila 4: el fitxer diu que la diferència és 1, però segons les regles és -1."
+        in output
+    )
+    assert (
+        "Avís: Fila 8: el fitxer diu que la diferència és -, però segons les regles és 0." in output
+    )
     assert "Importats: 7 indicadors nous, 0 actualitzats i 0 sense canvis" in output
     assert Measurement.objects.count() == 7
 
@@ -565,7 +570,7 @@ def test_staff_preview_shows_the_recomputed_figures_and_saves_nothing(client, st
     assert "Previsualització" in page
     assert "per al servei Servei de Solidaritat i Cooperació Internacional, any 2021." in page
     assert "Encara no s'ha desat res." in page
-    assert "Fila 4: el fitxer diu diferència 1, però segons les regles és -1." in page
+    assert "Fila 4: el fitxer diu que la diferència és 1, però segons les regles és -1." in page
     assert "es crearà «Carta de serveis de Solidaritat i Cooperació Internacional»" in page
     assert "En confirmar: 7 indicadors nous, 0 actualitzats i 0 sense canvis." in page
     # Fila 4, «Nombre de cicles realitzats»: the rules' -1 and 75 %, not the file's 1.
@@ -684,3 +689,202 @@ def test_the_import_page_offers_the_form(client, administrator):
     assert "Importa el seguiment d'una carta de serveis" in page
     assert 'enctype="multipart/form-data"' in page
     assert "Previsualitza" in page
+
+
+# Found in review -----------------------------------------------------------------------------
+
+
+def _sheet(*rows):
+    return [COLUMNS, *[["S", "O", f"C{n}", *row] for n, row in enumerate(rows)]]
+
+
+def test_number_cells_of_an_xlsx_are_read_as_typed_not_with_a_thousands_dot(tmp_path):
+    """A spreadsheet keeps 2,125 typed as a number as the float 2.125: it used to reach the
+    reader as «2.125», which Catalan writing reads as 2125."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    sheet.append(["S", "O", "C1", "Temps mitjà", "≤ 3 dies", 2.125, "", "", ""])
+    sheet.append(["S", "O", "C2", "Respostes", "100 %", 97.5, "", "", ""])
+    sheet.append(["S", "O", "C3", "Queixes", "100 %", 0.975, "", "", ""])
+    sheet.append(["S", "O", "C4", "Cicles", 4.0, 3, "", "", ""])
+    sheet["F4"].number_format = "0.0%"  # 97,5 % as the spreadsheet shows it
+    path = tmp_path / "seguiment.xlsx"
+    workbook.save(path)
+
+    rows = read_sheet(path.name, path.read_bytes())
+    parsed = parse_sheet(rows)
+
+    assert [row[4:6] for row in rows[1:]] == [
+        ["≤ 3 dies", "2,125"],
+        ["100 %", "97,5"],
+        ["100 %", "97,5 %"],
+        ["4", "3"],
+    ]
+    # Refused for its third decimal, as typed, rather than stored as 2125.
+    assert parsed.errors == ["Fila 2: El resultat «2,125» té més de dos decimals."]
+    assert [row.result for row in parsed.rows] == [Decimal("97.5"), Decimal("97.5"), Decimal(3)]
+
+
+def test_the_plan_import_still_reads_number_cells_as_codes(tmp_path):
+    """`read_table`'s default is the mandate plan's: 61.1 typed as a number is a code."""
+    from terrassa_plis.exports import read_table
+
+    path = write_table(tmp_path / "pla.xlsx", [["Codi"], [61.1], [21.0]])
+
+    assert read_table(path.name, path.read_bytes()) == [["Codi"], ["61.1"], ["21"]]
+
+
+@pytest.mark.parametrize(
+    ("target", "result", "message"),
+    [
+        ("Sí", "5", "Fila 2: el resultat «5» no és vàlid. Escriviu Sí o No (1 o 0)."),
+        ("1 cicle anual", "2", "Fila 2: el resultat «2» no és vàlid. Escriviu Sí o No (1 o 0)."),
+        (
+            "100 %",
+            "120",
+            "Fila 2: el resultat «120» no és vàlid. Un percentatge no pot passar de 100.",
+        ),
+    ],
+)
+def test_the_import_refuses_the_results_the_form_refuses(target, result, message):
+    """It used to save 5 for a yes/no indicator and 120 for a percentage."""
+    parsed = parse_sheet(_sheet(["Indicador", target, result, "", "", ""]))
+
+    assert parsed.errors == [message]
+
+
+def test_si_or_no_is_refused_for_an_indicator_that_counts():
+    parsed = parse_sheet(_sheet(["Indicador", "4", "Sí", "", "", ""]))
+
+    assert parsed.errors == [
+        "Fila 2: No s'entén el resultat «Sí»: aquest indicador no és de Sí o No: escriviu un "
+        "nombre (3) o un percentatge (100 %), o deixeu-lo buit (o «-») si no s'ha avaluat."
+    ]
+
+
+def test_the_files_figures_are_named_with_their_article():
+    parsed = parse_sheet(_sheet(["Indicador", "4", "3", "molt", "un 80", ""]))
+
+    assert parsed.warnings == [
+        "Fila 2: no s'entén la diferència «molt» del fitxer; segons les regles és -1.",
+        "Fila 2: no s'entén el grau de compliment «un 80» del fitxer; segons les regles és "
+        "75\u00a0%.",
+    ]
+
+
+def test_a_row_that_starts_a_new_objective_without_a_commitment_says_so():
+    rows = [
+        COLUMNS,
+        ["S", "Objectiu 1", "Compromís 1", "Indicador 1", "2", "2", "", "", ""],
+        ["", "Objectiu 2", "", "Indicador 2", "2", "2", "", "", ""],
+    ]
+
+    assert parse_sheet(rows).errors == [
+        "Fila 3: aquesta fila comença un objectiu nou; escriviu-hi també el compromís."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_changed_target_is_refused_when_other_years_were_assessed_against_it(seed_charter, staff):
+    """Every year is assessed against the indicator's one target: importing 2021 with
+    «5» for «4» used to turn 2020's 4 cycles from met into 80 %."""
+    cycles = seed_charter.indicators[2]
+    Measurement.objects.create(indicator=cycles, year=2020, result=Decimal(4))
+    rows = seed_rows()
+    rows[3][4] = "5"
+    parsed = parse_sheet(rows)
+    before = snapshot()
+
+    with pytest.raises(CharterImportError) as raised:
+        apply_sheet(parsed, service=seed_charter.service, year=2021, acting_user=staff)
+
+    assert raised.value.errors == [
+        "Fila 4: l'objectiu de l'indicador ha canviat («4» → «5») i ja té resultats d'altres "
+        "anys; per no alterar-ne el compliment, creeu un indicador nou o canvieu-lo a "
+        "l'administració."
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_target_written_otherwise_but_worth_the_same_is_still_updated(seed_charter, staff):
+    cycles = seed_charter.indicators[2]
+    Measurement.objects.create(indicator=cycles, year=2020, result=Decimal(4))
+    rows = seed_rows()
+    rows[3][4] = "4 cicles"
+
+    report = apply_sheet(
+        parse_sheet(rows), service=seed_charter.service, year=2021, acting_user=staff
+    )
+
+    assert (report.updated, report.unchanged) == (1, 6)
+    cycles.refresh_from_db()
+    assert (cycles.target_text, cycles.target_value) == ("4 cicles", 4)
+
+
+@pytest.mark.django_db
+def test_an_empty_result_keeps_the_saved_one(seed_charter, staff):
+    """An old sheet's empty Resultat used to erase a result saved since."""
+    rows = seed_rows()
+    rows[3][5] = ""  # Fila 4, «Nombre de cicles realitzats»: 3 is saved
+    before = snapshot()
+
+    report = apply_sheet(
+        parse_sheet(rows), service=seed_charter.service, year=2021, acting_user=staff
+    )
+
+    assert (report.updated, report.unchanged) == (0, 7)
+    assert report.kept_results == {4: "3"}
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_empty_result_keeps_a_saved_not_applicable_too(seed_charter, staff):
+    refugees = seed_charter.indicators[4]
+    Measurement.objects.filter(indicator=refugees, year=2021).update(
+        result=None, not_applicable=True, not_applicable_reason="No s'ha convocat."
+    )
+    rows = seed_rows()
+    rows[5][5] = ""
+
+    report = apply_sheet(
+        parse_sheet(rows), service=seed_charter.service, year=2021, acting_user=staff
+    )
+
+    measurement = Measurement.objects.get(indicator=refugees, year=2021)
+    assert (measurement.not_applicable, measurement.not_applicable_reason) == (
+        True,
+        "No s'ha convocat.",
+    )
+    assert report.kept_results == {6: "No aplicable"}
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_the_saved_result_beside_the_files(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = seed_rows()
+    rows[3][5] = "4"  # Fila 4: 3 is saved
+    rows[4][5] = ""  # Fila 5: 3 is saved, and stays
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+
+    page = page_of(upload(client, "seguiment.csv", buffer.getvalue().encode()))
+
+    def row(number):
+        return page[page.index(f'<th scope="row" class="number">{number}</th>') :].split("</tr>")[0]
+
+    assert "Desat ara: 3" in row(4)
+    assert "Buit al fitxer: es manté el desat, 3" in row(5)
+    assert "Desat ara" not in row(2) and "es manté" not in row(2)
+
+
+@pytest.mark.django_db
+def test_the_import_form_takes_only_the_years_every_charters_page_takes(client, staff):
+    client.force_login(staff)
+
+    page = page_of(upload(client, SEED_FILE.name, SEED_FILE.read_bytes(), year=99999))
+
+    assert "Previsualització" not in page
+    assert "2100" in page  # the field's error names the last year
+    assert Charter.objects.count() == 0

@@ -204,7 +204,8 @@ def test_a_not_applicable_result_is_not_assessed_and_shows_its_reason(reader, se
         "2",
         "No aplicable",
         "-",
-        "No avaluat (No avaluat)",
+        # Said once: the band's label is added only after a figure.
+        "No avaluat",
         "La Taula no es va constituir.",
     ]
 
@@ -310,6 +311,34 @@ def test_the_results_link_is_shown_to_whoever_may_edit_the_charter(
     assert (f'href="{results}"' in text) is sees_results_link
 
 
+def test_the_index_leaves_out_charters_not_in_force_that_year(reader, seed_charter):
+    """It used to list every charter, with all its commitments «no avaluat»."""
+    ciutadania = Service.objects.get(name="Servei de Ciutadania")
+    [later] = build_charters(ciutadania, 1, indicators_each=1)
+    later.in_force_from = date(2022, 1, 1)
+    later.save()
+
+    text_2021 = page_text(reader.get(list_url("?year=2021")))
+    text_2022 = page_text(reader.get(list_url(f"?year={date.today().year}")))
+
+    assert later.title not in text_2021 and seed_charter.charter.title in text_2021
+    assert later.title in text_2022
+
+
+def test_the_short_name_of_a_service_leaves_out_servei_de():
+    def short(name):
+        return Service(name=name).short_name()
+
+    assert short("Servei de Solidaritat i Cooperació Internacional") == (
+        "Solidaritat i Cooperació Internacional"
+    )
+    assert short("Servei d'Esports") == "Esports"
+    assert short("Servei d’Esports") == "Esports"
+    assert short("servei de ciutadania") == "ciutadania"
+    assert short("Servei Municipal d'Ocupació") == "Servei Municipal d'Ocupació"
+    assert short("Servei de ") == "Servei de "
+
+
 def test_the_index_takes_another_year(reader, seed_charter):
     Measurement.objects.create(indicator=seed_charter.indicators[0], year=2020, result=Decimal(90))
 
@@ -379,6 +408,8 @@ def test_every_page_is_for_readers_only(persona_client, seed_charter, page, pers
         reverse("service_charters:indicator_detail", args=[999]),
         reverse("service_charters:year_report", args=[1850]),
         reverse("service_charters:year_report_pdf", args=[99999]),
+        reverse("service_charters:year_report", args=[0]),
+        reverse("service_charters:charter_report_pdf", args=[1, 99999]),
     ],
 )
 def test_unknown_charters_indicators_and_years_are_not_found(reader, seed_charter, url):
@@ -407,12 +438,16 @@ def test_the_admin_lists_and_opens_every_charter_model(client, administrator, se
     assert client.get("/admin/service_charters/indicator/1/history/").status_code == 200
 
 
-def test_a_change_in_the_admin_makes_open_results_forms_stale(client, administrator, seed_charter):
+def test_results_are_read_only_in_the_admin(client, administrator, seed_charter):
+    """Results change through their form, which claims the version an open page holds;
+    the admin, which would not, only shows them (the review's finding: it used to edit)."""
     client.force_login(administrator)
     measurement = Measurement.objects.get(indicator=seed_charter.indicators[2], year=2021)
-    version = measurement.version
+    measurement.save()  # a version in its history to revert to
+    before = (measurement.result, measurement.version, measurement.updated_by_id)
+    history_id = measurement.history.get().history_id
 
-    response = client.post(
+    change = client.post(
         f"/admin/service_charters/measurement/{measurement.pk}/change/",
         {
             "indicator": measurement.indicator_id,
@@ -425,12 +460,16 @@ def test_a_change_in_the_admin_makes_open_results_forms_stale(client, administra
             "improvement_due": "",
         },
     )
+    revert = client.post(
+        f"/admin/service_charters/measurement/{measurement.pk}/history/{history_id}/", {}
+    )
+    page = client.get(f"/admin/service_charters/measurement/{measurement.pk}/change/")
 
-    assert response.status_code == 302
+    assert change.status_code == 403 and revert.status_code == 403
     measurement.refresh_from_db()
-    assert measurement.result == 4
-    assert measurement.version == version + 1
-    assert measurement.updated_by == administrator
+    assert (measurement.result, measurement.version, measurement.updated_by_id) == before
+    assert 'name="result"' not in page_text(page)
+    assert client.get("/admin/service_charters/measurement/add/").status_code == 403
 
 
 def test_charters_are_ordered_by_service(reader, seed_charter):

@@ -350,6 +350,16 @@ def test_a_yes_no_result_is_yes_or_no(seed_charter, url, laia, typed):
     assert_everything_typed_is_kept(response, typed)
 
 
+def test_a_yes_no_result_in_other_words_asks_for_si_or_no(seed_charter, url, laia, typed):
+    yearly_cycle = seed_charter.indicators[5]
+    typed[field(yearly_cycle, "result")] = "potser"
+    response = laia.post(url, typed)
+
+    # Not «Escriviu un nombre.»: the indicator is answered with a word.
+    assert error_next_to(response, f"id_{field(yearly_cycle, 'result')}") == "Escriviu Sí o No."
+    assert_everything_typed_is_kept(response, typed)
+
+
 def test_not_applicable_needs_a_reason_and_no_result(cycles, url, laia, typed):
     typed[field(cycles, "not_applicable")] = "on"
     response = laia.post(url, typed)
@@ -435,9 +445,29 @@ def test_unknown_charters_and_years_out_of_range_are_not_found(seed_charter, lai
 
     assert status(999999, 2021) == 404
     assert status(charter, 1999) == 404
-    assert status(charter, next_year + 1) == 404
-    assert status(charter, 2000) == 200
+    # The one range of years of every charters page (report.check_year), no longer a
+    # range of its own: the charter's period in force is what limits it further.
+    assert status(charter, 2101) == 404
     assert status(charter, next_year) == 200
+    assert status(charter, next_year + 1) == 200
+
+
+def test_a_year_outside_the_charters_period_in_force_is_not_found(seed_charter, laia):
+    """The review's finding: the page opened (and saved) years the charter never covered;
+    2000 used to be a page for a charter in force from April 2018."""
+    charter = seed_charter.charter
+    charter.in_force_until = date(2022, 12, 31)
+    charter.save()
+
+    def status(year):
+        url = reverse("service_charters:results_edit", args=[charter.pk, year])
+        return laia.get(url).status_code
+
+    assert status(2000) == 404
+    assert status(2017) == 404
+    assert status(2018) == 200
+    assert status(2022) == 200
+    assert status(2023) == 404
 
 
 # Two people at once
@@ -544,3 +574,14 @@ def test_the_page_needs_the_same_queries_for_any_number_of_indicators(
         response = laia.get(url)
     assert response.status_code == 200
     assert page(response).count('class="panel result-indicator') == indicators
+
+
+def test_the_saved_band_uses_the_reports_band_colours(seed_charter, cycles, url, laia):
+    """One `band_css` for every page: the badge used to build its own class names."""
+    response = laia.get(url)
+
+    assert 'class="badge result-band band--partly-met">Assolit parcialment' in block_of_html(
+        response, cycles
+    )
+    yearly_cycle = seed_charter.indicators[5]
+    assert 'class="badge result-band band--met">Assolit' in block_of_html(response, yearly_cycle)

@@ -17,6 +17,7 @@ from service_charters.charter_io import (
     parse_sheet,
     read_sheet,
 )
+from service_charters.report import FIRST_YEAR, LAST_YEAR
 from terrassa_plis.exports import TableError
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No hi ha cap servei que es digui «%(service)s».") % {"service": service}
             )
-        if not 2000 <= year <= 2100:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise CommandError(_("L'any %(year)s no és vàlid.") % {"year": year})
         path = Path(file)
         try:
