@@ -55,6 +55,23 @@ class ServiceAdmin(admin.ModelAdmin):
 # The plan's bodies, people and follow-up work.
 
 
+class RecordedOnThePagesAdmin:
+    """Listed and shown in the admin, but added and changed only through the PLIS
+    pages' forms, whose operations check the rules the admin's plain model forms
+    would skip."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(RecordedOnThePagesAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class BodyInline(admin.TabularInline):
     model = Body
     fields = ["position", "name", "kind", "slug"]
@@ -131,7 +148,10 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read only: members are seated, changed and unseated on the body's page, whose
+    operations check the seat's expected count and that nobody holds a seat twice."""
+
     list_display = [
         "person",
         "seat",
@@ -176,7 +196,11 @@ class AgreementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
 
 
-class ActionImplementationInline(admin.TabularInline):
+class ActionImplementationInline(RecordedOnThePagesAdmin, admin.TabularInline):
+    """Entries are recorded on the action's page, for validated actions and periods
+    within the plan's years only; the admin may still delete a mistaken one (and an
+    action with its entries)."""
+
     model = ActionImplementation
     fields = ["period", "degree", "observations"]
     extra = 0
@@ -193,7 +217,9 @@ class PlanActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionImplementation)
-class ActionImplementationAdmin(admin.ModelAdmin):
+class ActionImplementationAdmin(RecordedOnThePagesAdmin, admin.ModelAdmin):
+    """As the inline: entries are recorded on the action's page."""
+
     list_display = ["action", "period", "degree"]
     list_filter = ["period"]
     search_fields = ["action__code", "action__title", "observations"]

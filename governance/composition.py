@@ -10,12 +10,13 @@ members per area, the areas.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
+from governance.wording import elides_de
 
 # The transversal commission is made of technicians "of the 5 areas": the plan's
 # balance between areas is part of what it describes.
@@ -38,10 +39,6 @@ class SeatComposition:
     @property
     def filled(self) -> int:
         return len(self.members)
-
-    @property
-    def is_full(self) -> bool:
-        return self.expected is not None and self.filled >= self.expected
 
     @property
     def fill_label(self) -> str:
@@ -73,10 +70,6 @@ class BodyComposition:
     @property
     def member_count(self) -> int:
         return sum(seat.filled for seat in self.seats)
-
-    @property
-    def members(self) -> list[Membership]:
-        return [member for seat in self.seats for member in seat.members]
 
 
 def split_description(description: str) -> tuple[str, list[str]]:
@@ -148,32 +141,58 @@ def build_composition(body: Body, day: date) -> BodyComposition:
     return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
 
 
-def _count(queryset, expression):
-    """A correlated subquery returning one aggregate per outer body (0 where none)."""
-    subquery = queryset.values("body_ref").annotate(total=expression).values("total")
+def subquery_total(queryset, outer: str, expression=None):
+    """One aggregate (a count unless `expression` says otherwise) per outer row, as a
+    correlated subquery, 0 where there is none. `queryset` filters on OuterRef("pk")
+    and `outer` names its field that points at the outer row: the aggregate groups by it.
+    Subqueries rather than joins, so that two counts of one row don't multiply each other."""
+    subquery = queryset.values(outer).annotate(total=expression or Count("pk")).values("total")
     return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
 
 
-def bodies_with_counts(plan: Plan, day: date):
-    """The plan's bodies, each with `member_count` (who sits there on `day`) and
-    `expected_count`: the sum of its seats' counts, None unless every seat has one.
-
-    Subqueries rather than joins, so members and seats don't multiply each other.
-    """
-    members = (
-        Membership.objects.on(day)
-        .filter(seat__body=OuterRef("pk"))
-        .annotate(body_ref=F("seat__body"))
+def members_against_expected(count: int, expected: int | None) -> str:
+    """«2 membres de 4 previstos», «1 membre d'1 previst», or «3 membres» where the plan
+    gives no count."""
+    members = ngettext("%(count)s membre", "%(count)s membres", count) % {"count": count}
+    if expected is None:
+        return members
+    values = {"members": members, "expected": expected}
+    if elides_de(expected):
+        # Translators: Catalan elides «de» before 1 and 11 («1 membre d'1 previst»); other
+        # languages translate this message and the next one alike.
+        return (
+            ngettext(
+                "%(members)s d'%(expected)s previst",
+                "%(members)s d'%(expected)s previstos",
+                expected,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(members)s de %(expected)s previst", "%(members)s de %(expected)s previstos", expected
+        )
+        % values
     )
-    seats = Seat.objects.filter(body=OuterRef("pk")).annotate(body_ref=F("body"))
+
+
+def bodies_with_counts(plan: Plan, day: date):
+    """The plan's bodies, each with `member_count` (who sits there on `day`),
+    `expected_count` (the sum of its seats' counts, None unless every seat has one) and
+    `members_label`, the two as the plan page says them."""
+    members = Membership.objects.on(day).filter(seat__body=OuterRef("pk"))
+    seats = Seat.objects.filter(body=OuterRef("pk"))
     bodies = Body.objects.filter(plan=plan).annotate(
-        member_count=_count(members, Count("pk")),
-        seat_count=_count(seats, Count("pk")),
-        counted_seats=_count(seats, Count("pk", filter=Q(expected_count__isnull=False))),
-        expected_total=_count(seats, Sum("expected_count")),
+        member_count=subquery_total(members, "seat__body"),
+        seat_count=subquery_total(seats, "body"),
+        counted_seats=subquery_total(
+            seats, "body", Count("pk", filter=Q(expected_count__isnull=False))
+        ),
+        expected_total=subquery_total(seats, "body", Sum("expected_count")),
     )
     result = list(bodies.order_by("position", "pk"))
     for body in result:
         counted = body.seat_count and body.counted_seats == body.seat_count
         body.expected_count = body.expected_total if counted else None
+        body.members_label = members_against_expected(body.member_count, body.expected_count)
     return result

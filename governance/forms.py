@@ -81,7 +81,7 @@ class MembershipForm(forms.Form):
         label=_("Grup municipal"),
         queryset=PoliticalGroup.objects.order_by("name"),
         required=False,
-        help_text=_("Cal a les places dels grups municipals."),
+        help_text=_("Obligatori a les places dels grups municipals."),
     )
     body_role = forms.ChoiceField(
         label=_("Funció a l'òrgan"), choices=BodyRole.choices, initial=BodyRole.MEMBER

@@ -50,6 +50,21 @@ class Service(models.Model):
     def __str__(self):
         return self.name
 
+    def short_name(self) -> str:
+        """«Servei de Solidaritat i …» → «Solidaritat i …», as charters and reports title it."""
+        folded = self.name.casefold()
+        for prefix in ("servei de ", "servei d'", "servei d’"):
+            if folded.startswith(prefix) and len(self.name) > len(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self) -> "Plan | None":
+        """The plan the pages follow: the first one recorded (the city has one PLIS),
+        or None while none is."""
+        return self.order_by("pk").first()
+
 
 class Plan(models.Model):
     """The local social-inclusion plan (PLIS), with its approval and updates."""
@@ -59,6 +74,8 @@ class Plan(models.Model):
     approved_on = models.DateField(_("aprovat el"))
     updated_on = models.DateField(_("actualització acordada el"), null=True, blank=True)
     update_period = models.CharField(_("període de l'actualització"), max_length=20, blank=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pla")
@@ -144,7 +161,7 @@ class Seat(models.Model):
     class Meta:
         ordering = ["body", "position"]
         verbose_name = _("plaça")
-        verbose_name_plural = _("composició")
+        verbose_name_plural = _("places")
 
     def __str__(self):
         return self.description[:80]
@@ -247,6 +264,19 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} · {self.seat}"
 
+    def unit_label(self) -> str:
+        """Where the member comes from, as a composition line shows it: their political
+        group, or their service (with its area), or their area; "" when none is recorded."""
+        if self.political_group_id is not None:
+            return self.political_group.name
+        if self.service_id is not None:
+            if self.area_id is not None:
+                return f"{self.service.name} ({self.area.name})"
+            return self.service.name
+        if self.area_id is not None:
+            return self.area.name
+        return ""
+
 
 class Meeting(models.Model):
     body = models.ForeignKey(
@@ -333,7 +363,7 @@ class ActionImplementation(models.Model):
             )
         ]
         verbose_name = _("implementació")
-        verbose_name_plural = _("implementació")
+        verbose_name_plural = _("implementacions")
 
     def __str__(self):
         return f"{self.action.code} · {self.period}"

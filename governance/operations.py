@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from governance.models import Area, Membership, Person, PoliticalGroup, Seat, Service
 
 END_NOT_AFTER_START = gettext_lazy("La data de final ha de ser posterior a la d'inici.")
+# The leaving form calls its one date «Data de baixa».
+LEAVING_NOT_AFTER_START = gettext_lazy("La data de baixa ha de ser posterior a la d'inici.")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def end_membership(membership: Membership, end: date, *, acting_user) -> Members
     """The member leaves the body on `end` (their last day in it)."""
     data = replace(MembershipData.of(membership), end=end)
     if end <= membership.start:
-        raise ValidationError({"end": END_NOT_AFTER_START})
+        raise ValidationError({"end": LEAVING_NOT_AFTER_START})
     # Only a later end than the recorded one can break the seat's rules.
     if membership.end is not None and end > membership.end:
         errors = _seat_errors(data, exclude_pk=membership.pk)

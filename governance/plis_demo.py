@@ -312,7 +312,7 @@ def load(*, scale, stdout=None):
         call_command("loaddata", "organisation", verbosity=0)
     call_command("loaddata", "plis", verbosity=0)
     today = timezone.localdate()
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     bodies = {body.slug: body for body in Body.objects.filter(plan=plan)}
     areas = {area.number: area for area in Area.objects.all()}
     people = _load_people(bodies, areas)

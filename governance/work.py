@@ -16,18 +16,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
-    F,
     IntegerField,
     OuterRef,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from governance.composition import ROLE_RANK, split_description
+from governance.composition import ROLE_RANK, split_description, subquery_total
 from governance.models import (
     ActionDecision,
     ActionImplementation,
@@ -41,6 +39,7 @@ from governance.models import (
     Plan,
     PlanAction,
 )
+from governance.wording import elides_de, format_day
 
 # Meetings and agreements
 
@@ -62,33 +61,25 @@ def agreement_state(agreement: Agreement, today: date) -> str:
 
 
 def with_state(agreements, today: date) -> list[Agreement]:
-    """The agreements, each with `state` (an AgreementState) and `is_late`."""
+    """The agreements, each with `state` (an AgreementState): what the pages read."""
     result = list(agreements)
     for agreement in result:
         agreement.state = agreement_state(agreement, today)
+        # Only for publication/dashboards.py, which still reads it: drop it once that
+        # reads `state == AgreementState.LATE`.
         agreement.is_late = agreement.state == AgreementState.LATE
     return result
-
-
-def _count(queryset, expression=None):
-    """A correlated subquery returning one count per outer meeting (0 where none)."""
-    subquery = queryset.values("meeting_ref").annotate(total=expression or Count("pk"))
-    return Coalesce(Subquery(subquery.values("total"), output_field=IntegerField()), 0)
 
 
 def meetings_with_counts(body: Body | None = None):
     """Meetings newest first, each with its body, `attendee_count` and
     `open_agreement_count`. Subqueries rather than joins, so attendees and agreements
     don't multiply each other."""
-    attendees = Meeting.attendees.through.objects.filter(meeting=OuterRef("pk")).annotate(
-        meeting_ref=F("meeting")
-    )
-    open_agreements = Agreement.objects.filter(
-        meeting=OuterRef("pk"), done_on__isnull=True
-    ).annotate(meeting_ref=F("meeting"))
+    attendees = Meeting.attendees.through.objects.filter(meeting=OuterRef("pk"))
+    open_agreements = Agreement.objects.filter(meeting=OuterRef("pk"), done_on__isnull=True)
     meetings = Meeting.objects.select_related("body").annotate(
-        attendee_count=_count(attendees),
-        open_agreement_count=_count(open_agreements),
+        attendee_count=subquery_total(attendees, "meeting"),
+        open_agreement_count=subquery_total(open_agreements, "meeting"),
     )
     if body is not None:
         meetings = meetings.filter(body=body)
@@ -138,6 +129,35 @@ class MeetingDetail:
     @property
     def present_count(self) -> int:
         return sum(1 for line in self.members if line.present)
+
+    @property
+    def attendance_label(self) -> str:
+        """«Presents: 3 de 5 membres de l'òrgan el 12/03/2024.» («d'1 membre», «d'11»)."""
+        total = len(self.members)
+        values = {
+            "present": self.present_count,
+            "total": total,
+            "date": format_day(self.meeting.date),
+        }
+        if elides_de(total):
+            # Translators: Catalan elides «de» before 1 and 11 («Presents: 1 d'1 membre…»);
+            # other languages translate this message and the next one alike.
+            return (
+                ngettext(
+                    "Presents: %(present)s d'%(total)s membre de l'òrgan el %(date)s.",
+                    "Presents: %(present)s d'%(total)s membres de l'òrgan el %(date)s.",
+                    total,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Presents: %(present)s de %(total)s membre de l'òrgan el %(date)s.",
+                "Presents: %(present)s de %(total)s membres de l'òrgan el %(date)s.",
+                total,
+            )
+            % values
+        )
 
 
 def build_meeting_detail(meeting: Meeting, today: date) -> MeetingDetail:
@@ -242,10 +262,21 @@ class DecisionCount:
 @dataclass
 class MilestoneLine:
     milestone: Milestone
-    is_late: bool
+    is_late: bool  # done after its planned date, or not done and that date has passed
+
+    @property
+    def is_done(self) -> bool:
+        return self.milestone.done_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to do, and its planned date has passed: what needs attention."""
+        return self.is_late and not self.is_done
 
     @property
     def state_label(self) -> str:
+        if self.is_done:
+            return _("Feta amb retard") if self.is_late else _("Feta")
         return _("Endarrerida") if self.is_late else _("Dins termini")
 
 
@@ -255,13 +286,33 @@ class ActionPlan:
     axes: list[ActionAxis]
     decision_counts: list[DecisionCount]
     action_count: int
-    average_degree: int | None  # of the actions with an implementation entry
-    followed_count: int  # how many actions have one
+    average_degree: int | None  # of the validated actions with an implementation entry
+    followed_count: int  # how many validated actions have one
     milestones: list[MilestoneLine]
 
     @property
-    def late_milestone_count(self) -> int:
-        return sum(1 for line in self.milestones if line.is_late)
+    def average_note(self) -> str:
+        """What the average is made of: «… registrat de 2 accions validades.»"""
+        count = self.followed_count
+        if elides_de(count):
+            # Translators: Catalan elides «de» before 1 and 11 («d'1 acció validada»);
+            # other languages translate this message and the next one alike.
+            message = ngettext(
+                "La mitjana es calcula sobre l'últim grau d'implementació registrat "
+                "d'%(count)s acció validada.",
+                "La mitjana es calcula sobre l'últim grau d'implementació registrat "
+                "d'%(count)s accions validades.",
+                count,
+            )
+        else:
+            message = ngettext(
+                "La mitjana es calcula sobre l'últim grau d'implementació registrat "
+                "de %(count)s acció validada.",
+                "La mitjana es calcula sobre l'últim grau d'implementació registrat "
+                "de %(count)s accions validades.",
+                count,
+            )
+        return message % {"count": count}
 
 
 def group_actions(actions) -> list[ActionAxis]:
@@ -298,10 +349,15 @@ def build_action_plan(
     plan: Plan, today: date, *, decision: str | None = None, area: Area | None = None
 ) -> ActionPlan:
     """Queries: 1 the actions with their latest implementation, 2 their areas,
-    3 the milestones."""
+    3 the milestones. The average implementation is that of the validated actions:
+    only they are carried out (an entry left on another one does not count)."""
     actions = list(plan_actions(plan, decision=decision, area=area))
     counts = Counter(action.decision for action in actions)
-    degrees = [action.latest_degree for action in actions if action.latest_degree is not None]
+    degrees = [
+        action.latest_degree
+        for action in actions
+        if action.decision == ActionDecision.VALIDATED and action.latest_degree is not None
+    ]
     return ActionPlan(
         plan=plan,
         axes=group_actions(actions),
@@ -316,8 +372,9 @@ def build_action_plan(
     )
 
 
-def action_with_implementation(pk: int):
-    """One action with its plan and areas; its implementation entries are read apart."""
+def action_with_plan_and_areas(pk: int):
+    """One action (a QuerySet, for get_object_or_404) with its plan and areas; its
+    implementation entries are read apart, by `implementation_of`."""
     return PlanAction.objects.select_related("plan").prefetch_related("areas").filter(pk=pk)
 
 

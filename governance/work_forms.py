@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import DATE_INPUT_FORMATS, INVALID_DATE, date_input
-from governance.models import ActionDecision
+from governance.models import ActionDecision, Plan, PlanAction
 from governance.work_operations import (
     DEGREE_MESSAGE,
-    PERIOD_MESSAGE,
-    PERIOD_PATTERN,
+    NOT_VALIDATED,
     decision_rule_errors,
+    normalise_period,
 )
 
 
@@ -109,8 +109,13 @@ class DecisionForm(forms.Form):
         label=_("Motiu"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Cal si la comissió rebutja l'acció."),
+        help_text=_("Obligatori si la comissió rebutja l'acció."),
     )
+
+    def __init__(self, *args, plan: Plan, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.today = today or timezone.localdate()
 
     def clean(self):
         cleaned = super().clean()
@@ -118,7 +123,8 @@ class DecisionForm(forms.Form):
             cleaned.get("decision", ""),
             cleaned.get("decided_on"),
             cleaned.get("reason", ""),
-            today=timezone.localdate(),
+            plan=self.plan,
+            today=self.today,
         )
         for name, message in errors.items():
             if name not in self.errors:
@@ -127,6 +133,8 @@ class DecisionForm(forms.Form):
 
 
 class ImplementationForm(forms.Form):
+    """An entry of a validated action's implementation."""
+
     period = forms.CharField(
         label=_("Període"),
         help_text=_(
@@ -150,8 +158,16 @@ class ImplementationForm(forms.Form):
         label=_("Observacions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args, action: PlanAction, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.today = today or timezone.localdate()
+
     def clean_period(self):
-        value = self.cleaned_data["period"].strip().upper()
-        if not PERIOD_PATTERN.match(value):
-            raise forms.ValidationError(PERIOD_MESSAGE)
-        return value
+        return normalise_period(self.cleaned_data["period"], self.action.plan, today=self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.action.decision != ActionDecision.VALIDATED:
+            raise forms.ValidationError(NOT_VALIDATED, code="not_validated")
+        return cleaned

@@ -1,12 +1,13 @@
 """Operations on the action plan: one function each, one transaction each.
 
 The transversal technical commission decides on each proposed action (validates or
-rejects it, with a reason for a rejection), and staff record how far each action is
-implemented in each period. Both lock the action's row, so two people saving at
-once are applied one after the other. The action's history (django-simple-history)
-records who changed what; implementation entries have no history of their own, so
-recording one also leaves a line in the action's history that names the period and
-the degree.
+rejects it, with a reason for a rejection, on a day between the plan's approval and
+today), and staff record how far each validated action is implemented in each period
+(a semester from the plan's approval year to next year). Both lock the action's row,
+so two people saving at once are applied one after the other. The action's history
+(django-simple-history) records who changed what; implementation entries have no
+history of their own, so recording one also leaves a line in the action's history that
+names the period and the degree.
 """
 
 import re
@@ -18,14 +19,25 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import ActionDecision, ActionImplementation, PlanAction
+from governance.models import ActionDecision, ActionImplementation, Plan, PlanAction
+from governance.wording import format_day
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-S([12])$")
 PERIOD_MESSAGE = _("Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).")
+PERIOD_YEARS = _(
+    "L'any del període ha de ser entre %(first)s (l'aprovació del pla) i %(last)s (l'any vinent)."
+)
 DEGREE_MESSAGE = _("El grau d'implementació ha de ser un nombre enter entre 0 i 100.")
-REASON_REQUIRED = _("Escriviu el motiu del rebuig: cal per rebutjar una acció.")
+NOT_VALIDATED = _(
+    "Només es registra la implementació de les accions validades per la comissió tècnica "
+    "transversal, i aquesta acció no ho està."
+)
+REASON_REQUIRED = _("Escriviu el motiu del rebuig: és obligatori per rebutjar una acció.")
 DECISION_MESSAGE = _("Trieu si la comissió valida o rebutja l'acció.")
 FUTURE_DECISION = _("La data de la decisió no pot ser posterior a avui.")
+DECISION_BEFORE_PLAN = _(
+    "La data de la decisió no pot ser anterior a l'aprovació del pla, el %(date)s."
+)
 
 DECISIONS = (ActionDecision.VALIDATED, ActionDecision.REJECTED)
 
@@ -33,16 +45,31 @@ DECISIONS = (ActionDecision.VALIDATED, ActionDecision.REJECTED)
 REASON_LENGTH = 100
 
 
-def normalise_period(period: str) -> str:
-    """«2021-s1 » → «2021-S1»; ValidationError (under `period`) unless it reads so."""
+def current_period(today: date) -> str:
+    """The semester `today` falls in: «2026-S2»."""
+    return f"{today.year}-S{1 if today.month <= 6 else 2}"
+
+
+def normalise_period(period: str, plan: Plan, *, today: date) -> str:
+    """«2021-s1 » → «2021-S1». ValidationError unless it reads so and its year lies
+    between the plan's approval year and next year (the form calls this too)."""
     value = (period or "").strip().upper()
-    if not PERIOD_PATTERN.match(value):
-        raise ValidationError({"period": PERIOD_MESSAGE})
+    match = PERIOD_PATTERN.match(value)
+    if not match:
+        raise ValidationError(PERIOD_MESSAGE, code="invalid")
+    first, last = plan.approved_on.year, today.year + 1
+    if not first <= int(match.group(1)) <= last:
+        raise ValidationError(
+            PERIOD_YEARS, code="out_of_range", params={"first": first, "last": last}
+        )
     return value
 
 
-def decision_rule_errors(decision: str, on: date | None, reason: str, *, today: date) -> dict:
-    """The rules of a decision, as {form field name: message}: the form calls them too."""
+def decision_rule_errors(
+    decision: str, on: date | None, reason: str, *, plan: Plan, today: date
+) -> dict:
+    """The rules of a decision, as {form field name: message}: the form calls them too.
+    The commission decides between the plan's approval and today."""
     errors = {}
     if decision not in DECISIONS:
         errors["decision"] = DECISION_MESSAGE
@@ -50,6 +77,8 @@ def decision_rule_errors(decision: str, on: date | None, reason: str, *, today: 
         errors["reason"] = REASON_REQUIRED
     if on is not None and on > today:
         errors["decided_on"] = FUTURE_DECISION
+    elif on is not None and on < plan.approved_on:
+        errors["decided_on"] = DECISION_BEFORE_PLAN % {"date": format_day(plan.approved_on)}
     return errors
 
 
@@ -75,7 +104,9 @@ def decide_action(
     on `on`, with `reason` (required for a rejection). Raises ValidationError with each
     broken rule under its form field's name."""
     reason = (reason or "").strip()
-    errors = decision_rule_errors(decision, on, reason, today=today or timezone.localdate())
+    errors = decision_rule_errors(
+        decision, on, reason, plan=action.plan, today=today or timezone.localdate()
+    )
     if on is None:
         errors["decided_on"] = _("Escriviu la data de la decisió.")
     if errors:
@@ -88,7 +119,7 @@ def decide_action(
     current._history_user = acting_user
     current._change_reason = _history_reason(
         gettext("Decisió: %(decision)s el %(date)s")
-        % {"decision": current.get_decision_display(), "date": on.strftime("%d/%m/%Y")}
+        % {"decision": current.get_decision_display(), "date": format_day(on)}
     )
     current.save()
     return current
@@ -96,20 +127,31 @@ def decide_action(
 
 @transaction.atomic
 def record_implementation(
-    action: PlanAction, period: str, degree: int, observations: str = "", *, acting_user
+    action: PlanAction,
+    period: str,
+    degree: int,
+    observations: str = "",
+    *,
+    acting_user,
+    today: date | None = None,
 ) -> tuple[ActionImplementation, bool]:
-    """Record how far `action` is implemented in `period` («2021-S1»): one entry per
-    period, so recording a period again changes its entry. Returns (entry, created)."""
+    """Record how far the validated `action` is implemented in `period` («2021-S1»):
+    one entry per period, so recording a period again changes its entry. Returns
+    (entry, created). Raises ValidationError with each broken rule under its form
+    field's name, and a non-field error unless the action is validated."""
     errors = {}
     try:
-        period = normalise_period(period)
+        period = normalise_period(period, action.plan, today=today or timezone.localdate())
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors["period"] = error.messages
     if not isinstance(degree, int) or isinstance(degree, bool) or not 0 <= degree <= 100:
         errors["degree"] = [DEGREE_MESSAGE]
     if errors:
         raise ValidationError(errors)
+    # The decision is read with the row locked: a rejection saved meanwhile counts.
     current = _locked(action)
+    if current.decision != ActionDecision.VALIDATED:
+        raise ValidationError(NOT_VALIDATED, code="not_validated")
     entry, created = ActionImplementation.objects.update_or_create(
         action=current,
         period=period,

@@ -1,41 +1,29 @@
 """The PLIS pages: the plan and its bodies, a body's composition (page and PDF), the
 open-data export, and the forms with which staff seat and unseat members."""
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.access import may_manage_governance, require_reader
 from governance.composition import bodies_with_counts, build_composition
 from governance.forms import CompositionDateForm, EndMembershipForm, MembershipForm
-from governance.models import Body, Membership, Plan, Seat
+from governance.models import Body, Membership, Seat
 from governance.operations import add_membership, change_membership, end_membership
 from governance.popolo import build_popolo
+from governance.views.shared import current_plan
+from governance.wording import format_day
 from terrassa_plis.exports import Export, json_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 
-def _the_plan() -> Plan:
-    plan = Plan.objects.order_by("pk").first()
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text or "") if part.strip()]
-
-
 def plan_overview(request):
     require_reader(request.user)
-    plan = _the_plan()
+    plan = current_plan()
     return render(
         request,
         "governance/plan.html",
@@ -60,7 +48,6 @@ def _body_context(request, slug) -> dict:
         day = date_form.cleaned_data["data"]
     return {
         "body": body,
-        "purpose_paragraphs": _paragraphs(body.purpose),
         "functions": list(body.functions.order_by("position", "pk")),
         "composition": build_composition(body, day),
         "day": day,
@@ -70,14 +57,21 @@ def _body_context(request, slug) -> dict:
     }
 
 
-def body_detail(request, slug):
-    context = _body_context(request, slug)
+def _body_page(request, context):
+    """The body's page; a `?data=` that is no date is a bad request, said next to the field."""
     status = 400 if context["date_form"].errors else 200
     return render(request, "governance/body.html", context, status=status)
 
 
+def body_detail(request, slug):
+    return _body_page(request, _body_context(request, slug))
+
+
 def body_pdf(request, slug):
     context = _body_context(request, slug)
+    if context["date_form"].errors:
+        # No PDF of another day than the one asked for: the page says what is wrong.
+        return _body_page(request, context)
     content = render_pdf("governance/body_pdf.html", context, request=request)
     filename = f"{context['body'].slug}-{context['day']:%Y-%m-%d}.pdf"
     return Export(filename, PDF_CONTENT_TYPE, content).as_response()
@@ -93,18 +87,22 @@ def _body_url(body: Body, seat_pk: int | None = None) -> str:
     return f"{url}#placa-{seat_pk}" if seat_pk else url
 
 
-def _day(value) -> str:
-    return date_format(value, "d/m/Y")
+def _seat_asked_for(request, body: Body) -> Seat | None:
+    """The seat of `?seat=<pk>`, one of the body's; 404 for anything else."""
+    value = request.GET.get("seat")
+    if not value:
+        return None
+    try:
+        pk = int(value)
+    except ValueError:  # «abc», but also «²», which str.isdigit() lets through
+        raise Http404 from None
+    return get_object_or_404(Seat, pk=pk, body=body)
 
 
 def membership_create(request, slug):
     _require_manager(request.user)
     body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
-    seat = None
-    if request.GET.get("seat"):
-        if not request.GET["seat"].isdigit():
-            raise Http404
-        seat = get_object_or_404(Seat, pk=int(request.GET["seat"]), body=body)
+    seat = _seat_asked_for(request, body)
     if request.method == "POST":
         form = MembershipForm(request.POST, body=body)
         if form.is_valid():
@@ -152,7 +150,7 @@ def membership_edit(request, pk):
                     message = _("%(person)s deixa «%(body)s» el %(date)s.") % {
                         "person": membership.person.name,
                         "body": body.name,
-                        "date": _day(membership.end),
+                        "date": format_day(membership.end),
                     }
                 else:
                     change_membership(membership, form.membership_data(), acting_user=request.user)

@@ -4,16 +4,17 @@ transversal commission records its decision and staff record its implementation.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.access import may_decide_actions, may_manage_governance, require_reader
-from governance.models import ActionDecision, Area, Body, Meeting, Plan
+from governance.models import ActionDecision, Area, Body, Meeting
+from governance.views.shared import current_plan
+from governance.wording import format_day
 from governance.work import (
-    action_with_implementation,
+    action_with_plan_and_areas,
     build_action_plan,
     build_meeting_detail,
     implementation_of,
@@ -26,24 +27,13 @@ from governance.work_forms import (
     ImplementationForm,
     MeetingFilterForm,
 )
-from governance.work_operations import decide_action, record_implementation
+from governance.work_operations import current_period, decide_action, record_implementation
 from terrassa_plis.exports import Export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 DECISION = "decision"
 IMPLEMENTATION = "implementation"
 HISTORY_LINES = 10
-
-
-def _the_plan() -> Plan:
-    plan = Plan.objects.order_by("pk").first()
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def _day(value) -> str:
-    return date_format(value, "d/m/Y")
 
 
 # Meetings
@@ -79,7 +69,7 @@ def _action_plan_context(request) -> dict:
     """What the page and the PDF share: the plan's actions (filtered as asked) grouped
     by axis and line, their counts, and the drafting calendar."""
     require_reader(request.user)
-    plan = _the_plan()
+    plan = current_plan()
     areas = list(Area.objects.order_by("number"))
     form = ActionFilterForm(request.GET, areas=areas)
     filters = form.filters()
@@ -95,14 +85,22 @@ def _action_plan_context(request) -> dict:
     }
 
 
-def action_plan(request):
-    context = _action_plan_context(request)
+def _action_plan_page(request, context):
+    """The action plan's page; an unknown filter value is a bad request, said next to
+    its field."""
     status = 400 if context["form"].errors else 200
     return render(request, "governance/actions.html", context, status=status)
 
 
+def action_plan(request):
+    return _action_plan_page(request, _action_plan_context(request))
+
+
 def action_plan_pdf(request):
     context = _action_plan_context(request)
+    if context["form"].errors:
+        # No PDF of other actions than the ones asked for: the page says what is wrong.
+        return _action_plan_page(request, context)
     content = render_pdf("governance/actions_pdf.html", context, request=request)
     filename = (
         f"pla-accio-{context['plan'].short_name.lower() or 'pla'}-{context['today']:%Y-%m-%d}.pdf"
@@ -110,13 +108,9 @@ def action_plan_pdf(request):
     return Export(filename, PDF_CONTENT_TYPE, content).as_response()
 
 
-def _current_period(today) -> str:
-    return f"{today.year}-S{1 if today.month <= 6 else 2}"
-
-
 def action_detail(request, pk):
     require_reader(request.user)
-    action = get_object_or_404(action_with_implementation(pk))
+    action = get_object_or_404(action_with_plan_and_areas(pk))
     today = timezone.localdate()
     may_decide = may_decide_actions(request.user, today=today)
     may_record = may_manage_governance(request.user)
@@ -127,7 +121,7 @@ def action_detail(request, pk):
         if intent == DECISION:
             if not may_decide:
                 raise PermissionDenied
-            decision_form = DecisionForm(request.POST)
+            decision_form = DecisionForm(request.POST, plan=action.plan, today=today)
             if decision_form.is_valid():
                 data = decision_form.cleaned_data
                 try:
@@ -148,14 +142,14 @@ def action_detail(request, pk):
                         % {
                             "code": action.code,
                             "decision": action.get_decision_display(),
-                            "date": _day(action.decided_on),
+                            "date": format_day(action.decided_on),
                         },
                     )
                     return redirect("governance:action", pk=action.pk)
         elif intent == IMPLEMENTATION:
             if not may_record:
                 raise PermissionDenied
-            implementation_form = ImplementationForm(request.POST)
+            implementation_form = ImplementationForm(request.POST, action=action, today=today)
             if implementation_form.is_valid():
                 data = implementation_form.cleaned_data
                 try:
@@ -165,6 +159,7 @@ def action_detail(request, pk):
                         data["degree"],
                         data["observations"],
                         acting_user=request.user,
+                        today=today,
                     )
                 except ValidationError as error:
                     implementation_form.add_error(None, error)
@@ -172,9 +167,7 @@ def action_detail(request, pk):
                     message = (
                         _("S'ha afegit la implementació de %(period)s: %(degree)s %%.")
                         if created
-                        else _(
-                            "S'ha actualitzat la implementació de %(period)s: %(degree)s %%."
-                        )
+                        else _("S'ha actualitzat la implementació de %(period)s: %(degree)s %%.")
                     )
                     messages.success(
                         request, message % {"period": entry.period, "degree": entry.degree}
@@ -187,9 +180,12 @@ def action_detail(request, pk):
         initial = {"decided_on": today, "reason": action.decision_reason}
         if action.decision != ActionDecision.PROPOSED:
             initial["decision"] = action.decision
-        decision_form = DecisionForm(initial=initial)
-    if may_record and implementation_form is None:
-        implementation_form = ImplementationForm(initial={"period": _current_period(today)})
+        decision_form = DecisionForm(initial=initial, plan=action.plan, today=today)
+    # Only a validated action is carried out, so only it takes implementation entries.
+    if may_record and implementation_form is None and action.decision == ActionDecision.VALIDATED:
+        implementation_form = ImplementationForm(
+            initial={"period": current_period(today)}, action=action, today=today
+        )
 
     implementation = implementation_of(action)
     history = list(
@@ -207,6 +203,7 @@ def action_detail(request, pk):
             "latest": implementation[-1] if implementation else None,
             "decision_form": decision_form,
             "implementation_form": implementation_form,
+            "may_record": may_record,
             "history": history,
             "DECISION": DECISION,
             "IMPLEMENTATION": IMPLEMENTATION,

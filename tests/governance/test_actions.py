@@ -82,6 +82,19 @@ def action(plis, organisation):
     )
 
 
+@pytest.fixture
+def validated_action(plis, organisation):
+    """Only a validated action is carried out, and so takes implementation entries."""
+    return make_action(
+        plis.plan,
+        "1.1.1",
+        title="Itineraris personalitzats d'inserció",
+        decision=ActionDecision.VALIDATED,
+        decided_on=date(2024, 3, 12),
+        areas=[organisation[4]],
+    )
+
+
 def action_url(action):
     return reverse("governance:action", args=[action.pk])
 
@@ -172,6 +185,45 @@ def test_the_summary_counts_actions_by_decision_and_averages_the_implementation(
     assert "43\u00a0%" in response.content.decode()
 
 
+def test_the_average_implementation_is_that_of_the_validated_actions(reader, plis):
+    # Entries left on actions that are not (or no longer) validated don't count.
+    make_action(plis.plan, "1", decision=ActionDecision.VALIDATED, implementation=[("2024-S1", 60)])
+    make_action(
+        plis.plan,
+        "2",
+        decision=ActionDecision.REJECTED,
+        reason="Sense pressupost",
+        implementation=[("2024-S1", 100)],
+    )
+    make_action(plis.plan, "3", implementation=[("2024-S1", 0)])
+
+    response = reader.get(reverse("governance:actions"))
+
+    assert rows(section(response, "actions-summary-title"))[-1] == "Implementació mitjana 60 %"
+    assert (
+        "La mitjana es calcula sobre l'últim grau d'implementació registrat d'1 acció validada."
+    ) in page_text(response)
+    assert build_action_plan(plis.plan, today()).followed_count == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(0, "de 0 accions validades"), (2, "de 2 accions validades"), (11, "d'11 accions validades")],
+)
+def test_the_average_note_elides_before_a_vowel(plis, count, words):
+    for index in range(count):
+        make_action(
+            plis.plan,
+            str(index),
+            decision=ActionDecision.VALIDATED,
+            implementation=[("2024-S1", 5)],
+        )
+
+    note = build_action_plan(plis.plan, today()).average_note
+
+    assert note == f"La mitjana es calcula sobre l'últim grau d'implementació registrat {words}."
+
+
 def test_the_plan_filters_by_decision_and_area(reader, plis, organisation):
     make_action(plis.plan, "1", decision=ActionDecision.VALIDATED, areas=[organisation[3]])
     make_action(plis.plan, "2", decision=ActionDecision.VALIDATED, areas=[organisation[1]])
@@ -233,11 +285,16 @@ def test_the_calendar_shows_planned_and_actual_dates_and_lateness(reader, plis):
     response = reader.get(reverse("governance:actions"))
 
     assert rows(section(response, "calendar-title")) == [
-        "Diagnosi 31/03/2024 20/03/2024 Dins termini",
-        "Validació 30/06/2024 15/07/2024 Endarrerida",
+        "Diagnosi 31/03/2024 20/03/2024 Feta",
+        "Validació 30/06/2024 15/07/2024 Feta amb retard",
         f"Esborrany {past:%d/%m/%Y} — Endarrerida",
         f"Aprovació {future:%d/%m/%Y} — Dins termini",
     ]
+    # Only what is still to do and past its date is flagged.
+    flagged = re.findall(
+        r'<strong class="badge band--not-met">(.*?)</strong>', section(response, "calendar-title")
+    )
+    assert flagged == ["Endarrerida"]
 
 
 # An action's page and the commission's decision
@@ -312,7 +369,7 @@ def test_a_rejection_needs_a_reason(client, commission_member, action):
     assert response.status_code == 200
     text = page_text(response)
     assert "No s'ha desat la decisió" in text
-    assert "Escriviu el motiu del rebuig: cal per rebutjar una acció." in text
+    assert "Escriviu el motiu del rebuig: és obligatori per rebutjar una acció." in text
     action.refresh_from_db()
     assert action.decision == ActionDecision.PROPOSED
 
@@ -326,6 +383,14 @@ def test_a_rejection_needs_a_reason(client, commission_member, action):
         ActionDecision.REJECTED,
         "Sense pressupost.",
     )
+
+
+def test_the_decision_form_says_in_a_sentence_when_a_reason_is_needed(
+    client, commission_member, action
+):
+    client.force_login(commission_member)
+
+    assert "Obligatori si la comissió rebutja l'acció." in page_text(client.get(action_url(action)))
 
 
 def test_the_decision_form_checks_its_date(client, commission_member, action):
@@ -343,6 +408,48 @@ def test_the_decision_form_checks_its_date(client, commission_member, action):
     assert "Trieu si la comissió valida o rebutja l'acció." in no_choice
     action.refresh_from_db()
     assert action.decision == ActionDecision.PROPOSED
+
+
+@pytest.mark.parametrize("decided_on", ["01/01/0001", "30/03/2011"])
+def test_a_decision_is_not_dated_before_the_plan_s_approval(
+    client, commission_member, action, decided_on
+):
+    client.force_login(commission_member)
+
+    response = decision_post(client, action, decision="validated", decided_on=decided_on)
+
+    assert response.status_code == 200
+    assert (
+        "La data de la decisió no pot ser anterior a l'aprovació del pla, el 31/03/2011."
+    ) in page_text(response)
+    action.refresh_from_db()
+    assert action.decision == ActionDecision.PROPOSED
+
+
+def test_a_decision_may_be_dated_the_plan_s_approval_day_or_today(
+    client, commission_member, action
+):
+    client.force_login(commission_member)
+
+    first = decision_post(client, action, decision="validated", decided_on="31/03/2011")
+    second = decision_post(
+        client, action, decision="validated", decided_on=today().strftime("%d/%m/%Y")
+    )
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    action.refresh_from_db()
+    assert action.decided_on == today()
+
+
+def test_decide_action_refuses_a_date_before_the_plan(action, staff):
+    with pytest.raises(ValidationError) as error:
+        decide_action(action, ActionDecision.VALIDATED, on=date(1, 1, 1), acting_user=staff)
+
+    assert error.value.message_dict == {
+        "decided_on": [
+            "La data de la decisió no pot ser anterior a l'aprovació del pla, el 31/03/2011."
+        ]
+    }
 
 
 @pytest.mark.parametrize("persona", ["technician_other_area", "director", "technician_area3"])
@@ -398,7 +505,8 @@ def test_an_unknown_form_is_a_bad_request(client, staff, action):
 # Implementation
 
 
-def test_staff_add_and_update_a_period_s_implementation(client, staff, action):
+def test_staff_add_and_update_a_period_s_implementation(client, staff, validated_action):
+    action = validated_action
     client.force_login(staff)
 
     first = implementation_post(
@@ -439,8 +547,9 @@ def test_staff_add_and_update_a_period_s_implementation(client, staff, action):
     ],
 )
 def test_the_implementation_form_explains_what_is_wrong(
-    client, staff, action, period, degree, message
+    client, staff, validated_action, period, degree, message
 ):
+    action = validated_action
     client.force_login(staff)
 
     response = implementation_post(client, action, period=period, degree=degree)
@@ -452,9 +561,117 @@ def test_the_implementation_form_explains_what_is_wrong(
     assert not action.implementation.exists()
 
 
+@pytest.mark.parametrize("decision", [ActionDecision.PROPOSED, ActionDecision.REJECTED])
+def test_an_action_not_validated_takes_no_implementation(client, staff, plis, decision):
+    action = make_action(
+        plis.plan,
+        "1.1.1",
+        decision=decision,
+        decided_on=None if decision == ActionDecision.PROPOSED else date(2024, 3, 12),
+        reason="Sense pressupost.",
+    )
+    client.force_login(staff)
+
+    page = client.get(action_url(action))
+    response = implementation_post(client, action, period="2024-S1", degree="50")
+
+    # No form, but the reason why.
+    assert "Desa la implementació" not in page_text(page)
+    assert (
+        "La implementació es registra un cop la comissió tècnica transversal ha validat l'acció."
+    ) in page_text(page)
+    # A post all the same (a page opened before a rejection) says why nothing was saved.
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "No s'ha desat la implementació" in text
+    assert (
+        "Només es registra la implementació de les accions validades per la comissió tècnica "
+        "transversal, i aquesta acció no ho està."
+    ) in text
+    assert not action.implementation.exists()
+
+
+def test_record_implementation_refuses_an_action_not_validated(action, staff):
+    history = action.history.count()
+
+    with pytest.raises(ValidationError) as error:
+        record_implementation(action, "2024-S1", 30, "", acting_user=staff)
+
+    assert error.value.messages == [
+        "Només es registra la implementació de les accions validades per la comissió tècnica "
+        "transversal, i aquesta acció no ho està."
+    ]
+    assert not action.implementation.exists()
+    assert action.history.count() == history
+
+
+def test_record_implementation_reads_the_decision_saved_meanwhile(validated_action, staff):
+    # The page was read while validated; the commission has rejected it since.
+    PlanAction.objects.filter(pk=validated_action.pk).update(decision=ActionDecision.REJECTED)
+
+    with pytest.raises(ValidationError):
+        record_implementation(validated_action, "2024-S1", 30, "", acting_user=staff)
+
+    assert not validated_action.implementation.exists()
+
+
+def test_a_period_lies_between_the_plan_s_approval_year_and_next_year(
+    client, staff, validated_action
+):
+    client.force_login(staff)
+    next_year = today().year + 1
+    message = (
+        f"L'any del període ha de ser entre 2011 (l'aprovació del pla) i {next_year} "
+        "(l'any vinent)."
+    )
+
+    for period in ("9999-S1", "2010-S2", f"{next_year + 1}-S1"):
+        response = implementation_post(client, validated_action, period=period, degree="50")
+        assert response.status_code == 200
+        assert message in page_text(response)
+    assert not validated_action.implementation.exists()
+
+    for period in ("2011-S1", f"{next_year}-S2"):
+        assert (
+            implementation_post(client, validated_action, period=period, degree="50").status_code
+            == 302
+        )
+    assert validated_action.implementation.count() == 2
+    with pytest.raises(ValidationError) as error:
+        record_implementation(validated_action, "9999-S1", 50, acting_user=staff)
+    assert error.value.message_dict == {"period": [message]}
+
+
+def test_the_form_offers_the_current_semester(client, staff, validated_action):
+    client.force_login(staff)
+    half = 1 if today().month <= 6 else 2
+
+    content = client.get(action_url(validated_action)).content.decode()
+
+    assert f'value="{today().year}-S{half}"' in content
+
+
+def test_the_admin_shows_implementation_entries_but_records_them_only_on_the_action_page(
+    client, administrator, validated_action
+):
+    entry = ActionImplementation.objects.create(action=validated_action, period="2024-S1", degree=5)
+    client.force_login(administrator)
+    change_url = reverse("admin:governance_actionimplementation_change", args=[entry.pk])
+
+    assert client.get(change_url).status_code == 200  # shown, read only
+    assert client.get(reverse("admin:governance_actionimplementation_add")).status_code == 403
+    response = client.post(change_url, {"action": validated_action.pk, "period": "9999-S1"})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.period == "2024-S1"
+
+
 @pytest.mark.parametrize("persona", ["technician_area3", "director"])
-def test_only_staff_record_the_implementation(persona_client, commission_member, action, persona):
+def test_only_staff_record_the_implementation(
+    persona_client, commission_member, validated_action, persona
+):
     # Even a member of the commission (Marta, technician_area3) only decides.
+    action = validated_action
     client = persona_client(persona)
 
     page = client.get(action_url(action))
@@ -488,7 +705,8 @@ def test_decide_action_refuses_going_back_to_proposed(action, staff):
     assert "decision" in error.value.message_dict
 
 
-def test_record_implementation_keeps_one_entry_per_period(action, staff):
+def test_record_implementation_keeps_one_entry_per_period(validated_action, staff):
+    action = validated_action
     entry, created = record_implementation(action, "2024-S1", 30, "", acting_user=staff)
     again, created_again = record_implementation(action, "2024-S1", 45, "Més.", acting_user=staff)
 

@@ -107,3 +107,14 @@ def test_the_pdf_follows_the_page_s_filters(client, director, plis, organisation
 )
 def test_the_pdf_is_for_readers(persona_client, plis, persona, expected):
     assert persona_client(persona).get(reverse("governance:actions_pdf")).status_code == expected
+
+
+def test_an_unknown_filter_value_gets_no_pdf_but_the_page_saying_so(client, director, plis):
+    make_action(plis.plan, "1", title="Acció proposada")
+    client.force_login(director)
+
+    response = client.get(reverse("governance:actions_pdf") + "?area=9")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Trieu una de les àrees de la llista." in response.content.decode()

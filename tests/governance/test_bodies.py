@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.composition import build_composition
-from governance.models import Body, Membership, Person, PoliticalGroup, Service
+from governance.composition import build_composition, members_against_expected
+from governance.models import Body, Membership, Person, Plan, PoliticalGroup, Service
+from governance.wording import elides_de
 from tests.governance.conftest import FOLLOW_UP, OTL, REFUGEES, TRANSVERSAL, build_memberships
 
 LOGIN = 302
@@ -110,6 +111,67 @@ def test_a_body_whose_every_seat_has_a_count_shows_members_against_expected(read
     text = page_text(reader.get(reverse("governance:plan")))
 
     assert "Taula Local per a les Persones Refugiades 2 membres de 4 previstos" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "expected", "label"),
+    [
+        (1, 1, "1 membre d'1 previst"),
+        (0, 1, "0 membres d'1 previst"),
+        (2, 1, "2 membres d'1 previst"),
+        (1, 4, "1 membre de 4 previstos"),
+        (3, 11, "3 membres d'11 previstos"),
+        (3, 12, "3 membres de 12 previstos"),
+        (3, None, "3 membres"),
+        (1, None, "1 membre"),
+    ],
+)
+def test_members_against_expected_agree_in_number_and_elide(count, expected, label):
+    assert members_against_expected(count, expected) == label
+
+
+def test_the_plan_page_says_one_member_of_one_expected_in_good_catalan(reader, plis):
+    refugees = plis.bodies[REFUGEES]
+    refugees.seats.create(position=1, description="La regidoria", expected_count=1)
+    build_memberships(refugees.seats.get(position=1), 1)
+
+    text = page_text(reader.get(reverse("governance:plan")))
+
+    assert "Taula Local per a les Persones Refugiades 1 membre d'1 previst" in text
+
+
+@pytest.mark.parametrize(
+    ("number", "elides"),
+    [
+        (1, True),
+        (11, True),
+        (11_000, True),
+        (1_000_000, True),
+        (11_500_000, True),
+        (0, False),
+        (2, False),
+        (8, False),
+        (10, False),
+        (111, False),
+        (1_000, False),
+        (1_011, False),
+        (2_000_000, False),
+    ],
+)
+def test_de_elides_before_numbers_read_with_a_vowel(number, elides):
+    assert elides_de(number) is elides
+
+
+def test_the_current_plan_is_the_first_recorded(plis):
+    assert Plan.objects.current() == plis.plan
+    Plan.objects.create(name="Un altre pla", short_name="ALT", approved_on=date(2020, 1, 1))
+    assert Plan.objects.current() == plis.plan
+
+
+def test_without_a_plan_the_plan_pages_are_not_found(reader, organisation):
+    assert Plan.objects.current() is None
+    for name in ("governance:plan", "governance:actions", "governance:actions_pdf"):
+        assert reader.get(reverse(name)).status_code == 404
 
 
 # A body's page
@@ -235,6 +297,35 @@ def test_each_member_line_says_who_where_with_which_role_and_for_whom(reader, pl
     assert (
         "Laia Tècnica Servei de Ciutadania (Drets Socials i Serveis a les Persones) Vocal" in text
     )
+
+
+def test_a_member_s_unit_is_their_group_or_service_or_area(plis, organisation):
+    service = Service.objects.get(name="Servei de Ciutadania")
+    group = PoliticalGroup.objects.create(name="Grup Municipal de Prova")
+    seat = plis.technicians_seat
+
+    def unit(**values):
+        return Membership(seat=seat, start=date(2020, 1, 1), **values).unit_label()
+
+    assert unit(political_group=group, area=organisation[3]) == "Grup Municipal de Prova"
+    assert unit(service=service, area=service.area) == (
+        "Servei de Ciutadania (Drets Socials i Serveis a les Persones)"
+    )
+    assert unit(service=service) == "Servei de Ciutadania"
+    assert unit(area=organisation[1]) == "Territori i Sostenibilitat"
+    assert unit() == ""
+
+
+def test_a_member_with_no_unit_recorded_shows_a_dash(reader, plis):
+    Membership.objects.create(
+        person=Person.objects.create(name="Sense Unitat"),
+        seat=plis.technicians_seat,
+        start=date(2020, 1, 1),
+    )
+
+    text = page_text(reader.get(body_url(TRANSVERSAL)))
+
+    assert "Sense Unitat — Vocal" in text
 
 
 def test_a_past_date_shows_who_sat_there_then(reader, plis):

@@ -1,6 +1,7 @@
 """A body's PDF, made by WeasyPrint and read back as a reader's program would."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -95,3 +96,15 @@ def test_the_pdf_lists_the_members_of_the_day_asked_for_without_management_links
     then_text = pdf_text(PdfReader(io.BytesIO(then.content)))
     assert "Marta Antiga" in then_text
     assert "Membres a data de 15/06/2017." in then_text
+
+
+def test_a_date_that_is_no_date_gets_no_pdf_but_the_page_saying_so(reader, plis):
+    # The page answers 400 with the message next to the field; the PDF used to answer
+    # 200 with today's composition instead of the day asked for.
+    response = reader.get(reverse("governance:body_pdf", args=[TRANSVERSAL]) + "?data=31/02/2019")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Escriviu una data com 31/03/2011." in normalised(
+        re.sub(r"<[^>]+>", " ", response.content.decode())
+    )

@@ -249,6 +249,24 @@ def test_a_meeting_lists_its_agreements_with_owner_due_date_and_state(reader, pl
     ]
 
 
+def test_a_meeting_without_agreements_says_none_is_recorded(reader, plis):
+    # Also true of a meeting still to come, which «did not take any» would not be.
+    upcoming = make_meeting(plis.bodies[TRANSVERSAL], today() + timedelta(days=7))
+
+    response = reader.get(reverse("governance:meeting", args=[upcoming.pk]))
+
+    assert text_of(section(response, "agreements-title")) == "Acords No hi ha cap acord registrat."
+
+
+def test_attendance_of_one_member_elides_in_catalan(reader, plis):
+    [member] = build_memberships(plis.seat(FOLLOW_UP, 2), 1, start=date(2020, 1, 1))
+    meeting = make_meeting(plis.bodies[FOLLOW_UP], date(2024, 3, 12), attendees=[member.person])
+
+    response = reader.get(reverse("governance:meeting", args=[meeting.pk]))
+
+    assert "Presents: 1 d'1 membre de l'òrgan el 12/03/2024." in page_text(response)
+
+
 def test_an_agreement_done_after_its_due_date_is_done_not_late():
     agreement = Agreement(due=date(2024, 1, 31), done_on=date(2024, 3, 1))
     assert agreement_state(agreement, date(2024, 6, 1)) == AgreementState.DONE

@@ -23,6 +23,8 @@ from governance.operations import (
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 
 END_NOT_AFTER_START = "La data de final ha de ser posterior a la d'inici."
+# The leaving form's one date is «Data de baixa», and its message says so.
+LEAVING_NOT_AFTER_START = "La data de baixa ha de ser posterior a la d'inici."
 SEAT_FULL = "Aquesta plaça ja té els 22 membres previstos en aquestes dates."
 ALREADY_SEATED = "Aquesta persona ja ocupa aquesta plaça en aquestes dates."
 
@@ -263,6 +265,12 @@ def test_a_seat_for_political_groups_needs_the_group(manager, plis):
     assert Membership.objects.get().political_group == group
 
 
+def test_the_group_field_says_in_a_sentence_where_it_is_needed(manager, plis):
+    text = page_text(manager.get(create_url(FOLLOW_UP)))
+
+    assert "Obligatori a les places dels grups municipals." in text
+
+
 def test_a_delegate_is_allowed_only_where_the_plan_says_so(manager, plis):
     holder = Person.objects.create(name="Anna Portaveu")
     group = PoliticalGroup.objects.create(name="Grup Municipal de Prova")
@@ -405,7 +413,8 @@ def test_leaving_before_joining_is_refused(manager, plis):
 
     response = manager.post(edit_url(membership, "?baixa=1"), {"end": "31/12/2019"})
 
-    assert field_errors(response, "end") == [END_NOT_AFTER_START]
+    assert field_errors(response, "end") == [LEAVING_NOT_AFTER_START]
+    assert "Data de baixa" in page_text(response)
     assert 'value="31/12/2019"' in response.content.decode()
     membership.refresh_from_db()
     assert membership.end is None
@@ -495,6 +504,44 @@ def test_unknown_bodies_and_memberships_are_not_found(manager, plis):
     assert manager.get(create_url("no-existeix")).status_code == 404
     assert manager.get(reverse("governance:membership_edit", args=[999])).status_code == 404
     assert manager.get(create_url() + "?seat=abc").status_code == 404
+
+
+@pytest.mark.parametrize("seat", ["²", "-1", "1.5", " ", "9" * 30])
+def test_a_seat_asked_for_that_is_no_seat_of_the_body_is_not_found(manager, plis, seat):
+    # «²» passes str.isdigit() but not int(): it used to be a server error.
+    assert manager.get(create_url(), {"seat": seat}).status_code == 404
+
+
+def test_a_seat_asked_for_by_its_number_opens_the_form_on_it(manager, plis):
+    seat = plis.technicians_seat
+
+    response = manager.get(create_url(), {"seat": f" {seat.pk} "})
+
+    assert response.status_code == 200
+    assert f'<option value="{seat.pk}" selected>' in response.content.decode()
+
+
+# The admin
+
+
+def test_the_admin_shows_memberships_but_changes_them_only_through_the_body_pages(
+    client, administrator, plis
+):
+    # The admin's plain model form would skip the seat's count and the same person twice.
+    [membership] = build_memberships(plis.technicians_seat, 1, start=date(2020, 1, 1))
+    client.force_login(administrator)
+    change_url = reverse("admin:governance_membership_change", args=[membership.pk])
+
+    assert client.get(reverse("admin:governance_membership_changelist")).status_code == 200
+    assert client.get(change_url).status_code == 200  # shown, read only
+    assert client.get(reverse("admin:governance_membership_add")).status_code == 403
+    response = client.post(change_url, {"person": membership.person.pk, "end": "31/12/2019"})
+    assert response.status_code == 403
+    delete_url = reverse("admin:governance_membership_delete", args=[membership.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    membership.refresh_from_db()
+    assert membership.end is None
+    assert Membership.objects.count() == 1
 
 
 # Operations
