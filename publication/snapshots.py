@@ -19,8 +19,7 @@ from commitments.balance import build_balance
 from commitments.models import PlanNode, ReportingPeriod
 from commitments.plan_io import export_table
 from publication.models import ReportingRound, RoundKind
-from service_charters.charter_io import SERVICE_COLUMN
-from service_charters.followup import COLUMNS, FollowUpRow, load_rows
+from service_charters.followup import load_rows, open_data_table
 from service_charters.models import Charter
 from service_charters.report import build_report
 from terrassa_plis.exports import csv_export, json_export
@@ -147,31 +146,4 @@ def charters_table(year: int) -> tuple[list[str], list[list[str]], list[dict]]:
     writes it: «Servei» and the follow-up columns, and for JSON each row's figures as
     numbers too. Two queries (followup.load_rows)."""
     follow_up = load_rows(Charter.objects.in_force(year), year)
-    header = [SERVICE_COLUMN, *COLUMNS]
-    # Figures written the Catalan way (1.234,5), as the export does, so a file imports back.
-    with translation.override(PUBLISHING_LANGUAGE):
-        rows = [[row.charter.service.name, *row.cells()] for row in follow_up]
-    records = [
-        dict(zip(header, cells, strict=True)) | _figures(row, year)
-        for row, cells in zip(follow_up, rows, strict=True)
-    ]
-    return header, rows, records
-
-
-def _figures(row: FollowUpRow, year: int) -> dict:
-    """The row's figures for machines, as the charters' JSON export gives them."""
-    measurement = row.measurement
-    not_applicable = bool(measurement and measurement.not_applicable)
-    return {
-        "year": year,
-        "target_kind": row.indicator.target_kind,
-        "target_value": _json_value(row.indicator.target_value),
-        "unit": row.indicator.unit,
-        "result": None
-        if measurement is None or not_applicable
-        else _json_value(measurement.result),
-        "not_applicable": not_applicable,
-        "difference": _json_value(row.assessment.difference),
-        "compliance": _json_value(row.assessment.compliance),
-        "band": row.band.value,
-    }
+    return open_data_table(follow_up, year, with_service=True)

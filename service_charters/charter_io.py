@@ -31,7 +31,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from governance.models import Service
 from service_charters.compliance import Assessment, TargetKind, assess
-from service_charters.followup import COLUMNS, format_percent, format_result, format_value
+from service_charters.followup import (
+    COLUMNS,
+    SERVICE_COLUMN,
+    format_percent,
+    format_result,
+    format_value,
+)
 from service_charters.models import (
     Charter,
     CharterCommitment,
@@ -54,8 +60,6 @@ from terrassa_plis.exports import TableError, read_table
     COMPLIANCE,
     OBSERVATIONS,
 ) = COLUMNS
-SERVICE_COLUMN = "Servei"
-"""The first column of the all-charters export; optional on import."""
 
 NOT_APPLICABLE_WORDS = {"no aplicable", "n/a", "na"}
 NOT_ASSESSED_WORDS = {"-", "–", "—", "no avaluat", "no aplicable"}

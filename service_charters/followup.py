@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,9 @@ COLUMNS = [
     "Grau de compliment",
     "Observacions",
 ]
+
+SERVICE_COLUMN = "Servei"
+"""The first column of the all-charters open data; optional on import."""
 
 BAND_LABELS = {
     Band.MET: _("Assolit"),
@@ -241,3 +245,43 @@ def summaries_by_service(rows: list[FollowUpRow]) -> list[Summary]:
     for row in rows:
         by_service.setdefault(row.charter.service.name, []).append(row)
     return [summarise(service_rows, name) for name, service_rows in by_service.items()]
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _figures(row: FollowUpRow, year: int) -> dict:
+    """The row's figures for machines: numbers (or null), not the published text."""
+    return {
+        "year": year,
+        "target_kind": row.indicator.target_kind,
+        "target_value": _number(row.indicator.target_value),
+        "unit": row.indicator.unit,
+        "result": _number(row.result),
+        "not_applicable": row.not_applicable,
+        "difference": _number(row.assessment.difference),
+        "compliance": _number(row.assessment.compliance),
+        "band": row.band.value,
+    }
+
+
+def open_data_table(
+    rows: list[FollowUpRow], year: int, *, with_service: bool
+) -> tuple[list[str], list[list[str]], list[dict]]:
+    """The follow-up as open data: the header, the rows as published text (CSV, XLSX) and
+    the rows as records with their figures as numbers too (JSON).
+
+    Written the Catalan way (1.234,5) whatever language the reader uses, so a downloaded
+    file imports back; with «Servei» first when it holds several charters.
+    """
+    header = ([SERVICE_COLUMN] if with_service else []) + COLUMNS
+    with translation.override("ca"):
+        table = [([row.charter.service.name] if with_service else []) + row.cells() for row in rows]
+    records = [
+        dict(zip(header, cells, strict=True)) | _figures(row, year)
+        for row, cells in zip(rows, table, strict=True)
+    ]
+    return header, table, records

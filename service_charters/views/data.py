@@ -8,7 +8,6 @@ only on confirmation; between the two, the file waits in the session, never in t
 
 import base64
 import secrets
-from decimal import Decimal
 from pathlib import Path
 
 from django import forms
@@ -16,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from governance.access import get_item_for_user, require_publisher, require_reader
 from governance.models import Service
 from service_charters.charter_io import (
-    SERVICE_COLUMN,
     CharterImportError,
     RowChange,
     apply_sheet,
@@ -32,7 +30,7 @@ from service_charters.charter_io import (
     preview_sheet,
     read_sheet,
 )
-from service_charters.followup import COLUMNS, FollowUpRow, load_rows
+from service_charters.followup import COLUMNS, FollowUpRow, load_rows, open_data_table
 from service_charters.models import Charter
 from service_charters.report import FIRST_YEAR, LAST_YEAR, check_year
 from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export
@@ -54,39 +52,10 @@ CHANGE_LABELS = {
 # Open data ----------------------------------------------------------------------------
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _figures(row: FollowUpRow, year: int) -> dict:
-    """The row's figures for machines: numbers (or null), not the published text."""
-    return {
-        "year": year,
-        "target_kind": row.indicator.target_kind,
-        "target_value": _number(row.indicator.target_value),
-        "unit": row.indicator.unit,
-        "result": _number(row.result),
-        "not_applicable": row.not_applicable,
-        "difference": _number(row.assessment.difference),
-        "compliance": _number(row.assessment.compliance),
-        "band": row.band.value,
-    }
-
-
 def _export(rows: list[FollowUpRow], *, stem, file_format, year, with_service, sheet_title):
-    header = ([SERVICE_COLUMN] if with_service else []) + COLUMNS
-    # The file is a data format with Catalan columns: its numbers are written the Catalan
-    # way (1.234,5) whatever language the person downloading it reads, so it imports back.
-    with translation.override("ca"):
-        table = [([row.charter.service.name] if with_service else []) + row.cells() for row in rows]
+    header, table, records = open_data_table(rows, year, with_service=with_service)
     if file_format == "json":
-        data = [
-            dict(zip(header, cells, strict=True)) | _figures(row, year)
-            for row, cells in zip(rows, table, strict=True)
-        ]
-        return json_export(stem, data).as_response()
+        return json_export(stem, records).as_response()
     if file_format == "csv":
         return csv_export(stem, header, table).as_response()
     return xlsx_export(stem, header, table, sheet_title=sheet_title).as_response()
