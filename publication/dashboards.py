@@ -43,7 +43,7 @@ from commitments.models import (
     StatusCategory,
 )
 from governance.models import ActionDecision, Agreement, Area, Milestone, Plan, PlanAction
-from governance.work import build_action_plan, pending_agreements
+from governance.work import AgreementState, build_action_plan, pending_agreements
 from service_charters import followup
 from service_charters.compliance import Band
 from service_charters.followup import BAND_LABELS, FollowUpRow
@@ -894,7 +894,7 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
     Late: a milestone not done whose planned date is before `today`; an agreement not
     done whose due date is before `today`.
     """
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     if plan is None:
         return None
     action_plan = build_action_plan(plan, today)
@@ -913,7 +913,7 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
     late_agreements = [
         agreement
         for agreement in pending_agreements(today)
-        if agreement.is_late and agreement.meeting.body.plan_id == plan.pk
+        if agreement.state == AgreementState.LATE and agreement.meeting.body.plan_id == plan.pk
     ]
     return PlisDashboard(
         plan=plan,
