@@ -1,8 +1,8 @@
 """Who changed what in a commitment's follow-up, and when, from django-simple-history.
 
-The records are diffed here in Python, from one query per model ordered by object
-and date. Asking each record for its predecessor (`prev_record`, `diff_against`)
-would cost a query per record.
+The records are diffed in Python (`terrassa_plis.history.changes_by_record`), from one
+query per model ordered by object and date. Asking each record for its predecessor
+(`prev_record`, `diff_against`) would cost a query per record.
 
 `save_entry` replaces an entry's figures whole when any of them changes, so a save
 leaves a deletion and a creation record for every figure. The figures a save removed
@@ -10,7 +10,7 @@ and added are therefore netted: what it re-created unchanged is no change.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure
 from governance.people import display_name
+from terrassa_plis.history import UNRECORDED, Change, changes_by_record
 from terrassa_plis.templatetags.plis import number, percent
 
 ENTRY_FIELDS = ["status_id", "progress", "reason", "observations", "related_information"]
@@ -27,52 +28,6 @@ FIGURE_FIELDS = ["label", "value", "unit", "women", "men"]
 # the same save (save_entry writes the entry, then the figures, in one transaction).
 SAME_SAVE = timedelta(minutes=1)
 KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
-
-
-# The value before the first record kept of an object that existed before its history
-# (loaded from a fixture or in bulk): not known.
-UNRECORDED = object()
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: Any
-    new: Any
-
-
-def changes_by_record(
-    records: Iterable[Any], fields: Sequence[str]
-) -> list[tuple[Any, list[Change]]]:
-    """Pair each historical record with the fields it changed from the previous one.
-
-    `records` must be ordered by object id and then date, as
-    `order_by("id", "history_date", "history_id")` gives. The first record kept for
-    an object has nothing to compare with: it lists the fields that have a value, as
-    changed from None for a creation and from `UNRECORDED` otherwise. A deletion
-    changes no field.
-    """
-    paired = []
-    previous = None
-    for record in records:
-        if record.history_type == "-":
-            changes = []
-        elif previous is not None and previous.id == record.id:
-            changes = [
-                Change(name, getattr(previous, name), getattr(record, name))
-                for name in fields
-                if getattr(previous, name) != getattr(record, name)
-            ]
-        else:
-            old = None if record.history_type == "+" else UNRECORDED
-            changes = [
-                Change(name, old, getattr(record, name))
-                for name in fields
-                if getattr(record, name) not in (None, "")
-            ]
-        paired.append((record, changes))
-        previous = record
-    return paired
 
 
 def net_figures(

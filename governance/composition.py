@@ -5,18 +5,25 @@ The body page, its PDF and the tests all read this one builder. It runs a fixed
 number of queries whatever the number of members: the seats, the memberships of
 that day (with everything a line shows joined in) and, where the body counts its
 members per area, the areas.
+
+Who joined, changed or left a body, and when, comes from the memberships' history
+(django-simple-history), diffed in Python by `terrassa_plis.history`: one query for a
+membership's history, one for a body's latest changes.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
+from governance.people import display_name
 from governance.wording import elides_de
+from terrassa_plis import history
+from terrassa_plis.history import FieldChange
 
 # The transversal commission is made of technicians "of the 5 areas": the plan's
 # balance between areas is part of what it describes.
@@ -196,3 +203,138 @@ def bodies_with_counts(plan: Plan, day: date):
         body.expected_count = body.expected_total if counted else None
         body.members_label = members_against_expected(body.member_count, body.expected_count)
     return result
+
+
+# Who joined, changed or left
+
+MEMBERSHIP_FIELDS = [
+    "person",
+    "seat",
+    "area",
+    "service",
+    "political_group",
+    "body_role",
+    "delegate_of",
+    "start",
+    "end",
+]
+# What a membership's history shows of each record, joined in the one query.
+MEMBERSHIP_RELATED = [
+    "history_user",
+    "person",
+    "seat",
+    "area",
+    "service",
+    "political_group",
+    "delegate_of",
+]
+JOINED = gettext_lazy("Alta")
+CHANGED = gettext_lazy("Canvi")
+LEFT = gettext_lazy("Baixa")
+DELETED = gettext_lazy("Esborrat")
+RECENT_CHANGES = 20
+
+
+@dataclass(frozen=True)
+class MembershipEvent:
+    """One save of a membership: who saved it and when, whom it seats, what happened
+    (alta, canvi, baixa) and each field it changed, before → after."""
+
+    when: datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    person: str
+    what: str
+    changes: list[FieldChange]
+    membership_id: int
+
+    @property
+    def by(self) -> str:
+        """Who saved it; "" when the record names no one."""
+        return "" if self.who == history.EMPTY else self.who
+
+    @property
+    def details(self) -> str:
+        """The changes in one line: «Final: — → 30/06/2021»; for a joining or a deletion,
+        the values it had («Plaça: …; Inici: 01/01/2020»), less the person it names."""
+        if self.kind == "~":
+            return "; ".join(
+                f"{change.label}: {change.before} → {change.after}" for change in self.changes
+            )
+        return "; ".join(
+            f"{change.label}: {change.after if self.kind == '+' else change.before}"
+            for change in self.changes
+            if change.label != _label("person")
+        )
+
+
+def _label(name: str) -> str:
+    return history.capitalised(Membership._meta.get_field(name).verbose_name)
+
+
+def _person_name(record) -> str:
+    return record.person.name if record.person is not None else ""
+
+
+def _seat_title(record) -> str:
+    return split_description(record.seat.description)[0] if record.seat is not None else ""
+
+
+def _what(row: history.HistoryRow) -> str:
+    if row.kind == "+":
+        return str(JOINED)
+    if row.kind == "-":
+        return str(DELETED)
+    # Recording an end where there was none is the member leaving.
+    end = _label("end")
+    leaves = any(change.label == end and change.before == history.EMPTY for change in row.changes)
+    return str(LEFT) if leaves else str(CHANGED)
+
+
+def _history_rows(records) -> list[history.HistoryRow]:
+    fields = history.model_fields(
+        Membership, MEMBERSHIP_FIELDS, person=_person_name, seat=_seat_title
+    )
+    return history.history_rows(
+        records, fields, who=lambda record: display_name(record.history_user)
+    )
+
+
+def _event(row: history.HistoryRow) -> MembershipEvent:
+    return MembershipEvent(
+        when=row.when,
+        who=row.who,
+        kind=row.kind,
+        person=_person_name(row.record) or history.EMPTY,
+        what=_what(row),
+        changes=row.changes,
+        membership_id=row.record.id,
+    )
+
+
+def membership_history(membership: Membership) -> list[MembershipEvent]:
+    """Every recorded save of `membership` that changed something, newest first; one
+    query."""
+    records = Membership.history.filter(id=membership.pk).select_related(*MEMBERSHIP_RELATED)
+    return [_event(row) for row in _history_rows(records)]
+
+
+def recent_composition_changes(body: Body, limit: int = RECENT_CHANGES) -> list[MembershipEvent]:
+    """The latest `limit` saves of memberships of `body`'s seats, newest first (a save
+    that changed nothing is left out).
+
+    One query: every record of the memberships that the body's latest `limit` records
+    are of, so that each of those has its predecessor to be compared with.
+    """
+    latest = (
+        Membership.history.filter(seat__body=body)
+        .order_by("-history_date", "-history_id")
+        .values("id")[:limit]
+    )
+    records = Membership.history.filter(id__in=latest).select_related(*MEMBERSHIP_RELATED)
+    rows = [
+        row
+        for row in _history_rows(records)
+        if row.record.seat is not None and row.record.seat.body_id == body.pk
+    ]
+    return [_event(row) for row in rows[:limit]]

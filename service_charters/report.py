@@ -8,23 +8,24 @@ cells, sections and summaries, so the templates have nothing to compute.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.http import Http404
-from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from governance.people import display_name
 from service_charters import followup
 from service_charters.compliance import Band
 from service_charters.followup import BAND_LABELS, FollowUpRow, Summary, band_css
 from service_charters.models import Charter, Indicator, Measurement, assess_measurement
+from terrassa_plis import history
 from terrassa_plis.charts import Bar, bar_chart
+from terrassa_plis.history import FieldChange
 from terrassa_plis.templatetags.plis import percent
 
 BAND_COLOURS = {
@@ -349,19 +350,16 @@ class YearResult:
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
 class HistoryEvent:
+    """One save of the indicator or of one of its results: who, when, what, and each
+    field it changed (label, before, after)."""
+
     date: datetime
     user: str
-    year: int
     kind: str
+    summary: str  # «Modificat el resultat de 2020», «Modificat l'indicador»
     changes: list[FieldChange]
+    year: int | None = None  # the result's year; None for the indicator's own changes
     record_id: int = 0  # orders events saved within the same instant
 
 
@@ -387,7 +385,7 @@ class IndicatorPage:
         return self.indicator.get_target_kind_display()
 
 
-HISTORY_FIELDS = [
+MEASUREMENT_FIELDS = [
     "year",
     "result",
     "not_applicable",
@@ -397,11 +395,22 @@ HISTORY_FIELDS = [
     "improvement_actions",
     "improvement_due",
 ]
-HISTORY_KINDS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
+INDICATOR_FIELDS = ["name", "target_kind", "target_value", "target_text", "unit", "periodicity"]
+MEASUREMENT_EVENTS = {
+    "+": _("Creat el resultat de %(year)s"),
+    "~": _("Modificat el resultat de %(year)s"),
+    "-": _("Esborrat el resultat de %(year)s"),
+}
+INDICATOR_EVENTS = {
+    "+": _("Creat l'indicador"),
+    "~": _("Modificat l'indicador"),
+    "-": _("Esborrat l'indicador"),
+}
 
 
 def build_indicator_page(indicator: Indicator) -> IndicatorPage:
-    """The indicator's results of every year and their history; two queries.
+    """The indicator's results of every year and their history, with the indicator's own
+    changes; three queries.
 
     `indicator` must come with its commitment, objective, offered service, charter
     and service selected.
@@ -433,7 +442,7 @@ def build_indicator_page(indicator: Indicator) -> IndicatorPage:
         indicator=indicator,
         results=results,
         chart=_compliance_chart(indicator, results),
-        history=measurement_history(indicator),
+        history=indicator_history(indicator),
     )
 
 
@@ -468,74 +477,59 @@ def _compliance_chart(indicator, results: list[YearResult]) -> SafeString | None
     )
 
 
-def _changes(previous, record) -> list[tuple[str, Any, Any]]:
-    if record.history_type == "-":
-        return []
-    if previous is not None and previous.id == record.id:
-        return [
-            (name, getattr(previous, name), getattr(record, name))
-            for name in HISTORY_FIELDS
-            if getattr(previous, name) != getattr(record, name)
-        ]
-    # The first record of a result (or the first kept) has nothing to compare with: it
-    # lists the values set, less the year, which its event already names.
-    return [
-        (name, None, getattr(record, name))
-        for name in HISTORY_FIELDS
-        if name != "year" and getattr(record, name) not in (None, "", False)
-    ]
+def _saved_by(record) -> str:
+    """Who saved a record: its history's user, or else the result's editor."""
+    return display_name(record.history_user or getattr(record, "updated_by", None))
 
 
-def measurement_history(indicator: Indicator) -> list[HistoryEvent]:
-    """Who changed which field of the indicator's results, newest first.
+def _measurement_fields(indicator: Indicator) -> list[history.Field]:
+    def result(record) -> str:
+        if record.result is None:
+            return history.EMPTY
+        return followup.format_value(indicator, record.result)
 
-    One query: the records ordered by measurement and date, each diffed against the
-    one before it here, rather than asking each record for its predecessor (a query
-    per record).
+    fields = history.model_fields(Measurement, MEASUREMENT_FIELDS, result=result)
+    # A creation or a deletion lists its values less the year, which its event names.
+    return [replace(field, listed_alone=field.name != "year") for field in fields]
+
+
+def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
+    """Who changed which field of the indicator or of its results, newest first; the
+    results deleted too.
+
+    Two queries, the indicator's records and its results' records, each diffed here
+    against the one before it of the same object (terrassa_plis.history), rather than
+    asking each record for its predecessor (a query per record).
     """
-    records = (
-        Measurement.history.filter(indicator_id=indicator.pk)
-        .select_related("history_user", "updated_by")
-        .order_by("id", "history_date", "history_id")
+    measurement_records = Measurement.history.filter(indicator_id=indicator.pk).select_related(
+        "history_user", "updated_by"
     )
-    events = []
-    previous = None
-    for record in records:
-        changes = _changes(previous, record)
-        previous = record
-        if not changes and record.history_type == "~":
-            continue
-        events.append(
-            HistoryEvent(
-                date=record.history_date,
-                user=_person(record.history_user or record.updated_by),
-                year=record.year,
-                kind=str(HISTORY_KINDS[record.history_type]),
-                changes=[_field_change(indicator, *change) for change in changes],
-                record_id=record.history_id,
-            )
+    indicator_records = Indicator.history.filter(id=indicator.pk).select_related("history_user")
+    events = [
+        HistoryEvent(
+            date=row.when,
+            user=row.who,
+            kind=row.kind_label,
+            summary=str(MEASUREMENT_EVENTS[row.kind]) % {"year": row.record.year},
+            changes=row.changes,
+            year=row.record.year,
+            record_id=row.record.history_id,
         )
+        for row in history.history_rows(
+            measurement_records, _measurement_fields(indicator), who=_saved_by
+        )
+    ]
+    events += [
+        HistoryEvent(
+            date=row.when,
+            user=row.who,
+            kind=row.kind_label,
+            summary=str(INDICATOR_EVENTS[row.kind]),
+            changes=row.changes,
+            record_id=row.record.history_id,
+        )
+        for row in history.history_rows(
+            indicator_records, history.model_fields(Indicator, INDICATOR_FIELDS), who=_saved_by
+        )
+    ]
     return sorted(events, key=lambda event: (event.date, event.record_id), reverse=True)
-
-
-def _person(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
-def _field_change(indicator: Indicator, name: str, old, new) -> FieldChange:
-    label = str(Measurement._meta.get_field(name).verbose_name)
-
-    def show(value) -> str:
-        if value is None or value == "":
-            return "—"
-        if name == "result":
-            return followup.format_value(indicator, value)
-        if name == "not_applicable":
-            return gettext("Sí") if value else gettext("No")
-        if isinstance(value, date):
-            return formats.date_format(value, "d/m/Y")
-        return str(value)
-
-    return FieldChange(label[:1].upper() + label[1:], show(old), show(new))

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.access import may_manage_governance, require_reader
-from governance.composition import bodies_with_counts, build_composition
+from governance.composition import (
+    bodies_with_counts,
+    build_composition,
+    membership_history,
+    recent_composition_changes,
+)
 from governance.forms import CompositionDateForm, EndMembershipForm, MembershipForm
 from governance.models import Body, Membership, Seat
 from governance.operations import add_membership, change_membership, end_membership
@@ -58,8 +63,10 @@ def _body_context(request, slug) -> dict:
 
 
 def _body_page(request, context):
-    """The body's page; a `?data=` that is no date is a bad request, said next to the field."""
+    """The body's page, with the latest changes of its composition (the PDF has none); a
+    `?data=` that is no date is a bad request, said next to the field."""
     status = 400 if context["date_form"].errors else 200
+    context = {**context, "recent_changes": recent_composition_changes(context["body"])}
     return render(request, "governance/body.html", context, status=status)
 
 
@@ -174,5 +181,6 @@ def membership_edit(request, pk):
             "seat": membership.seat,
             "membership": membership,
             "leaving": leaving,
+            "history": membership_history(membership),
         },
     )

@@ -14,6 +14,7 @@ from governance.models import ActionDecision, Area, Body, Meeting
 from governance.views.shared import current_plan
 from governance.wording import format_day
 from governance.work import (
+    action_history,
     action_with_plan_and_areas,
     build_action_plan,
     build_meeting_detail,
@@ -33,7 +34,6 @@ from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 DECISION = "decision"
 IMPLEMENTATION = "implementation"
-HISTORY_LINES = 10
 
 
 # Meetings
@@ -188,11 +188,6 @@ def action_detail(request, pk):
         )
 
     implementation = implementation_of(action)
-    history = list(
-        action.history.select_related("history_user").order_by("-history_date", "-pk")[
-            :HISTORY_LINES
-        ]
-    )
     return render(
         request,
         "governance/action.html",
@@ -204,7 +199,7 @@ def action_detail(request, pk):
             "decision_form": decision_form,
             "implementation_form": implementation_form,
             "may_record": may_record,
-            "history": history,
+            "history": action_history(action),
             "DECISION": DECISION,
             "IMPLEMENTATION": IMPLEMENTATION,
         },

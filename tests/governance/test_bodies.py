@@ -340,9 +340,14 @@ def test_a_past_date_shows_who_sat_there_then(reader, plis):
         person=Person.objects.create(name="Núria Actual"), seat=seat, start=date(2019, 1, 1)
     )
 
-    today = page_text(reader.get(body_url(TRANSVERSAL)))
-    then = page_text(reader.get(body_url(TRANSVERSAL, "?data=15/06/2017")))
-    then_iso = page_text(reader.get(body_url(TRANSVERSAL, "?data=2018-12-31")))
+    def composition(query=""):
+        # The body's document only: the latest changes, after it, name both joinings.
+        content = reader.get(body_url(TRANSVERSAL, query)).content.decode()
+        return text_of(content.split("</article>")[0])
+
+    today = composition()
+    then = composition("?data=15/06/2017")
+    then_iso = composition("?data=2018-12-31")
 
     assert "Núria Actual" in today and "Marta Antiga" not in today
     assert "Membres a data d'avui" in today
@@ -425,8 +430,9 @@ def test_the_body_page_runs_the_same_queries_whatever_the_number_of_members(
     url = body_url(TRANSVERSAL)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the body with its plan,
     # 5 its functions, 6 its seats, 7 the memberships of the day with their people,
-    # areas, services, groups and delegators, 8 the areas (members per area).
-    with django_assert_num_queries(8):
+    # areas, services, groups and delegators, 8 the areas (members per area),
+    # 9 the latest changes of the composition.
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     assert f"{size} designats" in page_text(response)

@@ -1,5 +1,5 @@
 """One indicator's page: where it sits, its target, its results across years, a chart and
-the history of changes to its results."""
+the history of changes to the indicator and to its results."""
 
 import html
 import re
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from service_charters.models import Measurement
+from service_charters.models import Indicator, Measurement
 
 COVID = "Degut a la situació derivada dels confinaments per la COVID-19"
 
@@ -30,6 +30,12 @@ def history_section(text: str) -> str:
     """The history's events as text, after its heading."""
     section = text.split('id="indicator-history-title"')[1].split("</section>")[0]
     return plain(section.split("</h2>", 1)[1])
+
+
+def history_events(text: str) -> list[str]:
+    """Each event of the history as text, newest first."""
+    section = text.split('id="indicator-history-title"')[1].split("</section>")[0]
+    return [plain(event) for event in section.split('<li class="history-list__event">')[1:]]
 
 
 @pytest.fixture
@@ -140,19 +146,94 @@ def test_an_indicator_without_results_says_so(reader, seed_charter):
     assert "Esborrat el resultat de 2021" in history_section(text)
 
 
+def change_target(indicator, user, *, value, text):
+    indicator.target_value = Decimal(value)
+    indicator.target_text = text
+    indicator._history_user = user
+    indicator.save()
+
+
+def test_the_history_shows_the_indicator_s_own_changes_before_and_after(
+    reader, cycles, technician_area3, staff
+):
+    # The seed's indicators come from a fixture, with no history: the first save of one
+    # can't say what it had before.
+    cycles._history_user = staff
+    cycles.save()
+    change_target(cycles, technician_area3, value=5, text="5")
+    cycles.periodicity = "half_yearly"
+    cycles._history_user = technician_area3
+    cycles.save()
+
+    events = history_events(html.unescape(reader.get(detail_url(cycles)).content.decode()))
+
+    periodicity, target, first = events[:3]
+    assert re.fullmatch(
+        r"Marta · \d\d/\d\d/\d{4} \d\d:\d\d · Modificat l'indicador "
+        r"Periodicitat: Anual → Semestral",
+        periodicity,
+    )
+    assert target.endswith("Modificat l'indicador Valor objectiu: 4 → 5 Indicador de mesura: 4 → 5")
+    assert first.startswith("Publicacio · ")
+    assert "Indicador: no registrat → Nombre de cicles realitzats" in first
+    assert "Valor objectiu: no registrat → 4" in first
+    # The results' changes follow in the same list, by date.
+    assert events[3].startswith("— · ") and "Creat el resultat de 2022" in events[3]
+
+
+def test_a_result_created_on_an_indicator_created_in_the_app_lists_its_values(
+    reader, seed_charter, technician_area3
+):
+    indicator = Indicator.objects.create(
+        commitment=seed_charter.indicators[0].commitment,
+        position=9,
+        name="Percentatge de respostes en termini",
+        target_kind="floor",
+        target_value=Decimal(90),
+        target_text="90 %",
+        unit="%",
+    )
+    change_target(indicator, technician_area3, value="92.5", text="92,5 %")
+
+    history = history_section(html.unescape(reader.get(detail_url(indicator)).content.decode()))
+
+    assert "Valor objectiu: 90 → 92,5 Indicador de mesura: 90 % → 92,5 %" in history
+    created = history.split("Creat l'indicador")[1]
+    assert created.startswith(" Indicador: — → Percentatge de respostes en termini")
+    assert "Tipus d'objectiu: — → Mínim o recompte" in created
+    assert "Unitat: — → %" in created
+
+
+def test_a_deleted_result_shows_the_values_it_had(reader, cycles, technician_area3):
+    measurement = Measurement.objects.get(indicator=cycles, year=2020)
+    measurement._history_user = technician_area3
+    measurement.delete()
+
+    history = history_section(html.unescape(reader.get(detail_url(cycles)).content.decode()))
+
+    assert history.startswith("Marta · ")
+    assert "Esborrat el resultat de 2020 Resultat: 2 → —" in history
+
+
 @pytest.mark.parametrize("extra_years", [0, 6])
 def test_the_page_runs_the_same_queries_whatever_its_years_and_changes(
-    reader, seed_charter, extra_years, django_assert_num_queries
+    reader, seed_charter, staff, extra_years, django_assert_num_queries
 ):
     indicator = seed_charter.indicators[2]
     for year in range(2010, 2010 + extra_years):
         measurement = Measurement.objects.create(indicator=indicator, year=year, result=Decimal(1))
         measurement.result = Decimal(2)
         measurement.save()
+        change_target(indicator, staff, value=year, text=str(year))
+    if extra_years:
+        Measurement.objects.get(indicator=indicator, year=2010).delete()
 
     # Session, user, the user's roles; the indicator with its commitment, objective,
-    # offered service, charter, service and area; its results; their history records.
-    with django_assert_num_queries(6):
+    # offered service, charter, service and area; its results; their history records;
+    # the indicator's own history records.
+    with django_assert_num_queries(7):
         response = reader.get(detail_url(indicator))
     assert response.status_code == 200
-    assert len(result_rows(response.content.decode())) == 1 + extra_years
+    assert len(result_rows(response.content.decode())) == 1 + max(extra_years - 1, 0)
+    history = history_section(html.unescape(response.content.decode()))
+    assert history.count("Modificat l'indicador") == extra_years

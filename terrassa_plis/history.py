@@ -1,0 +1,241 @@
+"""Who changed what, and when, from django-simple-history's records: one diff for every page.
+
+The records are compared here in Python, each with the one before it of the same
+object, so a page reads its history in a fixed number of queries. Asking each record
+for its predecessor (`prev_record`, `diff_against`) would cost a query per record.
+
+This module knows no app's models: the caller reads the records (with whatever their
+fields show selected, so that showing them costs no query) and says which fields to
+compare, under which labels, and how to name the person who saved each record.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from terrassa_plis.templatetags.plis import number
+
+EMPTY = "—"
+KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
+UNRECORDED_TEXT = _("no registrat")
+
+# The value before the first record kept of an object that existed before its history
+# (loaded from a fixture or in bulk): not known.
+UNRECORDED = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+def is_empty(value) -> bool:
+    """No value worth listing: None, "", False or an empty collection (but 0 is one)."""
+    if value is None or value is False or value == "":
+        return True
+    return isinstance(value, list | tuple | set | frozenset) and not value
+
+
+def _pairs(records: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """(the previous record of the same object or None, the record), in the given order."""
+    previous = None
+    for record in records:
+        yield (previous if previous is not None and previous.id == record.id else None), record
+        previous = record
+
+
+def changes_by_record(
+    records: Iterable[Any], fields: Sequence[str]
+) -> list[tuple[Any, list[Change]]]:
+    """Pair each historical record with the fields it changed from the previous one.
+
+    `records` must be ordered by object id and then date, as
+    `order_by("id", "history_date", "history_id")` gives. The first record kept for
+    an object has nothing to compare with: it lists the fields that have a value, as
+    changed from None for a creation and from `UNRECORDED` otherwise. A deletion
+    changes no field.
+    """
+    paired = []
+    for previous, record in _pairs(records):
+        if record.history_type == "-":
+            changes = []
+        elif previous is not None:
+            changes = [
+                Change(name, getattr(previous, name), getattr(record, name))
+                for name in fields
+                if getattr(previous, name) != getattr(record, name)
+            ]
+        else:
+            old = None if record.history_type == "+" else UNRECORDED
+            changes = [
+                Change(name, old, getattr(record, name))
+                for name in fields
+                if getattr(record, name) not in (None, "")
+            ]
+        paired.append((record, changes))
+    return paired
+
+
+def show_value(value) -> str:
+    """A value as the history shows it: «—» for none, «Sí»/«No», dates as dd/mm/yyyy
+    (with the time, in local time, for a moment), numbers in Catalan."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("Sí") if value else gettext("No")
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "d/m/Y H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "d/m/Y")
+    if isinstance(value, Decimal | float):
+        return number(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(str(item) for item in value) if value else EMPTY
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field the history compares: `name` is read from each record and compared (a
+    foreign key's `…_id`, so that comparing costs no query); `show` gives the record's
+    value as text (by default `show_value` of that attribute)."""
+
+    name: str
+    label: str
+    show: Callable[[Any], str] | None = None
+    # Listed among the values a creation (or a deletion) had; False for what the event
+    # already names (a result's year).
+    listed_alone: bool = True
+
+    def text(self, record) -> str:
+        if self.show is not None:
+            return self.show(record) or EMPTY
+        return show_value(getattr(record, self.name))
+
+
+def capitalised(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def model_fields(model, names: Sequence[str], **shows: Callable[[Any], str]) -> list[Field]:
+    """Fields of `model` (any model, or its historical model) by name, labelled with their
+    verbose names. A choice shows its label; a foreign key is compared by id and shows the
+    related object, which the records must have selected. `shows` overrides how a field
+    shows, by name."""
+    fields = []
+    for name in names:
+        model_field = model._meta.get_field(name)
+        show = shows.get(name)
+        compared = name
+        if isinstance(model_field, models.ForeignKey):
+            compared = model_field.attname
+            if show is None:
+                show = _related_text(name)
+        elif model_field.choices and show is None:
+            show = _choice_text(name, dict(model_field.flatchoices))
+        fields.append(Field(compared, capitalised(model_field.verbose_name), show))
+    return fields
+
+
+def _related_text(name: str) -> Callable[[Any], str]:
+    def show(record) -> str:
+        related = getattr(record, name)
+        return str(related) if related is not None else EMPTY
+
+    return show
+
+
+def _choice_text(name: str, labels: dict) -> Callable[[Any], str]:
+    def show(record) -> str:
+        value = getattr(record, name)
+        return str(labels.get(value, value)) if not is_empty(value) else EMPTY
+
+    return show
+
+
+class FieldChange(NamedTuple):
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One record as the history lists it: when, who, the kind of save («+» created,
+    «~» changed, «-» deleted) and each field it changed, before → after."""
+
+    when: datetime
+    who: str
+    kind: str
+    changes: list[FieldChange]
+    record: Any
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+
+def history_rows(
+    records: Iterable[Any],
+    fields: Sequence[Field],
+    *,
+    who: Callable[[Any], str],
+    keep_unchanged: bool = False,
+) -> list[HistoryRow]:
+    """The records (of one object or of many, in any order) as rows, newest first.
+
+    Each record is compared with the one before it of the same object. The first record
+    kept of an object lists the values it was created with (before: «—»), or, when it
+    is no creation, the values it had (before: «no registrat»); a deletion lists the
+    values the object had (after: «—»). A change that changed none of `fields` is left
+    out unless `keep_unchanged`. `who(record)` names the person who saved it.
+    """
+    ordered = sorted(
+        records, key=lambda record: (record.id, record.history_date, record.history_id)
+    )
+    rows = []
+    for previous, record in _pairs(ordered):
+        if record.history_type == "-":
+            changes = [
+                FieldChange(field.label, field.text(record), EMPTY)
+                for field in fields
+                if field.listed_alone and not is_empty(getattr(record, field.name))
+            ]
+        elif previous is not None:
+            changes = [
+                FieldChange(field.label, field.text(previous), field.text(record))
+                for field in fields
+                if getattr(previous, field.name) != getattr(record, field.name)
+            ]
+        else:
+            before = EMPTY if record.history_type == "+" else str(UNRECORDED_TEXT)
+            changes = [
+                FieldChange(field.label, before, field.text(record))
+                for field in fields
+                if field.listed_alone and not is_empty(getattr(record, field.name))
+            ]
+        if not changes and record.history_type == "~" and not keep_unchanged:
+            continue
+        rows.append(
+            HistoryRow(
+                when=record.history_date,
+                who=who(record) or EMPTY,
+                kind=record.history_type,
+                changes=changes,
+                record=record,
+            )
+        )
+    rows.sort(key=lambda row: (row.when, row.record.history_id), reverse=True)
+    return rows
