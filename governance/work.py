@@ -68,9 +68,6 @@ def with_state(agreements, today: date) -> list[Agreement]:
     result = list(agreements)
     for agreement in result:
         agreement.state = agreement_state(agreement, today)
-        # Only for publication/dashboards.py, which still reads it: drop it once that
-        # reads `state == AgreementState.LATE`.
-        agreement.is_late = agreement.state == AgreementState.LATE
     return result
 
 
