@@ -139,3 +139,41 @@ PAGES += [
     Page("dashboard, service charters", "/quadre/cartes/", "director", 300),
     Page("dashboard, PLIS", "/quadre/plis/", "director", 300),
 ]
+
+
+def _round(kind):
+    from publication.models import ReportingRound
+
+    return ReportingRound.objects.filter(kind=kind).latest("opened_at").pk
+
+
+def _published(kind, suffix=""):
+    from publication.models import PublishedVersion
+
+    version = PublishedVersion.objects.filter(round__kind=kind).latest("published_at")
+    return f"/publicat/{version.round_id}/v{version.number}/{suffix}"
+
+
+PAGES += [
+    Page(
+        "round completion, balance (staff)",
+        lambda: f"/rondes/{_round('balance')}/",
+        "publicacio",
+    ),
+    Page("public index (anonymous)", "/publicat/", None),
+    Page(
+        "published balance page (anonymous)",
+        lambda: _published("balance"),
+        None,
+    ),
+    Page(
+        "published balance PDF, from storage",
+        lambda: _published("balance", "pdf/"),
+        None,
+    ),
+    Page(
+        "published charters JSON",
+        lambda: _published("charters", "dades.json"),
+        None,
+    ),
+]
