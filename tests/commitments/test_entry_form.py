@@ -8,8 +8,6 @@ form and empty figure rows included.
 import re
 from datetime import date
 from decimal import Decimal
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -19,64 +17,7 @@ from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status,
 from governance.roles import Role
 from tests.commitments.conftest import build_commitments
 from tests.conftest import make_user
-
-
-class _PostForm(HTMLParser):
-    """The fields of the page's POST form, as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_form = False
-        self.textarea = None
-        self.data: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            # The page's own form posts back to its URL; sign-out and language do not.
-            self.in_form = not attrs.get("action")
-        elif not self.in_form:
-            return
-        elif tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
-            if attrs.get("type") in ("radio", "checkbox"):
-                if "checked" in attrs:
-                    self.data[attrs["name"]] = attrs.get("value") or "on"
-            else:
-                self.data[attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self.textarea = attrs["name"]
-            self.data[self.textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea":
-            # Browsers drop the newline that opens a textarea's content.
-            name, self.textarea = self.textarea, None
-            self.data[name] = self.data[name].removeprefix("\n")
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.data[self.textarea] += data
-
-
-def browser_data(response) -> dict[str, str]:
-    parser = _PostForm()
-    parser.feed(response.content.decode())
-    assert "csrfmiddlewaretoken" in parser.data, "the page has no POST form"
-    return parser.data
-
-
-def page(response) -> str:
-    return unescape(response.content.decode())
-
-
-def error_next_to(response, field_id: str) -> str:
-    """The error messages shown right under the field (or figure row) with this id."""
-    found = re.findall(
-        rf'<p class="field__error" id="{re.escape(field_id)}_error">(.*?)</p>', page(response)
-    )
-    return " ".join(found)
+from tests.forms import browser_data, error_next_to, page
 
 
 def textarea(response, name: str) -> str:

@@ -7,8 +7,6 @@ boxes, textareas) so that every POST carries what a browser would send.
 import re
 from datetime import date
 from decimal import Decimal
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -18,66 +16,10 @@ from django.utils import timezone
 from governance.roles import Role
 from service_charters.models import Measurement
 from tests.conftest import make_user
+from tests.forms import browser_data, error_next_to, page
 from tests.service_charters.conftest import build_charters
 
 NBSP = "\u00a0"
-
-
-class _PostForm(HTMLParser):
-    """The fields of the page's POST form, as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_form = False
-        self.textarea = None
-        self.data: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self.in_form = True
-        elif not self.in_form:
-            return
-        elif tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
-            if attrs.get("type") in ("radio", "checkbox"):
-                if "checked" in attrs:
-                    self.data[attrs["name"]] = attrs.get("value") or "on"
-            else:
-                self.data[attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self.textarea = attrs["name"]
-            self.data[self.textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea":
-            # Browsers drop the newline that opens a textarea's content.
-            name, self.textarea = self.textarea, None
-            self.data[name] = self.data[name].removeprefix("\n")
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.data[self.textarea] += data
-
-
-def browser_data(response) -> dict[str, str]:
-    parser = _PostForm()
-    parser.feed(response.content.decode())
-    assert "csrfmiddlewaretoken" in parser.data, "the page has no POST form"
-    return parser.data
-
-
-def page(response) -> str:
-    return unescape(response.content.decode())
-
-
-def error_next_to(response, field_id: str) -> str:
-    """The error messages shown right under the field with this id."""
-    found = re.findall(
-        rf'<p class="field__error" id="{re.escape(field_id)}_error">(.*?)</p>', page(response)
-    )
-    return " ".join(found)
 
 
 def block_of(response, indicator) -> str:
