@@ -92,8 +92,9 @@ def open_round(
 
 
 def _locked(round: ReportingRound) -> ReportingRound:
+    # Lock only the round's row: PostgreSQL cannot lock the nullable side of the join.
     return (
-        ReportingRound.objects.select_for_update()
+        ReportingRound.objects.select_for_update(of=("self",))
         .select_related("period__mandate")
         .get(pk=round.pk)
     )
