@@ -63,3 +63,8 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     policy = client.get("/entrar/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_catalan_comes_first_whatever_the_browser_asks(client):
+    page = client.get("/entrar/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="ca">' in page
