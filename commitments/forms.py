@@ -7,8 +7,6 @@ and hands `entry_data()` to the operation.
 Numbers are localized fields: people type «12,5» and «1.234».
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,18 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure, Mandate, Status
 from commitments.operations import EntryData, FigureData
+from terrassa_plis.numbers import plain_decimal
 
 NEGATIVE = _("La xifra no pot ser negativa.")
 NOT_A_NUMBER = _("Escriviu un nombre.")
-
-
-def plain_decimal(value: Decimal | None) -> Decimal | None:
-    """144.00 → 144 and 12.50 → 12.5, so an opened form shows what was typed, not «144,00»."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 def _run_model_clean(form: forms.Form, instance: models.Model) -> None:

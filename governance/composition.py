@@ -244,7 +244,7 @@ class MembershipEvent:
     who: str
     kind: str  # "+" created, "~" changed, "-" deleted
     person: str
-    what: str
+    summary: str
     changes: list[FieldChange]
     membership_id: int
 
@@ -306,7 +306,7 @@ def _event(row: history.HistoryRow) -> MembershipEvent:
         who=row.who,
         kind=row.kind,
         person=_person_name(row.record) or history.EMPTY,
-        what=_what(row),
+        summary=_what(row),
         changes=row.changes,
         membership_id=row.record.id,
     )

@@ -15,6 +15,7 @@ from service_charters.compliance import Assessment, Band, TargetKind, assess
 from service_charters.models import Indicator, Measurement
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
+from terrassa_plis.numbers import plain_decimal
 
 NOT_A_NUMBER = _("Escriviu un nombre.")
 NOT_YES_NO = _("Escriviu Sí o No.")
@@ -35,15 +36,6 @@ DATA_FIELDS = (
     "improvement_actions",
     "improvement_due",
 )
-
-
-def plain_decimal(value: Decimal | None) -> Decimal | None:
-    """3.00 → 3 and 2.50 → 2.5, so an opened form shows «3» and «2,5», not «3,00»."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 class ResultField(forms.DecimalField):

@@ -354,8 +354,8 @@ class HistoryEvent:
     """One save of the indicator or of one of its results: who, when, what, and each
     field it changed (label, before, after)."""
 
-    date: datetime
-    user: str
+    when: datetime
+    who: str
     kind: str
     summary: str  # «Modificat el resultat de 2020», «Modificat l'indicador»
     changes: list[FieldChange]
@@ -507,8 +507,8 @@ def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
     indicator_records = Indicator.history.filter(id=indicator.pk).select_related("history_user")
     events = [
         HistoryEvent(
-            date=row.when,
-            user=row.who,
+            when=row.when,
+            who=row.who,
             kind=row.kind_label,
             summary=str(MEASUREMENT_EVENTS[row.kind]) % {"year": row.record.year},
             changes=row.changes,
@@ -521,8 +521,8 @@ def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
     ]
     events += [
         HistoryEvent(
-            date=row.when,
-            user=row.who,
+            when=row.when,
+            who=row.who,
             kind=row.kind_label,
             summary=str(INDICATOR_EVENTS[row.kind]),
             changes=row.changes,
@@ -532,4 +532,4 @@ def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
             indicator_records, history.model_fields(Indicator, INDICATOR_FIELDS), who=_saved_by
         )
     ]
-    return sorted(events, key=lambda event: (event.date, event.record_id), reverse=True)
+    return sorted(events, key=lambda event: (event.when, event.record_id), reverse=True)
