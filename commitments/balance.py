@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
 from governance.models import Area
 from terrassa_plis.charts import Bar, bar_chart
-from terrassa_plis.templatetags.plis import percent
+from terrassa_plis.formatting import percent
 
 NO_ENTRY_LABEL = _("Sense seguiment")
-NO_ENTRY_COLOUR = "#9aa5b1"
+# A name of the palette (static/css/palette.css), as the charts take it.
+NO_ENTRY_COLOUR = "no-entry"
 # Headings of the tree start under the document's h1 and the summary's h2.
 FIRST_TREE_HEADING = 2
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
 from governance.models import Area
-from terrassa_plis.templatetags.plis import number
+from terrassa_plis.formatting import number
 
 
 def _as_id(raw) -> int | None:

@@ -18,9 +18,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure
-from governance.people import display_name
+from terrassa_plis.formatting import number, percent, person_name
 from terrassa_plis.history import UNRECORDED, Change, changes_by_record
-from terrassa_plis.templatetags.plis import number, percent
 
 ENTRY_FIELDS = ["status_id", "progress", "reason", "observations", "related_information"]
 FIGURE_FIELDS = ["label", "value", "unit", "women", "men"]
@@ -92,7 +91,7 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         user = record.history_user or record.updated_by
         event = HistoryEvent(
             date=record.history_date,
-            user=display_name(user) or "—",
+            user=person_name(user) or "—",
             period=periods.get(record.period_id),
             kind=KIND_LABELS[record.history_type],
             changes=[_entry_change(change, statuses) for change in changes],
@@ -115,7 +114,7 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         if save is None:
             event = HistoryEvent(
                 date=record.history_date,
-                user=display_name(record.history_user) or "—",
+                user=person_name(record.history_user) or "—",
                 period=periods.get(period_of_entry.get(record.entry_id)),
                 kind=_("Xifres modificades"),
             )

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
-from terrassa_plis.templatetags.plis import number
+from terrassa_plis.formatting import number
 
 # Lowercase: the plan import puts it after «Fila 13: »; the model's clean capitalises it.
 LEAF_NEEDS_AREA = _("falta l'àrea responsable, obligatòria al nivell «%(level)s».")

@@ -6,7 +6,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from terrassa_plis.templatetags.plis import percent
+from terrassa_plis.formatting import percent
 
 TEXT_LENGTH = 160
 PER_PAGE = 50

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
-from governance.people import display_name
 from governance.wording import elides_de
 from terrassa_plis import history
+from terrassa_plis.formatting import person_name
 from terrassa_plis.history import FieldChange
 
 # The transversal commission is made of technicians "of the 5 areas": the plan's
@@ -296,7 +296,7 @@ def _history_rows(records) -> list[history.HistoryRow]:
         Membership, MEMBERSHIP_FIELDS, person=_person_name, seat=_seat_title
     )
     return history.history_rows(
-        records, fields, who=lambda record: display_name(record.history_user)
+        records, fields, who=lambda record: person_name(record.history_user)
     )
 
 

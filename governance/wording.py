@@ -1,20 +1,11 @@
-"""How the PLIS pages and messages write dates and counts in a sentence.
+"""How the PLIS pages and messages write counts in a sentence.
 
-Dates read 31/03/2011 whatever the interface language. Before a number, Catalan
+Before a number, Catalan
 «de» elides when the number is read with a vowel: «1 membre d'1 previst», «3 membres
 d'11 previstos», but «2 membres de 4 previstos» and «de 1.000» (read «mil»). The
 sentences that need it keep both forms as messages of their own, so that other
 languages translate each with their plain «of».
 """
-
-from datetime import date
-
-from django.utils.formats import date_format
-
-
-def format_day(value: date) -> str:
-    """31/03/2011."""
-    return date_format(value, "d/m/Y")
 
 
 def elides_de(number: int) -> bool:

@@ -39,9 +39,9 @@ from governance.models import (
     Plan,
     PlanAction,
 )
-from governance.people import display_name
-from governance.wording import elides_de, format_day
-from terrassa_plis import history
+from governance.wording import elides_de
+from terrassa_plis import formatting, history
+from terrassa_plis.formatting import person_name
 from terrassa_plis.history import FieldChange
 
 # Meetings and agreements
@@ -137,7 +137,7 @@ class MeetingDetail:
         values = {
             "present": self.present_count,
             "total": total,
-            "date": format_day(self.meeting.date),
+            "date": formatting.day(self.meeting.date),
         }
         if elides_de(total):
             # Translators: Catalan elides «de» before 1 and 11 («Presents: 1 d'1 membre…»);
@@ -442,7 +442,7 @@ def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[Actio
     rows = history.history_rows(
         records,
         fields,
-        who=lambda record: display_name(record.history_user),
+        who=lambda record: person_name(record.history_user),
         keep_unchanged=True,
     )
     if len(records) > limit:

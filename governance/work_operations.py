@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import ActionDecision, ActionImplementation, Plan, PlanAction
-from governance.wording import format_day
+from terrassa_plis import formatting
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-S([12])$")
 PERIOD_MESSAGE = _("Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).")
@@ -78,7 +78,7 @@ def decision_rule_errors(
     if on is not None and on > today:
         errors["decided_on"] = FUTURE_DECISION
     elif on is not None and on < plan.approved_on:
-        errors["decided_on"] = DECISION_BEFORE_PLAN % {"date": format_day(plan.approved_on)}
+        errors["decided_on"] = DECISION_BEFORE_PLAN % {"date": formatting.day(plan.approved_on)}
     return errors
 
 
@@ -119,7 +119,7 @@ def decide_action(
     current._history_user = acting_user
     current._change_reason = _history_reason(
         gettext("Decisió: %(decision)s el %(date)s")
-        % {"decision": current.get_decision_display(), "date": format_day(on)}
+        % {"decision": current.get_decision_display(), "date": formatting.day(on)}
     )
     current.save()
     return current

@@ -24,6 +24,7 @@ from governance.models import Area, Service
 from governance.roles import Role
 from publication.models import ReportingRound, RoundKind, RoundStatus
 from service_charters.models import Charter, Indicator, Measurement
+from terrassa_plis.formatting import percentage_of, person_name
 
 # The order of the follow-up table (service_charters.followup.load_rows), without the
 # service's name: the charters come in already ordered.
@@ -43,11 +44,7 @@ CHARTER_OF_INDICATOR = "commitment__objective__offered_service__charter"
 
 def share(done: int, total: int) -> Decimal:
     """Percentage (0-100) of the items reported; an empty round counts as complete."""
-    return Decimal(done * 100) / total if total else Decimal(100)
-
-
-def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return percentage_of(done, total, empty=Decimal(100))
 
 
 @dataclass(frozen=True)

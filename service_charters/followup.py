@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from service_charters.compliance import (
@@ -28,6 +27,7 @@ from service_charters.models import (
     OfferedService,
     assess_measurement,
 )
+from terrassa_plis.formatting import NBSP, number, percent
 
 COLUMNS = [
     "Servei ofert",
@@ -126,22 +126,20 @@ def format_result(indicator: Indicator, measurement: Measurement | None) -> str:
     return format_value(indicator, measurement.result if measurement else None)
 
 
-def format_number(value: Decimal) -> str:
-    decimals = 0 if value == value.to_integral_value() else 2
-    return number_format(value, decimals, use_l10n=True)
-
-
 def format_value(indicator: Indicator, value: Decimal | None) -> str:
+    """A result or difference as typed, in the indicator's unit; «-» (as the seed prints
+    it) for none."""
     if value is None:
         return "-"
-    text = format_number(value)
-    return f"{text}\u00a0%" if indicator.is_percentage else text
+    text = number(value)
+    return f"{text}{NBSP}%" if indicator.is_percentage else text
 
 
 def format_percent(value: Decimal | None) -> str:
+    """A degree of compliance, by the one rounding rule; «No avaluat» for none."""
     if value is None:
         return str(BAND_LABELS[Band.NOT_ASSESSED])
-    return f"{format_number(value)}\u00a0%"
+    return percent(value)
 
 
 def load_rows(charters: Iterable[Charter] | None, year: int) -> list[FollowUpRow]:

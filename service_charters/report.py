@@ -18,21 +18,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.people import display_name
 from service_charters import followup
 from service_charters.compliance import Band
 from service_charters.followup import BAND_LABELS, FollowUpRow, Summary, band_css
 from service_charters.models import Charter, Indicator, Measurement, assess_measurement
 from terrassa_plis import history
 from terrassa_plis.charts import Bar, bar_chart
+from terrassa_plis.formatting import percent, person_name
 from terrassa_plis.history import FieldChange
-from terrassa_plis.templatetags.plis import percent
 
 BAND_COLOURS = {
-    Band.MET: "#2e7d32",
-    Band.PARTLY_MET: "#d08c00",
-    Band.NOT_MET: "#b3261e",
-    Band.NOT_ASSESSED: "#6b7280",
+    Band.MET: "band-met",
+    Band.PARTLY_MET: "band-partly-met",
+    Band.NOT_MET: "band-not-met",
+    Band.NOT_ASSESSED: "band-not-assessed",
 }
 # Plural labels for counts of commitments («4 assolits»).
 BAND_PLURALS = {
@@ -56,11 +55,6 @@ def check_year(year: int) -> None:
     """Not found, for a year outside the range every charters view accepts."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-
-
-def share_text(share: Decimal) -> str:
-    """A band's share as published: «82 %», or «66,7 %» when it is not whole."""
-    return percent(share, 0 if share == share.to_integral_value() else 1)
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def summary_view(summary: Summary, *, chart_id: str | None = None) -> SummaryVie
             plural=str(BAND_PLURALS[band]),
             count=summary.counts[band],
             share=summary.shares[band],
-            share_text=share_text(summary.shares[band]),
+            share_text=percent(summary.shares[band]),
             colour=BAND_COLOURS[band],
         )
         for band in Band
@@ -479,7 +473,7 @@ def _compliance_chart(indicator, results: list[YearResult]) -> SafeString | None
 
 def _saved_by(record) -> str:
     """Who saved a record: its history's user, or else the result's editor."""
-    return display_name(record.history_user or getattr(record, "updated_by", None))
+    return person_name(record.history_user or getattr(record, "updated_by", None))
 
 
 def _measurement_fields(indicator: Indicator) -> list[history.Field]:

@@ -8,15 +8,18 @@ pages also show the figures as a table. Only presentation attributes are used
 from dataclasses import dataclass
 from html import escape as html_escape
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+
+from terrassa_plis import palette
+from terrassa_plis.formatting import number
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: float
-    colour: str = "#0b5394"
+    # A name of the palette (`terrassa_plis.palette`) or a colour; the plain bar by default.
+    colour: str = "chart-bar"
     note: str = ""
 
 
@@ -25,8 +28,8 @@ def _escape(value) -> str:
     return html_escape(str(value), quote=True)
 
 
-def _fmt(value: float, decimals: int) -> str:
-    return number_format(value, decimals)
+def _fill(colour: str) -> str:
+    return colour if colour.startswith("#") else palette.colour(colour)
 
 
 def bar_chart(
@@ -49,6 +52,7 @@ def bar_chart(
     scale_max = max_value or max((bar.value for bar in bars), default=0) or 1
     usable = width - bar_x - value_room
     chart_id = _escape(chart_id)
+    ink = palette.colour("ink")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
@@ -61,20 +65,20 @@ def bar_chart(
         y = top + index * row_height
         length = max(0.0, usable * (bar.value / scale_max))
         suffix = f"\u00a0{unit}" if unit else ""
-        value_text = f"{_fmt(bar.value, decimals)}{suffix}"
+        value_text = f"{number(bar.value, decimals)}{suffix}"
         if bar.note:
             value_text += f" ({bar.note})"
         parts.append(
-            f'<text x="{label_x}" y="{y + label_height - 2}" font-size="12" fill="#1d2327">'
+            f'<text x="{label_x}" y="{y + label_height - 2}" font-size="12" fill="{ink}">'
             f"{_escape(bar.label)}</text>"
         )
         parts.append(
             f'<rect x="{bar_x}" y="{y + label_height + 2}" width="{length:.1f}" '
-            f'height="{bar_height}" fill="{_escape(bar.colour)}" rx="2"/>'
+            f'height="{bar_height}" fill="{_escape(_fill(bar.colour))}" rx="2"/>'
         )
         parts.append(
             f'<text x="{bar_x + length + 6:.1f}" y="{y + label_height + bar_height - 1}" '
-            f'font-size="12" fill="#1d2327">{_escape(value_text)}</text>'
+            f'font-size="12" fill="{ink}">{_escape(value_text)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text was escaped above

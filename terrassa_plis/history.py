@@ -16,11 +16,10 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from terrassa_plis.templatetags.plis import number
+from terrassa_plis.formatting import day, moment, number
 
 EMPTY = "—"
 KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
@@ -93,11 +92,9 @@ def show_value(value) -> str:
     if isinstance(value, bool):
         return gettext("Sí") if value else gettext("No")
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return formats.date_format(value, "d/m/Y H:i")
+        return moment(value)
     if isinstance(value, date):
-        return formats.date_format(value, "d/m/Y")
+        return day(value)
     if isinstance(value, Decimal | float):
         return number(value)
     if isinstance(value, list | tuple | set | frozenset):

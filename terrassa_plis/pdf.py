@@ -24,7 +24,7 @@ def _shared_style():
     font_config = FontConfiguration()
     stylesheets = [
         CSS(filename=finders.find(name), font_config=font_config)
-        for name in ("css/app.css", "css/print.css")
+        for name in ("css/palette.css", "css/app.css", "css/print.css")
     ]
     return stylesheets, font_config
 

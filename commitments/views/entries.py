@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments.forms import EntryForm, entry_data, figure_formset
@@ -11,7 +9,8 @@ from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
 from commitments.worklist import worklists
 from governance.access import get_item_for_user, require_reader
-from governance.people import display_name
+from terrassa_plis import formatting
+from terrassa_plis.formatting import person_name
 
 CONFLICT_STATUS = 409
 # The name of the second submit button: save, then come back to the form.
@@ -43,13 +42,12 @@ def _entry_of(node, period):
 
 
 def _conflict_message(current: Entry) -> str:
-    when = timezone.localtime(current.updated_at)
     values = {
-        "date": date_format(when, "d/m/Y"),
-        "time": date_format(when, "H:i"),
+        "date": formatting.day(current.updated_at),
+        "time": formatting.clock(current.updated_at),
     }
     if current.updated_by is not None:
-        values["name"] = display_name(current.updated_by)
+        values["name"] = person_name(current.updated_by)
         return (
             _(
                 "Una altra persona (%(name)s) ha desat aquest seguiment el %(date)s a les %(time)s "
@@ -79,7 +77,7 @@ def _panel(title, entry, *, current=False, offers_copy=False) -> dict:
     return {
         "title": title,
         "entry": entry,
-        "saved_by": display_name(entry.updated_by) if entry is not None else "",
+        "saved_by": person_name(entry.updated_by) if entry is not None else "",
         "current": current,
         "offers_copy": offers_copy,
     }

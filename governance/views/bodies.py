@@ -21,7 +21,7 @@ from governance.models import Body, Membership, Seat
 from governance.operations import add_membership, change_membership, end_membership
 from governance.popolo import build_popolo
 from governance.views.shared import current_plan
-from governance.wording import format_day
+from terrassa_plis import formatting
 from terrassa_plis.exports import Export, json_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
@@ -157,7 +157,7 @@ def membership_edit(request, pk):
                     message = _("%(person)s deixa «%(body)s» el %(date)s.") % {
                         "person": membership.person.name,
                         "body": body.name,
-                        "date": format_day(membership.end),
+                        "date": formatting.day(membership.end),
                     }
                 else:
                     change_membership(membership, form.membership_data(), acting_user=request.user)

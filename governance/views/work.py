@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from governance.access import may_decide_actions, may_manage_governance, require_reader
 from governance.models import ActionDecision, Area, Body, Meeting
 from governance.views.shared import current_plan
-from governance.wording import format_day
 from governance.work import (
     action_history,
     action_with_plan_and_areas,
@@ -29,6 +28,7 @@ from governance.work_forms import (
     MeetingFilterForm,
 )
 from governance.work_operations import current_period, decide_action, record_implementation
+from terrassa_plis import formatting
 from terrassa_plis.exports import Export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
@@ -142,7 +142,7 @@ def action_detail(request, pk):
                         % {
                             "code": action.code,
                             "decision": action.get_decision_display(),
-                            "date": format_day(action.decided_on),
+                            "date": formatting.day(action.decided_on),
                         },
                     )
                     return redirect("governance:action", pk=action.pk)

@@ -2,8 +2,9 @@
 
 Directors, publication staff and administrators read them; the access guard
 decides. Each view reads its GET filters through a form (an unknown value is a
-form error and a 400 page, not a crash), calls one builder of
-`publication.dashboards` and renders it.
+form error and a 400 page, not a crash), calls one of the builders beside each domain
+(`commitments.dashboard`, `service_charters.dashboard`, `governance.dashboard`) and
+renders it.
 """
 
 from django import forms
@@ -11,8 +12,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commitments import dashboard as plan_dashboards
+from governance import dashboard as plis_dashboards
 from governance.access import require_steering
-from publication import dashboards
+from service_charters import dashboard as charters_dashboards
 
 # The Mandate Plan
 
@@ -32,7 +35,7 @@ class PlanDashboardForm(forms.Form):
         label=_("Àrea responsable"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, data=None, *, choices: dashboards.PlanChoices, mandate=None, **kwargs):
+    def __init__(self, data=None, *, choices: plan_dashboards.PlanChoices, mandate=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["mandate"].choices = [(item.pk, item.name) for item in choices.mandates]
         periods = choices.periods_of(mandate) if mandate is not None else choices.periods
@@ -42,7 +45,7 @@ class PlanDashboardForm(forms.Form):
         ]
 
 
-def _plan_filters(cleaned, choices: dashboards.PlanChoices):
+def _plan_filters(cleaned, choices: plan_dashboards.PlanChoices):
     """The mandate, period and area the cleaned filters ask for, with the defaults."""
     mandate = choices.mandate(cleaned["mandate"]) if cleaned.get("mandate") else None
     period = choices.period(cleaned["period"]) if cleaned.get("period") else None
@@ -56,7 +59,7 @@ def _plan_filters(cleaned, choices: dashboards.PlanChoices):
 
 def plan_dashboard(request):
     require_steering(request.user)
-    choices = dashboards.plan_choices()
+    choices = plan_dashboards.plan_choices()
     form = PlanDashboardForm(request.GET, choices=choices)
     context = {"dashboard_section": "plan", "form": form, "dashboard": None}
     if not form.is_valid():
@@ -74,7 +77,7 @@ def plan_dashboard(request):
         choices=choices,
         mandate=period.mandate,
     )
-    context["dashboard"] = dashboards.build_plan_dashboard(
+    context["dashboard"] = plan_dashboards.build_plan_dashboard(
         period, areas=choices.areas, area=area, previous=period.previous()
     )
     return render(request, "publication/dashboard_plan.html", context)
@@ -93,12 +96,12 @@ class YearForm(forms.Form):
 
 def charters_dashboard(request):
     require_steering(request.user)
-    form_years = dashboards.available_years()
+    form_years = charters_dashboards.available_years()
     form = YearForm(request.GET, years=form_years)
     context = {"dashboard_section": "charters", "form": form, "dashboard": None}
     if not form.is_valid():
         return render(request, "publication/dashboard_charters.html", context, status=400)
-    context["dashboard"] = dashboards.build_charters_dashboard(
+    context["dashboard"] = charters_dashboards.build_charters_dashboard(
         form.cleaned_data["year"], years=form_years
     )
     return render(request, "publication/dashboard_charters.html", context)
@@ -111,6 +114,6 @@ def plis_dashboard(request):
     require_steering(request.user)
     context = {
         "dashboard_section": "plis",
-        "dashboard": dashboards.build_plis_dashboard(timezone.localdate()),
+        "dashboard": plis_dashboards.build_plis_dashboard(timezone.localdate()),
     }
     return render(request, "publication/dashboard_plis.html", context)

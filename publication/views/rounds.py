@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.access import may_publish, require_publisher, require_steering
@@ -18,6 +17,7 @@ from publication.forms import OpenRoundForm, PublishForm
 from publication.models import RoundStatus
 from publication.operations import move_to_review, open_round, publish_round
 from publication.rounds import build_completion, round_summaries, rounds_with_subjects
+from terrassa_plis import formatting
 
 REVIEW = "review"
 PUBLISH = "publish"
@@ -56,7 +56,7 @@ def round_list(request):
                 messages.success(
                     request,
                     _("S'ha obert la ronda «%(round)s», amb termini el %(deadline)s.")
-                    % {"round": round, "deadline": date_format(round.deadline, "d/m/Y")},
+                    % {"round": round, "deadline": formatting.day(round.deadline)},
                 )
                 return redirect("publication:round", pk=round.pk)
         status = 400

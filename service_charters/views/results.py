@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,6 +15,7 @@ from service_charters.forms import ResultForm, ResultFormSet
 from service_charters.models import Charter, Measurement
 from service_charters.operations import EditConflict, save_results
 from service_charters.report import check_year
+from terrassa_plis import formatting
 
 CONFLICT_STATUS = 409
 
@@ -73,15 +72,14 @@ def _saver(measurement: Measurement) -> str:
     user = measurement.updated_by
     if user is None:
         return _("una altra persona")
-    return user.get_full_name() or user.get_username()
+    return formatting.person_name(user)
 
 
 def _conflict_of(measurement: Measurement) -> Conflict:
-    when = timezone.localtime(measurement.updated_at)
     return Conflict(
         saved_by=_saver(measurement),
-        saved_on=date_format(when, "d/m/Y"),
-        saved_at=date_format(when, "H:i"),
+        saved_on=formatting.day(measurement.updated_at),
+        saved_at=formatting.clock(measurement.updated_at),
     )
 
 

@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments.dashboard import build_plan_dashboard, plan_choices
 from commitments.models import Entry, PlanNode, ReportingPeriod, Status, StatusCategory
+from governance.dashboard import build_plis_dashboard
 from governance.models import (
     ActionDecision,
     ActionImplementation,
@@ -22,12 +24,7 @@ from governance.models import (
     PlanAction,
     Service,
 )
-from publication.dashboards import (
-    build_charters_dashboard,
-    build_plan_dashboard,
-    build_plis_dashboard,
-    plan_choices,
-)
+from service_charters.dashboard import build_charters_dashboard
 from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS

@@ -276,7 +276,7 @@ def test_the_round_page_shows_each_area_and_who_answers_for_it(
     assert response.status_code == 200
     text = page_text(response)
     assert "Territori i Sostenibilitat 0 de 2 2 0 % Jordi" in text
-    assert "Drets Socials i Serveis a les Persones 1 de 3 2 33 % Marta, Laia" in text
+    assert "Drets Socials i Serveis a les Persones 1 de 3 2 33,3 % Marta, Laia" in text
     assert "Drets Socials i Serveis a les Persones: 2 pendents" in text
     assert "Compromís 102 · Compromís de prova 102" in text
     assert "20 % · 1 de 5 compromisos" in text

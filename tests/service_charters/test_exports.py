@@ -184,7 +184,7 @@ def test_figures_are_written_the_catalan_way_whatever_the_readers_language(seed_
 
     response = reader.get(charter_url(seed_charter, "csv"), HTTP_ACCEPT_LANGUAGE="en")
 
-    assert csv_rows(response)[3][5:8] == ["2,50", "-1,50", f"62,50{NBSP}%"]
+    assert csv_rows(response)[3][5:8] == ["2,5", "-1,5", f"62,5{NBSP}%"]
 
 
 # Access ----------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_a_percentage_shows_its_unit_and_a_yes_no_reads_si(seed_charter, url, la
     assert measurement_of(percentage).result == Decimal("97.5")
     assert measurement_of(yearly_cycle).result == Decimal(0)
     shown = laia.get(url)
-    assert f"Resultat 97,50{NBSP}% Diferència respecte la previsió -2,50{NBSP}%" in block_of(
+    assert f"Resultat 97,5{NBSP}% Diferència respecte la previsió -2,5{NBSP}%" in block_of(
         shown, percentage
     )
     assert f"Grau de compliment 0{NBSP}% No assolit" in block_of(shown, yearly_cycle)

@@ -12,10 +12,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from publication.rounds import build_completion, rounds_due
+from terrassa_plis import formatting
 
 
 def _round_title(round) -> str:
@@ -45,14 +45,14 @@ class Command(BaseCommand):
         with translation.override("ca"):
             sent = self._send(day, base_url)
         if not sent:
-            self.stdout.write(f"Cap recordatori per enviar el {date_format(day, 'd/m/Y')}.")
+            self.stdout.write(f"Cap recordatori per enviar el {formatting.day(day)}.")
 
     def _send(self, day: date, base_url: str) -> int:
         sent = 0
         connection = get_connection()
         for round in rounds_due(day):
             title = _round_title(round)
-            deadline = date_format(round.deadline, "d/m/Y")
+            deadline = formatting.day(round.deadline)
             completion = build_completion(round)
             messages = []
             for reminder in completion.reminders():

@@ -1,25 +1,16 @@
-"""The directors' dashboards (quadres de comandament): plain builders over a few querysets.
+"""The Mandate Plan's dashboard for directors: where a mandate's plan stands in one
+reporting period (each status's count and share overall, per top-level node and per
+area, average progress where the mandate tracks it), what changed since the previous
+period, and which commitments are delayed or pending.
 
-Three dashboards, one builder each, every figure computed here and none in a template:
-
-- `build_plan_dashboard`: where a mandate's plan stands in one reporting period (each
-  status's count and share overall, per top-level node and per area, average progress
-  where the mandate tracks it), what changed since the previous period, and which
-  commitments are delayed or pending;
-- `build_charters_dashboard`: how the service charters met their commitments in a
-  year, per service, and the trend over the last years with results;
-- `build_plis_dashboard`: the PLIS action plan by decision and implementation degree,
-  and what is late (milestones of the drafting calendar, agreements of the bodies).
-
-Each runs a fixed number of queries whatever the size of the data (see each
-docstring); the views only check access, read the filters and render.
+`build_plan_dashboard` runs a fixed number of queries whatever the size of the data
+(see its docstring); the view only checks access, reads the filters and renders.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
@@ -42,45 +33,16 @@ from commitments.models import (
     Status,
     StatusCategory,
 )
-from governance.models import ActionDecision, Agreement, Area, Milestone, Plan, PlanAction
-from governance.work import AgreementState, build_action_plan, pending_agreements
-from service_charters import followup
-from service_charters.compliance import Band
-from service_charters.followup import BAND_LABELS, FollowUpRow
-from service_charters.models import Charter, Measurement, assess_measurement
-from service_charters.report import (
-    BAND_COLOURS,
-    SummaryView,
-    available_years,
-    share_text,
-    summary_view,
-)
+from governance.models import Area
 from terrassa_plis.charts import Bar, bar_chart
-from terrassa_plis.templatetags.plis import percent
+from terrassa_plis.formatting import percent, percentage_of, shorten
 
-FAVOURABLE_COLOUR = "#2e7d32"
-DELAYED_COLOUR = "#d08c00"
+# Names of the palette (static/css/palette.css), as the charts take them.
+FAVOURABLE_COLOUR = "favourable"
+DELAYED_COLOUR = "delayed"
 # «Completat o dins les previsions»: the categories a director reads as going well.
 FAVOURABLE = frozenset({StatusCategory.COMPLETED, StatusCategory.ON_TRACK})
 NO_AREA_LABEL = _("Sense àrea responsable")
-
-
-def shorten(text: str, limit: int = 160) -> str:
-    """`text` cut at a word before `limit` characters, with «…» (cheaper than Truncator
-    on long lists)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
-
-
-def _share(count: int, total: int) -> Decimal:
-    """A percentage 0-100, as the balance computes its shares."""
-    return Decimal(count * 100) / total if total else Decimal(0)
-
-
-def _share_text(share: Decimal) -> str:
-    """«50 %», or «33,3 %» when not whole (as the charters' reports write shares)."""
-    return share_text(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -95,10 +57,9 @@ class StatusShare:
 
     @property
     def share_text(self) -> str:
-        return _share_text(self.share)
+        return percent(self.share)
 
 
-# The Mandate Plan
 
 
 @dataclass(frozen=True)
@@ -209,11 +170,11 @@ class GroupRow:
 
     @property
     def favourable_text(self) -> str:
-        return _share_text(self.favourable_share)
+        return percent(self.favourable_share)
 
     @property
     def delayed_text(self) -> str:
-        return _share_text(self.delayed_share)
+        return percent(self.delayed_share)
 
 
 @dataclass(frozen=True)
@@ -313,8 +274,8 @@ def _group_row(label, text, statuses, leaves, *, with_missing, tracks, node=None
         text=text,
         counts=_column_counts(statuses, leaves, with_missing=with_missing),
         total=total,
-        favourable_share=_share(favourable, total),
-        delayed_share=_share(delayed, total),
+        favourable_share=percentage_of(favourable, total),
+        delayed_share=percentage_of(delayed, total),
         progress=_progress(leaves) if tracks else None,
         node=node,
         area=area,
@@ -333,7 +294,7 @@ def _share_chart(rows: list[GroupRow], *, attribute: str, title: str, colour: st
     ]
     description = (
         "; ".join(
-            f"{row.label}: {_share_text(getattr(row, attribute))} "
+            f"{row.label}: {percent(getattr(row, attribute))} "
             + gettext("de %(total)s") % {"total": row.total}
             for row in rows
         )
@@ -393,7 +354,7 @@ def _key_figures(leaves, total, progress, changes, *, has_delayed, tracks):
     figures = [
         KeyFigure(
             gettext("Completats o dins les previsions"),
-            _share_text(_share(favourable, total)),
+            percent(percentage_of(favourable, total)),
             gettext("%(count)s de %(total)s") % {"count": favourable, "total": total},
         )
     ]
@@ -402,7 +363,7 @@ def _key_figures(leaves, total, progress, changes, *, has_delayed, tracks):
         figures.append(
             KeyFigure(
                 gettext("Amb retard"),
-                _share_text(_share(delayed, total)),
+                percent(percentage_of(delayed, total)),
                 gettext("%(count)s de %(total)s") % {"count": delayed, "total": total},
             )
         )
@@ -410,7 +371,7 @@ def _key_figures(leaves, total, progress, changes, *, has_delayed, tracks):
     figures.append(
         KeyFigure(
             gettext("Pendents"),
-            _share_text(_share(pending, total)),
+            percent(percentage_of(pending, total)),
             gettext("%(count)s de %(total)s") % {"count": pending, "total": total},
         )
     )
@@ -419,12 +380,12 @@ def _key_figures(leaves, total, progress, changes, *, has_delayed, tracks):
         figures.append(
             KeyFigure(
                 str(NO_ENTRY_LABEL),
-                _share_text(_share(missing, total)),
+                percent(percentage_of(missing, total)),
                 gettext("%(count)s de %(total)s") % {"count": missing, "total": total},
             )
         )
     if tracks:
-        figures.append(KeyFigure(gettext("Execució mitjana"), percent(progress, 1)))
+        figures.append(KeyFigure(gettext("Execució mitjana"), percent(progress)))
     if changes is not None:
         label = changes.previous.label
         since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
@@ -607,339 +568,4 @@ def build_plan_dashboard(
         ),
         changes=changes,
         attention=attention,
-    )
-
-
-# The service charters
-
-
-@dataclass(frozen=True)
-class TrendYear:
-    """One year of the trend: the commitments of the charters in force, per band."""
-
-    year: int
-    summary: SummaryView
-
-    @property
-    def met(self):
-        return next(figure for figure in self.summary.figures if figure.band == Band.MET)
-
-
-@dataclass(frozen=True)
-class ServiceTrend:
-    """A service's share of commitments met in each year of the trend: «No avaluat»
-    when none of its commitments was assessed, None when it had no charter in force."""
-
-    service: str
-    cells: list[str | None]
-
-
-@dataclass(frozen=True)
-class ChartersDashboard:
-    year: int
-    years: list[int]  # every year with results, newest first
-    overall: SummaryView
-    by_service: list[SummaryView]
-    trend: list[TrendYear]  # oldest first
-    trend_chart: SafeString | None
-    service_trend: list[ServiceTrend]
-
-    @property
-    def trend_years(self) -> list[int]:
-        return [item.year for item in self.trend]
-
-
-TREND_YEARS = 4
-
-
-def _in_force_by_year(years: Iterable[int]) -> dict[int, set[int]]:
-    """The ids of the charters in force in each year (Charter.objects.in_force); one query."""
-    years = list(years)
-    flags = {
-        f"in_force_{year}": Exists(Charter.objects.in_force(year).filter(pk=OuterRef("pk")))
-        for year in years
-    }
-    in_force: dict[int, set[int]] = {year: set() for year in years}
-    for row in Charter.objects.annotate(**flags).values("pk", *flags).order_by():
-        for year in years:
-            if row[f"in_force_{year}"]:
-                in_force[year].add(row["pk"])
-    return in_force
-
-
-@dataclass(frozen=True)
-class _Result:
-    """The two fields of a Measurement that `assess_measurement` reads: the trend loads
-    only these (thousands of full measurements cost more than the whole page)."""
-
-    result: Decimal | None
-    not_applicable: bool
-
-
-def _trend_results(years: Iterable[int]) -> dict[tuple[int, int], _Result]:
-    """Every result of `years`, by (indicator id, year); one query."""
-    values = (
-        Measurement.objects.filter(year__in=list(years))
-        .order_by()
-        .values_list("indicator_id", "year", "result", "not_applicable")
-    )
-    return {(indicator, year): _Result(result, na) for indicator, year, result, na in values}
-
-
-def _rows_of_year(
-    rows: Sequence[FollowUpRow], results: dict[tuple[int, int], _Result], year: int
-) -> list[FollowUpRow]:
-    """The same indicators as `rows`, each assessed on its result of `year`.
-
-    These rows are for counting only: their `measurement` is None, their
-    `assessment` the one `assess_measurement` gives for that year's result.
-    """
-    return [
-        replace(
-            row,
-            measurement=None,
-            assessment=assess_measurement(row.indicator, results.get((row.indicator.pk, year))),
-        )
-        for row in rows
-    ]
-
-
-def _trend_chart(trend: list[TrendYear]) -> SafeString:
-    met = BAND_COLOURS[Band.MET]
-    bars = [
-        Bar(
-            str(item.year),
-            float(item.met.share),
-            met,
-            gettext("%(count)s de %(total)s")
-            % {"count": item.met.count, "total": item.summary.total},
-        )
-        for item in trend
-    ]
-    description = gettext("Percentatge de compromisos assolits cada any: %(years)s.") % {
-        "years": "; ".join(f"{item.year}: {item.met.share_text}" for item in trend)
-    }
-    return bar_chart(
-        bars,
-        title=gettext("Compromisos assolits per any"),
-        description=description,
-        unit="%",
-        max_value=100,
-        decimals=1,
-        chart_id="charters-dashboard-trend",
-    )
-
-
-def build_charters_dashboard(
-    year: int | None = None, *, years: list[int] | None = None
-) -> ChartersDashboard:
-    """Compliance of the charters in force in `year` (default: the latest with results),
-    overall and per service, and the trend over the last four years with results.
-
-    `years` are the years with results, newest first (`available_years()`), if the
-    caller has them already.
-    Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the charters in force in each year, 3-4 the indicators with their
-    tree and the year's results (followup.load_rows), 5 the results of the trend's years.
-    """
-    if years is None:
-        years = available_years()
-    if year is None:
-        year = years[0] if years else date.today().year
-    trend_years = sorted(years[:TREND_YEARS])
-    in_force = _in_force_by_year(sorted({year, *trend_years}))
-
-    all_rows = followup.load_rows(None, year)
-    rows = [row for row in all_rows if row.charter.pk in in_force[year]]
-    overall = summary_view(
-        followup.summarise(rows, gettext("Totes les cartes")), chart_id="charters-dashboard-year"
-    )
-    by_service = [summary_view(summary) for summary in followup.summaries_by_service(rows)]
-
-    trend: list[TrendYear] = []
-    service_trend: list[ServiceTrend] = []
-    if trend_years:
-        results = _trend_results(item for item in trend_years if item != year)
-        met_by_service: dict[str, dict[int, str]] = defaultdict(dict)
-        for trend_year in trend_years:
-            if trend_year == year:
-                year_rows = rows
-            else:
-                year_rows = [
-                    row
-                    for row in _rows_of_year(all_rows, results, trend_year)
-                    if row.charter.pk in in_force[trend_year]
-                ]
-            trend.append(
-                TrendYear(
-                    trend_year,
-                    summary_view(followup.summarise(year_rows, str(trend_year))),
-                )
-            )
-            for summary in followup.summaries_by_service(year_rows):
-                met_by_service[summary.label][trend_year] = (
-                    str(BAND_LABELS[Band.NOT_ASSESSED])
-                    if summary.counts[Band.NOT_ASSESSED] == summary.total
-                    else share_text(summary.shares[Band.MET])
-                )
-        service_trend = [
-            ServiceTrend(service, [met_by_service[service].get(item) for item in trend_years])
-            for service in sorted(met_by_service)
-        ]
-    return ChartersDashboard(
-        year=year,
-        years=years,
-        overall=overall,
-        by_service=by_service,
-        trend=trend,
-        trend_chart=_trend_chart(trend) if trend else None,
-        service_trend=service_trend,
-    )
-
-
-# The PLIS
-
-
-@dataclass(frozen=True)
-class CountBar:
-    label: str
-    count: int
-    share: Decimal
-    colour: str
-
-    @property
-    def share_text(self) -> str:
-        return _share_text(self.share)
-
-
-@dataclass(frozen=True)
-class DegreeBand:
-    """An implementation degree band: from `low` (included) to `high` (excluded; the
-    last band includes 100)."""
-
-    low: int
-    high: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.low}-{self.high}\u00a0%"
-
-    def holds(self, degree: int) -> bool:
-        return self.low <= degree < self.high or (self.high == 100 and degree == 100)
-
-
-DEGREE_BANDS = [DegreeBand(0, 25), DegreeBand(25, 50), DegreeBand(50, 75), DegreeBand(75, 100)]
-DEGREE_COLOURS = ["#b3261e", "#d08c00", "#7cb342", "#2e7d32"]
-DECISION_COLOURS = {
-    ActionDecision.PROPOSED: "#6b7280",
-    ActionDecision.VALIDATED: "#2e7d32",
-    ActionDecision.REJECTED: "#b3261e",
-}
-NO_IMPLEMENTATION_LABEL = _("Sense dades d'implementació")
-
-
-@dataclass(frozen=True)
-class PlisDashboard:
-    plan: Plan
-    today: date
-    action_count: int
-    by_decision: list[CountBar]
-    decision_chart: SafeString
-    validated_count: int
-    by_degree: list[CountBar]  # of the validated actions, by their latest degree
-    degree_chart: SafeString
-    average_degree: int | None
-    followed_count: int
-    late_milestones: list[Milestone]
-    late_agreements: list[Agreement]
-
-
-def _count_chart(bars: list[CountBar], *, total: int, title: str, chart_id: str) -> SafeString:
-    return bar_chart(
-        [Bar(bar.label, bar.count, bar.colour, bar.share_text) for bar in bars],
-        title=title,
-        description="; ".join(f"{bar.label}: {bar.count} ({bar.share_text})" for bar in bars) + ".",
-        max_value=max(total, 1),
-        chart_id=chart_id,
-    )
-
-
-def degree_bands(actions: Sequence[PlanAction]) -> list[CountBar]:
-    """The actions by their latest implementation degree (`latest_degree`), in bands
-    of 25 points, then those with no implementation entry."""
-    total = len(actions)
-    degrees = [action.latest_degree for action in actions]
-    bars = [
-        CountBar(
-            band.label,
-            count := sum(1 for degree in degrees if degree is not None and band.holds(degree)),
-            _share(count, total),
-            colour,
-        )
-        for band, colour in zip(DEGREE_BANDS, DEGREE_COLOURS, strict=True)
-    ]
-    missing = sum(1 for degree in degrees if degree is None)
-    bars.append(
-        CountBar(str(NO_IMPLEMENTATION_LABEL), missing, _share(missing, total), NO_ENTRY_COLOUR)
-    )
-    return bars
-
-
-def build_plis_dashboard(today: date) -> PlisDashboard | None:
-    """The PLIS dashboard on `today`, or None when no plan is recorded.
-
-    Queries, whatever the number of actions, milestones and agreements: 1 the plan,
-    2 the actions with their latest implementation, 3 their areas, 4 the milestones
-    (governance.work.build_action_plan), 5 the pending agreements with their meeting.
-    Late: a milestone not done whose planned date is before `today`; an agreement not
-    done whose due date is before `today`.
-    """
-    plan = Plan.objects.current()
-    if plan is None:
-        return None
-    action_plan = build_action_plan(plan, today)
-    actions = [
-        action for axis in action_plan.axes for line in axis.lines for action in line.actions
-    ]
-    total = action_plan.action_count
-    by_decision = [
-        CountBar(
-            str(item.label), item.count, _share(item.count, total), DECISION_COLOURS[item.decision]
-        )
-        for item in action_plan.decision_counts
-    ]
-    validated = [action for action in actions if action.decision == ActionDecision.VALIDATED]
-    by_degree = degree_bands(validated)
-    late_agreements = [
-        agreement
-        for agreement in pending_agreements(today)
-        if agreement.state == AgreementState.LATE and agreement.meeting.body.plan_id == plan.pk
-    ]
-    return PlisDashboard(
-        plan=plan,
-        today=today,
-        action_count=total,
-        by_decision=by_decision,
-        decision_chart=_count_chart(
-            by_decision,
-            total=total,
-            title=gettext("Accions del pla per decisió"),
-            chart_id="plis-dashboard-decision",
-        ),
-        validated_count=len(validated),
-        by_degree=by_degree,
-        degree_chart=_count_chart(
-            by_degree,
-            total=len(validated),
-            title=gettext("Accions validades per grau d'implementació"),
-            chart_id="plis-dashboard-degree",
-        ),
-        average_degree=action_plan.average_degree,
-        followed_count=action_plan.followed_count,
-        late_milestones=[
-            line.milestone
-            for line in action_plan.milestones
-            if line.is_late and line.milestone.done_on is None
-        ],
-        late_agreements=late_agreements,
     )

@@ -1,0 +1,168 @@
+"""The PLIS dashboard for directors: the action plan by decision and implementation
+degree, and what is late (milestones of the drafting calendar, agreements of the bodies).
+
+`build_plis_dashboard` runs a fixed number of queries whatever the size of the data
+(see its docstring); the view only checks access and renders.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ActionDecision, Agreement, Milestone, Plan, PlanAction
+from governance.work import AgreementState, build_action_plan, pending_agreements
+from terrassa_plis.charts import Bar, bar_chart
+from terrassa_plis.formatting import percent, percentage_of
+
+
+@dataclass(frozen=True)
+class CountBar:
+    label: str
+    count: int
+    share: Decimal
+    colour: str
+
+    @property
+    def share_text(self) -> str:
+        return percent(self.share)
+
+
+@dataclass(frozen=True)
+class DegreeBand:
+    """An implementation degree band: from `low` (included) to `high` (excluded; the
+    last band includes 100)."""
+
+    low: int
+    high: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}-{self.high}\u00a0%"
+
+    def holds(self, degree: int) -> bool:
+        return self.low <= degree < self.high or (self.high == 100 and degree == 100)
+
+
+DEGREE_BANDS = [DegreeBand(0, 25), DegreeBand(25, 50), DegreeBand(50, 75), DegreeBand(75, 100)]
+DEGREE_COLOURS = ["degree-1", "degree-2", "degree-3", "degree-4"]
+DECISION_COLOURS = {
+    ActionDecision.PROPOSED: "neutral",
+    ActionDecision.VALIDATED: "ok",
+    ActionDecision.REJECTED: "bad",
+}
+NO_IMPLEMENTATION_LABEL = _("Sense dades d'implementació")
+
+
+@dataclass(frozen=True)
+class PlisDashboard:
+    plan: Plan
+    today: date
+    action_count: int
+    by_decision: list[CountBar]
+    decision_chart: SafeString
+    validated_count: int
+    by_degree: list[CountBar]  # of the validated actions, by their latest degree
+    degree_chart: SafeString
+    average_degree: int | None
+    followed_count: int
+    late_milestones: list[Milestone]
+    late_agreements: list[Agreement]
+
+
+def _count_chart(bars: list[CountBar], *, total: int, title: str, chart_id: str) -> SafeString:
+    return bar_chart(
+        [Bar(bar.label, bar.count, bar.colour, bar.share_text) for bar in bars],
+        title=title,
+        description="; ".join(f"{bar.label}: {bar.count} ({bar.share_text})" for bar in bars) + ".",
+        max_value=max(total, 1),
+        chart_id=chart_id,
+    )
+
+
+def degree_bands(actions: Sequence[PlanAction]) -> list[CountBar]:
+    """The actions by their latest implementation degree (`latest_degree`), in bands
+    of 25 points, then those with no implementation entry."""
+    total = len(actions)
+    degrees = [action.latest_degree for action in actions]
+    bars = [
+        CountBar(
+            band.label,
+            count := sum(1 for degree in degrees if degree is not None and band.holds(degree)),
+            percentage_of(count, total),
+            colour,
+        )
+        for band, colour in zip(DEGREE_BANDS, DEGREE_COLOURS, strict=True)
+    ]
+    missing = sum(1 for degree in degrees if degree is None)
+    bars.append(
+        CountBar(str(NO_IMPLEMENTATION_LABEL), missing, percentage_of(missing, total), "no-entry")
+    )
+    return bars
+
+
+def build_plis_dashboard(today: date) -> PlisDashboard | None:
+    """The PLIS dashboard on `today`, or None when no plan is recorded.
+
+    Queries, whatever the number of actions, milestones and agreements: 1 the plan,
+    2 the actions with their latest implementation, 3 their areas, 4 the milestones
+    (governance.work.build_action_plan), 5 the pending agreements with their meeting.
+    Late: a milestone not done whose planned date is before `today`; an agreement not
+    done whose due date is before `today`.
+    """
+    plan = Plan.objects.current()
+    if plan is None:
+        return None
+    action_plan = build_action_plan(plan, today)
+    actions = [
+        action for axis in action_plan.axes for line in axis.lines for action in line.actions
+    ]
+    total = action_plan.action_count
+    by_decision = [
+        CountBar(
+            str(item.label),
+            item.count,
+            percentage_of(item.count, total),
+            DECISION_COLOURS[item.decision],
+        )
+        for item in action_plan.decision_counts
+    ]
+    validated = [action for action in actions if action.decision == ActionDecision.VALIDATED]
+    by_degree = degree_bands(validated)
+    late_agreements = [
+        agreement
+        for agreement in pending_agreements(today)
+        if agreement.state == AgreementState.LATE and agreement.meeting.body.plan_id == plan.pk
+    ]
+    return PlisDashboard(
+        plan=plan,
+        today=today,
+        action_count=total,
+        by_decision=by_decision,
+        decision_chart=_count_chart(
+            by_decision,
+            total=total,
+            title=gettext("Accions del pla per decisió"),
+            chart_id="plis-dashboard-decision",
+        ),
+        validated_count=len(validated),
+        by_degree=by_degree,
+        degree_chart=_count_chart(
+            by_degree,
+            total=len(validated),
+            title=gettext("Accions validades per grau d'implementació"),
+            chart_id="plis-dashboard-degree",
+        ),
+        average_degree=action_plan.average_degree,
+        followed_count=action_plan.followed_count,
+        late_milestones=[
+            line.milestone
+            for line in action_plan.milestones
+            if line.is_late and line.milestone.done_on is None
+        ],
+        late_agreements=late_agreements,
+    )

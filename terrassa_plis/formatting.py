@@ -1,0 +1,120 @@
+"""How the city writes numbers, percentages, shares, dates and people: the one place.
+
+Terrassa's publications write `1.234,5`, `75 %` and `30/06/2019` whatever the
+interface language, so that typed and imported figures read the same (the format
+modules under `terrassa_plis/formats/` say so to Django). Every page, PDF, e-mail and
+message writes through these functions, and the template filters in
+`terrassa_plis.templatetags.plis` are one-line registrations of them.
+
+One rounding rule for every percentage: **at most one decimal, rounded half up, and
+no decimal when it is zero**. 97,5 stays «97,5 %», 33,33 reads «33,3 %», 66,666 reads
+«66,7 %» and 75,00 reads «75 %». Half up, not banker's rounding, because that is how
+a reader checks a figure by hand; one decimal because the shares of a few hundred
+items differ in the first decimal and the city publishes averages such as «50,6 %».
+Shares are computed exactly and rounded only when written, so a rounded share is
+never rounded again.
+"""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+
+# What a page shows where there is no value.
+EMPTY = "—"
+NBSP = "\u00a0"
+PERCENT_DECIMALS = 1
+_PERCENT_STEP = Decimal(1).scaleb(-PERCENT_DECIMALS)
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == ""
+
+
+def number(value, decimals: int | None = None) -> str:
+    """1234.5 → «1.234,5», with thousands grouped; whole numbers lose their decimals
+    and others keep the ones they have (12,50 → «12,5»), unless `decimals` is given,
+    which rounds half up. None → «—»."""
+    if _is_empty(value):
+        return EMPTY
+    value = _decimal(value)
+    if decimals is None:
+        whole = value == value.to_integral_value()
+        decimals = 0 if whole else max(0, -value.normalize().as_tuple().exponent)
+    else:
+        value = value.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    return number_format(value, int(decimals), force_grouping=True)
+
+
+def rounded_percentage(value) -> Decimal:
+    """A percentage rounded by the one rule: one decimal, half up, «,0» dropped."""
+    rounded = _decimal(value).quantize(_PERCENT_STEP, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return rounded.quantize(Decimal(1))
+    return rounded
+
+
+def percent(value) -> str:
+    """A percentage 0-100 as the city writes it: 97,5 → «97,5 %», 33,333 → «33,3 %»,
+    75 → «75 %» (a space before the sign, which never wraps apart). None → «—»."""
+    if _is_empty(value):
+        return EMPTY
+    return f"{number(rounded_percentage(value))}{NBSP}%"
+
+
+def percentage_of(count: int, total: int, *, empty: Decimal = Decimal(0)) -> Decimal:
+    """`count` as an exact percentage (0-100) of `total`; `empty` when there is no total."""
+    return Decimal(count * 100) / total if total else empty
+
+
+def share(count: int, total: int) -> str:
+    """`count` of `total` as a percentage: 1 of 3 → «33,3 %»; «—» when there is no total."""
+    return percent(percentage_of(count, total)) if total else EMPTY
+
+
+def day(value: date | datetime | None) -> str:
+    """30/06/2019 (a moment is read in local time first). None → «—»."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        value = _local(value)
+    return date_format(value)
+
+
+def moment(value: datetime | None) -> str:
+    """30/06/2019 14:05, in local time. None → «—»."""
+    if value is None:
+        return EMPTY
+    return date_format(_local(value), "DATETIME_FORMAT")
+
+
+def clock(value: datetime) -> str:
+    """14:05, in local time."""
+    return date_format(_local(value), "H:i")
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def person_name(user) -> str:
+    """The user's full name, or their user name when they gave none; "" for no user.
+
+    Every page, PDF and e-mail that says who did something names people this way.
+    """
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """`text` cut at a word before `limit` characters, with «…» (cheaper than Django's
+    Truncator on long lists)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
