@@ -11,11 +11,12 @@ Who joined, changed or left a body, and when, comes from the memberships' histor
 membership's history, one for a body's latest changes.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,7 +24,6 @@ from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, 
 from governance.wording import elides_de
 from terrassa_plis import history
 from terrassa_plis.formatting import person_name
-from terrassa_plis.history import FieldChange
 
 # The transversal commission is made of technicians "of the 5 areas": the plan's
 # balance between areas is part of what it describes.
@@ -235,39 +235,6 @@ DELETED = gettext_lazy("Esborrat")
 RECENT_CHANGES = 20
 
 
-@dataclass(frozen=True)
-class MembershipEvent:
-    """One save of a membership: who saved it and when, whom it seats, what happened
-    (alta, canvi, baixa) and each field it changed, before → after."""
-
-    when: datetime
-    who: str
-    kind: str  # "+" created, "~" changed, "-" deleted
-    person: str
-    summary: str
-    changes: list[FieldChange]
-    membership_id: int
-
-    @property
-    def by(self) -> str:
-        """Who saved it; "" when the record names no one."""
-        return "" if self.who == history.EMPTY else self.who
-
-    @property
-    def details(self) -> str:
-        """The changes in one line: «Final: — → 30/06/2021»; for a joining or a deletion,
-        the values it had («Plaça: …; Inici: 01/01/2020»), less the person it names."""
-        if self.kind == "~":
-            return "; ".join(
-                f"{change.label}: {change.before} → {change.after}" for change in self.changes
-            )
-        return "; ".join(
-            f"{change.label}: {change.after if self.kind == '+' else change.before}"
-            for change in self.changes
-            if change.label != _label("person")
-        )
-
-
 def _label(name: str) -> str:
     return history.capitalised(Membership._meta.get_field(name).verbose_name)
 
@@ -280,48 +247,66 @@ def _seat_title(record) -> str:
     return split_description(record.seat.description)[0] if record.seat is not None else ""
 
 
-def _what(row: history.HistoryRow) -> str:
-    if row.kind == "+":
+def _what(event: history.HistoryEvent) -> str:
+    if event.kind == "+":
         return str(JOINED)
-    if row.kind == "-":
+    if event.kind == "-":
         return str(DELETED)
     # Recording an end where there was none is the member leaving.
     end = _label("end")
-    leaves = any(change.label == end and change.before == history.EMPTY for change in row.changes)
+    leaves = any(change.label == end and change.before == history.EMPTY for change in event.changes)
     return str(LEFT) if leaves else str(CHANGED)
 
 
-def _history_rows(records) -> list[history.HistoryRow]:
+def _history_rows(records) -> list[history.HistoryEvent]:
     fields = history.model_fields(
         Membership, MEMBERSHIP_FIELDS, person=_person_name, seat=_seat_title
     )
-    return history.history_rows(
+    rows = history.history_rows(
         records, fields, who=lambda record: person_name(record.history_user)
     )
+    return [replace(row, summary=_what(row)) for row in rows]
 
 
-def _event(row: history.HistoryRow) -> MembershipEvent:
-    return MembershipEvent(
-        when=row.when,
-        who=row.who,
-        kind=row.kind,
-        person=_person_name(row.record) or history.EMPTY,
-        summary=_what(row),
-        changes=row.changes,
-        membership_id=row.record.id,
-    )
-
-
-def membership_history(membership: Membership) -> list[MembershipEvent]:
+def membership_history(membership: Membership) -> list[history.HistoryEvent]:
     """Every recorded save of `membership` that changed something, newest first; one
     query."""
     records = Membership.history.filter(id=membership.pk).select_related(*MEMBERSHIP_RELATED)
-    return [_event(row) for row in _history_rows(records)]
+    return _history_rows(records)
 
 
-def recent_composition_changes(body: Body, limit: int = RECENT_CHANGES) -> list[MembershipEvent]:
+def _in_body_list(event: history.HistoryEvent) -> history.HistoryEvent:
+    """A save as the body's latest changes list it: of whom, with a link to the membership
+    (unless deleted); a joining or a deletion lists the values it had, less the person
+    it names («Plaça: …; Inici: 01/01/2020»)."""
+    values = []
+    changes = event.changes
+    if event.kind != "~":
+        person = _label("person")
+        values = [
+            history.FieldValue(change.label, change.after if event.kind == "+" else change.before)
+            for change in changes
+            if change.label != person
+        ]
+        changes = []
+    return replace(
+        event,
+        changes=changes,
+        values=values,
+        subject=_person_name(event.record) or history.EMPTY,
+        subject_url=(
+            reverse("governance:membership_edit", args=[event.record.id])
+            if event.kind != "-"
+            else ""
+        ),
+    )
+
+
+def recent_composition_changes(
+    body: Body, limit: int = RECENT_CHANGES
+) -> list[history.HistoryEvent]:
     """The latest `limit` saves of memberships of `body`'s seats, newest first (a save
-    that changed nothing is left out).
+    that changed nothing is left out), each of whom.
 
     One query: every record of the memberships that the body's latest `limit` records
     are of, so that each of those has its predecessor to be compared with.
@@ -337,4 +322,4 @@ def recent_composition_changes(body: Body, limit: int = RECENT_CHANGES) -> list[
         for row in _history_rows(records)
         if row.record.seat is not None and row.record.seat.body_id == body.pk
     ]
-    return [_event(row) for row in rows[:limit]]
+    return [_in_body_list(row) for row in rows[:limit]]

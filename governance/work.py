@@ -9,8 +9,8 @@ agreement, an average implementation) has one home.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -42,7 +42,6 @@ from governance.models import (
 from governance.wording import elides_de
 from terrassa_plis import formatting, history
 from terrassa_plis.formatting import person_name
-from terrassa_plis.history import FieldChange
 
 # Meetings and agreements
 
@@ -398,20 +397,10 @@ ACTION_EVENTS = {"+": _("Acció creada"), "~": _("Acció modificada"), "-": _("A
 HISTORY_LINES = 10
 
 
-@dataclass(frozen=True)
-class ActionEvent:
-    """One save of an action: who and when, what it was (the reason the operation gave,
-    «Decisió: Validada el 12/03/2024», or else «Acció modificada») and each field it
-    changed, before → after."""
-
-    when: datetime
-    who: str
-    summary: str
-    changes: list[FieldChange]
-
-
-def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[ActionEvent]:
-    """The action's latest `limit` saves, newest first, with their responsible areas.
+def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[history.HistoryEvent]:
+    """The action's latest `limit` saves, newest first, with their responsible areas: each
+    says what it was (the reason the operation gave, «Decisió: Validada el 12/03/2024», or
+    else «Acció modificada») and each field it changed, before → after.
 
     Two queries: the latest `limit` + 1 records (the oldest only to compare the next one
     with) with their users, and the areas each record kept (simple-history's m2m
@@ -450,11 +439,6 @@ def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[Actio
         base = records[-1]
         rows = [row for row in rows if row.record is not base]
     return [
-        ActionEvent(
-            when=row.when,
-            who=row.who,
-            summary=row.record.history_change_reason or str(ACTION_EVENTS[row.kind]),
-            changes=row.changes,
-        )
+        replace(row, summary=row.record.history_change_reason or str(ACTION_EVENTS[row.kind]))
         for row in rows[:limit]
     ]

@@ -9,7 +9,6 @@ cells, sections and summaries, so the templates have nothing to compute.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import Decimal
 
 from django.http import Http404
@@ -25,7 +24,7 @@ from service_charters.models import Charter, Indicator, Measurement, assess_meas
 from terrassa_plis import history
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, person_name
-from terrassa_plis.history import FieldChange
+from terrassa_plis.history import HistoryEvent
 
 BAND_COLOURS = {
     Band.MET: "band-met",
@@ -344,20 +343,6 @@ class YearResult:
 
 
 @dataclass(frozen=True)
-class HistoryEvent:
-    """One save of the indicator or of one of its results: who, when, what, and each
-    field it changed (label, before, after)."""
-
-    when: datetime
-    who: str
-    kind: str
-    summary: str  # «Modificat el resultat de 2020», «Modificat l'indicador»
-    changes: list[FieldChange]
-    year: int | None = None  # the result's year; None for the indicator's own changes
-    record_id: int = 0  # orders events saved within the same instant
-
-
-@dataclass(frozen=True)
 class IndicatorPage:
     indicator: Indicator
     results: list[YearResult]
@@ -500,30 +485,16 @@ def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
     )
     indicator_records = Indicator.history.filter(id=indicator.pk).select_related("history_user")
     events = [
-        HistoryEvent(
-            when=row.when,
-            who=row.who,
-            kind=row.kind_label,
-            summary=str(MEASUREMENT_EVENTS[row.kind]) % {"year": row.record.year},
-            changes=row.changes,
-            year=row.record.year,
-            record_id=row.record.history_id,
-        )
+        replace(row, summary=str(MEASUREMENT_EVENTS[row.kind]) % {"year": row.record.year})
         for row in history.history_rows(
             measurement_records, _measurement_fields(indicator), who=_saved_by
         )
     ]
     events += [
-        HistoryEvent(
-            when=row.when,
-            who=row.who,
-            kind=row.kind_label,
-            summary=str(INDICATOR_EVENTS[row.kind]),
-            changes=row.changes,
-            record_id=row.record.history_id,
-        )
+        replace(row, summary=str(INDICATOR_EVENTS[row.kind]))
         for row in history.history_rows(
             indicator_records, history.model_fields(Indicator, INDICATOR_FIELDS), who=_saved_by
         )
     ]
-    return sorted(events, key=lambda event: (event.when, event.record_id), reverse=True)
+    # The records' ids order the events saved within the same instant.
+    return sorted(events, key=lambda event: (event.when, event.record.history_id), reverse=True)

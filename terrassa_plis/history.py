@@ -1,4 +1,6 @@
-"""Who changed what, and when, from django-simple-history's records: one diff for every page.
+"""Who changed what, and when, from django-simple-history's records: the one diff
+(`history_rows`) and the one event shape (`HistoryEvent`) of every page's history, which
+`templates/_history.html` shows.
 
 The records are compared here in Python, each with the one before it of the same
 object, so a page reads its history in a fixed number of queries. Asking each record
@@ -6,11 +8,13 @@ for its predecessor (`prev_record`, `diff_against`) would cost a query per recor
 
 This module knows no app's models: the caller reads the records (with whatever their
 fields show selected, so that showing them costs no query) and says which fields to
-compare, under which labels, and how to name the person who saved each record.
+compare, under which labels, and how to name the person who saved each record; then
+what each event was (its summary) and, where a page lists several things, whose it is.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -24,17 +28,6 @@ from terrassa_plis.formatting import day, moment, number
 EMPTY = "—"
 KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
 UNRECORDED_TEXT = _("no registrat")
-
-# The value before the first record kept of an object that existed before its history
-# (loaded from a fixture or in bulk): not known.
-UNRECORDED = object()
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: Any
-    new: Any
 
 
 def is_empty(value) -> bool:
@@ -50,6 +43,18 @@ def _pairs(records: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
     for record in records:
         yield (previous if previous is not None and previous.id == record.id else None), record
         previous = record
+
+
+# The value before the first record kept of an object that existed before its history
+# (loaded from a fixture or in bulk): not known.
+UNRECORDED = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
 
 
 def changes_by_record(
@@ -163,25 +168,52 @@ def _choice_text(name: str, labels: dict) -> Callable[[Any], str]:
 
 
 class FieldChange(NamedTuple):
+    """A field a save changed: «Label: before → after»."""
+
     label: str
     before: str
     after: str
 
 
+class FieldValue(NamedTuple):
+    """A value a save had, added or removed, listed without a before: «Label: value» (a
+    figure added, what a joining member was given)."""
+
+    label: str
+    value: str
+
+
 @dataclass(frozen=True)
-class HistoryRow:
-    """One record as the history lists it: when, who, the kind of save («+» created,
-    «~» changed, «-» deleted) and each field it changed, before → after."""
+class HistoryEvent:
+    """One save as every page's history lists it (templates/_history.html).
+
+    `kind` is the kind of save: «+» created, «~» changed, «-» deleted. `who` is «—» when
+    the record names no one. `summary` says what it was («Alta», «Modificat el resultat
+    de 2020»; by default the kind's label). `changes` are the fields it changed, before →
+    after; `values`, what it had without a before. A page that lists the saves of
+    several things names the thing each one is of in `subject` (a member, a semester),
+    with `subject_url` to its page, if any. `record` is the historical record it was read
+    from, for the caller; no page shows it.
+    """
 
     when: datetime
     who: str
     kind: str
-    changes: list[FieldChange]
-    record: Any
+    summary: str
+    changes: list[FieldChange] = dataclass_field(default_factory=list)
+    values: list[FieldValue] = dataclass_field(default_factory=list)
+    subject: str = ""
+    subject_url: str = ""
+    record: Any = None
 
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
+
+    @property
+    def by(self) -> str:
+        """Who saved it, for «per …»; "" when the record names no one."""
+        return "" if self.who == EMPTY else self.who
 
 
 def history_rows(
@@ -190,8 +222,9 @@ def history_rows(
     *,
     who: Callable[[Any], str],
     keep_unchanged: bool = False,
-) -> list[HistoryRow]:
-    """The records (of one object or of many, in any order) as rows, newest first.
+) -> list[HistoryEvent]:
+    """The records (of one object or of many, in any order) as events, newest first,
+    each summarised by its kind's label (the caller says more with `dataclasses.replace`).
 
     Each record is compared with the one before it of the same object. The first record
     kept of an object lists the values it was created with (before: «—»), or, when it
@@ -226,10 +259,11 @@ def history_rows(
         if not changes and record.history_type == "~" and not keep_unchanged:
             continue
         rows.append(
-            HistoryRow(
+            HistoryEvent(
                 when=record.history_date,
                 who=who(record) or EMPTY,
                 kind=record.history_type,
+                summary=str(KIND_LABELS[record.history_type]),
                 changes=changes,
                 record=record,
             )
