@@ -1,8 +1,8 @@
 """Who changed what in a commitment's follow-up, and when, from django-simple-history.
 
-The records are diffed in Python (`terrassa_plis.history.changes_by_record`), from one
-query per model ordered by object and date. Asking each record for its predecessor
-(`prev_record`, `diff_against`) would cost a query per record.
+The entries' records are diffed by the one history engine
+(`terrassa_plis.history.history_rows`), from one query per model; each save becomes the
+one event shape every page's history shows (`HistoryEvent`), of its semester.
 
 `save_entry` replaces an entry's figures whole when any of them changes, so a save
 leaves a deletion and a creation record for every figure. The figures a save removed
@@ -15,18 +15,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure
+from terrassa_plis import history
 from terrassa_plis.formatting import number, percent, person_name
-from terrassa_plis.history import UNRECORDED, Change, changes_by_record
+from terrassa_plis.history import FieldChange, FieldValue, HistoryEvent
 
-ENTRY_FIELDS = ["status_id", "progress", "reason", "observations", "related_information"]
+ENTRY_FIELDS = ["status", "progress", "reason", "observations", "related_information"]
 FIGURE_FIELDS = ["label", "value", "unit", "women", "men"]
 # A figure record this close after its entry's record, by the same person, is part of
 # the same save (save_entry writes the entry, then the figures, in one transaction).
 SAME_SAVE = timedelta(minutes=1)
-KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
+# A long text (observations) shows its beginning in the history.
+SHOWN_CHARACTERS = 200
+FIGURES_CHANGED = _("Xifres modificades")
+FIGURE_REMOVED = _("Xifra eliminada")
+FIGURE_ADDED = _("Xifra afegida")
 
 
 def net_figures(
@@ -38,23 +44,18 @@ def net_figures(
 
 
 @dataclass
-class HistoryEvent:
-    """One save, as the history section lists it."""
-
-    date: datetime
-    user: str
-    period: Any
-    kind: str
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-    figures_removed: list[str] = field(default_factory=list)
-    figures_added: list[str] = field(default_factory=list)
-
-
-@dataclass
 class _Save:
-    event: HistoryEvent
-    entry_id: int
+    """One save of an entry, gathered from its entry record (if any) and the figure
+    records written with it."""
+
+    when: datetime
+    who: str
     user_id: int | None
+    subject: str
+    kind: str
+    summary: str
+    record: Any
+    changes: list[FieldChange] = field(default_factory=list)
     # A creation or deletion is listed even when it changed nothing else.
     always: bool = False
     removed: list[tuple] = field(default_factory=list)
@@ -62,13 +63,31 @@ class _Save:
 
     def takes(self, record) -> bool:
         return (
-            self.event.date <= record.history_date <= self.event.date + SAME_SAVE
+            self.when <= record.history_date <= self.when + SAME_SAVE
             and record.history_user_id in (None, self.user_id)
+        )
+
+    def event(self) -> HistoryEvent | None:
+        """The save as the history lists it; None if it changed nothing."""
+        removed, added = net_figures(self.removed, self.added)
+        if not (self.always or self.changes or removed or added):
+            return None
+        return HistoryEvent(
+            when=self.when,
+            who=self.who,
+            kind=self.kind,
+            summary=self.summary,
+            changes=self.changes,
+            values=[FieldValue(str(FIGURE_REMOVED), _figure_text(values)) for values in removed]
+            + [FieldValue(str(FIGURE_ADDED), _figure_text(values)) for values in added],
+            subject=self.subject,
+            record=self.record,
         )
 
 
 def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent]:
-    """Every recorded change of `node`'s entries and their figures, newest first.
+    """Every recorded change of `node`'s entries and their figures, newest first, each of
+    its semester (the event's subject).
 
     `entries` are the node's current entries (the records also name deleted ones);
     `periods` and `statuses` map ids of the node's mandate to objects. Two queries.
@@ -86,21 +105,35 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         .order_by("id", "history_date", "history_id")
     )
 
+    def semester(period_id) -> str:
+        period = periods.get(period_id)
+        return period.label if period is not None else history.EMPTY
+
+    rows = history.history_rows(
+        entry_records,
+        _entry_fields(statuses),
+        who=lambda record: person_name(record.history_user or record.updated_by),
+        keep_unchanged=True,
+    )
     saves_by_entry: dict[int, list[_Save]] = {}
-    for record, changes in changes_by_record(entry_records, ENTRY_FIELDS):
-        user = record.history_user or record.updated_by
-        event = HistoryEvent(
-            date=record.history_date,
-            user=person_name(user) or "—",
-            period=periods.get(record.period_id),
-            kind=KIND_LABELS[record.history_type],
-            changes=[_entry_change(change, statuses) for change in changes],
-        )
-        saves_by_entry.setdefault(record.id, []).append(
-            _Save(event, record.id, user.pk if user else None, always=record.history_type != "~")
+    for row in sorted(rows, key=lambda row: (row.record.id, row.when, row.record.history_id)):
+        user = row.record.history_user or row.record.updated_by
+        saves_by_entry.setdefault(row.record.id, []).append(
+            _Save(
+                when=row.when,
+                who=row.who,
+                user_id=user.pk if user else None,
+                subject=semester(row.record.period_id),
+                kind=row.kind,
+                summary=row.summary,
+                record=row.record,
+                # A deletion names its semester; its figures say what it removed.
+                changes=[] if row.kind == "-" else [_shortened(change) for change in row.changes],
+                always=row.kind != "~",
+            )
         )
     for saves in saves_by_entry.values():
-        saves.sort(key=lambda save: save.event.date)
+        saves.sort(key=lambda save: save.when)
 
     # The values before each figure record come from the id order; the saves they
     # belong to, from the date order.
@@ -112,13 +145,15 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         saves = saves_by_entry.setdefault(record.entry_id, [])
         save = next((save for save in reversed(saves) if save.takes(record)), None)
         if save is None:
-            event = HistoryEvent(
-                date=record.history_date,
-                user=person_name(record.history_user) or "—",
-                period=periods.get(period_of_entry.get(record.entry_id)),
-                kind=_("Xifres modificades"),
+            save = _Save(
+                when=record.history_date,
+                who=person_name(record.history_user) or history.EMPTY,
+                user_id=record.history_user_id,
+                subject=semester(period_of_entry.get(record.entry_id)),
+                kind="~",
+                summary=str(FIGURES_CHANGED),
+                record=record,
             )
-            save = _Save(event, record.entry_id, record.history_user_id)
             saves.append(save)
         if record.history_type == "-":
             save.removed.append(_figure_values(record))
@@ -127,40 +162,37 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
                 save.removed.append(before[record.history_id])
             save.added.append(_figure_values(record))
 
-    events = []
-    for saves in saves_by_entry.values():
-        for save in saves:
-            removed, added = net_figures(save.removed, save.added)
-            save.event.figures_removed = [_figure_text(values) for values in removed]
-            save.event.figures_added = [_figure_text(values) for values in added]
-            if save.always or save.event.changes or removed or added:
-                events.append(save.event)
-    return sorted(events, key=lambda event: event.date, reverse=True)
+    events = [
+        event
+        for saves in saves_by_entry.values()
+        for event in (save.event() for save in saves)
+        if event is not None
+    ]
+    return sorted(events, key=lambda event: event.when, reverse=True)
+
+
+def _entry_fields(statuses) -> list[history.Field]:
+    """The entry's fields as its history compares and shows them: the status by the
+    mandate's labels (no query), the progress as a percentage."""
+
+    def status(record) -> str:
+        found = statuses.get(record.status_id)
+        return found.label if found else history.EMPTY
+
+    return history.model_fields(
+        Entry, ENTRY_FIELDS, status=status, progress=lambda record: percent(record.progress)
+    )
+
+
+def _shortened(change: FieldChange) -> FieldChange:
+    def shorten(text: str) -> str:
+        return Truncator(text).chars(SHOWN_CHARACTERS)
+
+    return FieldChange(change.label, shorten(change.before), shorten(change.after))
 
 
 def _figure_values(record) -> tuple:
     return tuple(getattr(record, name) for name in FIGURE_FIELDS)
-
-
-def _entry_change(change: Change, statuses) -> tuple[str, str, str]:
-    if change.field == "status_id":
-        label = Entry._meta.get_field("status").verbose_name
-
-        def show(value):
-            status = statuses.get(value)
-            return status.label if status else "—"
-
-    elif change.field == "progress":
-        label = Entry._meta.get_field("progress").verbose_name
-        show = percent
-    else:
-        label = Entry._meta.get_field(change.field).verbose_name
-
-        def show(value):
-            return value or "—"
-
-    old = _("no registrat") if change.old is UNRECORDED else show(change.old)
-    return str(label).capitalize(), old, show(change.new)
 
 
 def _figure_text(values: tuple) -> str:

@@ -45,50 +45,6 @@ def _pairs(records: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         previous = record
 
 
-# The value before the first record kept of an object that existed before its history
-# (loaded from a fixture or in bulk): not known.
-UNRECORDED = object()
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: Any
-    new: Any
-
-
-def changes_by_record(
-    records: Iterable[Any], fields: Sequence[str]
-) -> list[tuple[Any, list[Change]]]:
-    """Pair each historical record with the fields it changed from the previous one.
-
-    `records` must be ordered by object id and then date, as
-    `order_by("id", "history_date", "history_id")` gives. The first record kept for
-    an object has nothing to compare with: it lists the fields that have a value, as
-    changed from None for a creation and from `UNRECORDED` otherwise. A deletion
-    changes no field.
-    """
-    paired = []
-    for previous, record in _pairs(records):
-        if record.history_type == "-":
-            changes = []
-        elif previous is not None:
-            changes = [
-                Change(name, getattr(previous, name), getattr(record, name))
-                for name in fields
-                if getattr(previous, name) != getattr(record, name)
-            ]
-        else:
-            old = None if record.history_type == "+" else UNRECORDED
-            changes = [
-                Change(name, old, getattr(record, name))
-                for name in fields
-                if getattr(record, name) not in (None, "")
-            ]
-        paired.append((record, changes))
-    return paired
-
-
 def show_value(value) -> str:
     """A value as the history shows it: «—» for none, «Sí»/«No», dates as dd/mm/yyyy
     (with the time, in local time, for a moment), numbers in Catalan."""
