@@ -561,15 +561,9 @@ class _Plan:
         # The whole tree in five queries, whatever its size.
         charter = self.charter
         nodes: dict[tuple[type, int], _Node] = {(Charter, charter.pk): self.root}
-        lookups = {
-            OfferedService: {"charter": charter},
-            Objective: {"offered_service__charter": charter},
-            CharterCommitment: {"objective__offered_service__charter": charter},
-            Indicator: {"commitment__objective__offered_service__charter": charter},
-        }
         parent_model = Charter
         for model, text_field, parent_field in _LEVELS:
-            items = model.objects.filter(**lookups[model])
+            items = model.objects.of_charter(charter)
             if model is Indicator:
                 # A target other years were assessed against must not change with one
                 # year's sheet: `_retargets_other_years` needs to know, at no extra query.
@@ -586,10 +580,7 @@ class _Plan:
             parent_model = model
         self.measurements = {
             measurement.indicator_id: measurement
-            for measurement in Measurement.objects.filter(
-                indicator__commitment__objective__offered_service__charter=charter,
-                year=self.year,
-            )
+            for measurement in Measurement.objects.of_charter(charter).filter(year=self.year)
         }
 
     def _child(self, parent: _Node, level: int, text: str) -> tuple[_Node, str]:

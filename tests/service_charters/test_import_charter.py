@@ -31,6 +31,7 @@ from terrassa_plis.exports import TableError
 SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
 SERVICE = "Servei de Solidaritat i Cooperació Internacional"
 IMPORT_URL = reverse("service_charters:import")
+IMPORT_CONFIRM_URL = reverse("service_charters:import_confirm")
 
 COVID = (
     "Degut a la situació derivada dels confinaments per la COVID-19 s'ha reduït l'activitat "
@@ -609,9 +610,7 @@ def test_confirming_the_preview_saves_the_stored_file(client, staff):
     token = client.session["service_charters.import"]["token"]
 
     # The browser sends only the token: a service or year posted with it is not trusted.
-    response = client.post(
-        IMPORT_URL, {"action": "confirm", "token": token, "service": 1, "year": 1999}
-    )
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token, "service": 1, "year": 1999})
 
     charter = Charter.objects.get()
     assert charter.service == solidaritat()
@@ -624,7 +623,7 @@ def test_confirming_the_preview_saves_the_stored_file(client, staff):
     assert "service_charters.import" not in client.session
 
     # The same confirmation cannot be replayed.
-    response = client.post(IMPORT_URL, {"action": "confirm", "token": token}, follow=True)
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token}, follow=True)
     assert "Aquesta previsualització ja no és vàlida: torneu a pujar el fitxer." in page_of(
         response
     )
@@ -678,7 +677,7 @@ def test_only_publication_staff_and_administrators_may_import(client, request, p
 
     assert client.get(IMPORT_URL).status_code == 403
     assert upload(client, SEED_FILE.name, SEED_FILE.read_bytes()).status_code == 403
-    assert client.post(IMPORT_URL, {"action": "confirm", "token": "x"}).status_code == 403
+    assert client.post(IMPORT_CONFIRM_URL, {"token": "x"}).status_code == 403
     assert Charter.objects.count() == 0
 
 

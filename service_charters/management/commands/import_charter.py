@@ -17,7 +17,7 @@ from service_charters.charter_io import (
     parse_sheet,
     read_sheet,
 )
-from service_charters.report import FIRST_YEAR, LAST_YEAR
+from service_charters.years import FIRST_YEAR, LAST_YEAR
 from terrassa_plis.exports import TableError
 
 
