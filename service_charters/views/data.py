@@ -23,15 +23,14 @@ from django.views.decorators.http import require_POST
 
 from governance.access import get_item_for_user, publisher_required, reader_required
 from governance.models import Service
-from service_charters.charter_io import (
+from service_charters.charter_import import (
     CharterImportError,
     RowChange,
     apply_sheet,
-    parse_sheet,
     preview_sheet,
-    read_sheet,
 )
 from service_charters.followup import COLUMNS, FollowUpRow, load_rows, open_data_table
+from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter
 from service_charters.years import FIRST_YEAR, LAST_YEAR, check_year
 from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export

@@ -1,4 +1,5 @@
-"""Reading and importing a charter's follow-up sheet: `charter_io`, the command and the page.
+"""Reading and importing a charter's follow-up sheet: `followup_sheet`, `charter_import`,
+the command and the page.
 
 The seed's own table is the fixture file `data/seguiment_2021_solidaritat.csv`, written
 as the seed prints it: empty Servei ofert / Objectiu / Compromís cells repeat the cell
@@ -18,13 +19,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from governance.models import Service
-from service_charters.charter_io import (
-    CharterImportError,
-    apply_sheet,
-    parse_sheet,
-    read_sheet,
-)
+from service_charters.charter_import import CharterImportError, apply_sheet
 from service_charters.followup import COLUMNS
+from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.exports import TableError
 
@@ -323,7 +320,7 @@ def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
         raise csv.Error("Could not determine delimiter")
 
     # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
-    monkeypatch.setattr("service_charters.charter_io.read_table", give_up)
+    monkeypatch.setattr("service_charters.followup_sheet.read_table", give_up)
     with pytest.raises(TableError, match="No s'entén el fitxer CSV «notes.csv»"):
         read_sheet("notes.csv", b"Una nota")
 
