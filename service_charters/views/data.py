@@ -80,7 +80,7 @@ def year_export(request, year, file_format):
 
 def charter_export(request, pk, year, file_format):
     """One charter's sheet, the columns the import reads. Queries: the charter, rows (2)."""
-    charter = get_item_for_user(request.user, Charter.objects.select_related("service"), pk=pk)
+    charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
     check_year(year)
     if file_format not in FORMATS:
         raise Http404

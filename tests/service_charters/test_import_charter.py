@@ -679,6 +679,16 @@ def test_only_publication_staff_and_administrators_may_import(client, request, p
 
 
 @pytest.mark.django_db
+def test_confirming_is_a_post_of_its_own_for_publishers_only(client, staff, director):
+    client.force_login(director)
+    assert client.get(IMPORT_CONFIRM_URL).status_code == 403
+    client.force_login(staff)
+    assert client.get(IMPORT_CONFIRM_URL).status_code == 405
+    page = page_of(upload(client, SEED_FILE.name, SEED_FILE.read_bytes()))
+    assert f'action="{IMPORT_CONFIRM_URL}"' in page
+
+
+@pytest.mark.django_db
 def test_the_import_page_offers_the_form(client, administrator):
     client.force_login(administrator)
     page = page_of(client.get(IMPORT_URL))
