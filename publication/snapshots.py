@@ -1,7 +1,7 @@
 """What a published version freezes: the document's HTML, its PDF and its open data.
 
 Everything is built by the domain apps' own builders and templates (the balance of
-`commitments.balance`, the follow-up report of `service_charters.report`), in Catalan
+`commitments.balance`, the follow-up report of `service_charters.followup_document`), in Catalan
 whatever language the person publishing reads, since the transparency portal
 publishes the Catalan document. The HTML is the document alone, without the site's
 navigation, so the public page can show it inside its own frame.
@@ -20,8 +20,8 @@ from commitments.models import PlanNode, ReportingPeriod
 from commitments.plan_io import export_table
 from publication.models import ReportingRound, RoundKind
 from service_charters.followup import load_rows, open_data_table
+from service_charters.followup_document import build_report
 from service_charters.models import Charter
-from service_charters.report import build_report
 from terrassa_plis.exports import csv_export, json_export
 from terrassa_plis.pdf import render_pdf
 

@@ -4,8 +4,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from service_charters.followup import BAND_LABELS, format_percent
+from service_charters.bands import BAND_LABELS
+from service_charters.followup import format_percent
 from service_charters.models import (
+    INDICATOR_CHARTER,
     Charter,
     CharterCommitment,
     Indicator,
@@ -13,8 +15,6 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
-
-CHARTER_PATH = "commitment__objective__offered_service__charter"
 
 
 def _short(text: str) -> str:
@@ -138,9 +138,9 @@ class CharterCommitmentAdmin(admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["short_name", "target_text", "target_kind", "unit", "periodicity", "charter"]
-    list_filter = ["target_kind", "periodicity", f"{CHARTER_PATH}__service"]
-    search_fields = ["name", "target_text", "commitment__text", f"{CHARTER_PATH}__title"]
-    list_select_related = [CHARTER_PATH]
+    list_filter = ["target_kind", "periodicity", f"{INDICATOR_CHARTER}__service"]
+    search_fields = ["name", "target_text", "commitment__text", f"{INDICATOR_CHARTER}__title"]
+    list_select_related = [INDICATOR_CHARTER]
     raw_id_fields = ["commitment"]
     inlines = [MeasurementInline]
 
@@ -148,7 +148,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     def short_name(self, obj):
         return _short(obj.name)
 
-    @admin.display(description=_("carta de serveis"), ordering=f"{CHARTER_PATH}__title")
+    @admin.display(description=_("carta de serveis"), ordering=f"{INDICATOR_CHARTER}__title")
     def charter(self, obj):
         return obj.commitment.objective.offered_service.charter
 
@@ -168,8 +168,8 @@ class MeasurementAdmin(SimpleHistoryAdmin):
         "updated_by",
         "updated_at",
     ]
-    list_filter = ["year", "not_applicable", f"indicator__{CHARTER_PATH}__service"]
-    search_fields = ["indicator__name", "observations", f"indicator__{CHARTER_PATH}__title"]
+    list_filter = ["year", "not_applicable", f"indicator__{INDICATOR_CHARTER}__service"]
+    search_fields = ["indicator__name", "observations", f"indicator__{INDICATOR_CHARTER}__title"]
     # The indicator's target is needed for the compliance column.
     list_select_related = ["indicator", "updated_by"]
 

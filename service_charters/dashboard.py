@@ -11,20 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from service_charters import followup
+from service_charters.bands import BAND_COLOURS, BAND_LABELS, Summary, SummaryView, summary_view
 from service_charters.compliance import Band
-from service_charters.followup import BAND_LABELS, FollowUpRow
+from service_charters.followup import FollowUpRow
 from service_charters.models import Charter, Measurement, assess_measurement
-from service_charters.report import (
-    BAND_COLOURS,
-    SummaryView,
-    available_years,
-    summary_view,
-)
+from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent
 
@@ -68,19 +63,95 @@ class ChartersDashboard:
 TREND_YEARS = 4
 
 
-def _in_force_by_year(years: Iterable[int]) -> dict[int, set[int]]:
-    """The ids of the charters in force in each year (Charter.objects.in_force); one query."""
-    years = list(years)
-    flags = {
-        f"in_force_{year}": Exists(Charter.objects.in_force(year).filter(pk=OuterRef("pk")))
-        for year in years
+def build_charters_dashboard(
+    year: int | None = None, *, years: list[int] | None = None
+) -> ChartersDashboard:
+    """Compliance of the charters in force in `year` (default: the latest with results),
+    overall and per service, and the trend over the last four years with results.
+
+    `years` are the years with results, newest first (`available_years()`), if the
+    caller has them already.
+    Queries, whatever the number of charters and indicators: 1 the years with results
+    (unless given), 2 the charters in force in each year, 3-4 the indicators with their
+    tree and the year's results (followup.load_rows), 5 the results of the trend's years.
+    """
+    if years is None:
+        years = available_years()
+    if year is None:
+        year = latest_year(years)
+    trend_years = sorted(years[:TREND_YEARS])
+    in_force = Charter.objects.ids_in_force_by_year(sorted({year, *trend_years}))
+    all_rows = followup.load_rows(None, year)
+    rows = rows_in_force(all_rows, in_force[year])
+    rows_per_year = trend_rows(all_rows, rows, year, trend_years, in_force)
+    trend = [
+        TrendYear(trend_year, summary_view(followup.summarise(year_rows, str(trend_year))))
+        for trend_year, year_rows in rows_per_year.items()
+    ]
+    return ChartersDashboard(
+        year=year,
+        years=years,
+        overall=summary_view(
+            followup.summarise(rows, gettext("Totes les cartes")),
+            chart_id="charters-dashboard-year",
+        ),
+        by_service=[summary_view(summary) for summary in followup.summaries_by_service(rows)],
+        trend=trend,
+        trend_chart=trend_chart(trend) if trend else None,
+        service_trend=service_trend(rows_per_year),
+    )
+
+
+def latest_year(years: Sequence[int]) -> int:
+    """The newest of `years` (newest first), or this year when there are none."""
+    return years[0] if years else date.today().year
+
+
+def rows_in_force(rows: Iterable[FollowUpRow], charter_ids: set[int]) -> list[FollowUpRow]:
+    """The rows of the charters whose ids are given: those in force in a year."""
+    return [row for row in rows if row.charter.pk in charter_ids]
+
+
+def trend_rows(
+    all_rows: Sequence[FollowUpRow],
+    rows: list[FollowUpRow],
+    year: int,
+    trend_years: list[int],
+    in_force: dict[int, set[int]],
+) -> dict[int, list[FollowUpRow]]:
+    """The rows of each year of the trend (oldest first): `rows` for `year`, already
+    assessed; for the others, the indicators of the charters then in force, assessed on
+    that year's result. One query, none without trend years."""
+    if not trend_years:
+        return {}
+    results = _trend_results(item for item in trend_years if item != year)
+    return {
+        trend_year: (
+            rows
+            if trend_year == year
+            else rows_in_force(_rows_of_year(all_rows, results, trend_year), in_force[trend_year])
+        )
+        for trend_year in trend_years
     }
-    in_force: dict[int, set[int]] = {year: set() for year in years}
-    for row in Charter.objects.annotate(**flags).values("pk", *flags).order_by():
-        for year in years:
-            if row[f"in_force_{year}"]:
-                in_force[year].add(row["pk"])
-    return in_force
+
+
+def met_share_text(summary: Summary) -> str:
+    """The share of commitments met, or «No avaluat» when none was assessed."""
+    if summary.counts[Band.NOT_ASSESSED] == summary.total:
+        return str(BAND_LABELS[Band.NOT_ASSESSED])
+    return percent(summary.shares[Band.MET])
+
+
+def service_trend(rows_per_year: dict[int, list[FollowUpRow]]) -> list[ServiceTrend]:
+    """Each service's share of commitments met in each year of the trend, by name."""
+    met_by_service: dict[str, dict[int, str]] = defaultdict(dict)
+    for trend_year, year_rows in rows_per_year.items():
+        for summary in followup.summaries_by_service(year_rows):
+            met_by_service[summary.label][trend_year] = met_share_text(summary)
+    return [
+        ServiceTrend(service, [met_by_service[service].get(item) for item in rows_per_year])
+        for service in sorted(met_by_service)
+    ]
 
 
 @dataclass(frozen=True)
@@ -120,7 +191,8 @@ def _rows_of_year(
     ]
 
 
-def _trend_chart(trend: list[TrendYear]) -> SafeString:
+def trend_chart(trend: list[TrendYear]) -> SafeString:
+    """The share of commitments met in each year of the trend, as bars."""
     met = BAND_COLOURS[Band.MET]
     bars = [
         Bar(
@@ -143,71 +215,4 @@ def _trend_chart(trend: list[TrendYear]) -> SafeString:
         max_value=100,
         decimals=1,
         chart_id="charters-dashboard-trend",
-    )
-
-
-def build_charters_dashboard(
-    year: int | None = None, *, years: list[int] | None = None
-) -> ChartersDashboard:
-    """Compliance of the charters in force in `year` (default: the latest with results),
-    overall and per service, and the trend over the last four years with results.
-
-    `years` are the years with results, newest first (`available_years()`), if the
-    caller has them already.
-    Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the charters in force in each year, 3-4 the indicators with their
-    tree and the year's results (followup.load_rows), 5 the results of the trend's years.
-    """
-    if years is None:
-        years = available_years()
-    if year is None:
-        year = years[0] if years else date.today().year
-    trend_years = sorted(years[:TREND_YEARS])
-    in_force = _in_force_by_year(sorted({year, *trend_years}))
-
-    all_rows = followup.load_rows(None, year)
-    rows = [row for row in all_rows if row.charter.pk in in_force[year]]
-    overall = summary_view(
-        followup.summarise(rows, gettext("Totes les cartes")), chart_id="charters-dashboard-year"
-    )
-    by_service = [summary_view(summary) for summary in followup.summaries_by_service(rows)]
-
-    trend: list[TrendYear] = []
-    service_trend: list[ServiceTrend] = []
-    if trend_years:
-        results = _trend_results(item for item in trend_years if item != year)
-        met_by_service: dict[str, dict[int, str]] = defaultdict(dict)
-        for trend_year in trend_years:
-            if trend_year == year:
-                year_rows = rows
-            else:
-                year_rows = [
-                    row
-                    for row in _rows_of_year(all_rows, results, trend_year)
-                    if row.charter.pk in in_force[trend_year]
-                ]
-            trend.append(
-                TrendYear(
-                    trend_year,
-                    summary_view(followup.summarise(year_rows, str(trend_year))),
-                )
-            )
-            for summary in followup.summaries_by_service(year_rows):
-                met_by_service[summary.label][trend_year] = (
-                    str(BAND_LABELS[Band.NOT_ASSESSED])
-                    if summary.counts[Band.NOT_ASSESSED] == summary.total
-                    else percent(summary.shares[Band.MET])
-                )
-        service_trend = [
-            ServiceTrend(service, [met_by_service[service].get(item) for item in trend_years])
-            for service in sorted(met_by_service)
-        ]
-    return ChartersDashboard(
-        year=year,
-        years=years,
-        overall=overall,
-        by_service=by_service,
-        trend=trend,
-        trend_chart=_trend_chart(trend) if trend else None,
-        service_trend=service_trend,
     )

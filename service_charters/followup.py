@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
+from service_charters.bands import BAND_LABELS, Summary
 from service_charters.compliance import (
     Assessment,
     Band,
@@ -43,18 +43,6 @@ COLUMNS = [
 
 SERVICE_COLUMN = "Servei"
 """The first column of the all-charters open data; optional on import."""
-
-BAND_LABELS = {
-    Band.MET: _("Assolit"),
-    Band.PARTLY_MET: _("Assolit parcialment"),
-    Band.NOT_MET: _("No assolit"),
-    Band.NOT_ASSESSED: _("No avaluat"),
-}
-
-
-def band_css(band: Band) -> str:
-    """The stylesheet's class for a band: «band--partly-met»."""
-    return f"band--{band.value.replace('_', '-')}"
 
 
 @dataclass(frozen=True)
@@ -144,24 +132,9 @@ def format_percent(value: Decimal | None) -> str:
 
 def load_rows(charters: Iterable[Charter] | None, year: int) -> list[FollowUpRow]:
     """Rows of the given charters (all if None) for `year`, in the printed order; two queries."""
-    indicators = Indicator.objects.select_related(
-        "commitment__objective__offered_service__charter__service__area"
-    ).order_by(
-        "commitment__objective__offered_service__charter__service__name",
-        "commitment__objective__offered_service__charter_id",
-        "commitment__objective__offered_service__position",
-        "commitment__objective__offered_service_id",
-        "commitment__objective__position",
-        "commitment__objective_id",
-        "commitment__position",
-        "commitment_id",
-        "position",
-        "id",
-    )
+    indicators = Indicator.objects.with_charter().in_printed_order()
     if charters is not None:
-        indicators = indicators.filter(
-            commitment__objective__offered_service__charter__in=list(charters)
-        )
+        indicators = indicators.of_charters(list(charters))
     indicators = list(indicators)
     measurements = {
         m.indicator_id: m for m in Measurement.objects.filter(indicator__in=indicators, year=year)
@@ -186,6 +159,16 @@ def load_rows(charters: Iterable[Charter] | None, year: int) -> list[FollowUpRow
     return rows
 
 
+def rows_by_charter(
+    charters: Iterable[Charter], rows: Iterable[FollowUpRow]
+) -> dict[int, list[FollowUpRow]]:
+    """`rows` grouped by charter id, with an empty list for a charter without rows."""
+    grouped: dict[int, list[FollowUpRow]] = {charter.pk: [] for charter in charters}
+    for row in rows:
+        grouped[row.charter.pk].append(row)
+    return grouped
+
+
 def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
     """For each row, how many rows its repeated cells span (0: merged into the one above).
 
@@ -205,17 +188,6 @@ def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
                     spans[merged][key] = 0
                 start = index
     return spans
-
-
-@dataclass(frozen=True)
-class Summary:
-    label: str
-    counts: dict[str, int]
-    shares: dict[str, Decimal]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:

@@ -5,6 +5,7 @@ commitments → indicators, each indicator with a target and, per year, a
 measurement. Difference and compliance always come from `compliance.assess`.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +24,10 @@ RESULT_NOT_YES_NO = _("Escriviu Sí o No (1 o 0).")
 RESULT_OVER_100 = _("Un percentatge no pot passar de 100.")
 
 
+# The lookup from an indicator up to its charter: the tree's four steps, spelled once.
+INDICATOR_CHARTER = "commitment__objective__offered_service__charter"
+
+
 class CharterQuerySet(models.QuerySet):
     def in_force(self, year: int):
         """Charters in force at some point of `year`."""
@@ -30,6 +35,88 @@ class CharterQuerySet(models.QuerySet):
             Q(in_force_until__isnull=True) | Q(in_force_until__gte=date(year, 1, 1)),
             in_force_from__lte=date(year, 12, 31),
         )
+
+    def with_service(self):
+        """Each charter with its service and the service's area, in the same query."""
+        return self.select_related("service__area")
+
+    def in_printed_order(self):
+        """The order of the printed follow-up: by service name, then oldest charter first."""
+        return self.with_service().order_by("service__name", "id")
+
+    def ids_in_force_by_year(self, years: Iterable[int]) -> dict[int, set[int]]:
+        """The ids of the charters in force in each year (`in_force`); one query."""
+        years = list(years)
+        flags = {
+            f"in_force_{year}": Exists(Charter.objects.in_force(year).filter(pk=OuterRef("pk")))
+            for year in years
+        }
+        in_force: dict[int, set[int]] = {year: set() for year in years}
+        for row in self.annotate(**flags).values("pk", *flags).order_by():
+            for year in years:
+                if row[f"in_force_{year}"]:
+                    in_force[year].add(row["pk"])
+        return in_force
+
+
+class CharterPartQuerySet(models.QuerySet):
+    """The items under a charter, each level knowing its lookup up to the charter."""
+
+    charter_path = "charter"
+
+    def of_charter(self, charter: "Charter"):
+        return self.filter(**{self.charter_path: charter})
+
+    def of_charters(self, charters: Iterable["Charter"]):
+        """The items of `charters` (a list or a QuerySet of charters)."""
+        return self.filter(**{f"{self.charter_path}__in": charters})
+
+
+class ObjectiveQuerySet(CharterPartQuerySet):
+    charter_path = "offered_service__charter"
+
+
+class CharterCommitmentQuerySet(CharterPartQuerySet):
+    charter_path = "objective__offered_service__charter"
+
+
+class IndicatorQuerySet(CharterPartQuerySet):
+    charter_path = INDICATOR_CHARTER
+
+    def in_force(self, year: int):
+        """The indicators of the charters in force in `year`."""
+        return self.of_charters(Charter.objects.in_force(year))
+
+    def with_charter(self):
+        """Each indicator with its commitment, objective, offered service, charter,
+        service and area, in the same query."""
+        return self.select_related(f"{INDICATOR_CHARTER}__service__area")
+
+    def with_charter_id(self):
+        """Each indicator annotated with its charter's id, `charter_id`."""
+        return self.annotate(charter_id=F(INDICATOR_CHARTER))
+
+    def in_printed_order(self):
+        """The order of the printed follow-up: by service name and charter, then each
+        level of the tree by its position (and id, for equal positions)."""
+        offered_service = "commitment__objective__offered_service"
+        return self.order_by(
+            f"{INDICATOR_CHARTER}__service__name",
+            f"{INDICATOR_CHARTER}_id",
+            f"{offered_service}__position",
+            f"{offered_service}_id",
+            "commitment__objective__position",
+            "commitment__objective_id",
+            "commitment__position",
+            "commitment_id",
+            "position",
+            "id",
+        )
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def of_charter(self, charter: "Charter"):
+        return self.filter(**{f"indicator__{INDICATOR_CHARTER}": charter})
 
 
 class Charter(models.Model):
@@ -74,6 +161,8 @@ class OfferedService(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("servei ofert"), max_length=300)
 
+    objects = CharterPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["charter", "position", "id"]
         verbose_name = _("servei ofert")
@@ -90,6 +179,8 @@ class Objective(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("objectiu"))
 
+    objects = ObjectiveQuerySet.as_manager()
+
     class Meta:
         ordering = ["offered_service", "position", "id"]
         verbose_name = _("objectiu")
@@ -103,6 +194,8 @@ class CharterCommitment(models.Model):
     objective = models.ForeignKey(Objective, related_name="commitments", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("compromís"))
+
+    objects = CharterCommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective", "position", "id"]
@@ -147,6 +240,8 @@ class Indicator(models.Model):
         _("periodicitat"), max_length=12, choices=Periodicity.choices, default=Periodicity.YEARLY
     )
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["commitment", "position", "id"]
@@ -204,6 +299,8 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "year"]

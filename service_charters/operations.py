@@ -56,9 +56,9 @@ def save_results(
     if len(set(indicator_ids)) != len(indicator_ids):
         raise ValueError("Each indicator may appear only once.")
     own = set(
-        Indicator.objects.filter(
-            pk__in=indicator_ids, commitment__objective__offered_service__charter=charter
-        ).values_list("pk", flat=True)
+        Indicator.objects.of_charter(charter)
+        .filter(pk__in=indicator_ids)
+        .values_list("pk", flat=True)
     )
     if own != set(indicator_ids):
         raise ValueError("Every indicator must belong to the charter.")

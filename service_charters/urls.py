@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/resultats/<int:year>/", results.results_edit, name="results_edit"),
     path("indicadors/<int:pk>/", reports.indicator_detail, name="indicator_detail"),
     path("importa/", data.import_upload, name="import"),
+    path("importa/confirma/", data.import_confirm, name="import_confirm"),
 ]

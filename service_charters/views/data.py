@@ -19,20 +19,20 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from governance.access import get_item_for_user, require_publisher, require_reader
+from governance.access import get_item_for_user, publisher_required, reader_required
 from governance.models import Service
-from service_charters.charter_io import (
+from service_charters.charter_import import (
     CharterImportError,
     RowChange,
     apply_sheet,
-    parse_sheet,
     preview_sheet,
-    read_sheet,
 )
 from service_charters.followup import COLUMNS, FollowUpRow, load_rows, open_data_table
+from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter
-from service_charters.report import FIRST_YEAR, LAST_YEAR, check_year
+from service_charters.years import FIRST_YEAR, LAST_YEAR, check_year
 from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export
 
 FORMATS = ("csv", "xlsx", "json")
@@ -61,9 +61,9 @@ def _export(rows: list[FollowUpRow], *, stem, file_format, year, with_service, s
     return xlsx_export(stem, header, table, sheet_title=sheet_title).as_response()
 
 
+@reader_required
 def year_export(request, year, file_format):
     """Every charter in force in `year`, first column «Servei». Queries: charters, rows (2)."""
-    require_reader(request.user)
     check_year(year)
     if file_format not in FORMATS:
         raise Http404
@@ -80,11 +80,10 @@ def year_export(request, year, file_format):
 
 def charter_export(request, pk, year, file_format):
     """One charter's sheet, the columns the import reads. Queries: the charter, rows (2)."""
-    require_reader(request.user)
+    charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
     check_year(year)
     if file_format not in FORMATS:
         raise Http404
-    charter = get_item_for_user(request.user, Charter.objects.select_related("service"), pk=pk)
     rows = load_rows([charter], year)
     return _export(
         rows,
@@ -190,11 +189,12 @@ def _render(request, form, preview=None, token=None, status=200):
     )
 
 
+@publisher_required
 def import_upload(request):
-    """Preview an uploaded follow-up sheet; save it when the preview is confirmed."""
-    require_publisher(request.user)
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        return _confirm(request)
+    """The import form, and the preview of an uploaded follow-up sheet; saves nothing.
+
+    The sheet waits in the session until `import_confirm` saves it.
+    """
     if request.method != "POST":
         # Results are entered the year after: last year is the usual one.
         return _render(request, ImportForm(initial={"year": timezone.localdate().year - 1}))
@@ -226,7 +226,11 @@ def import_upload(request):
     return _render(request, form, preview, token)
 
 
-def _confirm(request):
+@publisher_required
+@require_POST
+def import_confirm(request):
+    """Save the sheet of the preview the user confirms, kept in the session by
+    `import_upload`; the browser sends only the preview's token."""
     stash = request.session.get(SESSION_KEY)
     valid = stash and constant_time_compare(request.POST.get("token", ""), stash["token"])
     service = Service.objects.filter(pk=stash["service"]).first() if valid else None

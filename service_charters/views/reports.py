@@ -1,7 +1,7 @@
 """Readers' pages of the charters: the index, the follow-up report (page and PDF), one indicator.
 
-A report's context is built once by `report.build_report` and handed either to the
-page template or to the PDF helper, which render the same document partial.
+A report's context is built once by `followup_document.build_report` and handed either
+to the page template or to the PDF helper, which render the same document partial.
 """
 
 from datetime import date
@@ -10,9 +10,12 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from governance.access import get_item_for_user, may_edit_item, require_reader
-from service_charters import report as reports
+from governance.access import get_item_for_user, may_edit_item, reader_required
+from service_charters.charters_index import charter_overview
+from service_charters.followup_document import Report, build_report
+from service_charters.indicator_page import build_indicator_page
 from service_charters.models import Charter, Indicator
+from service_charters.years import available_years, check_year
 from terrassa_plis.exports import Export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
@@ -27,9 +30,9 @@ class YearForm(forms.Form):
         self.fields["year"].choices = [(year, str(year)) for year in years]
 
 
+@reader_required
 def charter_list(request):
-    require_reader(request.user)
-    measured = reports.available_years()
+    measured = available_years()
     default_year = measured[0] if measured else date.today().year
     # The current year is offered too, so its results can be entered before any exist.
     years = sorted({*measured, date.today().year, default_year}, reverse=True)
@@ -41,13 +44,13 @@ def charter_list(request):
         return render(request, "service_charters/charter_list.html", context, status=400)
     year = form.cleaned_data["year"] or default_year
     context["year"] = year
-    context["overview"] = reports.charter_overview(
+    context["overview"] = charter_overview(
         year, may_edit=lambda charter: may_edit_item(request.user, charter)
     )
     return render(request, "service_charters/charter_list.html", context)
 
 
-def _respond(request, report: reports.Report, *, as_pdf: bool):
+def _respond(request, report: Report, *, as_pdf: bool):
     context = {"report": report}
     if not as_pdf:
         return render(request, "service_charters/report.html", context)
@@ -56,42 +59,36 @@ def _respond(request, report: reports.Report, *, as_pdf: bool):
 
 
 def _year_report(request, year: int, *, as_pdf: bool):
-    require_reader(request.user)
-    reports.check_year(year)
-    return _respond(request, reports.build_report(year), as_pdf=as_pdf)
+    check_year(year)
+    return _respond(request, build_report(year), as_pdf=as_pdf)
 
 
-def _charter_report(request, pk: int, year: int, *, as_pdf: bool):
-    charter = get_item_for_user(
-        request.user, Charter.objects.select_related("service__area"), pk=pk
-    )
-    reports.check_year(year)
-    return _respond(request, reports.build_report(year, charter=charter), as_pdf=as_pdf)
+def _charter_report(request, charter: Charter, year: int, *, as_pdf: bool):
+    check_year(year)
+    return _respond(request, build_report(year, charter=charter), as_pdf=as_pdf)
 
 
+@reader_required
 def year_report(request, year):
     return _year_report(request, year, as_pdf=False)
 
 
+@reader_required
 def year_report_pdf(request, year):
     return _year_report(request, year, as_pdf=True)
 
 
 def charter_report(request, pk, year):
-    return _charter_report(request, pk, year, as_pdf=False)
+    charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
+    return _charter_report(request, charter, year, as_pdf=False)
 
 
 def charter_report_pdf(request, pk, year):
-    return _charter_report(request, pk, year, as_pdf=True)
+    charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
+    return _charter_report(request, charter, year, as_pdf=True)
 
 
 def indicator_detail(request, pk):
-    indicator = get_item_for_user(
-        request.user,
-        Indicator.objects.select_related(
-            "commitment__objective__offered_service__charter__service__area"
-        ),
-        pk=pk,
-    )
-    page = reports.build_indicator_page(indicator)
+    indicator = get_item_for_user(request.user, Indicator.objects.with_charter(), pk=pk)
+    page = build_indicator_page(indicator)
     return render(request, "service_charters/indicator_detail.html", {"page": page})

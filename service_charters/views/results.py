@@ -10,11 +10,12 @@ from django.utils.translation import ngettext
 
 from governance.access import get_item_for_user
 from service_charters import followup
+from service_charters.bands import BAND_LABELS, band_css
 from service_charters.compliance import Band
 from service_charters.forms import ResultForm, ResultFormSet
 from service_charters.models import Charter, Measurement
 from service_charters.operations import EditConflict, save_results
-from service_charters.report import check_year
+from service_charters.years import check_year
 from terrassa_plis import formatting
 
 CONFLICT_STATUS = 409
@@ -33,7 +34,7 @@ class Saved:
 
     @property
     def band_css(self) -> str:
-        return followup.band_css(self.band)
+        return band_css(self.band)
 
     @classmethod
     def of(cls, row: followup.FollowUpRow) -> "Saved":
@@ -43,7 +44,7 @@ class Saved:
             # «No avaluat» is already the band's label: say it once.
             compliance=row.compliance_text if row.assessment.compliance is not None else "",
             band=row.band,
-            band_label=str(followup.BAND_LABELS[row.band]),
+            band_label=str(BAND_LABELS[row.band]),
             observations=row.observations_text,
         )
 
@@ -128,9 +129,7 @@ def _blocks(rows, formset, conflicts: dict[int, Conflict]) -> list[IndicatorBloc
 
 
 def results_edit(request, pk, year):
-    charter = get_item_for_user(
-        request.user, Charter.objects.select_related("service"), write=True, pk=pk
-    )
+    charter = get_item_for_user(request.user, Charter.objects.with_service(), write=True, pk=pk)
     check_year(year)
     if not charter.is_in_force(year):
         # A charter has no results for a year before it was approved or after it ended.

@@ -1,4 +1,5 @@
-"""Reading and importing a charter's follow-up sheet: `charter_io`, the command and the page.
+"""Reading and importing a charter's follow-up sheet: `followup_sheet`, `charter_import`,
+the command and the page.
 
 The seed's own table is the fixture file `data/seguiment_2021_solidaritat.csv`, written
 as the seed prints it: empty Servei ofert / Objectiu / Compromís cells repeat the cell
@@ -18,19 +19,16 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from governance.models import Service
-from service_charters.charter_io import (
-    CharterImportError,
-    apply_sheet,
-    parse_sheet,
-    read_sheet,
-)
+from service_charters.charter_import import CharterImportError, apply_sheet
 from service_charters.followup import COLUMNS
+from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.exports import TableError
 
 SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
 SERVICE = "Servei de Solidaritat i Cooperació Internacional"
 IMPORT_URL = reverse("service_charters:import")
+IMPORT_CONFIRM_URL = reverse("service_charters:import_confirm")
 
 COVID = (
     "Degut a la situació derivada dels confinaments per la COVID-19 s'ha reduït l'activitat "
@@ -322,7 +320,7 @@ def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
         raise csv.Error("Could not determine delimiter")
 
     # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
-    monkeypatch.setattr("service_charters.charter_io.read_table", give_up)
+    monkeypatch.setattr("service_charters.followup_sheet.read_table", give_up)
     with pytest.raises(TableError, match="No s'entén el fitxer CSV «notes.csv»"):
         read_sheet("notes.csv", b"Una nota")
 
@@ -609,9 +607,7 @@ def test_confirming_the_preview_saves_the_stored_file(client, staff):
     token = client.session["service_charters.import"]["token"]
 
     # The browser sends only the token: a service or year posted with it is not trusted.
-    response = client.post(
-        IMPORT_URL, {"action": "confirm", "token": token, "service": 1, "year": 1999}
-    )
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token, "service": 1, "year": 1999})
 
     charter = Charter.objects.get()
     assert charter.service == solidaritat()
@@ -624,7 +620,7 @@ def test_confirming_the_preview_saves_the_stored_file(client, staff):
     assert "service_charters.import" not in client.session
 
     # The same confirmation cannot be replayed.
-    response = client.post(IMPORT_URL, {"action": "confirm", "token": token}, follow=True)
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token}, follow=True)
     assert "Aquesta previsualització ja no és vàlida: torneu a pujar el fitxer." in page_of(
         response
     )
@@ -678,8 +674,18 @@ def test_only_publication_staff_and_administrators_may_import(client, request, p
 
     assert client.get(IMPORT_URL).status_code == 403
     assert upload(client, SEED_FILE.name, SEED_FILE.read_bytes()).status_code == 403
-    assert client.post(IMPORT_URL, {"action": "confirm", "token": "x"}).status_code == 403
+    assert client.post(IMPORT_CONFIRM_URL, {"token": "x"}).status_code == 403
     assert Charter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_confirming_is_a_post_of_its_own_for_publishers_only(client, staff, director):
+    client.force_login(director)
+    assert client.get(IMPORT_CONFIRM_URL).status_code == 403
+    client.force_login(staff)
+    assert client.get(IMPORT_CONFIRM_URL).status_code == 405
+    page = page_of(upload(client, SEED_FILE.name, SEED_FILE.read_bytes()))
+    assert f'action="{IMPORT_CONFIRM_URL}"' in page
 
 
 @pytest.mark.django_db

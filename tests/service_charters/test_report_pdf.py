@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from governance.models import Service
-from service_charters.report import build_report
+from service_charters.followup_document import build_report
 from tests.service_charters.conftest import build_charters
 
 

@@ -387,7 +387,7 @@ def test_unknown_charters_and_years_out_of_range_are_not_found(seed_charter, lai
 
     assert status(999999, 2021) == 404
     assert status(charter, 1999) == 404
-    # The one range of years of every charters page (report.check_year), no longer a
+    # The one range of years of every charters page (years.check_year), no longer a
     # range of its own: the charter's period in force is what limits it further.
     assert status(charter, 2101) == 404
     assert status(charter, next_year) == 200

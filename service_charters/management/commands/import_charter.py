@@ -10,14 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from service_charters.charter_io import (
-    CharterImportError,
-    apply_sheet,
-    find_service,
-    parse_sheet,
-    read_sheet,
-)
-from service_charters.report import FIRST_YEAR, LAST_YEAR
+from service_charters.charter_import import CharterImportError, apply_sheet, find_service
+from service_charters.followup_sheet import parse_sheet, read_sheet
+from service_charters.years import FIRST_YEAR, LAST_YEAR
 from terrassa_plis.exports import TableError
 
 
