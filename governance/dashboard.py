@@ -14,8 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from governance.action_plan import build_action_plan
+from governance.meetings import AgreementState, pending_agreements
 from governance.models import ActionDecision, Agreement, Milestone, Plan, PlanAction
-from governance.work import AgreementState, build_action_plan, pending_agreements
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, percentage_of
 
@@ -110,7 +111,7 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
 
     Queries, whatever the number of actions, milestones and agreements: 1 the plan,
     2 the actions with their latest implementation, 3 their areas, 4 the milestones
-    (governance.work.build_action_plan), 5 the pending agreements with their meeting.
+    (governance.action_plan.build_action_plan), 5 the pending agreements with their meeting.
     Late: a milestone not done whose planned date is before `today`; an agreement not
     done whose due date is before `today`.
     """

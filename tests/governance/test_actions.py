@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.action_plan import build_action_plan, natural_key
+from governance.action_plan_operations import decide_action, record_implementation
 from governance.models import (
     ActionDecision,
     ActionImplementation,
@@ -19,8 +21,6 @@ from governance.models import (
     Person,
     PlanAction,
 )
-from governance.work import build_action_plan, natural_key
-from governance.work_operations import decide_action, record_implementation
 from tests.governance.test_bodies import page_text, text_of
 from tests.governance.test_meetings import PERSONAS, READERS, rows, section
 

@@ -1,6 +1,6 @@
-"""The plan's follow-up pages: the bodies' meetings and agreements, the action plan
-(page and PDF) with its drafting calendar, and an action's page, where the
-transversal commission records its decision and staff record its implementation."""
+"""The action plan's pages: the plan (page and PDF) with its drafting calendar, and an
+action's page, where the transversal commission records its decision and staff record
+its implementation."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,59 +10,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.access import may_decide_actions, may_manage_governance, require_reader
-from governance.models import ActionDecision, Area, Body, Meeting
-from governance.views.shared import current_plan
-from governance.work import (
-    action_history,
+from governance.action_history import action_history
+from governance.action_plan import (
     action_with_plan_and_areas,
     build_action_plan,
-    build_meeting_detail,
     implementation_of,
-    meetings_with_counts,
-    pending_agreements,
 )
-from governance.work_forms import (
-    ActionFilterForm,
-    DecisionForm,
-    ImplementationForm,
-    MeetingFilterForm,
+from governance.action_plan_forms import ActionFilterForm, DecisionForm, ImplementationForm
+from governance.action_plan_operations import (
+    current_period,
+    decide_action,
+    record_implementation,
 )
-from governance.work_operations import current_period, decide_action, record_implementation
+from governance.models import ActionDecision, Area
+from governance.views.shared import current_plan
 from terrassa_plis import formatting
 from terrassa_plis.exports import Export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 DECISION = "decision"
 IMPLEMENTATION = "implementation"
-
-
-# Meetings
-
-
-def meeting_list(request):
-    require_reader(request.user)
-    today = timezone.localdate()
-    bodies = list(Body.objects.order_by("plan", "position", "pk"))
-    form = MeetingFilterForm(request.GET, bodies=bodies)
-    body = form.body()
-    context = {
-        "form": form,
-        "body": body,
-        "meetings": list(meetings_with_counts(body)),
-        "agreements": pending_agreements(today, body),
-        "today": today,
-    }
-    return render(request, "governance/meetings.html", context, status=400 if form.errors else 200)
-
-
-def meeting_detail(request, pk):
-    require_reader(request.user)
-    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
-    detail = build_meeting_detail(meeting, timezone.localdate())
-    return render(request, "governance/meeting.html", {"meeting": meeting, "detail": detail})
-
-
-# The action plan
 
 
 def _action_plan_context(request) -> dict:
