@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import IntegerField, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from governance.models import (
     ActionDecision,
-    ActionImplementation,
     Area,
     Milestone,
     Plan,
@@ -44,26 +42,6 @@ def natural_key(code: str) -> tuple:
         for part in re.split(r"(\d+)", code)
         if part
     )
-
-
-def latest_implementation():
-    """The degree and period of each action's latest implementation entry (periods like
-    «2021-S1» sort as text)."""
-    latest = ActionImplementation.objects.filter(action=OuterRef("pk")).order_by("-period")
-    return {
-        "latest_degree": Subquery(latest.values("degree")[:1], output_field=IntegerField()),
-        "latest_period": Subquery(latest.values("period")[:1]),
-    }
-
-
-def plan_actions(plan: Plan, *, decision: str | None = None, area: Area | None = None):
-    """The plan's actions with `latest_degree` and `latest_period`, and their areas."""
-    actions = PlanAction.objects.filter(plan=plan).annotate(**latest_implementation())
-    if decision:
-        actions = actions.filter(decision=decision)
-    if area is not None:
-        actions = actions.filter(areas=area)
-    return actions.prefetch_related("areas")
 
 
 @dataclass
@@ -181,7 +159,7 @@ def build_action_plan(
     """Queries: 1 the actions with their latest implementation, 2 their areas,
     3 the milestones. The average implementation is that of the validated actions:
     only they are carried out (an entry left on another one does not count)."""
-    actions = list(plan_actions(plan, decision=decision, area=area))
+    actions = list(PlanAction.objects.in_action_plan(plan, decision=decision, area=area))
     counts = Counter(action.decision for action in actions)
     degrees = [
         action.latest_degree
@@ -200,13 +178,3 @@ def build_action_plan(
         followed_count=len(degrees),
         milestones=calendar(plan, today),
     )
-
-
-def action_with_plan_and_areas(pk: int):
-    """One action (a QuerySet, for get_object_or_404) with its plan and areas; its
-    implementation entries are read apart, by `implementation_of`."""
-    return PlanAction.objects.select_related("plan").prefetch_related("areas").filter(pk=pk)
-
-
-def implementation_of(action: PlanAction) -> list[ActionImplementation]:
-    return list(action.implementation.order_by("period", "pk"))

@@ -14,8 +14,7 @@ membership's history, one for a body's latest changes.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -148,15 +147,6 @@ def build_composition(body: Body, day: date) -> BodyComposition:
     return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
 
 
-def subquery_total(queryset, outer: str, expression=None):
-    """One aggregate (a count unless `expression` says otherwise) per outer row, as a
-    correlated subquery, 0 where there is none. `queryset` filters on OuterRef("pk")
-    and `outer` names its field that points at the outer row: the aggregate groups by it.
-    Subqueries rather than joins, so that two counts of one row don't multiply each other."""
-    subquery = queryset.values(outer).annotate(total=expression or Count("pk")).values("total")
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
-
-
 def members_against_expected(count: int, expected: int | None) -> str:
     """«2 membres de 4 previstos», «1 membre d'1 previst», or «3 membres» where the plan
     gives no count."""
@@ -187,16 +177,7 @@ def bodies_with_counts(plan: Plan, day: date):
     """The plan's bodies, each with `member_count` (who sits there on `day`),
     `expected_count` (the sum of its seats' counts, None unless every seat has one) and
     `members_label`, the two as the plan page says them."""
-    members = Membership.objects.on(day).filter(seat__body=OuterRef("pk"))
-    seats = Seat.objects.filter(body=OuterRef("pk"))
-    bodies = Body.objects.filter(plan=plan).annotate(
-        member_count=subquery_total(members, "seat__body"),
-        seat_count=subquery_total(seats, "body"),
-        counted_seats=subquery_total(
-            seats, "body", Count("pk", filter=Q(expected_count__isnull=False))
-        ),
-        expected_total=subquery_total(seats, "body", Sum("expected_count")),
-    )
+    bodies = Body.objects.filter(plan=plan).with_member_counts(day)
     result = list(bodies.order_by("position", "pk"))
     for body in result:
         counted = body.seat_count and body.counted_seats == body.seat_count

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.action_plan import build_action_plan
-from governance.meetings import AgreementState, pending_agreements
+from governance.meetings import AgreementState, with_state
 from governance.models import ActionDecision, Agreement, Milestone, Plan, PlanAction
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, percentage_of
@@ -136,7 +136,7 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
     by_degree = degree_bands(validated)
     late_agreements = [
         agreement
-        for agreement in pending_agreements(today)
+        for agreement in with_state(Agreement.objects.pending(today), today)
         if agreement.state == AgreementState.LATE and agreement.meeting.body.plan_id == plan.pk
     ]
     return PlisDashboard(

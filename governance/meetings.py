@@ -1,19 +1,19 @@
-"""The bodies' meetings as the pages read them: the list with its counts, the agreements
-still pending, and one meeting's attendance and agreements.
+"""The bodies' meetings as the pages read them: each agreement's state (done, pending,
+late) and one meeting's attendance and agreements.
 
-Plain builders over QuerySets: each runs a fixed number of queries whatever the number
-of meetings, attendees or agreements. The pages and the tests read these builders, so
-a figure (a late agreement, who was present) has one home.
+The lists are QuerySet methods (`Meeting.objects.with_counts()`,
+`Agreement.objects.pending(today)`); the builder here runs a fixed number of queries
+whatever the number of attendees or agreements. The pages, the PLIS dashboard and the
+tests read these, so a figure (a late agreement, who was present) has one home.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Case, IntegerField, OuterRef, Value, When
 from django.utils.translation import ngettext
 
-from governance.composition import ROLE_RANK, split_description, subquery_total
-from governance.models import Agreement, Body, Meeting, Membership, Person
+from governance.composition import ROLE_RANK, split_description
+from governance.models import Agreement, Meeting, Membership, Person
 from governance.wording import elides_de
 from terrassa_plis import formatting
 
@@ -35,51 +35,12 @@ def agreement_state(agreement: Agreement, today: date) -> str:
 
 
 def with_state(agreements, today: date) -> list[Agreement]:
-    """The agreements, each with `state` (an AgreementState): what the pages read."""
+    """The agreements, each with `state` (an AgreementState): what the pages read, as in
+    `with_state(Agreement.objects.pending(today), today)`."""
     result = list(agreements)
     for agreement in result:
         agreement.state = agreement_state(agreement, today)
     return result
-
-
-def meetings_with_counts(body: Body | None = None):
-    """Meetings newest first, each with its body, `attendee_count` and
-    `open_agreement_count`. Subqueries rather than joins, so attendees and agreements
-    don't multiply each other."""
-    attendees = Meeting.attendees.through.objects.filter(meeting=OuterRef("pk"))
-    open_agreements = Agreement.objects.filter(meeting=OuterRef("pk"), done_on__isnull=True)
-    meetings = Meeting.objects.select_related("body").annotate(
-        attendee_count=subquery_total(attendees, "meeting"),
-        open_agreement_count=subquery_total(open_agreements, "meeting"),
-    )
-    if body is not None:
-        meetings = meetings.filter(body=body)
-    return meetings.order_by("-date", "-pk")
-
-
-def pending_agreements(today: date, body: Body | None = None) -> list[Agreement]:
-    """Agreements not done, the late ones (due before `today`) first, then by due date
-    (those without one last)."""
-    agreements = (
-        Agreement.objects.filter(done_on__isnull=True)
-        .select_related("owner", "meeting__body")
-        .annotate(
-            late_rank=Case(
-                When(due__lt=today, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            has_due=Case(
-                When(due__isnull=True, then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            ),
-        )
-        .order_by("late_rank", "-has_due", "due", "meeting__date", "pk")
-    )
-    if body is not None:
-        agreements = agreements.filter(meeting__body=body)
-    return with_state(agreements, today)
 
 
 @dataclass

@@ -11,18 +11,14 @@ from django.utils.translation import gettext as _
 
 from governance.access import may_decide_actions, may_manage_governance, require_reader
 from governance.action_history import action_history
-from governance.action_plan import (
-    action_with_plan_and_areas,
-    build_action_plan,
-    implementation_of,
-)
+from governance.action_plan import build_action_plan
 from governance.action_plan_forms import ActionFilterForm, DecisionForm, ImplementationForm
 from governance.action_plan_operations import (
     current_period,
     decide_action,
     record_implementation,
 )
-from governance.models import ActionDecision, Area
+from governance.models import ActionDecision, Area, PlanAction
 from governance.views.shared import current_plan
 from terrassa_plis import formatting
 from terrassa_plis.exports import Export
@@ -77,7 +73,7 @@ def action_plan_pdf(request):
 
 def action_detail(request, pk):
     require_reader(request.user)
-    action = get_object_or_404(action_with_plan_and_areas(pk))
+    action = get_object_or_404(PlanAction.objects.with_plan_and_areas(), pk=pk)
     today = timezone.localdate()
     may_decide = may_decide_actions(request.user, today=today)
     may_record = may_manage_governance(request.user)
@@ -154,7 +150,7 @@ def action_detail(request, pk):
             initial={"period": current_period(today)}, action=action, today=today
         )
 
-    implementation = implementation_of(action)
+    implementation = list(action.implementation.in_period_order())
     return render(
         request,
         "governance/action.html",

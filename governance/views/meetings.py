@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from governance.access import require_reader
 from governance.meeting_forms import MeetingFilterForm
-from governance.meetings import build_meeting_detail, meetings_with_counts, pending_agreements
-from governance.models import Body, Meeting
+from governance.meetings import build_meeting_detail, with_state
+from governance.models import Agreement, Body, Meeting
 
 
 def meeting_list(request):
@@ -19,8 +19,8 @@ def meeting_list(request):
     context = {
         "form": form,
         "body": body,
-        "meetings": list(meetings_with_counts(body)),
-        "agreements": pending_agreements(today, body),
+        "meetings": list(Meeting.objects.with_counts().of_body(body)),
+        "agreements": with_state(Agreement.objects.pending(today).of_body(body), today),
         "today": today,
     }
     return render(request, "governance/meetings.html", context, status=400 if form.errors else 200)
