@@ -16,4 +16,10 @@ urlpatterns = [
     path("accions/", action_plan.action_plan, name="actions"),
     path("accions/pdf/", action_plan.action_plan_pdf, name="actions_pdf"),
     path("accions/<int:pk>/", action_plan.action_detail, name="action"),
+    path("accions/<int:pk>/decisio/", action_plan.action_decision, name="action_decision"),
+    path(
+        "accions/<int:pk>/implementacio/",
+        action_plan.action_implementation,
+        name="action_implementation",
+    ),
 ]
