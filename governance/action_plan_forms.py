@@ -15,7 +15,7 @@ from governance.action_plan_operations import (
     decision_rule_errors,
     normalise_period,
 )
-from governance.forms import DATE_INPUT_FORMATS, INVALID_DATE, date_input
+from governance.forms import INVALID_DATE, date_input
 from governance.models import ActionDecision, Plan, PlanAction
 
 
@@ -77,7 +77,6 @@ class DecisionForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Data de la decisió"),
-        input_formats=DATE_INPUT_FORMATS,
         widget=date_input(),
         help_text=_("dd/mm/aaaa"),
         error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data de la decisió.")},

@@ -5,6 +5,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from terrassa_plis import formatting
+
 
 def subquery_total(queryset, outer: str, expression=None):
     """One aggregate (a count unless `expression` says otherwise) per outer row, as a
@@ -351,7 +353,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("reunions")
 
     def __str__(self):
-        return f"{self.body} · {self.date:%d/%m/%Y}"
+        return f"{self.body} · {formatting.day(self.date)}"
 
 
 class AgreementQuerySet(models.QuerySet):
