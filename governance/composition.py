@@ -14,11 +14,10 @@ membership's history, one for a body's latest changes.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
+from governance.models import Area, Body, BodyKind, Membership, Plan, Seat
 from governance.wording import elides_de
 from terrassa_plis import history
 from terrassa_plis.formatting import person_name
@@ -103,25 +102,6 @@ def member_area_id(membership: Membership) -> int | None:
     return None
 
 
-def members_on(day: date):
-    """The memberships of `day`, with everything a composition line shows joined in."""
-    return (
-        Membership.objects.on(day)
-        .select_related("person", "area", "service", "political_group", "delegate_of")
-        .annotate(role_rank=ROLE_RANK)
-        .order_by("seat_id", "role_rank", "person__name", "start", "pk")
-    )
-
-
-# The chair first, then the secretary, then the other members.
-ROLE_RANK = Case(
-    When(body_role=BodyRole.CHAIR, then=Value(0)),
-    When(body_role=BodyRole.SECRETARY, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
 def build_composition(body: Body, day: date) -> BodyComposition:
     # 1 the seats, 2 the memberships of that day, 3 the areas (bodies counted per area only).
     seats = [
@@ -129,7 +109,7 @@ def build_composition(body: Body, day: date) -> BodyComposition:
         for seat in Seat.objects.filter(body=body).select_related("area").order_by("position", "pk")
     ]
     by_seat = {item.seat.pk: item for item in seats}
-    for membership in members_on(day).filter(seat__body=body):
+    for membership in Membership.objects.on(day).filter(seat__body=body).in_composition_order():
         by_seat[membership.seat_id].members.append(membership)
 
     area_counts = None

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils.translation import ngettext
 
-from governance.composition import ROLE_RANK, split_description
+from governance.composition import split_description
 from governance.models import Agreement, Meeting, Membership, Person
 from governance.wording import elides_de
 from terrassa_plis import formatting
@@ -104,7 +104,7 @@ def build_meeting_detail(meeting: Meeting, today: date) -> MeetingDetail:
         Membership.objects.on(meeting.date)
         .filter(seat__body_id=meeting.body_id)
         .select_related("person", "seat")
-        .annotate(role_rank=ROLE_RANK)
+        .with_role_rank()
         .order_by("role_rank", "person__name", "seat__position", "pk")
     )
     members, seen = [], set()

@@ -240,10 +240,32 @@ class BodyRole(models.TextChoices):
     MEMBER = "member", _("Vocal")
 
 
+# The chair first, then the secretary, then the other members.
+ROLE_RANK = models.Case(
+    models.When(body_role=BodyRole.CHAIR, then=models.Value(0)),
+    models.When(body_role=BodyRole.SECRETARY, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class MembershipQuerySet(models.QuerySet):
     def on(self, day):
         """Who sat where on `day`."""
         return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=day), start__lte=day)
+
+    def with_role_rank(self):
+        """Each membership with `role_rank`: 0 the chair, 1 the secretary, 2 the others."""
+        return self.annotate(role_rank=ROLE_RANK)
+
+    def in_composition_order(self):
+        """As a body's composition lists them, with everything a line shows joined in:
+        seat by seat, the chair first, then the secretary, then the others by name."""
+        return (
+            self.select_related("person", "area", "service", "political_group", "delegate_of")
+            .with_role_rank()
+            .order_by("seat_id", "role_rank", "person__name", "start", "pk")
+        )
 
 
 class Membership(models.Model):
