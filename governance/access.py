@@ -74,10 +74,11 @@ def may_manage_governance(user) -> bool:
 
 def may_decide_actions(user, *, today=None) -> bool:
     """The transversal technical commission values and validates the plan's actions;
-    publication staff and administrators may record its decisions too."""
+    publication staff and administrators may record its decisions too. Its members
+    decide only if they may read the plan's pages (they have a role)."""
     if may_manage_governance(user):
         return True
-    if not user.is_authenticated:
+    if not may_read_internal(user):
         return False
     return (
         Membership.objects.on(today or timezone.localdate())
@@ -159,6 +160,7 @@ reader_required = permission_required(may_read_internal)
 steering_required = permission_required(may_steer)
 publisher_required = permission_required(may_publish)
 governance_manager_required = permission_required(may_manage_governance)
+action_decider_required = permission_required(may_decide_actions)
 
 
 def get_item_for_user(user, queryset, *, write: bool = False, **lookup):

@@ -14,13 +14,11 @@ membership's history, one for a body's latest changes.
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from governance.models import Area, Body, BodyKind, BodyRole, Membership, Plan, Seat
+from governance.models import Area, Body, BodyKind, Membership, Plan, Seat
 from governance.wording import elides_de
 from terrassa_plis import history
 from terrassa_plis.formatting import person_name
@@ -104,25 +102,6 @@ def member_area_id(membership: Membership) -> int | None:
     return None
 
 
-def members_on(day: date):
-    """The memberships of `day`, with everything a composition line shows joined in."""
-    return (
-        Membership.objects.on(day)
-        .select_related("person", "area", "service", "political_group", "delegate_of")
-        .annotate(role_rank=ROLE_RANK)
-        .order_by("seat_id", "role_rank", "person__name", "start", "pk")
-    )
-
-
-# The chair first, then the secretary, then the other members.
-ROLE_RANK = Case(
-    When(body_role=BodyRole.CHAIR, then=Value(0)),
-    When(body_role=BodyRole.SECRETARY, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
 def build_composition(body: Body, day: date) -> BodyComposition:
     # 1 the seats, 2 the memberships of that day, 3 the areas (bodies counted per area only).
     seats = [
@@ -130,7 +109,7 @@ def build_composition(body: Body, day: date) -> BodyComposition:
         for seat in Seat.objects.filter(body=body).select_related("area").order_by("position", "pk")
     ]
     by_seat = {item.seat.pk: item for item in seats}
-    for membership in members_on(day).filter(seat__body=body):
+    for membership in Membership.objects.on(day).filter(seat__body=body).in_composition_order():
         by_seat[membership.seat_id].members.append(membership)
 
     area_counts = None
@@ -146,15 +125,6 @@ def build_composition(body: Body, day: date) -> BodyComposition:
         if counts.get(None):
             area_counts.append(AreaCount(None, counts[None]))
     return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
-
-
-def subquery_total(queryset, outer: str, expression=None):
-    """One aggregate (a count unless `expression` says otherwise) per outer row, as a
-    correlated subquery, 0 where there is none. `queryset` filters on OuterRef("pk")
-    and `outer` names its field that points at the outer row: the aggregate groups by it.
-    Subqueries rather than joins, so that two counts of one row don't multiply each other."""
-    subquery = queryset.values(outer).annotate(total=expression or Count("pk")).values("total")
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
 
 
 def members_against_expected(count: int, expected: int | None) -> str:
@@ -187,16 +157,7 @@ def bodies_with_counts(plan: Plan, day: date):
     """The plan's bodies, each with `member_count` (who sits there on `day`),
     `expected_count` (the sum of its seats' counts, None unless every seat has one) and
     `members_label`, the two as the plan page says them."""
-    members = Membership.objects.on(day).filter(seat__body=OuterRef("pk"))
-    seats = Seat.objects.filter(body=OuterRef("pk"))
-    bodies = Body.objects.filter(plan=plan).annotate(
-        member_count=subquery_total(members, "seat__body"),
-        seat_count=subquery_total(seats, "body"),
-        counted_seats=subquery_total(
-            seats, "body", Count("pk", filter=Q(expected_count__isnull=False))
-        ),
-        expected_total=subquery_total(seats, "body", Sum("expected_count")),
-    )
+    bodies = Body.objects.filter(plan=plan).with_member_counts(day)
     result = list(bodies.order_by("position", "pk"))
     for body in result:
         counted = body.seat_count and body.counted_seats == body.seat_count

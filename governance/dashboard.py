@@ -14,8 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from governance.action_plan import ActionPlan, build_action_plan
+from governance.meetings import AgreementState, with_state
 from governance.models import ActionDecision, Agreement, Milestone, Plan, PlanAction
-from governance.work import AgreementState, build_action_plan, pending_agreements
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, percentage_of
 
@@ -105,24 +106,10 @@ def degree_bands(actions: Sequence[PlanAction]) -> list[CountBar]:
     return bars
 
 
-def build_plis_dashboard(today: date) -> PlisDashboard | None:
-    """The PLIS dashboard on `today`, or None when no plan is recorded.
-
-    Queries, whatever the number of actions, milestones and agreements: 1 the plan,
-    2 the actions with their latest implementation, 3 their areas, 4 the milestones
-    (governance.work.build_action_plan), 5 the pending agreements with their meeting.
-    Late: a milestone not done whose planned date is before `today`; an agreement not
-    done whose due date is before `today`.
-    """
-    plan = Plan.objects.current()
-    if plan is None:
-        return None
-    action_plan = build_action_plan(plan, today)
-    actions = [
-        action for axis in action_plan.axes for line in axis.lines for action in line.actions
-    ]
+def decision_bars(action_plan: ActionPlan) -> list[CountBar]:
+    """The plan's actions by decision, each with its share of all the actions."""
     total = action_plan.action_count
-    by_decision = [
+    return [
         CountBar(
             str(item.label),
             item.count,
@@ -131,38 +118,81 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
         )
         for item in action_plan.decision_counts
     ]
-    validated = [action for action in actions if action.decision == ActionDecision.VALIDATED]
-    by_degree = degree_bands(validated)
-    late_agreements = [
-        agreement
-        for agreement in pending_agreements(today)
-        if agreement.state == AgreementState.LATE and agreement.meeting.body.plan_id == plan.pk
+
+
+def validated_actions(action_plan: ActionPlan) -> list[PlanAction]:
+    """The plan's validated actions (only they are carried out), in the plan's order."""
+    return [
+        action
+        for axis in action_plan.axes
+        for line in axis.lines
+        for action in line.actions
+        if action.decision == ActionDecision.VALIDATED
     ]
+
+
+def late_milestones(action_plan: ActionPlan) -> list[Milestone]:
+    """The milestones of the drafting calendar still to do whose planned date has passed."""
+    return [line.milestone for line in action_plan.milestones if line.is_overdue]
+
+
+def late_agreements(plan: Plan, today: date) -> list[Agreement]:
+    """The agreements of the plan's bodies not done whose due date is before `today`,
+    the earliest due first (one query)."""
+    pending = Agreement.objects.pending(today).filter(meeting__body__plan=plan)
+    return [
+        agreement
+        for agreement in with_state(pending, today)
+        if agreement.state == AgreementState.LATE
+    ]
+
+
+def decision_chart(by_decision: list[CountBar], *, total: int) -> SafeString:
+    return _count_chart(
+        by_decision,
+        total=total,
+        title=gettext("Accions del pla per decisió"),
+        chart_id="plis-dashboard-decision",
+    )
+
+
+def degree_chart(by_degree: list[CountBar], *, total: int) -> SafeString:
+    return _count_chart(
+        by_degree,
+        total=total,
+        title=gettext("Accions validades per grau d'implementació"),
+        chart_id="plis-dashboard-degree",
+    )
+
+
+def build_plis_dashboard(today: date) -> PlisDashboard | None:
+    """The PLIS dashboard on `today`, or None when no plan is recorded.
+
+    Queries, whatever the number of actions, milestones and agreements: 1 the plan,
+    2 the actions with their latest implementation, 3 their areas, 4 the milestones
+    (governance.action_plan.build_action_plan), 5 the pending agreements of the plan's
+    bodies with their meeting (`late_agreements`).
+    Late: a milestone not done whose planned date is before `today`; an agreement not
+    done whose due date is before `today`.
+    """
+    plan = Plan.objects.current()
+    if plan is None:
+        return None
+    action_plan = build_action_plan(plan, today)
+    by_decision = decision_bars(action_plan)
+    validated = validated_actions(action_plan)
+    by_degree = degree_bands(validated)
     return PlisDashboard(
         plan=plan,
         today=today,
-        action_count=total,
+        action_count=action_plan.action_count,
         by_decision=by_decision,
-        decision_chart=_count_chart(
-            by_decision,
-            total=total,
-            title=gettext("Accions del pla per decisió"),
-            chart_id="plis-dashboard-decision",
-        ),
+        decision_chart=decision_chart(by_decision, total=action_plan.action_count),
         validated_count=len(validated),
         by_degree=by_degree,
-        degree_chart=_count_chart(
-            by_degree,
-            total=len(validated),
-            title=gettext("Accions validades per grau d'implementació"),
-            chart_id="plis-dashboard-degree",
-        ),
+        degree_chart=degree_chart(by_degree, total=len(validated)),
         average_degree=action_plan.average_degree,
         followed_count=action_plan.followed_count,
-        late_milestones=[
-            line.milestone
-            for line in action_plan.milestones
-            if line.is_late and line.milestone.done_on is None
-        ],
-        late_agreements=late_agreements,
+        late_milestones=late_milestones(action_plan),
+        late_agreements=late_agreements(plan, today),
     )

@@ -24,19 +24,19 @@ from governance.models import (
 )
 from governance.operations import MembershipData, membership_rule_errors
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+# The formats a date is typed in, and the one it is shown in, are the format modules'
+# (terrassa_plis/formats), as for every form of the project.
 INVALID_DATE = _("Escriviu una data com 31/03/2011.")
 
 
 def date_input() -> forms.DateInput:
-    return forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"})
+    return forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
 def _date_field(label, *, required=True, help_text="") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        input_formats=DATE_INPUT_FORMATS,
         help_text=help_text,
         widget=date_input(),
         error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data.")},
@@ -170,7 +170,6 @@ class CompositionDateForm(forms.Form):
     data = forms.DateField(
         label=_("Composició a data de"),
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
         widget=date_input(),
         error_messages={"invalid": INVALID_DATE},
         help_text=_("dd/mm/aaaa; en blanc, avui."),

@@ -1,8 +1,22 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from terrassa_plis import formatting
+
+
+def subquery_total(queryset, outer: str, expression=None):
+    """One aggregate (a count unless `expression` says otherwise) per outer row, as a
+    correlated subquery, 0 where there is none. `queryset` filters on OuterRef("pk")
+    and `outer` names its field that points at the outer row: the aggregate groups by it.
+    Subqueries rather than joins, so that two counts of one row don't multiply each other."""
+    subquery = (
+        queryset.values(outer).annotate(total=expression or models.Count("pk")).values("total")
+    )
+    return Coalesce(models.Subquery(subquery, output_field=models.IntegerField()), 0)
 
 
 class Area(models.Model):
@@ -92,6 +106,23 @@ class BodyKind(models.TextChoices):
     PARTICIPATORY_TABLE = "participatory_table", _("Taula de participació")
 
 
+class BodyQuerySet(models.QuerySet):
+    def with_member_counts(self, day):
+        """Each body with `member_count` (who sits there on `day`), `seat_count`,
+        `counted_seats` (its seats with an expected count) and `expected_total` (the sum
+        of those counts)."""
+        members = Membership.objects.on(day).filter(seat__body=models.OuterRef("pk"))
+        seats = Seat.objects.filter(body=models.OuterRef("pk"))
+        return self.annotate(
+            member_count=subquery_total(members, "seat__body"),
+            seat_count=subquery_total(seats, "body"),
+            counted_seats=subquery_total(
+                seats, "body", models.Count("pk", filter=models.Q(expected_count__isnull=False))
+            ),
+            expected_total=subquery_total(seats, "body", models.Sum("expected_count")),
+        )
+
+
 class Body(models.Model):
     """A body of the plan: the OTL, the follow-up commission, the transversal commission…"""
 
@@ -109,6 +140,8 @@ class Body(models.Model):
         blank=True,
         help_text=_("Text que el pla escriu després de la llista de funcions."),
     )
+
+    objects = BodyQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "position"]
@@ -207,10 +240,32 @@ class BodyRole(models.TextChoices):
     MEMBER = "member", _("Vocal")
 
 
+# The chair first, then the secretary, then the other members.
+ROLE_RANK = models.Case(
+    models.When(body_role=BodyRole.CHAIR, then=models.Value(0)),
+    models.When(body_role=BodyRole.SECRETARY, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class MembershipQuerySet(models.QuerySet):
     def on(self, day):
         """Who sat where on `day`."""
         return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=day), start__lte=day)
+
+    def with_role_rank(self):
+        """Each membership with `role_rank`: 0 the chair, 1 the secretary, 2 the others."""
+        return self.annotate(role_rank=ROLE_RANK)
+
+    def in_composition_order(self):
+        """As a body's composition lists them, with everything a line shows joined in:
+        seat by seat, the chair first, then the secretary, then the others by name."""
+        return (
+            self.select_related("person", "area", "service", "political_group", "delegate_of")
+            .with_role_rank()
+            .order_by("seat_id", "role_rank", "person__name", "start", "pk")
+        )
 
 
 class Membership(models.Model):
@@ -278,6 +333,29 @@ class Membership(models.Model):
         return ""
 
 
+class MeetingQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Meetings newest first, each with its body, `attendee_count` and
+        `open_agreement_count`. Subqueries rather than joins, so attendees and agreements
+        don't multiply each other."""
+        attendees = Meeting.attendees.through.objects.filter(meeting=models.OuterRef("pk"))
+        open_agreements = Agreement.objects.filter(
+            meeting=models.OuterRef("pk"), done_on__isnull=True
+        )
+        return (
+            self.select_related("body")
+            .annotate(
+                attendee_count=subquery_total(attendees, "meeting"),
+                open_agreement_count=subquery_total(open_agreements, "meeting"),
+            )
+            .order_by("-date", "-pk")
+        )
+
+    def of_body(self, body):
+        """The meetings of `body`; all of them when `body` is None."""
+        return self if body is None else self.filter(body=body)
+
+
 class Meeting(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT
@@ -289,13 +367,42 @@ class Meeting(models.Model):
         Person, verbose_name=_("assistents"), blank=True, related_name="meetings"
     )
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("reunió")
         verbose_name_plural = _("reunions")
 
     def __str__(self):
-        return f"{self.body} · {self.date:%d/%m/%Y}"
+        return f"{self.body} · {formatting.day(self.date)}"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def pending(self, today):
+        """Agreements not done, with their owner and meeting's body: the late ones (due
+        before `today`) first, then by due date (those without one last)."""
+        return (
+            self.filter(done_on__isnull=True)
+            .select_related("owner", "meeting__body")
+            .annotate(
+                late_rank=models.Case(
+                    models.When(due__lt=today, then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                has_due=models.Case(
+                    models.When(due__isnull=True, then=models.Value(False)),
+                    default=models.Value(True),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .order_by("late_rank", "-has_due", "due", "meeting__date", "pk")
+        )
+
+    def of_body(self, body):
+        """The agreements of `body`'s meetings; all of them when `body` is None."""
+        return self if body is None else self.filter(meeting__body=body)
 
 
 class Agreement(models.Model):
@@ -306,6 +413,8 @@ class Agreement(models.Model):
     )
     due = models.DateField(_("termini"), null=True, blank=True)
     done_on = models.DateField(_("complert el"), null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["due", "pk"]
@@ -320,6 +429,36 @@ class ActionDecision(models.TextChoices):
     PROPOSED = "proposed", _("Proposada")
     VALIDATED = "validated", _("Validada")
     REJECTED = "rejected", _("Rebutjada")
+
+
+class PlanActionQuerySet(models.QuerySet):
+    def with_latest_implementation(self):
+        """Each action with the degree and period of its latest implementation entry,
+        `latest_degree` and `latest_period` (periods like «2021-S1» sort as text)."""
+        latest = ActionImplementation.objects.filter(action=models.OuterRef("pk")).order_by(
+            "-period"
+        )
+        return self.annotate(
+            latest_degree=models.Subquery(
+                latest.values("degree")[:1], output_field=models.IntegerField()
+            ),
+            latest_period=models.Subquery(latest.values("period")[:1]),
+        )
+
+    def in_action_plan(self, plan, *, decision: str | None = None, area=None):
+        """The actions of `plan` as its page lists them (of one decision and one area when
+        asked), with their latest implementation and their areas."""
+        actions = self.filter(plan=plan).with_latest_implementation()
+        if decision:
+            actions = actions.filter(decision=decision)
+        if area is not None:
+            actions = actions.filter(areas=area)
+        return actions.prefetch_related("areas")
+
+    def with_plan_and_areas(self):
+        """As an action's page reads it: with its plan and its areas; its implementation
+        entries are read apart (`action.implementation.in_period_order()`)."""
+        return self.select_related("plan").prefetch_related("areas")
 
 
 class PlanAction(models.Model):
@@ -337,6 +476,8 @@ class PlanAction(models.Model):
     areas = models.ManyToManyField(Area, verbose_name=_("àrees responsables"), blank=True)
     history = HistoricalRecords(m2m_fields=[areas])
 
+    objects = PlanActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "code"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_action_code")]
@@ -347,6 +488,12 @@ class PlanAction(models.Model):
         return f"{self.code} {self.title[:60]}"
 
 
+class ActionImplementationQuerySet(models.QuerySet):
+    def in_period_order(self):
+        """Oldest period first (periods like «2021-S1» sort as text)."""
+        return self.order_by("period", "pk")
+
+
 class ActionImplementation(models.Model):
     action = models.ForeignKey(PlanAction, related_name="implementation", on_delete=models.CASCADE)
     period = models.CharField(_("període"), max_length=40, help_text="2021-S1")
@@ -354,6 +501,8 @@ class ActionImplementation(models.Model):
         _("grau d'implementació (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     observations = models.TextField(_("observacions"), blank=True)
+
+    objects = ActionImplementationQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "period"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.views import bodies, work
+from governance.views import action_plan, bodies, meetings
 
 app_name = "governance"
 
@@ -11,9 +11,15 @@ urlpatterns = [
     path("organs/<slug:slug>/pdf/", bodies.body_pdf, name="body_pdf"),
     path("organs/<slug:slug>/membres/nou/", bodies.membership_create, name="membership_create"),
     path("membres/<int:pk>/edita/", bodies.membership_edit, name="membership_edit"),
-    path("reunions/", work.meeting_list, name="meetings"),
-    path("reunions/<int:pk>/", work.meeting_detail, name="meeting"),
-    path("accions/", work.action_plan, name="actions"),
-    path("accions/pdf/", work.action_plan_pdf, name="actions_pdf"),
-    path("accions/<int:pk>/", work.action_detail, name="action"),
+    path("reunions/", meetings.meeting_list, name="meetings"),
+    path("reunions/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("accions/", action_plan.action_plan, name="actions"),
+    path("accions/pdf/", action_plan.action_plan_pdf, name="actions_pdf"),
+    path("accions/<int:pk>/", action_plan.action_detail, name="action"),
+    path("accions/<int:pk>/decisio/", action_plan.action_decision, name="action_decision"),
+    path(
+        "accions/<int:pk>/implementacio/",
+        action_plan.action_implementation,
+        name="action_implementation",
+    ),
 ]

@@ -1,10 +1,10 @@
-"""How the PLIS pages and messages write counts in a sentence.
+"""Catalan's «de» before a number, for the PLIS sentences that count things.
 
-Before a number, Catalan
 «de» elides when the number is read with a vowel: «1 membre d'1 previst», «3 membres
 d'11 previstos», but «2 membres de 4 previstos» and «de 1.000» (read «mil»). The
-sentences that need it keep both forms as messages of their own, so that other
-languages translate each with their plain «of».
+sentences that need it keep both forms as messages of their own, beside the builder
+that says them, so that other languages translate each with their plain «of»; how the
+number itself is written is `terrassa_plis.formatting`'s.
 """
 
 

@@ -2,14 +2,18 @@
 open-data export, and the forms with which staff seat and unseat members."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.access import may_manage_governance, require_reader
+from governance.access import (
+    governance_manager_required,
+    may_manage_governance,
+    reader_required,
+)
 from governance.composition import (
     bodies_with_counts,
     build_composition,
@@ -26,8 +30,8 @@ from terrassa_plis.exports import Export, json_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 
+@reader_required
 def plan_overview(request):
-    require_reader(request.user)
     plan = current_plan()
     return render(
         request,
@@ -36,15 +40,14 @@ def plan_overview(request):
     )
 
 
+@reader_required
 def popolo_export(request):
-    require_reader(request.user)
     return json_export("plis-popolo", build_popolo()).as_response()
 
 
 def _body_context(request, slug) -> dict:
     """What the page and the PDF share: the body, its functions and its composition on
     the day asked for (today unless `?data=` names a valid one)."""
-    require_reader(request.user)
     body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
     today = timezone.localdate()
     date_form = CompositionDateForm(request.GET)
@@ -70,10 +73,12 @@ def _body_page(request, context):
     return render(request, "governance/body.html", context, status=status)
 
 
+@reader_required
 def body_detail(request, slug):
     return _body_page(request, _body_context(request, slug))
 
 
+@reader_required
 def body_pdf(request, slug):
     context = _body_context(request, slug)
     if context["date_form"].errors:
@@ -82,11 +87,6 @@ def body_pdf(request, slug):
     content = render_pdf("governance/body_pdf.html", context, request=request)
     filename = f"{context['body'].slug}-{context['day']:%Y-%m-%d}.pdf"
     return Export(filename, PDF_CONTENT_TYPE, content).as_response()
-
-
-def _require_manager(user) -> None:
-    if not may_manage_governance(user):
-        raise PermissionDenied
 
 
 def _body_url(body: Body, seat_pk: int | None = None) -> str:
@@ -106,8 +106,8 @@ def _seat_asked_for(request, body: Body) -> Seat | None:
     return get_object_or_404(Seat, pk=pk, body=body)
 
 
+@governance_manager_required
 def membership_create(request, slug):
-    _require_manager(request.user)
     body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
     seat = _seat_asked_for(request, body)
     if request.method == "POST":
@@ -135,8 +135,8 @@ def membership_create(request, slug):
     )
 
 
+@governance_manager_required
 def membership_edit(request, pk):
-    _require_manager(request.user)
     membership = get_object_or_404(
         Membership.objects.select_related("seat__body__plan", "person"), pk=pk
     )

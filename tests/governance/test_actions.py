@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.action_plan import build_action_plan, natural_key
+from governance.action_plan_operations import decide_action, record_implementation
 from governance.models import (
     ActionDecision,
     ActionImplementation,
@@ -19,8 +21,6 @@ from governance.models import (
     Person,
     PlanAction,
 )
-from governance.work import build_action_plan, natural_key
-from governance.work_operations import decide_action, record_implementation
 from tests.governance.test_bodies import page_text, text_of
 from tests.governance.test_meetings import PERSONAS, READERS, rows, section
 
@@ -100,11 +100,11 @@ def action_url(action):
 
 
 def decision_post(client, action, **data):
-    return client.post(action_url(action), {"intent": "decision", **data})
+    return client.post(reverse("governance:action_decision", args=[action.pk]), data)
 
 
 def implementation_post(client, action, **data):
-    return client.post(action_url(action), {"intent": "implementation", **data})
+    return client.post(reverse("governance:action_implementation", args=[action.pk]), data)
 
 
 # The plan's page
@@ -500,6 +500,23 @@ def test_staff_may_record_the_commission_s_decision(persona_client, action, pers
 def test_an_unknown_form_is_a_bad_request(client, staff, action):
     client.force_login(staff)
     assert client.post(action_url(action), {"intent": "other"}).status_code == 400
+
+
+def test_each_form_of_the_action_page_posts_to_its_own_view(client, staff, validated_action):
+    client.force_login(staff)
+    decision_url = reverse("governance:action_decision", args=[validated_action.pk])
+    implementation_url = reverse("governance:action_implementation", args=[validated_action.pk])
+
+    content = client.get(action_url(validated_action)).content.decode()
+
+    assert f'action="{decision_url}"' in content
+    assert f'action="{implementation_url}"' in content
+    assert 'name="intent"' not in content
+    # They only take posts, and only for an action that exists.
+    assert client.get(decision_url).status_code == 405
+    assert client.get(implementation_url).status_code == 405
+    missing = validated_action.pk + 1000
+    assert decision_post(client, PlanAction(pk=missing), decision="validated").status_code == 404
 
 
 # Implementation

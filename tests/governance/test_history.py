@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from governance.action_plan_operations import decide_action, record_implementation
 from governance.operations import (
     MembershipData,
     add_membership,
     change_membership,
     end_membership,
 )
-from governance.work_operations import decide_action, record_implementation
 from terrassa_plis.history import Field, FieldChange, history_rows
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 from tests.governance.test_actions import make_action

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.meetings import AgreementState, agreement_state
 from governance.models import Agreement, Meeting, Membership, Person
-from governance.work import AgreementState, agreement_state
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 from tests.governance.test_bodies import page_text, text_of
 

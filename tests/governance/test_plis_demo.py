@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from governance import plis_demo
 from governance.access import may_decide_actions
+from governance.meetings import AgreementState, agreement_state
 from governance.models import (
     ActionDecision,
     ActionImplementation,
@@ -18,7 +19,6 @@ from governance.models import (
     PoliticalGroup,
 )
 from governance.roles import Role
-from governance.work import AgreementState, agreement_state
 from tests.conftest import make_user
 from tests.governance.conftest import TRANSVERSAL
 

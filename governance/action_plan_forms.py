@@ -1,6 +1,5 @@
-"""The forms of the plan's follow-up pages: the filters of the meetings and of the
-action plan, the transversal commission's decision on an action, and an action's
-implementation in a period.
+"""The action plan's forms: the filters of its page, the transversal commission's
+decision on an action, and an action's implementation in a period.
 
 The rules of a decision and of an implementation entry live in the operations; the
 forms call the same rule functions so that every message shows next to its field.
@@ -10,36 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import DATE_INPUT_FORMATS, INVALID_DATE, date_input
-from governance.models import ActionDecision, Plan, PlanAction
-from governance.work_operations import (
+from governance.action_plan_operations import (
     DEGREE_MESSAGE,
     NOT_VALIDATED,
     decision_rule_errors,
     normalise_period,
 )
-
-
-class MeetingFilterForm(forms.Form):
-    """`?organ=<slug>`: the meetings of one body."""
-
-    organ = forms.ChoiceField(
-        label=_("Òrgan"),
-        required=False,
-        error_messages={"invalid_choice": _("Trieu un dels òrgans de la llista.")},
-    )
-
-    def __init__(self, *args, bodies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.bodies = {body.slug: body for body in bodies}
-        self.fields["organ"].choices = [("", _("Tots els òrgans"))] + [
-            (body.slug, body.name) for body in bodies
-        ]
-
-    def body(self):
-        if not self.is_valid():
-            return None
-        return self.bodies.get(self.cleaned_data["organ"])
+from governance.forms import INVALID_DATE, date_input
+from governance.models import ActionDecision, Plan, PlanAction
 
 
 class ActionFilterForm(forms.Form):
@@ -100,7 +77,6 @@ class DecisionForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Data de la decisió"),
-        input_formats=DATE_INPUT_FORMATS,
         widget=date_input(),
         help_text=_("dd/mm/aaaa"),
         error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data de la decisió.")},

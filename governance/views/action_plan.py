@@ -1,0 +1,193 @@
+"""The action plan's pages: the plan (page and PDF) with its drafting calendar, and an
+action's page. Its two forms post to views of their own: the transversal commission
+records its decision (`action_decision`), staff record the implementation of a period
+(`action_implementation`)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance.access import (
+    action_decider_required,
+    governance_manager_required,
+    may_decide_actions,
+    may_manage_governance,
+    reader_required,
+)
+from governance.action_history import action_history
+from governance.action_plan import build_action_plan
+from governance.action_plan_forms import ActionFilterForm, DecisionForm, ImplementationForm
+from governance.action_plan_operations import (
+    current_period,
+    decide_action,
+    record_implementation,
+)
+from governance.models import ActionDecision, Area, PlanAction
+from governance.views.shared import current_plan
+from terrassa_plis import formatting
+from terrassa_plis.exports import Export
+from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+
+# The plan
+
+
+def _action_plan_context(request) -> dict:
+    """What the page and the PDF share: the plan's actions (filtered as asked) grouped
+    by axis and line, their counts, and the drafting calendar."""
+    plan = current_plan()
+    areas = list(Area.objects.order_by("number"))
+    form = ActionFilterForm(request.GET, areas=areas)
+    filters = form.filters()
+    today = timezone.localdate()
+    return {
+        "plan": plan,
+        "form": form,
+        "is_filtered": any(filters.values()),
+        "filter_summary": form.summary(),
+        "action_plan": build_action_plan(plan, today, **filters),
+        "today": today,
+        "query": request.GET.urlencode() if form.is_valid() else "",
+    }
+
+
+def _action_plan_page(request, context):
+    """The action plan's page; an unknown filter value is a bad request, said next to
+    its field."""
+    status = 400 if context["form"].errors else 200
+    return render(request, "governance/actions.html", context, status=status)
+
+
+@reader_required
+def action_plan(request):
+    return _action_plan_page(request, _action_plan_context(request))
+
+
+@reader_required
+def action_plan_pdf(request):
+    context = _action_plan_context(request)
+    if context["form"].errors:
+        # No PDF of other actions than the ones asked for: the page says what is wrong.
+        return _action_plan_page(request, context)
+    content = render_pdf("governance/actions_pdf.html", context, request=request)
+    filename = (
+        f"pla-accio-{context['plan'].short_name.lower() or 'pla'}-{context['today']:%Y-%m-%d}.pdf"
+    )
+    return Export(filename, PDF_CONTENT_TYPE, content).as_response()
+
+
+# An action
+
+
+def _action(pk: int) -> PlanAction:
+    return get_object_or_404(PlanAction.objects.with_plan_and_areas(), pk=pk)
+
+
+def _action_page(
+    request, action: PlanAction, *, today, decision_form=None, implementation_form=None
+):
+    """The action's page with the forms this user may fill in: the one given (bound, with
+    its errors, when a post was refused) and a blank one for the other. Which forms the
+    page offers is what it shows, not a guard: each POST view declares its own."""
+    if decision_form is None and may_decide_actions(request.user, today=today):
+        initial = {"decided_on": today, "reason": action.decision_reason}
+        if action.decision != ActionDecision.PROPOSED:
+            initial["decision"] = action.decision
+        decision_form = DecisionForm(initial=initial, plan=action.plan, today=today)
+    may_record = may_manage_governance(request.user)
+    # Only a validated action is carried out, so only it takes implementation entries.
+    if implementation_form is None and may_record and action.decision == ActionDecision.VALIDATED:
+        implementation_form = ImplementationForm(
+            initial={"period": current_period(today)}, action=action, today=today
+        )
+    implementation = list(action.implementation.in_period_order())
+    return render(
+        request,
+        "governance/action.html",
+        {
+            "action": action,
+            "areas": list(action.areas.all()),
+            "implementation": implementation,
+            "latest": implementation[-1] if implementation else None,
+            "decision_form": decision_form,
+            "implementation_form": implementation_form,
+            "may_record": may_record,
+            "history": action_history(action),
+        },
+    )
+
+
+@reader_required
+def action_detail(request, pk):
+    if request.method == "POST":
+        # Each form of the page posts to its own view: a post here is no form of ours.
+        return HttpResponseBadRequest(_("Formulari desconegut."))
+    return _action_page(request, _action(pk), today=timezone.localdate())
+
+
+@action_decider_required
+@require_POST
+def action_decision(request, pk):
+    """The transversal commission's decision on an action: validated or rejected."""
+    action = _action(pk)
+    today = timezone.localdate()
+    form = DecisionForm(request.POST, plan=action.plan, today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = decide_action(
+                action,
+                data["decision"],
+                on=data["decided_on"],
+                reason=data["reason"],
+                acting_user=request.user,
+                today=today,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("S'ha desat la decisió sobre l'acció %(code)s: %(decision)s el %(date)s.")
+                % {
+                    "code": action.code,
+                    "decision": action.get_decision_display(),
+                    "date": formatting.day(action.decided_on),
+                },
+            )
+            return redirect("governance:action", pk=action.pk)
+    return _action_page(request, action, today=today, decision_form=form)
+
+
+@governance_manager_required
+@require_POST
+def action_implementation(request, pk):
+    """How far a validated action is implemented in a period (a new one, or one again)."""
+    action = _action(pk)
+    today = timezone.localdate()
+    form = ImplementationForm(request.POST, action=action, today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, created = record_implementation(
+                action,
+                data["period"],
+                data["degree"],
+                data["observations"],
+                acting_user=request.user,
+                today=today,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = (
+                _("S'ha afegit la implementació de %(period)s: %(degree)s %%.")
+                if created
+                else _("S'ha actualitzat la implementació de %(period)s: %(degree)s %%.")
+            )
+            messages.success(request, message % {"period": entry.period, "degree": entry.degree})
+            return redirect("governance:action", pk=action.pk)
+    return _action_page(request, action, today=today, implementation_form=form)
