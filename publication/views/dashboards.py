@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments import dashboard as plan_dashboards
 from governance import dashboard as plis_dashboards
-from governance.access import require_steering
+from governance.access import steering_required
 from service_charters import dashboard as charters_dashboards
 
 # The Mandate Plan
@@ -57,8 +57,8 @@ def _plan_filters(cleaned, choices: plan_dashboards.PlanChoices):
     return period, area
 
 
+@steering_required
 def plan_dashboard(request):
-    require_steering(request.user)
     choices = plan_dashboards.plan_choices()
     form = PlanDashboardForm(request.GET, choices=choices)
     context = {"dashboard_section": "plan", "form": form, "dashboard": None}
@@ -94,8 +94,8 @@ class YearForm(forms.Form):
         self.fields["year"].choices = [(year, str(year)) for year in years]
 
 
+@steering_required
 def charters_dashboard(request):
-    require_steering(request.user)
     form_years = charters_dashboards.available_years()
     form = YearForm(request.GET, years=form_years)
     context = {"dashboard_section": "charters", "form": form, "dashboard": None}
@@ -110,8 +110,8 @@ def charters_dashboard(request):
 # The PLIS
 
 
+@steering_required
 def plis_dashboard(request):
-    require_steering(request.user)
     context = {
         "dashboard_section": "plis",
         "dashboard": plis_dashboards.build_plis_dashboard(timezone.localdate()),
