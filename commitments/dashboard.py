@@ -72,10 +72,11 @@ def build_plan_dashboard(
     nodes, 4 the leaves with both periods' statuses and the progress.
     """
     mandate = period.mandate
+    # The four queries, in the docstring's order.
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
     top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
-    leaves = _leaves(period, previous, statuses=statuses, areas=areas, area=area)
+    leaves = _read_leaves(period, previous, statuses=statuses, areas=areas, area=area)
 
     columns = _column_counts(statuses, leaves, with_missing=False)
     counter = _RowCounter(
@@ -125,9 +126,6 @@ def build_plan_dashboard(
     )
 
 
-# Reading the plan
-
-
 def _top_and_leaf_levels(mandate: Mandate) -> tuple[PlanLevel | None, PlanLevel | None]:
     """The mandate's first and last levels (one query); None for a plan without levels."""
     levels = sorted(PlanLevel.objects.filter(mandate=mandate), key=lambda level: level.depth)
@@ -156,7 +154,7 @@ def dashboard_leaves(
     return leaves.order_by("path")
 
 
-def _leaves(
+def _read_leaves(
     period: ReportingPeriod,
     previous: ReportingPeriod | None,
     *,
@@ -180,9 +178,6 @@ def _leaves(
         )
         for node in dashboard_leaves(period, previous, area=area)
     ]
-
-
-# Counting
 
 
 def _count_in(leaves: Iterable[DashboardLeaf], categories: Collection[str]) -> int:
@@ -299,9 +294,6 @@ def _needing_attention(leaves: Iterable[DashboardLeaf]) -> list[DashboardLeaf]:
     )
 
 
-# Key figures
-
-
 def _share_figure(label: str, count: int, total: int) -> KeyFigure:
     """«40 %», «4 de 10»."""
     return KeyFigure(
@@ -351,9 +343,6 @@ def _key_figures(
     if changes is not None:
         figures.extend(_change_figures(changes, has_delayed=has_delayed))
     return figures
-
-
-# Charts
 
 
 def _share_chart(
