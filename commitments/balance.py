@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
 from governance.models import Area
 from terrassa_plis.charts import Bar, bar_chart
-from terrassa_plis.formatting import percent
+from terrassa_plis.formatting import percent, percentage_of
 
 NO_ENTRY_LABEL = _("Sense seguiment")
 # A name of the palette (static/css/palette.css), as the charts take it.
@@ -85,22 +85,24 @@ def count_statuses(
     """
     counts = Counter(status_ids)
     total = sum(counts.values())
-
-    def share(count: int) -> Decimal:
-        return Decimal(count * 100) / total if total else Decimal(0)
-
     rows = []
     for status in statuses:
         count = counts[status.id]
-        rows.append(StatusCount(status.label, status.colour, count, share(count), status))
+        rows.append(
+            StatusCount(status.label, status.colour, count, percentage_of(count, total), status)
+        )
     if counts[None]:
-        rows.append(StatusCount(NO_ENTRY_LABEL, NO_ENTRY_COLOUR, counts[None], share(counts[None])))
+        rows.append(
+            StatusCount(
+                NO_ENTRY_LABEL, NO_ENTRY_COLOUR, counts[None], percentage_of(counts[None], total)
+            )
+        )
     return rows
 
 
 def average(values: Iterable[Decimal]) -> Decimal | None:
     """The mean, or None for no values. The balance's own means come from
-    `EntryQuerySet.progress_by_node`; this serves the dashboards (publication)."""
+    `EntryQuerySet.progress_by_node`; this serves the plan dashboard (commitments.dashboard)."""
     values = list(values)
     return sum(values) / len(values) if values else None
 

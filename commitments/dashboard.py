@@ -4,25 +4,33 @@ area, average progress where the mandate tracks it), what changed since the prev
 period, and which commitments are delayed or pending.
 
 `build_plan_dashboard` runs a fixed number of queries whatever the size of the data
-(see its docstring); the view only checks access, reads the filters and renders.
+(see its docstring); the view only checks access, reads the filters and renders. The
+figures it returns are the dataclasses of `commitments.dashboard_figures`; what the
+dashboard may be filtered by is `commitments.plan_choices`.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from commitments.balance import (
-    NO_ENTRY_COLOUR,
-    NO_ENTRY_LABEL,
-    average,
-    count_statuses,
+from commitments.balance import NO_ENTRY_COLOUR, NO_ENTRY_LABEL, average, count_statuses
+from commitments.dashboard_figures import (
+    Breakdown,
+    Changes,
+    DashboardLeaf,
+    GroupRow,
+    KeyFigure,
+    PlanDashboard,
+    StatusShare,
+    has_delayed_status,
+    leaf_plural,
 )
 from commitments.models import (
     Entry,
@@ -35,216 +43,145 @@ from commitments.models import (
 )
 from governance.models import Area
 from terrassa_plis.charts import Bar, bar_chart
-from terrassa_plis.formatting import percent, percentage_of, shorten
+from terrassa_plis.formatting import percent, percentage_of
 
 # Names of the palette (static/css/palette.css), as the charts take them.
 FAVOURABLE_COLOUR = "favourable"
 DELAYED_COLOUR = "delayed"
 # «Completat o dins les previsions»: the categories a director reads as going well.
 FAVOURABLE = frozenset({StatusCategory.COMPLETED, StatusCategory.ON_TRACK})
+DELAYED = frozenset({StatusCategory.DELAYED})
+PENDING = frozenset({StatusCategory.PENDING})
+# The leaves that need attention, in this order: the delayed, then the pending.
+ATTENTION_ORDER = {StatusCategory.DELAYED: 0, StatusCategory.PENDING: 1}
 NO_AREA_LABEL = _("Sense àrea responsable")
 
 
-@dataclass(frozen=True)
-class StatusShare:
-    """How many leaves have one status (None: no entry, «Sense seguiment»), and their share."""
+def build_plan_dashboard(
+    period: ReportingPeriod,
+    *,
+    areas: Sequence[Area],
+    area: Area | None = None,
+    previous: ReportingPeriod | None = None,
+) -> PlanDashboard:
+    """The plan dashboard of `period` (its mandate selected with it), of one area or all.
 
-    label: str
-    colour: str
-    count: int
-    share: Decimal
-    status: Status | None = None
-
-    @property
-    def share_text(self) -> str:
-        return percent(self.share)
-
-
-
-
-@dataclass(frozen=True)
-class PlanChoices:
-    """What the plan dashboard may be filtered by: mandates, their periods, the areas.
-
-    `periods` are ordered by mandate and start, each annotated with `has_entries`.
+    `previous` is the period the changes are measured against (`period.previous()`);
+    `areas` are every area, to name the leaves' areas without a query.
+    Queries, whatever the plan's size: 1 the statuses, 2 the levels, 3 the top-level
+    nodes, 4 the leaves with both periods' statuses and the progress.
     """
+    mandate = period.mandate
+    # The four queries, in the docstring's order.
+    statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
+    top_level, leaf_level = _top_and_leaf_levels(mandate)
+    top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
+    leaves = _read_leaves(period, previous, statuses=statuses, areas=areas, area=area)
 
-    mandates: list[Mandate]
-    periods: list[ReportingPeriod]
-    areas: list[Area]
-
-    def periods_of(self, mandate: Mandate) -> list[ReportingPeriod]:
-        return [period for period in self.periods if period.mandate_id == mandate.pk]
-
-    def mandate(self, pk: int) -> Mandate | None:
-        return next((mandate for mandate in self.mandates if mandate.pk == pk), None)
-
-    def period(self, pk: int) -> ReportingPeriod | None:
-        return next((period for period in self.periods if period.pk == pk), None)
-
-    def area(self, number: int) -> Area | None:
-        return next((area for area in self.areas if area.number == number), None)
-
-    def default_period(self, mandate: Mandate | None = None) -> ReportingPeriod | None:
-        """The latest period with entries (of `mandate`, if given); failing that, the
-        mandate's open period or its latest one."""
-        periods = self.periods_of(mandate) if mandate else self.periods
-        with_entries = [period for period in periods if period.has_entries]
-        if with_entries:
-            return max(with_entries, key=lambda period: period.start)
-        if not periods:
-            return None
-        open_periods = [period for period in periods if period.is_open]
-        return (open_periods or [max(periods, key=lambda period: period.start)])[0]
-
-
-def plan_choices() -> PlanChoices:
-    """Three queries: the mandates, every period (with its mandate and whether it has
-    any entry), the areas."""
-    has_entries = Exists(Entry.objects.filter(period=OuterRef("pk")).order_by())
-    periods = list(
-        ReportingPeriod.objects.select_related("mandate")
-        .annotate(has_entries=has_entries)
-        .order_by("mandate__start_year", "mandate_id", "start")
+    columns = _column_counts(statuses, leaves, with_missing=False)
+    counter = _RowCounter(
+        statuses,
+        # Some leaf has no entry: every row gets a «Sense seguiment» column.
+        with_missing=len(columns) > len(statuses),
+        tracks_progress=mandate.tracks_progress,
     )
-    return PlanChoices(
-        mandates=list(Mandate.objects.order_by("start_year", "pk")),
-        periods=periods,
-        areas=list(Area.objects.order_by("number")),
+    progress = counter.progress(leaves)
+    has_delayed = has_delayed_status(statuses)
+    changes = _changes_since(previous, leaves) if previous is not None else None
+    top_name = top_level.name if top_level else gettext("Prioritat")
+    return PlanDashboard(
+        mandate=mandate,
+        period=period,
+        area=area,
+        statuses=statuses,
+        top_level=top_level,
+        leaf_level=leaf_level,
+        columns=columns,
+        total=len(leaves),
+        progress=progress,
+        overall_chart=_overall_chart(columns, len(leaves), leaf_plural(leaf_level)),
+        key_figures=_key_figures(
+            leaves,
+            progress,
+            changes,
+            has_delayed=has_delayed,
+            tracks_progress=mandate.tracks_progress,
+        ),
+        by_top_node=_breakdown(
+            gettext("per %(level)s") % {"level": top_name.lower()},
+            top_name,
+            _rows_by_top_node(top_nodes, leaves, counter, top_name=top_name),
+            has_delayed=has_delayed,
+            chart_id="plan-dashboard-top",
+        ),
+        by_area=_breakdown(
+            gettext("per àrea"),
+            gettext("Àrea"),
+            _rows_by_area(areas, leaves, counter),
+            has_delayed=has_delayed,
+            chart_id="plan-dashboard-area",
+        ),
+        changes=changes,
+        attention=_needing_attention(leaves),
     )
 
 
-@dataclass(frozen=True)
-class DashboardLeaf:
-    """A commitment (or action) with its status in the period and in the previous one."""
-
-    node: PlanNode
-    area: Area | None
-    status: Status | None  # None: no entry in the period («Sense seguiment»)
-    previous_status: Status | None
-    progress: Decimal | None
-    url: str = ""  # the commitment's page
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label if self.status else str(NO_ENTRY_LABEL)
-
-    @property
-    def previous_label(self) -> str:
-        return self.previous_status.label if self.previous_status else str(NO_ENTRY_LABEL)
-
-    @property
-    def category(self) -> str | None:
-        return self.status.category if self.status else None
-
-    @property
-    def previous_category(self) -> str | None:
-        return self.previous_status.category if self.previous_status else None
-
-    @property
-    def status_id(self) -> int | None:
-        return self.status.pk if self.status else None
-
-    @property
-    def short_text(self) -> str:
-        return shorten(self.node.text)
+def _top_and_leaf_levels(mandate: Mandate) -> tuple[PlanLevel | None, PlanLevel | None]:
+    """The mandate's first and last levels (one query); None for a plan without levels."""
+    levels = sorted(PlanLevel.objects.filter(mandate=mandate), key=lambda level: level.depth)
+    return (levels[0], levels[-1]) if levels else (None, None)
 
 
-@dataclass(frozen=True)
-class GroupRow:
-    """A row of a breakdown: one top-level node or one area, with a count per status."""
-
-    label: str
-    text: str
-    counts: list[StatusShare]  # the breakdown's columns, in order
-    total: int
-    favourable_share: Decimal
-    delayed_share: Decimal
-    progress: Decimal | None
-    node: PlanNode | None = None
-    area: Area | None = None
-
-    @property
-    def short_text(self) -> str:
-        return shorten(self.text, 120)
-
-    @property
-    def favourable_text(self) -> str:
-        return percent(self.favourable_share)
-
-    @property
-    def delayed_text(self) -> str:
-        return percent(self.delayed_share)
+def detail_url_maker() -> Callable[[int], str]:
+    """The commitment page's URL for any pk, reversed once rather than once per leaf:
+    the dashboard links hundreds of them."""
+    marker = 2_147_483_647
+    pattern = reverse("commitments:detail", args=[marker])
+    return lambda pk: pattern.replace(str(marker), str(pk))
 
 
-@dataclass(frozen=True)
-class Breakdown:
-    """Counts per status of several groups, with a chart of the favourable share and,
-    when the mandate has a «delayed» status, one of the delayed share."""
-
-    title: str
-    group_label: str
-    rows: list[GroupRow]
-    favourable_chart: SafeString
-    delayed_chart: SafeString | None
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    label: str
-    value: str
-    detail: str = ""
+def dashboard_leaves(
+    period: ReportingPeriod, previous: ReportingPeriod | None, *, area: Area | None = None
+):
+    """The mandate's leaves in plan order, each annotated (`with_entry_for`) with its
+    status and progress in `period` and with `previous_status_id` in `previous`."""
+    leaves = PlanNode.objects.filter(mandate_id=period.mandate_id).leaves().with_entry_for(period)
+    if previous is not None:
+        earlier = Entry.objects.filter(node=OuterRef("pk"), period=previous).order_by()
+        leaves = leaves.annotate(previous_status_id=Subquery(earlier.values("status_id")[:1]))
+    if area is not None:
+        leaves = leaves.filter(area=area)
+    return leaves.order_by("path")
 
 
-@dataclass(frozen=True)
-class Changes:
-    """What moved since the previous period.
+def _read_leaves(
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None,
+    *,
+    statuses: Sequence[Status],
+    areas: Sequence[Area],
+    area: Area | None,
+) -> list[DashboardLeaf]:
+    """The leaves (one query), with their statuses, area and page named without a query."""
+    status_by_id = {status.pk: status for status in statuses}
+    area_by_id = {item.pk: item for item in areas}
+    tracks_progress = period.mandate.tracks_progress
+    detail_url = detail_url_maker()
+    return [
+        DashboardLeaf(
+            node=node,
+            area=area_by_id.get(node.area_id),
+            status=status_by_id.get(node.period_status_id),
+            previous_status=status_by_id.get(getattr(node, "previous_status_id", None)),
+            progress=node.period_progress if tracks_progress else None,
+            url=detail_url(node.pk),
+        )
+        for node in dashboard_leaves(period, previous, area=area)
+    ]
 
-    - *Nous retards*: leaves whose status is in the «delayed» category now and was not
-      in the previous period (another category, or no entry then).
-    - *Nous completats*: leaves whose status is «completed» or «on track» now and was
-      in neither of those two categories in the previous period (delayed, pending,
-      dropped, or no entry then). A move between «on track» and «completed» is not new.
-    """
 
-    previous: ReportingPeriod
-    newly_delayed: list[DashboardLeaf]
-    newly_favourable: list[DashboardLeaf]
-
-
-@dataclass(frozen=True)
-class PlanDashboard:
-    mandate: Mandate
-    period: ReportingPeriod
-    area: Area | None
-    statuses: list[Status]
-    top_level: PlanLevel | None
-    leaf_level: PlanLevel | None
-    columns: list[StatusShare]  # the overall counts: also the breakdowns' columns
-    total: int
-    progress: Decimal | None  # None where the mandate does not track progress
-    overall_chart: SafeString
-    key_figures: list[KeyFigure]
-    by_top_node: Breakdown
-    by_area: Breakdown
-    changes: Changes | None  # None: the period is the mandate's first
-    attention: list[DashboardLeaf]  # delayed first, then pending, in plan order
-
-    @property
-    def tracks_progress(self) -> bool:
-        return self.mandate.tracks_progress
-
-    @property
-    def breakdowns(self) -> list[Breakdown]:
-        return [self.by_top_node, self.by_area]
-
-    @property
-    def has_delayed_status(self) -> bool:
-        return any(status.category == StatusCategory.DELAYED for status in self.statuses)
-
-    @property
-    def leaf_plural(self) -> str:
-        return self.leaf_level.name_plural if self.leaf_level else gettext("Compromisos")
+def _count_in(leaves: Iterable[DashboardLeaf], categories: Collection[str]) -> int:
+    return sum(1 for leaf in leaves if leaf.category in categories)
 
 
 def _column_counts(
@@ -261,28 +198,157 @@ def _column_counts(
     return counts
 
 
-def _progress(leaves: Iterable[DashboardLeaf]) -> Decimal | None:
-    return average(leaf.progress for leaf in leaves if leaf.progress is not None)
+@dataclass(frozen=True)
+class _RowCounter:
+    """How every row of a breakdown counts its leaves: one column per status of the
+    mandate (and «Sense seguiment» when some leaf of the plan has no entry), and the
+    average progress when the mandate tracks it."""
+
+    statuses: Sequence[Status]
+    with_missing: bool
+    tracks_progress: bool
+
+    def progress(self, leaves: Iterable[DashboardLeaf]) -> Decimal | None:
+        if not self.tracks_progress:
+            return None
+        return average(leaf.progress for leaf in leaves if leaf.progress is not None)
+
+    def row(self, label: str, text: str, leaves: Sequence[DashboardLeaf], **group) -> GroupRow:
+        """The row of one group (`node=` a top-level node or `area=` an area)."""
+        total = len(leaves)
+        return GroupRow(
+            label=label,
+            text=text,
+            counts=_column_counts(self.statuses, leaves, with_missing=self.with_missing),
+            total=total,
+            favourable_share=percentage_of(_count_in(leaves, FAVOURABLE), total),
+            delayed_share=percentage_of(_count_in(leaves, DELAYED), total),
+            progress=self.progress(leaves),
+            **group,
+        )
 
 
-def _group_row(label, text, statuses, leaves, *, with_missing, tracks, node=None, area=None):
-    total = len(leaves)
-    favourable = sum(1 for leaf in leaves if leaf.category in FAVOURABLE)
-    delayed = sum(1 for leaf in leaves if leaf.category == StatusCategory.DELAYED)
-    return GroupRow(
-        label=label,
-        text=text,
-        counts=_column_counts(statuses, leaves, with_missing=with_missing),
-        total=total,
-        favourable_share=percentage_of(favourable, total),
-        delayed_share=percentage_of(delayed, total),
-        progress=_progress(leaves) if tracks else None,
-        node=node,
-        area=area,
+def _grouped(
+    leaves: Iterable[DashboardLeaf], key: Callable[[DashboardLeaf], Hashable]
+) -> dict[Hashable, list[DashboardLeaf]]:
+    """The leaves by `key`, each group in plan order."""
+    groups: dict[Hashable, list[DashboardLeaf]] = defaultdict(list)
+    for leaf in leaves:
+        groups[key(leaf)].append(leaf)
+    return groups
+
+
+def _rows_by_top_node(
+    top_nodes: Iterable[PlanNode],
+    leaves: Iterable[DashboardLeaf],
+    counter: _RowCounter,
+    *,
+    top_name: str,
+) -> list[GroupRow]:
+    """One row per top-level node with leaves, in plan order."""
+    by_top = _grouped(leaves, lambda leaf: leaf.node.path.split("/")[0])
+    return [
+        counter.row(f"{top_name} {node.code}", node.text, by_top[node.path], node=node)
+        for node in top_nodes
+        if by_top.get(node.path)
+    ]
+
+
+def _rows_by_area(
+    areas: Iterable[Area], leaves: Iterable[DashboardLeaf], counter: _RowCounter
+) -> list[GroupRow]:
+    """One row per area with leaves, in the areas' order, then the leaves without one."""
+    by_area = _grouped(leaves, lambda leaf: leaf.node.area_id)
+    rows = [
+        counter.row(str(item), item.name, by_area[item.pk], area=item)
+        for item in areas
+        if by_area.get(item.pk)
+    ]
+    if by_area.get(None):
+        rows.append(counter.row(str(NO_AREA_LABEL), "", by_area[None]))
+    return rows
+
+
+def _changes_since(previous: ReportingPeriod, leaves: Sequence[DashboardLeaf]) -> Changes:
+    """The leaves newly delayed and newly favourable (see `Changes`)."""
+    return Changes(
+        previous=previous,
+        newly_delayed=[
+            leaf
+            for leaf in leaves
+            if leaf.category in DELAYED and leaf.previous_category not in DELAYED
+        ],
+        newly_favourable=[
+            leaf
+            for leaf in leaves
+            if leaf.category in FAVOURABLE and leaf.previous_category not in FAVOURABLE
+        ],
     )
 
 
-def _share_chart(rows: list[GroupRow], *, attribute: str, title: str, colour: str, chart_id: str):
+def _needing_attention(leaves: Iterable[DashboardLeaf]) -> list[DashboardLeaf]:
+    """The delayed leaves, then the pending ones, each in plan order (a stable sort)."""
+    return sorted(
+        (leaf for leaf in leaves if leaf.category in ATTENTION_ORDER),
+        key=lambda leaf: ATTENTION_ORDER[leaf.category],
+    )
+
+
+def _share_figure(label: str, count: int, total: int) -> KeyFigure:
+    """«40 %», «4 de 10»."""
+    return KeyFigure(
+        label,
+        percent(percentage_of(count, total)),
+        gettext("%(count)s de %(total)s") % {"count": count, "total": total},
+    )
+
+
+def _change_figures(changes: Changes, *, has_delayed: bool) -> list[KeyFigure]:
+    """How many leaves are newly delayed (when the mandate counts delays) and newly
+    favourable since the previous period."""
+    label = changes.previous.label
+    since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
+    figures = []
+    if has_delayed:
+        figures.append(KeyFigure(gettext("Nous retards"), str(len(changes.newly_delayed)), since))
+    figures.append(KeyFigure(gettext("Nous completats"), str(len(changes.newly_favourable)), since))
+    return figures
+
+
+def _key_figures(
+    leaves: Sequence[DashboardLeaf],
+    progress: Decimal | None,
+    changes: Changes | None,
+    *,
+    has_delayed: bool,
+    tracks_progress: bool,
+) -> list[KeyFigure]:
+    """The figures above the dashboard: the shares favourable, delayed (when the mandate
+    counts delays), pending and without entry (when any), the average progress (when
+    tracked), and what changed since the previous period (when there is one)."""
+    total = len(leaves)
+    figures = [
+        _share_figure(
+            gettext("Completats o dins les previsions"), _count_in(leaves, FAVOURABLE), total
+        )
+    ]
+    if has_delayed:
+        figures.append(_share_figure(gettext("Amb retard"), _count_in(leaves, DELAYED), total))
+    figures.append(_share_figure(gettext("Pendents"), _count_in(leaves, PENDING), total))
+    missing = sum(1 for leaf in leaves if leaf.status is None)
+    if missing:
+        figures.append(_share_figure(str(NO_ENTRY_LABEL), missing, total))
+    if tracks_progress:
+        figures.append(KeyFigure(gettext("Execució mitjana"), percent(progress)))
+    if changes is not None:
+        figures.extend(_change_figures(changes, has_delayed=has_delayed))
+    return figures
+
+
+def _share_chart(
+    rows: list[GroupRow], *, attribute: str, title: str, colour: str, chart_id: str
+) -> SafeString:
+    """One bar per row: its share (`attribute`, 0-100) of the row's leaves."""
     bars = [
         Bar(
             row.label,
@@ -311,7 +377,11 @@ def _share_chart(rows: list[GroupRow], *, attribute: str, title: str, colour: st
     )
 
 
-def _breakdown(title, group_label, rows, *, has_delayed, chart_id) -> Breakdown:
+def _breakdown(
+    title: str, group_label: str, rows: list[GroupRow], *, has_delayed: bool, chart_id: str
+) -> Breakdown:
+    """The rows with the chart of their favourable share, and of their delayed share when
+    the mandate counts delays."""
     favourable_chart = _share_chart(
         rows,
         attribute="favourable_share",
@@ -331,241 +401,17 @@ def _breakdown(title, group_label, rows, *, has_delayed, chart_id) -> Breakdown:
     return Breakdown(title, group_label, rows, favourable_chart, delayed_chart)
 
 
-def _overall_chart(counts: list[StatusShare], total: int, leaf_plural: str) -> SafeString:
+def _overall_chart(counts: list[StatusShare], total: int, leaves_name: str) -> SafeString:
+    """One bar per status of the whole plan (or of the area shown)."""
     return bar_chart(
         [Bar(row.label, row.count, row.colour, row.share_text) for row in counts],
         title=gettext("Estat de compliment de tot el pla"),
         description=gettext("%(total)s %(leaves)s per estat de compliment: %(figures)s.")
         % {
             "total": total,
-            "leaves": leaf_plural.lower(),
+            "leaves": leaves_name.lower(),
             "figures": "; ".join(f"{row.label}: {row.count} ({row.share_text})" for row in counts),
         },
         max_value=max(total, 1),
         chart_id="plan-dashboard-overall",
-    )
-
-
-def _key_figures(leaves, total, progress, changes, *, has_delayed, tracks):
-    def count_of(categories) -> int:
-        return sum(1 for leaf in leaves if leaf.category in categories)
-
-    favourable = count_of(FAVOURABLE)
-    figures = [
-        KeyFigure(
-            gettext("Completats o dins les previsions"),
-            percent(percentage_of(favourable, total)),
-            gettext("%(count)s de %(total)s") % {"count": favourable, "total": total},
-        )
-    ]
-    if has_delayed:
-        delayed = count_of({StatusCategory.DELAYED})
-        figures.append(
-            KeyFigure(
-                gettext("Amb retard"),
-                percent(percentage_of(delayed, total)),
-                gettext("%(count)s de %(total)s") % {"count": delayed, "total": total},
-            )
-        )
-    pending = count_of({StatusCategory.PENDING})
-    figures.append(
-        KeyFigure(
-            gettext("Pendents"),
-            percent(percentage_of(pending, total)),
-            gettext("%(count)s de %(total)s") % {"count": pending, "total": total},
-        )
-    )
-    missing = sum(1 for leaf in leaves if leaf.status is None)
-    if missing:
-        figures.append(
-            KeyFigure(
-                str(NO_ENTRY_LABEL),
-                percent(percentage_of(missing, total)),
-                gettext("%(count)s de %(total)s") % {"count": missing, "total": total},
-            )
-        )
-    if tracks:
-        figures.append(KeyFigure(gettext("Execució mitjana"), percent(progress)))
-    if changes is not None:
-        label = changes.previous.label
-        since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
-        if has_delayed:
-            figures.append(
-                KeyFigure(
-                    gettext("Nous retards"),
-                    str(len(changes.newly_delayed)),
-                    since,
-                )
-            )
-        figures.append(
-            KeyFigure(
-                gettext("Nous completats"),
-                str(len(changes.newly_favourable)),
-                since,
-            )
-        )
-    return figures
-
-
-def detail_url_maker():
-    """The commitment page's URL for any pk, reversed once rather than once per leaf:
-    the dashboard links hundreds of them."""
-    marker = 2_147_483_647
-    pattern = reverse("commitments:detail", args=[marker])
-    return lambda pk: pattern.replace(str(marker), str(pk))
-
-
-def dashboard_leaves(
-    period: ReportingPeriod, previous: ReportingPeriod | None, *, area: Area | None = None
-):
-    """The mandate's leaves in plan order, each annotated (`with_entry_for`) with its
-    status and progress in `period` and with `previous_status_id` in `previous`."""
-    leaves = PlanNode.objects.filter(mandate_id=period.mandate_id).leaves().with_entry_for(period)
-    if previous is not None:
-        earlier = Entry.objects.filter(node=OuterRef("pk"), period=previous).order_by()
-        leaves = leaves.annotate(previous_status_id=Subquery(earlier.values("status_id")[:1]))
-    if area is not None:
-        leaves = leaves.filter(area=area)
-    return leaves.order_by("path")
-
-
-def build_plan_dashboard(
-    period: ReportingPeriod,
-    *,
-    areas: Sequence[Area],
-    area: Area | None = None,
-    previous: ReportingPeriod | None = None,
-) -> PlanDashboard:
-    """The plan dashboard of `period` (its mandate selected with it), of one area or all.
-
-    `previous` is the period the changes are measured against (`period.previous()`);
-    `areas` are every area, to name the leaves' areas without a query.
-    Queries, whatever the plan's size: 1 the statuses, 2 the levels, 3 the top-level
-    nodes, 4 the leaves with both periods' statuses and the progress.
-    """
-    mandate = period.mandate
-    statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
-    status_by_id = {status.pk: status for status in statuses}
-    levels = sorted(PlanLevel.objects.filter(mandate=mandate), key=lambda level: level.depth)
-    top_level = levels[0] if levels else None
-    leaf_level = levels[-1] if levels else None
-    top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
-    area_by_id = {item.pk: item for item in areas}
-    tracks = mandate.tracks_progress
-    detail_url = detail_url_maker()
-
-    leaves = [
-        DashboardLeaf(
-            node=node,
-            area=area_by_id.get(node.area_id),
-            status=status_by_id.get(node.period_status_id),
-            previous_status=status_by_id.get(getattr(node, "previous_status_id", None)),
-            progress=node.period_progress if tracks else None,
-            url=detail_url(node.pk),
-        )
-        for node in dashboard_leaves(period, previous, area=area)
-    ]
-    total = len(leaves)
-    columns = _column_counts(statuses, leaves, with_missing=False)
-    with_missing = len(columns) > len(statuses)
-    has_delayed = any(status.category == StatusCategory.DELAYED for status in statuses)
-    progress = _progress(leaves) if tracks else None
-
-    by_top: dict[str, list[DashboardLeaf]] = defaultdict(list)
-    by_area: dict[int | None, list[DashboardLeaf]] = defaultdict(list)
-    for leaf in leaves:
-        by_top[leaf.node.path.split("/")[0]].append(leaf)
-        by_area[leaf.node.area_id].append(leaf)
-
-    top_name = top_level.name if top_level else gettext("Prioritat")
-    top_rows = [
-        _group_row(
-            f"{top_name} {node.code}",
-            node.text,
-            statuses,
-            by_top[node.path],
-            with_missing=with_missing,
-            tracks=tracks,
-            node=node,
-        )
-        for node in top_nodes
-        if by_top.get(node.path)
-    ]
-    area_rows = [
-        _group_row(
-            str(item),
-            item.name,
-            statuses,
-            by_area[item.pk],
-            with_missing=with_missing,
-            tracks=tracks,
-            area=item,
-        )
-        for item in areas
-        if by_area.get(item.pk)
-    ]
-    if by_area.get(None):
-        area_rows.append(
-            _group_row(
-                str(NO_AREA_LABEL),
-                "",
-                statuses,
-                by_area[None],
-                with_missing=with_missing,
-                tracks=tracks,
-            )
-        )
-
-    changes = None
-    if previous is not None:
-        changes = Changes(
-            previous=previous,
-            newly_delayed=[
-                leaf
-                for leaf in leaves
-                if leaf.category == StatusCategory.DELAYED
-                and leaf.previous_category != StatusCategory.DELAYED
-            ],
-            newly_favourable=[
-                leaf
-                for leaf in leaves
-                if leaf.category in FAVOURABLE and leaf.previous_category not in FAVOURABLE
-            ],
-        )
-    attention_order = {StatusCategory.DELAYED: 0, StatusCategory.PENDING: 1}
-    attention = sorted(
-        (leaf for leaf in leaves if leaf.category in attention_order),
-        key=lambda leaf: attention_order[leaf.category],  # stable: plan order within each
-    )
-    leaf_plural = leaf_level.name_plural if leaf_level else gettext("Compromisos")
-    return PlanDashboard(
-        mandate=mandate,
-        period=period,
-        area=area,
-        statuses=statuses,
-        top_level=top_level,
-        leaf_level=leaf_level,
-        columns=columns,
-        total=total,
-        progress=progress,
-        overall_chart=_overall_chart(columns, total, leaf_plural),
-        key_figures=_key_figures(
-            leaves, total, progress, changes, has_delayed=has_delayed, tracks=tracks
-        ),
-        by_top_node=_breakdown(
-            gettext("per %(level)s") % {"level": top_name.lower()},
-            top_name,
-            top_rows,
-            has_delayed=has_delayed,
-            chart_id="plan-dashboard-top",
-        ),
-        by_area=_breakdown(
-            gettext("per àrea"),
-            gettext("Àrea"),
-            area_rows,
-            has_delayed=has_delayed,
-            chart_id="plan-dashboard-area",
-        ),
-        changes=changes,
-        attention=attention,
     )

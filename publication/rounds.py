@@ -147,14 +147,17 @@ class Completion:
 
 
 def _technicians(through, key: str, ids: Iterable[int]) -> dict[int, list]:
-    """{area or service id: its active technicians}, one query.
+    """{area or service id: its active technicians}, one query (none for no ids).
 
     Only users who still hold the technician role: the access guard lets no one else
     edit, so no one else is reminded or named as responsible.
     """
+    ids = list(ids)
+    if not ids:
+        return {}
     links = (
         through.objects.filter(
-            **{f"{key}__in": list(ids)},
+            **{f"{key}__in": ids},
             user__is_active=True,
             user__groups__name=Role.TECHNICIAN.value,
         )
@@ -167,12 +170,24 @@ def _technicians(through, key: str, ids: Iterable[int]) -> dict[int, list]:
     return by_unit
 
 
+def _area_technicians(area_ids: Iterable[int]) -> dict[int, list]:
+    return _technicians(Area.technicians.through, "area", area_ids)
+
+
+def _service_technicians(service_ids: Iterable[int]) -> dict[int, list]:
+    return _technicians(Service.technicians.through, "service", service_ids)
+
+
 def _union(*lists: Sequence) -> list:
     seen: dict[int, object] = {}
     for users in lists:
         for user in users:
             seen.setdefault(user.pk, user)
     return list(seen.values())
+
+
+def _all_users(groups: Iterable[Group]) -> dict[int, object]:
+    return {user.pk: user for group in groups for user in group.technicians}
 
 
 def build_completion(round: ReportingRound) -> Completion:
@@ -190,20 +205,35 @@ def build_completion(round: ReportingRound) -> Completion:
 
 def _balance_completion(round: ReportingRound) -> Completion:
     period = round.period
+    leaves = _leaves_with_entry_flag(period)
+    by_area = _area_technicians({leaf.area_id for leaf in leaves if leaf.area_id})
+    by_service = _service_technicians({leaf.service_id for leaf in leaves if leaf.service_id})
+    groups = _groups_by_area(leaves, period, by_area, by_service)
+    return Completion(
+        round=round,
+        groups=groups,
+        # The leaf level's own name: «compromisos» (2015-2019), «actuacions» (2019-2023).
+        item_label=leaves[0].level.name_plural.lower() if leaves else gettext("compromisos"),
+        group_label=gettext("Àrea"),
+        technicians=_all_users(groups),
+    )
+
+
+def _leaves_with_entry_flag(period) -> list[PlanNode]:
+    """The mandate's leaves in plan order, each with `has_entry` in `period`. One query."""
     entries = Entry.objects.filter(node=OuterRef("pk"), period=period).order_by()
-    leaves = list(
+    return list(
         PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
         .select_related("area", "level")
         .annotate(has_entry=Exists(entries))
         .order_by("path")
     )
-    area_ids = {leaf.area_id for leaf in leaves if leaf.area_id}
-    service_ids = {leaf.service_id for leaf in leaves if leaf.service_id}
-    by_area = _technicians(Area.technicians.through, "area", area_ids) if area_ids else {}
-    by_service = (
-        _technicians(Service.technicians.through, "service", service_ids) if service_ids else {}
-    )
 
+
+def _groups_by_area(leaves, period, by_area: dict, by_service: dict) -> list[Group]:
+    """One group per area in the areas' order, the leaves without an area last. A leaf
+    is answered for by the technicians of its area and of its service; the group names
+    all of them."""
     groups: dict[int | None, Group] = {}
     for leaf in leaves:
         group = groups.get(leaf.area_id)
@@ -214,25 +244,19 @@ def _balance_completion(round: ReportingRound) -> Completion:
         service_technicians = by_service.get(leaf.service_id, [])
         group.technicians = _union(group.technicians, service_technicians)
         responsible = _union(by_area.get(leaf.area_id, []), service_technicians)
-        group.items.append(
-            Item(
-                label=f"{leaf.level.name} {leaf.code}",
-                text=Truncator(leaf.text).chars(160),
-                done=leaf.has_entry,
-                url=reverse("commitments:entry_edit", args=[leaf.pk, period.pk]),
-                responsible_ids=frozenset(user.pk for user in responsible),
-            )
-        )
-    ordered = sorted(
+        group.items.append(_leaf_item(leaf, period, responsible))
+    return sorted(
         groups.values(), key=lambda group: (group.area is None, group.area and group.area.number)
     )
-    return Completion(
-        round=round,
-        groups=ordered,
-        # The leaf level's own name: «compromisos» (2015-2019), «actuacions» (2019-2023).
-        item_label=leaves[0].level.name_plural.lower() if leaves else gettext("compromisos"),
-        group_label=gettext("Àrea"),
-        technicians=_all_users(ordered),
+
+
+def _leaf_item(leaf: PlanNode, period, responsible: Iterable) -> Item:
+    return Item(
+        label=f"{leaf.level.name} {leaf.code}",
+        text=Truncator(leaf.text).chars(160),
+        done=leaf.has_entry,
+        url=reverse("commitments:entry_edit", args=[leaf.pk, period.pk]),
+        responsible_ids=frozenset(user.pk for user in responsible),
     )
 
 
@@ -243,25 +267,42 @@ def _charters_completion(round: ReportingRound) -> Completion:
         .select_related("service__area")
         .order_by("service__area__number", "service__name", "id")
     )
-    measured = Measurement.objects.filter(indicator=OuterRef("pk"), year=year).order_by()
-    indicators = (
-        list(
-            Indicator.objects.filter(**{f"{CHARTER_OF_INDICATOR}__in": charters})
-            .annotate(
-                has_result=Exists(measured),
-                charter_id=F(CHARTER_OF_INDICATOR),
-            )
-            .order_by(*INDICATOR_ORDER)
-        )
-        if charters
-        else []
-    )
+    indicators = _indicators_with_result_flag(charters, year)
     services = {charter.service_id: charter.service for charter in charters}
-    areas = {service.area_id for service in services.values()}
-    by_service = _technicians(Service.technicians.through, "service", services) if services else {}
-    by_area = _technicians(Area.technicians.through, "area", areas) if areas else {}
+    by_service = _service_technicians(services)
+    by_area = _area_technicians({service.area_id for service in services.values()})
+    groups = _groups_by_service(charters, indicators, year, by_service, by_area)
+    return Completion(
+        round=round,
+        groups=groups,
+        item_label=gettext("indicadors"),
+        group_label=gettext("Servei"),
+        technicians=_all_users(groups),
+    )
 
-    charter_of = {charter.pk: charter for charter in charters}
+
+def _indicators_with_result_flag(charters: Sequence[Charter], year: int) -> list[Indicator]:
+    """The charters' indicators in the follow-up's order, each with `has_result` in
+    `year` and its `charter_id`. One query (none without charters)."""
+    if not charters:
+        return []
+    measured = Measurement.objects.filter(indicator=OuterRef("pk"), year=year).order_by()
+    return list(
+        Indicator.objects.filter(**{f"{CHARTER_OF_INDICATOR}__in": charters})
+        .annotate(
+            has_result=Exists(measured),
+            charter_id=F(CHARTER_OF_INDICATOR),
+        )
+        .order_by(*INDICATOR_ORDER)
+    )
+
+
+def _groups_by_service(
+    charters: Sequence[Charter], indicators: Iterable[Indicator], year: int, by_service, by_area
+) -> list[Group]:
+    """One group per service with a charter in force, in the charters' order. Every
+    indicator of a service is answered for by the technicians of the service and of
+    its area."""
     groups: dict[int, Group] = {}
     for charter in charters:
         service = charter.service
@@ -273,6 +314,7 @@ def _charters_completion(round: ReportingRound) -> Completion:
                     by_service.get(service.pk, []), by_area.get(service.area_id, [])
                 ),
             )
+    charter_of = {charter.pk: charter for charter in charters}
     for indicator in indicators:
         charter = charter_of[indicator.charter_id]
         group = groups[charter.service_id]
@@ -285,18 +327,7 @@ def _charters_completion(round: ReportingRound) -> Completion:
                 responsible_ids=frozenset(user.pk for user in group.technicians),
             )
         )
-    ordered = list(groups.values())
-    return Completion(
-        round=round,
-        groups=ordered,
-        item_label=gettext("indicadors"),
-        group_label=gettext("Servei"),
-        technicians=_all_users(ordered),
-    )
-
-
-def _all_users(groups: Iterable[Group]) -> dict[int, object]:
-    return {user.pk: user for group in groups for user in group.technicians}
+    return list(groups.values())
 
 
 # Many rounds at once: the list of rounds
@@ -323,48 +354,62 @@ def round_summaries(rounds: Sequence[ReportingRound]) -> dict[int, Progress]:
     charters = [item for item in rounds if item.kind == RoundKind.CHARTERS]
     progress: dict[int, Progress] = {}
     if balance:
-        period_ids = {item.period_id for item in balance}
-        leaves_per_mandate = dict(
-            PlanNode.objects.filter(is_leaf=True, mandate__periods__in=period_ids)
-            .order_by()
-            .values("mandate")
-            .annotate(count=Count("pk", distinct=True))
-            .values_list("mandate", "count")
-        )
-        entries_per_period = dict(
-            Entry.objects.filter(period__in=period_ids, node__is_leaf=True)
-            .order_by()
-            .values("period")
-            .annotate(count=Count("pk"))
-            .values_list("period", "count")
-        )
-        for item in balance:
-            progress[item.pk] = Progress(
-                entries_per_period.get(item.period_id, 0),
-                leaves_per_mandate.get(item.period.mandate_id, 0),
-            )
+        progress.update(_balance_progress(balance))
     if charters:
-        years = {item.year for item in charters}
-        indicators = list(
-            Indicator.objects.order_by().values_list(
-                "pk",
-                f"{CHARTER_OF_INDICATOR}__in_force_from",
-                f"{CHARTER_OF_INDICATOR}__in_force_until",
-            )
+        progress.update(_charters_progress(charters))
+    return progress
+
+
+def _balance_progress(rounds: Sequence[ReportingRound]) -> dict[int, Progress]:
+    """Entries of the period's leaves, of the mandate's leaves. Two queries."""
+    period_ids = {item.period_id for item in rounds}
+    leaves_per_mandate = dict(
+        PlanNode.objects.filter(is_leaf=True, mandate__periods__in=period_ids)
+        .order_by()
+        .values("mandate")
+        .annotate(count=Count("pk", distinct=True))
+        .values_list("mandate", "count")
+    )
+    entries_per_period = dict(
+        Entry.objects.filter(period__in=period_ids, node__is_leaf=True)
+        .order_by()
+        .values("period")
+        .annotate(count=Count("pk"))
+        .values_list("period", "count")
+    )
+    return {
+        item.pk: Progress(
+            entries_per_period.get(item.period_id, 0),
+            leaves_per_mandate.get(item.period.mandate_id, 0),
         )
-        results = set(
-            Measurement.objects.filter(year__in=years)
-            .order_by()
-            .values_list("indicator_id", "year")
+        for item in rounds
+    }
+
+
+def _charters_progress(rounds: Sequence[ReportingRound]) -> dict[int, Progress]:
+    """Indicators with a result in the year, of the indicators of the charters in force
+    that year. Two queries."""
+    indicators = list(
+        Indicator.objects.order_by().values_list(
+            "pk",
+            f"{CHARTER_OF_INDICATOR}__in_force_from",
+            f"{CHARTER_OF_INDICATOR}__in_force_until",
         )
-        for item in charters:
-            in_force = [
-                pk
-                for pk, start, end in indicators
-                if start.year <= item.year and (end is None or end.year >= item.year)
-            ]
-            done = sum(1 for pk in in_force if (pk, item.year) in results)
-            progress[item.pk] = Progress(done, len(in_force))
+    )
+    results = set(
+        Measurement.objects.filter(year__in={item.year for item in rounds})
+        .order_by()
+        .values_list("indicator_id", "year")
+    )
+    progress = {}
+    for item in rounds:
+        in_force = [
+            pk
+            for pk, start, end in indicators
+            if start.year <= item.year and (end is None or end.year >= item.year)
+        ]
+        done = sum(1 for pk in in_force if (pk, item.year) in results)
+        progress[item.pk] = Progress(done, len(in_force))
     return progress
 
 

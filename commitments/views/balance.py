@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.balance import FilterOptions, build_balance, filter_options
 from commitments.models import ReportingPeriod
-from governance.access import require_reader
+from governance.access import reader_required
 from terrassa_plis.exports import Export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
@@ -39,8 +39,8 @@ class BalanceFilterForm(forms.Form):
 
 
 def _balance_context(request, period_pk):
-    """The context both renderings share, or None with the form's errors."""
-    require_reader(request.user)
+    """The context both renderings share; its `balance` is None when the filters have
+    errors (the form holds them). The views check access before calling it."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("mandate"), pk=period_pk)
     options = filter_options(period.mandate)
     form = BalanceFilterForm(request.GET, options=options)
@@ -59,12 +59,14 @@ def _balance_context(request, period_pk):
     return context
 
 
+@reader_required
 def balance_page(request, period_pk):
     context = _balance_context(request, period_pk)
     status = 200 if context["balance"] else 400
     return render(request, "commitments/balance.html", context, status=status)
 
 
+@reader_required
 def balance_pdf(request, period_pk):
     context = _balance_context(request, period_pk)
     if context["balance"] is None:

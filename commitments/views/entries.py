@@ -8,7 +8,7 @@ from commitments.forms import EntryForm, entry_data, figure_formset
 from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
 from commitments.worklist import worklists
-from governance.access import get_item_for_user, require_reader
+from governance.access import get_item_for_user, reader_required
 from terrassa_plis import formatting
 from terrassa_plis.formatting import person_name
 
@@ -17,8 +17,8 @@ CONFLICT_STATUS = 409
 CONTINUE = "continue"
 
 
+@reader_required
 def my_commitments(request):
-    require_reader(request.user)
     sections = worklists(request.user)
     return render(
         request,

@@ -9,14 +9,14 @@ from commitments.history import commitment_history
 from commitments.models import PlanNode
 from commitments.plan_io import export_table
 from commitments.tables import CommitmentTable
-from governance.access import get_item_for_user, require_reader
+from governance.access import get_item_for_user, reader_required
 from terrassa_plis.exports import csv_export, xlsx_export
 
 EXPORTERS = {"csv": csv_export, "xlsx": xlsx_export}
 
 
+@reader_required
 def commitment_list(request):
-    require_reader(request.user)
     filterset = CommitmentFilter(request.GET)
     mandate = filterset.mandate
     table = CommitmentTable(
@@ -39,8 +39,8 @@ def commitment_list(request):
     )
 
 
+@reader_required
 def commitment_export(request, file_format):
-    require_reader(request.user)
     exporter = EXPORTERS.get(file_format)
     if exporter is None:
         raise Http404

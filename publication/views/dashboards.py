@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments import dashboard as plan_dashboards
+from commitments.plan_choices import PlanChoices, plan_choices
 from governance import dashboard as plis_dashboards
-from governance.access import require_steering
+from governance.access import steering_required
 from service_charters import dashboard as charters_dashboards
 
 # The Mandate Plan
@@ -35,7 +36,7 @@ class PlanDashboardForm(forms.Form):
         label=_("Àrea responsable"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, data=None, *, choices: plan_dashboards.PlanChoices, mandate=None, **kwargs):
+    def __init__(self, data=None, *, choices: PlanChoices, mandate=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["mandate"].choices = [(item.pk, item.name) for item in choices.mandates]
         periods = choices.periods_of(mandate) if mandate is not None else choices.periods
@@ -45,7 +46,7 @@ class PlanDashboardForm(forms.Form):
         ]
 
 
-def _plan_filters(cleaned, choices: plan_dashboards.PlanChoices):
+def _plan_filters(cleaned, choices: PlanChoices):
     """The mandate, period and area the cleaned filters ask for, with the defaults."""
     mandate = choices.mandate(cleaned["mandate"]) if cleaned.get("mandate") else None
     period = choices.period(cleaned["period"]) if cleaned.get("period") else None
@@ -57,9 +58,9 @@ def _plan_filters(cleaned, choices: plan_dashboards.PlanChoices):
     return period, area
 
 
+@steering_required
 def plan_dashboard(request):
-    require_steering(request.user)
-    choices = plan_dashboards.plan_choices()
+    choices = plan_choices()
     form = PlanDashboardForm(request.GET, choices=choices)
     context = {"dashboard_section": "plan", "form": form, "dashboard": None}
     if not form.is_valid():
@@ -94,8 +95,8 @@ class YearForm(forms.Form):
         self.fields["year"].choices = [(year, str(year)) for year in years]
 
 
+@steering_required
 def charters_dashboard(request):
-    require_steering(request.user)
     form_years = charters_dashboards.available_years()
     form = YearForm(request.GET, years=form_years)
     context = {"dashboard_section": "charters", "form": form, "dashboard": None}
@@ -110,8 +111,8 @@ def charters_dashboard(request):
 # The PLIS
 
 
+@steering_required
 def plis_dashboard(request):
-    require_steering(request.user)
     context = {
         "dashboard_section": "plis",
         "dashboard": plis_dashboards.build_plis_dashboard(timezone.localdate()),

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.dashboard import build_plan_dashboard, plan_choices
+from commitments.dashboard import build_plan_dashboard
 from commitments.models import Entry, PlanNode, ReportingPeriod, Status, StatusCategory
+from commitments.plan_choices import plan_choices
 from governance.dashboard import build_plis_dashboard
 from governance.models import (
     ActionDecision,

@@ -59,6 +59,10 @@ def round_url(round):
     return reverse("publication:round", args=[round.pk])
 
 
+def publish_url(round):
+    return reverse("publication:round_publish", args=[round.pk])
+
+
 # The first version
 
 
@@ -226,7 +230,7 @@ def test_a_failed_publication_leaves_no_file_behind(balance, staff, settings, mo
 def test_staff_publish_from_the_round_page_and_see_the_version_listed(client, balance, staff):
     client.force_login(staff)
 
-    response = client.post(round_url(balance), {"intent": "publish", "note": ""})
+    response = client.post(publish_url(balance), {"note": ""})
 
     assert response.status_code == 302
     version = PublishedVersion.objects.get()
@@ -252,7 +256,7 @@ def test_publishing_again_from_the_page_without_a_note_says_why(client, balance,
     publish_round(balance, acting_user=staff)
     client.force_login(staff)
 
-    response = client.post(round_url(balance), {"intent": "publish", "note": ""})
+    response = client.post(publish_url(balance), {"note": ""})
 
     assert response.status_code == 400
     text = page_text(response)
@@ -265,7 +269,7 @@ def test_both_versions_are_listed_with_their_notes(client, balance, staff):
     publish_round(balance, acting_user=staff)
     client.force_login(staff)
 
-    client.post(round_url(balance), {"intent": "publish", "note": "Afegides les xifres."})
+    client.post(publish_url(balance), {"note": "Afegides les xifres."})
 
     text = page_text(client.get(round_url(balance)))
     assert "Afegides les xifres." in text

@@ -56,9 +56,21 @@ def round_url(round):
     return reverse("publication:round", args=[round.pk])
 
 
+def open_url():
+    return reverse("publication:round_open")
+
+
+def review_url(round):
+    return reverse("publication:round_review", args=[round.pk])
+
+
+def publish_url(round):
+    return reverse("publication:round_publish", args=[round.pk])
+
+
 def open_post(client, **data):
     form = {"kind": "balance", "deadline": in_days(20).isoformat(), "reminder_days": "7"}
-    return client.post(rounds_url(), {**form, **data})
+    return client.post(open_url(), {**form, **data})
 
 
 # Opening a round
@@ -320,7 +332,7 @@ def test_staff_pass_a_round_to_review(client, seed_plan, staff):
     round = balance_round(seed_plan, staff)
     client.force_login(staff)
 
-    response = client.post(round_url(round), {"intent": "review"})
+    response = client.post(review_url(round))
 
     assert response.status_code == 302
     round.refresh_from_db()
@@ -408,7 +420,7 @@ def test_who_opens_a_round(persona_client, seed_plan, seed_charter, persona):
 def test_who_passes_a_round_to_review(persona_client, a_round, persona):
     client = persona_client(persona)
 
-    response = client.post(round_url(a_round), {"intent": "review"})
+    response = client.post(review_url(a_round))
 
     assert response.status_code == ACTORS[persona]
     a_round.refresh_from_db()
@@ -420,7 +432,7 @@ def test_who_passes_a_round_to_review(persona_client, a_round, persona):
 def test_who_publishes(persona_client, a_round, persona):
     client = persona_client(persona)
 
-    response = client.post(round_url(a_round), {"intent": "publish", "note": ""})
+    response = client.post(publish_url(a_round), {"note": ""})
 
     assert response.status_code == ACTORS[persona]
     assert PublishedVersion.objects.exists() == (persona in MAY_ACT)

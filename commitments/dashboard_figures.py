@@ -1,0 +1,173 @@
+"""The figures of the Mandate Plan's dashboard, as its template reads them: a status's
+count and share, a leaf with its status now and before, a breakdown's rows, the key
+figures, the changes since the previous period. `commitments.dashboard` builds them."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from commitments.balance import NO_ENTRY_LABEL
+from commitments.models import Mandate, PlanLevel, PlanNode, ReportingPeriod, Status, StatusCategory
+from governance.models import Area
+from terrassa_plis.formatting import percent, shorten
+
+
+def has_delayed_status(statuses: Sequence[Status]) -> bool:
+    """Whether the mandate has a «delayed» status: only then are delays counted."""
+    return any(status.category == StatusCategory.DELAYED for status in statuses)
+
+
+def leaf_plural(leaf_level: PlanLevel | None) -> str:
+    """What the leaves are called, in the plural: «Compromisos», «Actuacions»."""
+    return leaf_level.name_plural if leaf_level else gettext("Compromisos")
+
+
+@dataclass(frozen=True)
+class StatusShare:
+    """How many leaves have one status (None: no entry, «Sense seguiment»), and their share."""
+
+    label: str
+    colour: str
+    count: int
+    share: Decimal
+    status: Status | None = None
+
+    @property
+    def share_text(self) -> str:
+        return percent(self.share)
+
+
+@dataclass(frozen=True)
+class DashboardLeaf:
+    """A commitment (or action) with its status in the period and in the previous one."""
+
+    node: PlanNode
+    area: Area | None
+    status: Status | None  # None: no entry in the period («Sense seguiment»)
+    previous_status: Status | None
+    progress: Decimal | None
+    url: str = ""  # the commitment's page
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label if self.status else str(NO_ENTRY_LABEL)
+
+    @property
+    def previous_label(self) -> str:
+        return self.previous_status.label if self.previous_status else str(NO_ENTRY_LABEL)
+
+    @property
+    def category(self) -> str | None:
+        return self.status.category if self.status else None
+
+    @property
+    def previous_category(self) -> str | None:
+        return self.previous_status.category if self.previous_status else None
+
+    @property
+    def status_id(self) -> int | None:
+        return self.status.pk if self.status else None
+
+    @property
+    def short_text(self) -> str:
+        return shorten(self.node.text)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A row of a breakdown: one top-level node or one area, with a count per status."""
+
+    label: str
+    text: str
+    counts: list[StatusShare]  # the breakdown's columns, in order
+    total: int
+    favourable_share: Decimal
+    delayed_share: Decimal
+    progress: Decimal | None
+    node: PlanNode | None = None
+    area: Area | None = None
+
+    @property
+    def short_text(self) -> str:
+        return shorten(self.text, 120)
+
+    @property
+    def favourable_text(self) -> str:
+        return percent(self.favourable_share)
+
+    @property
+    def delayed_text(self) -> str:
+        return percent(self.delayed_share)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Counts per status of several groups, with a chart of the favourable share and,
+    when the mandate has a «delayed» status, one of the delayed share."""
+
+    title: str
+    group_label: str
+    rows: list[GroupRow]
+    favourable_chart: SafeString
+    delayed_chart: SafeString | None
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What moved since the previous period.
+
+    - *Nous retards*: leaves whose status is in the «delayed» category now and was not
+      in the previous period (another category, or no entry then).
+    - *Nous completats*: leaves whose status is «completed» or «on track» now and was
+      in neither of those two categories in the previous period (delayed, pending,
+      dropped, or no entry then). A move between «on track» and «completed» is not new.
+    """
+
+    previous: ReportingPeriod
+    newly_delayed: list[DashboardLeaf]
+    newly_favourable: list[DashboardLeaf]
+
+
+@dataclass(frozen=True)
+class PlanDashboard:
+    mandate: Mandate
+    period: ReportingPeriod
+    area: Area | None
+    statuses: list[Status]
+    top_level: PlanLevel | None
+    leaf_level: PlanLevel | None
+    columns: list[StatusShare]  # the overall counts: also the breakdowns' columns
+    total: int
+    progress: Decimal | None  # None where the mandate does not track progress
+    overall_chart: SafeString
+    key_figures: list[KeyFigure]
+    by_top_node: Breakdown
+    by_area: Breakdown
+    changes: Changes | None  # None: the period is the mandate's first
+    attention: list[DashboardLeaf]  # delayed first, then pending, in plan order
+
+    @property
+    def tracks_progress(self) -> bool:
+        return self.mandate.tracks_progress
+
+    @property
+    def breakdowns(self) -> list[Breakdown]:
+        return [self.by_top_node, self.by_area]
+
+    @property
+    def has_delayed_status(self) -> bool:
+        return has_delayed_status(self.statuses)
+
+    @property
+    def leaf_plural(self) -> str:
+        return leaf_plural(self.leaf_level)

@@ -1,0 +1,75 @@
+"""Every view of the Mandate Plan and of the publication states its guard at its top: a
+decorator of the access guard (its check kept on the view), a guarded getter as its first
+line, or, for the public pages, Django's `login_not_required`."""
+
+import ast
+import inspect
+import textwrap
+
+import pytest
+from django.urls import URLPattern
+
+from commitments import urls as commitments_urls
+from governance.access import may_publish, may_read_internal, may_steer
+from publication import urls as publication_urls
+
+PUBLIC = "public"
+GETTER = "guarded getter"
+# Route name → the guard its view declares.
+GUARDS = {
+    "commitments:list": may_read_internal,
+    "commitments:export": may_read_internal,
+    "commitments:detail": GETTER,
+    "commitments:mine": may_read_internal,
+    "commitments:entry_edit": GETTER,
+    "commitments:balance": may_read_internal,
+    "commitments:balance_pdf": may_read_internal,
+    "publication:dashboard": may_steer,
+    "publication:charters_dashboard": may_steer,
+    "publication:plis_dashboard": may_steer,
+    "publication:rounds": may_steer,
+    "publication:round_open": may_publish,
+    "publication:round": may_steer,
+    "publication:round_review": may_publish,
+    "publication:round_publish": may_publish,
+    "publication:public_index": PUBLIC,
+    "publication:public_page": PUBLIC,
+    "publication:public_version": PUBLIC,
+    "publication:public_pdf": PUBLIC,
+    "publication:public_data": PUBLIC,
+}
+
+
+def routes():
+    for module in (commitments_urls, publication_urls):
+        for pattern in module.urlpatterns:
+            assert isinstance(pattern, URLPattern)
+            yield pytest.param(
+                f"{module.app_name}:{pattern.name}", pattern.callback, id=pattern.name
+            )
+
+
+def first_statement(view) -> str:
+    """The source of the view's first statement, its docstring skipped."""
+    function = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(view)))).body[0]
+    body = [
+        node
+        for node in function.body
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    return ast.unparse(body[0])
+
+
+def test_every_route_is_listed():
+    assert {name for name, _ in (param.values for param in routes())} == set(GUARDS)
+
+
+@pytest.mark.parametrize(("name", "view"), list(routes()))
+def test_each_view_declares_its_guard(name, view):
+    guard = GUARDS[name]
+    if guard == PUBLIC:
+        assert view.login_required is False
+    elif guard == GETTER:
+        assert "get_item_for_user(" in first_statement(view)
+    else:
+        assert view.access_check is guard
