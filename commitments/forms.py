@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Entry, Figure, Mandate, Status
 from commitments.operations import EntryData, FigureData
-from terrassa_plis.numbers import plain_decimal
+from terrassa_plis.formatting import plain_decimal
 
 NEGATIVE = _("La xifra no pot ser negativa.")
 NOT_A_NUMBER = _("Escriviu un nombre.")

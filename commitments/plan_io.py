@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from commitments.models import (
     LEAF_NEEDS_AREA,
@@ -34,6 +33,7 @@ from commitments.models import (
     Status,
 )
 from governance.models import Area, Service
+from terrassa_plis.imports import RefusedImport
 
 LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
     "Nivell",
@@ -65,19 +65,8 @@ class ImportReport:
         ) % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
-class PlanImportError(Exception):
+class PlanImportError(RefusedImport):
     """The file has errors; nothing was saved. `errors` holds one sentence each."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(
-            ngettext(
-                "S'ha trobat %(count)s error; no s'ha importat res.",
-                "S'han trobat %(count)s errors; no s'ha importat res.",
-                len(errors),
-            )
-            % {"count": len(errors)}
-        )
 
 
 def format_sdgs(sdgs) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import PlanNode, ReportingPeriod
 from publication.models import PublishedVersion, ReportingRound, RoundKind, RoundStatus
 from publication.snapshots import build_snapshot
-from service_charters.models import Charter, Indicator
+from service_charters.models import Indicator
 
 PERIOD_REQUIRED = _("Trieu el període del balanç.")
 YEAR_REQUIRED = _("Escriviu l'any del seguiment de les cartes.")
@@ -60,9 +60,7 @@ def open_round(
             errors["year"] = YEAR_REQUIRED
         elif ReportingRound.objects.filter(kind=kind, year=year).exists():
             errors["year"] = YEAR_TAKEN % {"year": year}
-        elif not Indicator.objects.filter(
-            commitment__objective__offered_service__charter__in=Charter.objects.in_force(year)
-        ).exists():
+        elif not Indicator.objects.in_force(year).exists():
             errors["year"] = YEAR_EMPTY % {"year": year}
     else:
         errors["kind"] = _("Trieu el tipus de ronda.")

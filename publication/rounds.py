@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -23,23 +23,8 @@ from commitments.models import Entry, PlanNode
 from governance.models import Area, Service
 from governance.roles import Role
 from publication.models import ReportingRound, RoundKind, RoundStatus
-from service_charters.models import Charter, Indicator, Measurement
+from service_charters.models import INDICATOR_CHARTER, Charter, Indicator, Measurement
 from terrassa_plis.formatting import percentage_of, person_name
-
-# The order of the follow-up table (service_charters.followup.load_rows), without the
-# service's name: the charters come in already ordered.
-INDICATOR_ORDER = [
-    "commitment__objective__offered_service__charter_id",
-    "commitment__objective__offered_service__position",
-    "commitment__objective__offered_service_id",
-    "commitment__objective__position",
-    "commitment__objective_id",
-    "commitment__position",
-    "commitment_id",
-    "position",
-    "id",
-]
-CHARTER_OF_INDICATOR = "commitment__objective__offered_service__charter"
 
 
 def share(done: int, total: int) -> Decimal:
@@ -288,12 +273,10 @@ def _indicators_with_result_flag(charters: Sequence[Charter], year: int) -> list
         return []
     measured = Measurement.objects.filter(indicator=OuterRef("pk"), year=year).order_by()
     return list(
-        Indicator.objects.filter(**{f"{CHARTER_OF_INDICATOR}__in": charters})
-        .annotate(
-            has_result=Exists(measured),
-            charter_id=F(CHARTER_OF_INDICATOR),
-        )
-        .order_by(*INDICATOR_ORDER)
+        Indicator.objects.of_charters(charters)
+        .with_charter_id()
+        .annotate(has_result=Exists(measured))
+        .in_printed_order()
     )
 
 
@@ -392,8 +375,8 @@ def _charters_progress(rounds: Sequence[ReportingRound]) -> dict[int, Progress]:
     indicators = list(
         Indicator.objects.order_by().values_list(
             "pk",
-            f"{CHARTER_OF_INDICATOR}__in_force_from",
-            f"{CHARTER_OF_INDICATOR}__in_force_until",
+            f"{INDICATOR_CHARTER}__in_force_from",
+            f"{INDICATOR_CHARTER}__in_force_until",
         )
     )
     results = set(

@@ -36,6 +36,7 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
+from terrassa_plis.imports import RefusedImport
 
 CHANGE_REASON = "Importació del full de seguiment"
 _NEW, _FOUND, _RENAMED = "new", "found", "renamed"
@@ -115,19 +116,8 @@ class ImportReport:
         return text
 
 
-class CharterImportError(Exception):
+class CharterImportError(RefusedImport):
     """The sheet has errors; nothing was saved. `errors` holds one sentence each."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(
-            ngettext(
-                "S'ha trobat %(count)s error; no s'ha importat res.",
-                "S'han trobat %(count)s errors; no s'ha importat res.",
-                len(errors),
-            )
-            % {"count": len(errors)}
-        )
 
 
 @dataclass

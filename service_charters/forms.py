@@ -15,7 +15,7 @@ from service_charters.compliance import Assessment, Band, TargetKind, assess
 from service_charters.models import Indicator, Measurement
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
-from terrassa_plis.numbers import plain_decimal
+from terrassa_plis.formatting import plain_decimal
 
 NOT_A_NUMBER = _("Escriviu un nombre.")
 NOT_YES_NO = _("Escriviu Sí o No.")

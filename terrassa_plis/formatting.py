@@ -51,6 +51,17 @@ def number(value, decimals: int | None = None) -> str:
     return number_format(value, int(decimals), force_grouping=True)
 
 
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """A number as a person types it back: 144.00 → 144 and 12.50 → 12.5, so an opened
+    form shows «144» and «12,5», not «144,00», and a value saved unchanged compares
+    equal to what was typed."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def rounded_percentage(value) -> Decimal:
     """A percentage rounded by the one rule: one decimal, half up, «,0» dropped."""
     rounded = _decimal(value).quantize(_PERCENT_STEP, rounding=ROUND_HALF_UP)
