@@ -103,6 +103,20 @@ def persona_client(db, client, request):
     return sign_in
 
 
+@pytest.fixture
+def reader(client, director):
+    """A client signed in as the director: reads every internal page, edits nothing."""
+    client.force_login(director)
+    return client
+
+
+@pytest.fixture
+def manager(client, staff):
+    """A client signed in as publication staff: manages the bodies' members and the rounds."""
+    client.force_login(staff)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations(django_db_blocker):
     """Tests read the interface in Catalan, Spanish and English: compile the .po files first."""

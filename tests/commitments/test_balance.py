@@ -1,6 +1,5 @@
 """The balance (Balanç) page: commitment 21 as printed, summaries, filters, queries, access."""
 
-import html
 import re
 from datetime import date
 from decimal import Decimal
@@ -11,6 +10,7 @@ from django.urls import reverse
 from commitments.balance import build_balance, count_statuses
 from commitments.models import Entry, Mandate, PlanNode, ReportingPeriod, Status
 from tests.commitments.conftest import build_commitments
+from tests.pages import markup
 
 NBSP = "\u00a0"
 STATUSES_2015_2019 = [
@@ -29,10 +29,6 @@ def balance_url(period, query=""):
     return reverse("commitments:balance", args=[period.pk]) + query
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def legend_items(text: str, *, current: bool) -> list[str]:
     """The legend entries of the page, current (marked) or not."""
     pattern = (
@@ -44,17 +40,11 @@ def legend_items(text: str, *, current: bool) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 def test_seed_balance_shows_commitment_21_as_the_printed_balance(reader, seed_plan):
     response = reader.get(balance_url(seed_plan.open_period))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Balanç del Pla de Mandat 2015-2019" in text
     assert "Primer semestre de 2019" in text
     assert "30/06/2019" in text
@@ -72,7 +62,7 @@ def test_seed_balance_shows_commitment_21_as_the_printed_balance(reader, seed_pl
 
 
 def test_the_legend_lists_every_status_and_marks_the_current_one(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
 
     current = legend_items(text, current=True)
     others = legend_items(text, current=False)
@@ -84,7 +74,7 @@ def test_the_legend_lists_every_status_and_marks_the_current_one(reader, seed_pl
 
 
 def test_priorities_and_areas_without_commitments_are_left_out(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
 
     assert "PRIORITAT núm. 1" not in text
     assert "PRIORITAT núm. 3" not in text
@@ -132,7 +122,7 @@ def test_summary_counts_every_status_overall_and_per_priority(reader, seed_plan)
     ]
     assert balance.overall.progress is None
 
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
     assert "Resum de l'estat de compliment" in text
     assert "Sense seguiment" in text
     assert f"75{NBSP}%" in text
@@ -159,7 +149,7 @@ def test_filters_by_priority_and_area(reader, seed_plan, query, shows_21):
     response = reader.get(balance_url(seed_plan.open_period, query))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert ("COMPROMÍS núm. 21" in text) is shows_21
     assert "balance-cover__filters" in text
     # The PDF link keeps the filters.
@@ -168,7 +158,7 @@ def test_filters_by_priority_and_area(reader, seed_plan, query, shows_21):
 
 
 def test_the_cover_names_the_chosen_priority_and_area(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period, "?priority=2&area=3")))
+    text = markup(reader.get(balance_url(seed_plan.open_period, "?priority=2&area=3")))
 
     cover = text.split('class="balance-cover__filters"')[1].split("</dl>")[0]
     assert "PRIORITAT núm. 2" in cover
@@ -178,7 +168,7 @@ def test_the_cover_names_the_chosen_priority_and_area(reader, seed_plan):
 def test_the_filter_by_priority_keeps_only_its_commitments(reader, seed_plan):
     build_commitments(seed_plan, 4)  # 100 → priority 1, 101 → 2, 102 → 3, 103 → 4
 
-    text = page_text(reader.get(balance_url(seed_plan.open_period, "?priority=1")))
+    text = markup(reader.get(balance_url(seed_plan.open_period, "?priority=1")))
 
     assert "COMPROMÍS núm. 100" in text
     assert "COMPROMÍS núm. 101" not in text
@@ -190,7 +180,7 @@ def test_unknown_filters_are_form_errors(reader, seed_plan, query):
     response = reader.get(balance_url(seed_plan.open_period, query))
 
     assert response.status_code == 400
-    text = page_text(response)
+    text = markup(response)
     assert 'class="field__error"' in text
     assert "COMPROMÍS núm. 21" not in text
 
@@ -235,7 +225,7 @@ def test_a_2019_2023_balance_names_its_levels_and_shows_average_progress(reader,
     response = reader.get(balance_url(plan_2019_2023))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Balanç del Programa d'Actuació Municipal 2019-2023" in text
     assert "31/12/2021" in text
     assert re.search(r"<h2 class=\"balance-heading__title\">OBJECTIU núm. 1</h2>", text)
@@ -281,7 +271,7 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     with django_assert_num_queries(10):
         response = reader.get(url)
     assert response.status_code == 200
-    assert page_text(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
+    assert markup(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -359,4 +349,4 @@ def test_a_mandate_with_no_plan_yet_shows_an_empty_balance(reader, seed_plan):
     response = reader.get(balance_url(period))
 
     assert response.status_code == 200
-    assert "Cap element del pla no respon als filtres triats." in page_text(response)
+    assert "Cap element del pla no respon als filtres triats." in markup(response)
