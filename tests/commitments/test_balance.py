@@ -290,10 +290,59 @@ def test_the_builder_runs_the_same_queries_whatever_the_plan_size(
 def test_the_builder_of_a_progress_tracking_plan_adds_the_roll_up(
     plan_2019_2023, django_assert_num_queries
 ):
+    """Each upper level shows the mean of the leaves under it, not of its children:
+
+    Objectiu 1  (40,2 + 61 + 78,8) / 3 = 60      (its two axes' mean would be 64,7)
+      Eix 61    (40,2 + 61) / 2      = 50,6
+        61.1 40,2 · 61.2 61
+      Eix 62    78,8
+        62.1 78,8
+    Objectiu 2  20
+      Eix 71    20
+        71.1 20
+    Tot el pla  (40,2 + 61 + 78,8 + 20) / 4 = 50 (its two objectives' mean would be 40)
+    """
+    mandate = plan_2019_2023.mandate
+    levels = {level.depth: level for level in mandate.levels.all()}
+    status = mandate.statuses.get(label="En execució")
+    objective_1 = PlanNode.objects.get(mandate=mandate, level=levels[0], code="1")
+    area = PlanNode.objects.get(mandate=mandate, code="61.1").area
+    objective_2 = PlanNode.objects.create(
+        mandate=mandate, level=levels[0], code="2", text="Una ciutat que acull"
+    )
+    for objective, axis_code, action_code, progress in [
+        (objective_1, "62", "62.1", "78.8"),
+        (objective_2, "71", "71.1", "20"),
+    ]:
+        axis = PlanNode.objects.create(
+            mandate=mandate, level=levels[1], parent=objective, code=axis_code, text="Eix"
+        )
+        action = PlanNode.objects.create(
+            mandate=mandate, level=levels[2], parent=axis, code=action_code, text="Actuació",
+            area=area,
+        )  # fmt: skip
+        Entry.objects.create(
+            node=action, period=plan_2019_2023, status=status, progress=Decimal(progress)
+        )
     period = ReportingPeriod.objects.select_related("mandate").get(pk=plan_2019_2023.pk)
+
     # 1-6 as for any plan, 7 the leaves' progress, 8 the paths of the mandate's nodes.
     with django_assert_num_queries(8):
-        build_balance(period)
+        balance = build_balance(period)
+
+    assert balance.overall.progress == Decimal(50)
+    assert [(top.title, top.progress) for top in balance.by_top_node] == [
+        ("OBJECTIU núm. 1", Decimal(60)),
+        ("OBJECTIU núm. 2", Decimal(20)),
+    ]
+    headings = [(item.title, item.progress) for item in balance.items if item.kind == "heading"]
+    assert headings == [
+        ("OBJECTIU núm. 1", Decimal(60)),
+        ("EIX núm. 61", Decimal("50.6")),
+        ("EIX núm. 62", Decimal("78.8")),
+        ("OBJECTIU núm. 2", Decimal(20)),
+        ("EIX núm. 71", Decimal(20)),
+    ]
 
 
 @pytest.mark.parametrize(
