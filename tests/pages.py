@@ -8,6 +8,9 @@ Three ways to read a page, each named for what it gives back:
   entities decoded, every run of white space (the no-break space too) made one space.
 - `text_keeping_nbsp(fragment)`: the same, but the no-break spaces that keep a figure
   with its unit («75 %») stay as they are printed.
+
+`section` cuts out the markup of a labelled section; `pdf_text` reads a PDF back as
+`text_of` reads a fragment.
 """
 
 import io
@@ -44,6 +47,16 @@ def text_keeping_nbsp(fragment: str) -> str:
     """The fragment's text, spaces collapsed but no-break spaces kept, as in «75 %»."""
     text = unescape(TAG.sub(" ", fragment))
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def section(response, heading_id: str) -> str:
+    """The markup of the page's <section> labelled by `heading_id` (read it with `text_of`)."""
+    content = response.content.decode()
+    match = re.search(
+        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
+    )
+    assert match, f"no section {heading_id}"
+    return match.group(1)
 
 
 def pdf_reader(content: bytes) -> PdfReader:

@@ -22,8 +22,8 @@ from governance.models import (
 from governance.work import build_action_plan, natural_key
 from governance.work_operations import decide_action, record_implementation
 from tests.conftest import PERSONAS
-from tests.governance.test_meetings import READERS, rows, section
-from tests.pages import text_of, visible_text
+from tests.governance.test_meetings import READERS, rows
+from tests.pages import section, text_of, visible_text
 
 
 def today():

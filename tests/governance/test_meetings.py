@@ -11,7 +11,7 @@ from governance.models import Agreement, Meeting, Membership, Person
 from governance.work import AgreementState, agreement_state
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
-from tests.pages import text_of, visible_text
+from tests.pages import section, text_of, visible_text
 
 LOGIN = 302
 READERS = {"anonymous": LOGIN, "user_without_role": 403}
@@ -24,16 +24,6 @@ def make_meeting(body, day, *, attendees=(), agreements=(), agenda="", minutes="
     for text, owner, due, done_on in agreements:
         Agreement.objects.create(meeting=meeting, text=text, owner=owner, due=due, done_on=done_on)
     return meeting
-
-
-def section(response, heading_id: str) -> str:
-    """The text of the page's <section> labelled by `heading_id`."""
-    content = response.content.decode()
-    match = re.search(
-        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
-    )
-    assert match, f"no section {heading_id}"
-    return match.group(1)
 
 
 def rows(fragment: str) -> list[str]:

@@ -29,7 +29,7 @@ from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL
-from tests.pages import markup, text_keeping_nbsp
+from tests.pages import markup, section, text_keeping_nbsp
 from tests.service_charters.conftest import build_charters
 
 NBSP = "\u00a0"
@@ -37,16 +37,6 @@ LOGIN = 302
 PLAN_URL = reverse("publication:dashboard")
 CHARTERS_URL = reverse("publication:charters_dashboard")
 PLIS_URL = reverse("publication:plis_dashboard")
-
-
-def section(response, heading_id: str) -> str:
-    """The markup of the page's <section> labelled by `heading_id`."""
-    content = response.content.decode()
-    match = re.search(
-        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
-    )
-    assert match, f"no section {heading_id}"
-    return match.group(1)
 
 
 def rows(fragment: str) -> list[str]:
