@@ -40,55 +40,82 @@ def make_user(username, role=None, *, areas=(), services=(), password="demo"):
     return user
 
 
+def make_persona(persona: str):
+    """The user of a named persona (None for the anonymous visitor), built on the loaded
+    organisation: what each persona fixture below returns, and what a module that builds
+    its data once (the permission matrix) signs in as."""
+    if persona == "anonymous":
+        return None
+    if persona == "technician_area3":
+        return make_user("marta", Role.TECHNICIAN, areas=[Area.objects.get(number=3)])
+    if persona == "technician_other_area":
+        return make_user("jordi", Role.TECHNICIAN, areas=[Area.objects.get(number=1)])
+    if persona == "technician_of_service":
+        service = Service.objects.get(name="Servei de Solidaritat i Cooperació Internacional")
+        return make_user("laia", Role.TECHNICIAN, services=[service])
+    roles = {
+        "user_without_role": ("sensegrup", None),
+        "director": ("directora", Role.DIRECTOR),
+        "staff": ("publicacio", Role.PUBLICATION_STAFF),
+        "administrator": ("administradora", Role.ADMINISTRATOR),
+    }
+    username, role = roles[persona]
+    return make_user(username, role)
+
+
 @pytest.fixture
 def technician_area3(organisation):
     """Marta, technician of area 3 (Drets Socials i Serveis a les Persones)."""
-    return make_user("marta", Role.TECHNICIAN, areas=[organisation[3]])
+    return make_persona("technician_area3")
 
 
 @pytest.fixture
 def technician_other_area(organisation):
     """Jordi, technician of area 1 (Territori i Sostenibilitat)."""
-    return make_user("jordi", Role.TECHNICIAN, areas=[organisation[1]])
+    return make_persona("technician_other_area")
 
 
 @pytest.fixture
 def technician_of_service(organisation):
     """Laia, technician of the Solidaritat i Cooperació Internacional service only."""
-    service = Service.objects.get(name="Servei de Solidaritat i Cooperació Internacional")
-    return make_user("laia", Role.TECHNICIAN, services=[service])
+    return make_persona("technician_of_service")
 
 
 @pytest.fixture
 def director(organisation):
-    return make_user("directora", Role.DIRECTOR)
+    return make_persona("director")
 
 
 @pytest.fixture
 def staff(organisation):
     """Publication staff: checks, publishes and exports."""
-    return make_user("publicacio", Role.PUBLICATION_STAFF)
+    return make_persona("staff")
 
 
 @pytest.fixture
 def administrator(organisation):
-    return make_user("administradora", Role.ADMINISTRATOR)
+    return make_persona("administrator")
 
 
 @pytest.fixture
 def user_without_role(organisation):
-    return make_user("sensegrup")
+    return make_persona("user_without_role")
 
 
-PERSONAS = [
+# Every persona, in the permission matrix's column order.
+EVERY_PERSONA = (
     "anonymous",
     "user_without_role",
     "technician_area3",
     "technician_other_area",
+    "technician_of_service",
     "director",
     "staff",
     "administrator",
-]
+)
+# The personas the modules' own who-may-read tests run for; Laia, technician of one
+# service, appears in the matrix and in the charters' tests, where a service matters.
+PERSONAS = [persona for persona in EVERY_PERSONA if persona != "technician_of_service"]
 
 
 @pytest.fixture
@@ -101,6 +128,20 @@ def persona_client(db, client, request):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def reader(client, director):
+    """A client signed in as the director: reads every internal page, edits nothing."""
+    client.force_login(director)
+    return client
+
+
+@pytest.fixture
+def manager(client, staff):
+    """A client signed in as publication staff: manages the bodies' members and the rounds."""
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,8 +3,9 @@
 what a browser would send, management forms and empty rows included."""
 
 import re
-from html import unescape
 from html.parser import HTMLParser
+
+from tests.pages import markup
 
 
 class _PostForm(HTMLParser):
@@ -53,13 +54,9 @@ def browser_data(response) -> dict[str, str]:
     return parser.data
 
 
-def page(response) -> str:
-    return unescape(response.content.decode())
-
-
 def error_next_to(response, field_id: str) -> str:
     """The error messages shown right under the field (or figure row) with this id."""
     found = re.findall(
-        rf'<p class="field__error" id="{re.escape(field_id)}_error">(.*?)</p>', page(response)
+        rf'<p class="field__error" id="{re.escape(field_id)}_error">(.*?)</p>', markup(response)
     )
     return " ".join(found)

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -8,11 +7,6 @@ from governance.roles import Role
 from publication.models import PublishedVersion
 from tests.browser.conftest import sign_in
 from tests.conftest import make_user
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_staff_open_review_and_publish_a_round_and_see_version_1(page, organisation):

@@ -1,6 +1,5 @@
 """The balance (Balanç) page: commitment 21 as printed, summaries, filters, queries, access."""
 
-import html
 import re
 from datetime import date
 from decimal import Decimal
@@ -11,6 +10,7 @@ from django.urls import reverse
 from commitments.balance import build_balance, count_statuses
 from commitments.models import Entry, Mandate, PlanNode, ReportingPeriod, Status
 from tests.commitments.conftest import build_commitments
+from tests.pages import markup
 
 NBSP = "\u00a0"
 STATUSES_2015_2019 = [
@@ -29,10 +29,6 @@ def balance_url(period, query=""):
     return reverse("commitments:balance", args=[period.pk]) + query
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def legend_items(text: str, *, current: bool) -> list[str]:
     """The legend entries of the page, current (marked) or not."""
     pattern = (
@@ -44,17 +40,11 @@ def legend_items(text: str, *, current: bool) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 def test_seed_balance_shows_commitment_21_as_the_printed_balance(reader, seed_plan):
     response = reader.get(balance_url(seed_plan.open_period))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Balanç del Pla de Mandat 2015-2019" in text
     assert "Primer semestre de 2019" in text
     assert "30/06/2019" in text
@@ -72,7 +62,7 @@ def test_seed_balance_shows_commitment_21_as_the_printed_balance(reader, seed_pl
 
 
 def test_the_legend_lists_every_status_and_marks_the_current_one(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
 
     current = legend_items(text, current=True)
     others = legend_items(text, current=False)
@@ -84,7 +74,7 @@ def test_the_legend_lists_every_status_and_marks_the_current_one(reader, seed_pl
 
 
 def test_priorities_and_areas_without_commitments_are_left_out(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
 
     assert "PRIORITAT núm. 1" not in text
     assert "PRIORITAT núm. 3" not in text
@@ -132,7 +122,7 @@ def test_summary_counts_every_status_overall_and_per_priority(reader, seed_plan)
     ]
     assert balance.overall.progress is None
 
-    text = page_text(reader.get(balance_url(seed_plan.open_period)))
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
     assert "Resum de l'estat de compliment" in text
     assert "Sense seguiment" in text
     assert f"75{NBSP}%" in text
@@ -159,7 +149,7 @@ def test_filters_by_priority_and_area(reader, seed_plan, query, shows_21):
     response = reader.get(balance_url(seed_plan.open_period, query))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert ("COMPROMÍS núm. 21" in text) is shows_21
     assert "balance-cover__filters" in text
     # The PDF link keeps the filters.
@@ -168,7 +158,7 @@ def test_filters_by_priority_and_area(reader, seed_plan, query, shows_21):
 
 
 def test_the_cover_names_the_chosen_priority_and_area(reader, seed_plan):
-    text = page_text(reader.get(balance_url(seed_plan.open_period, "?priority=2&area=3")))
+    text = markup(reader.get(balance_url(seed_plan.open_period, "?priority=2&area=3")))
 
     cover = text.split('class="balance-cover__filters"')[1].split("</dl>")[0]
     assert "PRIORITAT núm. 2" in cover
@@ -178,7 +168,7 @@ def test_the_cover_names_the_chosen_priority_and_area(reader, seed_plan):
 def test_the_filter_by_priority_keeps_only_its_commitments(reader, seed_plan):
     build_commitments(seed_plan, 4)  # 100 → priority 1, 101 → 2, 102 → 3, 103 → 4
 
-    text = page_text(reader.get(balance_url(seed_plan.open_period, "?priority=1")))
+    text = markup(reader.get(balance_url(seed_plan.open_period, "?priority=1")))
 
     assert "COMPROMÍS núm. 100" in text
     assert "COMPROMÍS núm. 101" not in text
@@ -190,7 +180,7 @@ def test_unknown_filters_are_form_errors(reader, seed_plan, query):
     response = reader.get(balance_url(seed_plan.open_period, query))
 
     assert response.status_code == 400
-    text = page_text(response)
+    text = markup(response)
     assert 'class="field__error"' in text
     assert "COMPROMÍS núm. 21" not in text
 
@@ -235,7 +225,7 @@ def test_a_2019_2023_balance_names_its_levels_and_shows_average_progress(reader,
     response = reader.get(balance_url(plan_2019_2023))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Balanç del Programa d'Actuació Municipal 2019-2023" in text
     assert "31/12/2021" in text
     assert re.search(r"<h2 class=\"balance-heading__title\">OBJECTIU núm. 1</h2>", text)
@@ -281,7 +271,7 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     with django_assert_num_queries(10):
         response = reader.get(url)
     assert response.status_code == 200
-    assert page_text(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
+    assert markup(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -300,10 +290,59 @@ def test_the_builder_runs_the_same_queries_whatever_the_plan_size(
 def test_the_builder_of_a_progress_tracking_plan_adds_the_roll_up(
     plan_2019_2023, django_assert_num_queries
 ):
+    """Each upper level shows the mean of the leaves under it, not of its children:
+
+    Objectiu 1  (40,2 + 61 + 78,8) / 3 = 60      (its two axes' mean would be 64,7)
+      Eix 61    (40,2 + 61) / 2      = 50,6
+        61.1 40,2 · 61.2 61
+      Eix 62    78,8
+        62.1 78,8
+    Objectiu 2  20
+      Eix 71    20
+        71.1 20
+    Tot el pla  (40,2 + 61 + 78,8 + 20) / 4 = 50 (its two objectives' mean would be 40)
+    """
+    mandate = plan_2019_2023.mandate
+    levels = {level.depth: level for level in mandate.levels.all()}
+    status = mandate.statuses.get(label="En execució")
+    objective_1 = PlanNode.objects.get(mandate=mandate, level=levels[0], code="1")
+    area = PlanNode.objects.get(mandate=mandate, code="61.1").area
+    objective_2 = PlanNode.objects.create(
+        mandate=mandate, level=levels[0], code="2", text="Una ciutat que acull"
+    )
+    for objective, axis_code, action_code, progress in [
+        (objective_1, "62", "62.1", "78.8"),
+        (objective_2, "71", "71.1", "20"),
+    ]:
+        axis = PlanNode.objects.create(
+            mandate=mandate, level=levels[1], parent=objective, code=axis_code, text="Eix"
+        )
+        action = PlanNode.objects.create(
+            mandate=mandate, level=levels[2], parent=axis, code=action_code, text="Actuació",
+            area=area,
+        )  # fmt: skip
+        Entry.objects.create(
+            node=action, period=plan_2019_2023, status=status, progress=Decimal(progress)
+        )
     period = ReportingPeriod.objects.select_related("mandate").get(pk=plan_2019_2023.pk)
+
     # 1-6 as for any plan, 7 the leaves' progress, 8 the paths of the mandate's nodes.
     with django_assert_num_queries(8):
-        build_balance(period)
+        balance = build_balance(period)
+
+    assert balance.overall.progress == Decimal(50)
+    assert [(top.title, top.progress) for top in balance.by_top_node] == [
+        ("OBJECTIU núm. 1", Decimal(60)),
+        ("OBJECTIU núm. 2", Decimal(20)),
+    ]
+    headings = [(item.title, item.progress) for item in balance.items if item.kind == "heading"]
+    assert headings == [
+        ("OBJECTIU núm. 1", Decimal(60)),
+        ("EIX núm. 61", Decimal("50.6")),
+        ("EIX núm. 62", Decimal("78.8")),
+        ("OBJECTIU núm. 2", Decimal(20)),
+        ("EIX núm. 71", Decimal(20)),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -359,4 +398,4 @@ def test_a_mandate_with_no_plan_yet_shows_an_empty_balance(reader, seed_plan):
     response = reader.get(balance_url(period))
 
     assert response.status_code == 200
-    assert "Cap element del pla no respon als filtres triats." in page_text(response)
+    assert "Cap element del pla no respon als filtres triats." in markup(response)

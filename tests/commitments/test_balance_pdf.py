@@ -1,18 +1,13 @@
 """The balance as a PDF, made by WeasyPrint and read back as a reader's program would."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
+
+from tests.pages import embedded_font_descriptors, pdf_reader, pdf_text
 
 
 def pdf_url(period, query=""):
     return reverse("commitments:balance_pdf", args=[period.pk]) + query
-
-
-def normalised_text(reader: PdfReader) -> str:
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def test_the_pdf_is_a_download_with_the_balance_s_name(seed_pdf):
 
 
 def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
-    text = normalised_text(PdfReader(io.BytesIO(seed_pdf.content)))
+    text = pdf_text(seed_pdf.content)
 
     assert "Balanç del Pla de Mandat 2015-2019" in text
     assert "30/06/2019" in text
@@ -49,16 +44,9 @@ def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
 
 
 def test_the_pdf_embeds_its_fonts_and_is_tagged(seed_pdf):
-    reader = PdfReader(io.BytesIO(seed_pdf.content))
+    reader = pdf_reader(seed_pdf.content)
 
-    descriptors = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptors.append(descriptor.get_object())
+    descriptors = embedded_font_descriptors(reader)
     assert descriptors
     assert all("/FontFile2" in d or "/FontFile3" in d for d in descriptors)
     catalog = reader.trailer["/Root"]
@@ -72,5 +60,5 @@ def test_the_pdf_takes_the_page_s_filters(client, director, seed_plan):
 
     assert response.status_code == 200
     assert "prioritat-1" in response["Content-Disposition"]
-    text = normalised_text(PdfReader(io.BytesIO(response.content)))
+    text = pdf_text(response.content)
     assert "COMPROMÍS núm. 21" not in text

@@ -17,17 +17,18 @@ from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status,
 from governance.roles import Role
 from tests.commitments.conftest import build_commitments
 from tests.conftest import make_user
-from tests.forms import browser_data, error_next_to, page
+from tests.forms import browser_data, error_next_to
+from tests.pages import markup
 
 
 def textarea(response, name: str) -> str:
-    match = re.search(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', page(response), re.S)
+    match = re.search(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', markup(response), re.S)
     assert match, f"no textarea {name}"
     return match.group(1)
 
 
 def input_value(response, name: str) -> str | None:
-    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page(response))
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', markup(response))
     assert match, f"no input {name}"
     value = re.search(r'value="([^"]*)"', match.group(0))
     return value.group(1) if value else None
@@ -76,7 +77,7 @@ def new_commitment(seed_plan, organisation):
 def test_the_technician_saves_commitment_21(seed_plan, url, marta, technician_area3):
     form_page = marta.get(url)
     assert form_page.status_code == 200
-    text = page(form_page)
+    text = markup(form_page)
     statuses = [
         s.label for s in Status.objects.filter(mandate=seed_plan.mandate).order_by("position")
     ]
@@ -127,14 +128,14 @@ def test_the_technician_saves_commitment_21(seed_plan, url, marta, technician_ar
         ("Participants a Instituts Oberts", 230, "persones", 175, 55),
     ]
 
-    detail = page(marta.get(response["Location"]))
+    detail = markup(marta.get(response["Location"]))
     assert "S'ha desat el seguiment: Compromís 21." in detail
     assert "En execució però amb retard" in detail
     assert "<li>7 formacions amb <strong>144 participants</strong></li>" in detail
     assert '<th scope="row">Participants en formacions</th>' in detail
     assert re.search(r">121</td>\s*<td[^>]*>23</td>", detail)
     # Reopened, the form shows what was saved.
-    reopened = page(marta.get(url))
+    reopened = markup(marta.get(url))
     assert "S'ha fet:\n- 7 formacions amb **144 participants**" in reopened
     assert 'value="Participants a Instituts Oberts"' in reopened
 
@@ -180,7 +181,7 @@ def test_figures_keep_the_order_typed_in_the_order_column(seed_plan, url, marta)
 
 
 def test_progress_is_asked_only_when_the_mandate_tracks_it(seed_plan, organisation, marta, url):
-    assert "Percentatge d'execució" not in page(marta.get(url))
+    assert "Percentatge d'execució" not in markup(marta.get(url))
 
     mandate = seed_plan.mandate_2019_2023
     levels = {level.depth: level for level in mandate.levels.all()}
@@ -213,7 +214,7 @@ def test_progress_is_asked_only_when_the_mandate_tracks_it(seed_plan, organisati
     response = marta.post(action_url, data)
     assert response.status_code == 302
     assert Entry.objects.get(node=action, period=period).progress == Decimal("42.5")
-    messages = page(marta.get(action_url))
+    messages = markup(marta.get(action_url))
     assert "S'ha desat el seguiment: Actuació 61.1." in messages
     assert 'value="42,5"' in messages
 
@@ -244,7 +245,7 @@ def typed(seed_plan, url, marta):
 
 def assert_everything_typed_is_kept(response, data):
     assert response.status_code == 200
-    assert "No s'ha desat" in page(response)
+    assert "No s'ha desat" in markup(response)
     kept = browser_data(response)
     for name in ("observations", "related_information", "status", "reason", "base_version"):
         assert kept.get(name) == data.get(name), name
@@ -342,7 +343,7 @@ def test_a_dropped_commitment_needs_a_reason(seed_plan, url, marta, typed):
 
 
 def test_the_reason_field_is_always_there_with_its_help(url, marta):
-    text = page(marta.get(url))
+    text = markup(marta.get(url))
     assert 'name="reason"' in text
     assert "Només cal si l'estat és «No iniciat per canvi de prioritat»" in text
     assert "«- »" in text and "**negreta**" in text and "[text de l'enllaç](https://…)" in text
@@ -421,7 +422,7 @@ def test_two_people_editing_at_once_lose_nothing(seed_plan, url, technician_area
     assert refused.status_code == 409
     assert saved.observations == "El text de la Marta."
     assert saved.figures.count() == 14
-    text = page(refused)
+    text = markup(refused)
     assert re.search(
         r"Una altra persona \(Marta\) ha desat aquest seguiment el \d\d/\d\d/\d{4} a les \d\d:\d\d "
         r"mentre l'editàveu\. Els vostres canvis no s'han desat: reviseu la versió actual, que es "
@@ -449,7 +450,7 @@ def test_a_closed_period_is_shown_read_only_and_refuses_a_post(seed_plan, url, m
 
     shown = marta.get(closed_url)
     assert shown.status_code == 200
-    text = page(shown)
+    text = markup(shown)
     assert "L'entrada de dades d'aquest període està tancada" in text
     assert "344 tràmits realitzats" in text
     assert 'method="post" class="panel entry-form"' not in text
@@ -458,7 +459,7 @@ def test_a_closed_period_is_shown_read_only_and_refuses_a_post(seed_plan, url, m
         closed_url, {"status": str(seed_plan.entry_21.status_id), "observations": "Tard"}
     )
     assert response.status_code == 409
-    assert "està tancada: el seguiment només es pot consultar i no s'ha desat cap canvi." in page(
+    assert "està tancada: el seguiment només es pot consultar i no s'ha desat cap canvi." in markup(
         response
     )
     assert (
@@ -483,7 +484,7 @@ def previous_entry(seed_plan):
 
 
 def test_the_previous_semester_is_shown_beside_the_form(url, marta, previous_entry):
-    text = page(marta.get(url))
+    text = markup(marta.get(url))
 
     assert "Semestre anterior: Segon semestre de 2018" in text
     assert "<li>300 tràmits</li>" in text
@@ -502,7 +503,7 @@ def test_starting_from_the_previous_semester_fills_the_form_without_saving(
     assert (data["figures-0-label"], data["figures-0-value"]) == ("Tràmits", "300")
     assert data["figures-INITIAL_FORMS"] == "1"
     assert data["base_version"] == str(seed_plan.entry_21.version)
-    assert "Encara no s'ha desat res" in page(response)
+    assert "Encara no s'ha desat res" in markup(response)
     entry = Entry.objects.get(pk=seed_plan.entry_21.pk)
     assert entry.observations == seed_plan.entry_21.observations
 
@@ -530,8 +531,8 @@ def test_the_form_costs_the_same_queries_whatever_the_figures(
 
 def test_save_and_continue_comes_back_to_the_form_with_new_empty_rows(seed_plan, url, marta):
     form_page = marta.get(url)
-    assert "Desa i continua editant" in page(form_page)
-    assert "Premeu «Desa i continua editant» i el formulari n'oferirà tres de noves." in page(
+    assert "Desa i continua editant" in markup(form_page)
+    assert "Premeu «Desa i continua editant» i el formulari n'oferirà tres de noves." in markup(
         form_page
     )
     data = browser_data(form_page)
@@ -546,7 +547,7 @@ def test_save_and_continue_comes_back_to_the_form_with_new_empty_rows(seed_plan,
     assert response.status_code == 302
     assert response["Location"] == url
     reopened = marta.get(url)
-    assert "S'ha desat el seguiment: Compromís 21." in page(reopened)
+    assert "S'ha desat el seguiment: Compromís 21." in markup(reopened)
     again = browser_data(reopened)
     assert again["figures-INITIAL_FORMS"] == str(initial + 1)
     assert again["figures-TOTAL_FORMS"] == str(initial + 4)
@@ -555,7 +556,7 @@ def test_save_and_continue_comes_back_to_the_form_with_new_empty_rows(seed_plan,
 
 
 def test_the_observations_help_says_each_line_is_a_paragraph(url, marta):
-    text = page(marta.get(url))
+    text = markup(marta.get(url))
     assert "Cada línia és un paràgraf; les línies que comencen amb «- » formen una llista." in text
     assert "línia en blanc" not in text
 

@@ -17,12 +17,6 @@ def codes(response):
     return re.findall(r'<td ><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', html)
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [

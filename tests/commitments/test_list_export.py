@@ -24,12 +24,6 @@ def xlsx_rows(response):
     ]
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 def test_csv_has_the_import_columns_then_status_and_progress(reader, seed_plan):
     response = reader.get("/pla-de-mandat/exporta.csv")
     assert response.status_code == 200

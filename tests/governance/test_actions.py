@@ -21,8 +21,9 @@ from governance.models import (
     Person,
     PlanAction,
 )
-from tests.governance.test_bodies import page_text, text_of
-from tests.governance.test_meetings import PERSONAS, READERS, rows, section
+from tests.conftest import PERSONAS
+from tests.governance.test_meetings import READERS, rows
+from tests.pages import section, text_of, visible_text
 
 
 def today():
@@ -56,12 +57,6 @@ def make_action(
     for period, degree in implementation:
         ActionImplementation.objects.create(action=action, period=period, degree=degree)
     return action
-
-
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
 
 
 @pytest.fixture
@@ -180,7 +175,7 @@ def test_the_summary_counts_actions_by_decision_and_averages_the_implementation(
         "Rebutjades 1",
         "Implementació mitjana 43 %",
     ]
-    assert "l'últim grau d'implementació registrat de 2 accions" in page_text(response)
+    assert "l'últim grau d'implementació registrat de 2 accions" in visible_text(response)
     # Catalan writes a no-break space before the percent sign.
     assert "43\u00a0%" in response.content.decode()
 
@@ -202,7 +197,7 @@ def test_the_average_implementation_is_that_of_the_validated_actions(reader, pli
     assert rows(section(response, "actions-summary-title"))[-1] == "Implementació mitjana 60 %"
     assert (
         "La mitjana es calcula sobre l'últim grau d'implementació registrat d'1 acció validada."
-    ) in page_text(response)
+    ) in visible_text(response)
     assert build_action_plan(plis.plan, today()).followed_count == 1
 
 
@@ -238,7 +233,7 @@ def test_the_plan_filters_by_decision_and_area(reader, plis, organisation):
     assert codes("?area=3") == ["1", "3"]
     assert codes("?decisio=validated&area=3") == ["1"]
     assert codes("?decisio=rejected") == []
-    text = page_text(reader.get(url + "?decisio=validated&area=3"))
+    text = visible_text(reader.get(url + "?decisio=validated&area=3"))
     assert "Accions filtrades: Decisió: Validada · Àrea responsable: 3. Drets Socials" in text
     assert 'href="/plis/accions/pdf/?decisio=validated&amp;area=3"' in (
         reader.get(url + "?decisio=validated&area=3").content.decode()
@@ -249,7 +244,7 @@ def test_an_unknown_filter_value_says_so(reader, plis):
     response = reader.get(reverse("governance:actions") + "?area=9&decisio=maybe")
 
     assert response.status_code == 400
-    text = page_text(response)
+    text = visible_text(response)
     assert "Trieu una de les àrees de la llista." in text
     assert "Trieu una de les decisions de la llista." in text
 
@@ -322,7 +317,7 @@ def test_the_action_page_shows_its_data_and_implementation_per_period(reader, pl
     response = reader.get(action_url(action))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "2.1.2 Nou equipament d'allotjament temporal" in text
     assert "Eix 2. Habitatge · 2.1 Accés a l'habitatge" in text
     assert "Decisió Rebutjada el 16/06/2024" in text
@@ -342,8 +337,8 @@ def test_a_member_of_the_transversal_commission_validates_an_action(
 ):
     client.force_login(commission_member)
     page = client.get(action_url(action))
-    assert "Decisió de la comissió tècnica transversal" in page_text(page)
-    assert "Desa la implementació" not in page_text(page)
+    assert "Decisió de la comissió tècnica transversal" in visible_text(page)
+    assert "Desa la implementació" not in visible_text(page)
 
     response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
 
@@ -354,7 +349,7 @@ def test_a_member_of_the_transversal_commission_validates_an_action(
     record = action.history.latest()
     assert record.history_user == commission_member
     assert record.history_change_reason == "Decisió: Validada el 12/03/2024"
-    shown = page_text(client.get(response["Location"]))
+    shown = visible_text(client.get(response["Location"]))
     assert "S'ha desat la decisió sobre l'acció 1.1.1: Validada el 12/03/2024." in shown
     assert "Decisió Validada el 12/03/2024" in shown
 
@@ -367,7 +362,7 @@ def test_a_rejection_needs_a_reason(client, commission_member, action):
     )
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "No s'ha desat la decisió" in text
     assert "Escriviu el motiu del rebuig: és obligatori per rebutjar una acció." in text
     action.refresh_from_db()
@@ -390,18 +385,20 @@ def test_the_decision_form_says_in_a_sentence_when_a_reason_is_needed(
 ):
     client.force_login(commission_member)
 
-    assert "Obligatori si la comissió rebutja l'acció." in page_text(client.get(action_url(action)))
+    assert "Obligatori si la comissió rebutja l'acció." in visible_text(
+        client.get(action_url(action))
+    )
 
 
 def test_the_decision_form_checks_its_date(client, commission_member, action):
     client.force_login(commission_member)
     tomorrow = (today() + timedelta(days=1)).strftime("%d/%m/%Y")
 
-    bad_date = page_text(
+    bad_date = visible_text(
         decision_post(client, action, decision="validated", decided_on="31/02/2024")
     )
-    future = page_text(decision_post(client, action, decision="validated", decided_on=tomorrow))
-    no_choice = page_text(decision_post(client, action, decided_on="12/03/2024"))
+    future = visible_text(decision_post(client, action, decision="validated", decided_on=tomorrow))
+    no_choice = visible_text(decision_post(client, action, decided_on="12/03/2024"))
 
     assert "Escriviu una data com 31/03/2011." in bad_date
     assert "La data de la decisió no pot ser posterior a avui." in future
@@ -421,7 +418,7 @@ def test_a_decision_is_not_dated_before_the_plan_s_approval(
     assert response.status_code == 200
     assert (
         "La data de la decisió no pot ser anterior a l'aprovació del pla, el 31/03/2011."
-    ) in page_text(response)
+    ) in visible_text(response)
     action.refresh_from_db()
     assert action.decision == ActionDecision.PROPOSED
 
@@ -463,7 +460,7 @@ def test_who_does_not_sit_in_the_commission_gets_no_form_and_may_not_decide(
     response = decision_post(client, action, decision="validated", decided_on="12/03/2024")
 
     assert page.status_code == 200
-    assert "Desa la decisió" not in page_text(page)
+    assert "Desa la decisió" not in visible_text(page)
     assert response.status_code == 403
     action.refresh_from_db()
     assert action.decision == ActionDecision.PROPOSED
@@ -542,7 +539,7 @@ def test_staff_add_and_update_a_period_s_implementation(client, staff, validated
         "2024-S1 55 % —",
         "2024-S2 70 % —",
     ]
-    assert "S'ha afegit la implementació de 2024-S2: 70" in page_text(page)
+    assert "S'ha afegit la implementació de 2024-S2: 70" in visible_text(page)
     assert action.history.latest().history_change_reason == "Implementació 2024-S2: 70 %"
     assert action.history.latest().history_user == staff
 
@@ -572,7 +569,7 @@ def test_the_implementation_form_explains_what_is_wrong(
     response = implementation_post(client, action, period=period, degree=degree)
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "No s'ha desat la implementació" in text
     assert message in text
     assert not action.implementation.exists()
@@ -593,13 +590,13 @@ def test_an_action_not_validated_takes_no_implementation(client, staff, plis, de
     response = implementation_post(client, action, period="2024-S1", degree="50")
 
     # No form, but the reason why.
-    assert "Desa la implementació" not in page_text(page)
+    assert "Desa la implementació" not in visible_text(page)
     assert (
         "La implementació es registra un cop la comissió tècnica transversal ha validat l'acció."
-    ) in page_text(page)
+    ) in visible_text(page)
     # A post all the same (a page opened before a rejection) says why nothing was saved.
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "No s'ha desat la implementació" in text
     assert (
         "Només es registra la implementació de les accions validades per la comissió tècnica "
@@ -645,7 +642,7 @@ def test_a_period_lies_between_the_plan_s_approval_year_and_next_year(
     for period in ("9999-S1", "2010-S2", f"{next_year + 1}-S1"):
         response = implementation_post(client, validated_action, period=period, degree="50")
         assert response.status_code == 200
-        assert message in page_text(response)
+        assert message in visible_text(response)
     assert not validated_action.implementation.exists()
 
     for period in ("2011-S1", f"{next_year}-S2"):
@@ -694,7 +691,7 @@ def test_only_staff_record_the_implementation(
     page = client.get(action_url(action))
     response = implementation_post(client, action, period="2024-S1", degree="50")
 
-    assert "Desa la implementació" not in page_text(page)
+    assert "Desa la implementació" not in visible_text(page)
     assert response.status_code == 403
     assert not action.implementation.exists()
 

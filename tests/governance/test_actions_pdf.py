@@ -1,22 +1,13 @@
 """The action plan's PDF, made by WeasyPrint and read back as a reader's program would."""
 
-import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from governance.models import ActionDecision, Milestone
 from tests.governance.test_actions import make_action
-
-
-def normalised(text: str) -> str:
-    return " ".join(text.split())
-
-
-def pdf_text(reader: PdfReader) -> str:
-    return normalised(" ".join(page.extract_text() or "" for page in reader.pages))
+from tests.pages import embedded_font_descriptors, pdf_reader, pdf_text
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def test_the_pdf_is_a_download_named_after_the_plan_and_the_day(plan_pdf):
 
 
 def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
-    text = pdf_text(PdfReader(io.BytesIO(plan_pdf.content)))
+    text = pdf_text(plan_pdf.content)
 
     assert "Pla d'acció" in text
     assert "1.1.1" in text
@@ -70,16 +61,9 @@ def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
 
 
 def test_the_pdf_embeds_its_fonts_and_is_tagged(plan_pdf):
-    reader = PdfReader(io.BytesIO(plan_pdf.content))
+    reader = pdf_reader(plan_pdf.content)
 
-    descriptors = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptors.append(descriptor.get_object())
+    descriptors = embedded_font_descriptors(reader)
     assert descriptors
     assert all("/FontFile2" in descriptor for descriptor in descriptors)
     assert "/StructTreeRoot" in reader.trailer["/Root"]
@@ -90,11 +74,7 @@ def test_the_pdf_follows_the_page_s_filters(client, director, plis, organisation
     make_action(plis.plan, "2", title="Acció proposada")
     client.force_login(director)
 
-    text = pdf_text(
-        PdfReader(
-            io.BytesIO(client.get(reverse("governance:actions_pdf") + "?decisio=validated").content)
-        )
-    )
+    text = pdf_text(client.get(reverse("governance:actions_pdf") + "?decisio=validated").content)
 
     assert "Acció validada" in text
     assert "Acció proposada" not in text

@@ -1,6 +1,5 @@
 """The plan's page and its bodies' pages, read as a person reads them."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -11,7 +10,9 @@ from django.utils import timezone
 from governance.composition import build_composition, members_against_expected
 from governance.models import Body, Membership, Person, Plan, PoliticalGroup, Service
 from governance.wording import elides_de
+from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, OTL, REFUGEES, TRANSVERSAL, build_memberships
+from tests.pages import text_of, visible_text
 
 LOGIN = 302
 
@@ -30,15 +31,6 @@ OTL_FUNCTIONS = [
 ]
 
 
-def text_of(fragment: str) -> str:
-    """What a reader sees: tags dropped, entities decoded, white space collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response) -> str:
-    return text_of(response.content.decode())
-
-
 def list_items(response, css_class: str | None = None, tag: str = "ol") -> list[str]:
     """The items of the first <ol> (or the list with `css_class`) of the page's main part."""
     content = response.content.decode()
@@ -55,12 +47,6 @@ def body_url(slug, query=""):
     return reverse("governance:body", args=[slug]) + query
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 # The plan
 
 
@@ -68,7 +54,7 @@ def test_the_plan_page_names_the_plan_its_dates_and_its_bodies(reader, plis):
     response = reader.get(reverse("governance:plan"))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "Pla Local d'Inclusió Social de Terrassa" in text
     assert "Aprovat pel Ple el 31/03/2011" in text
     assert "Actualització 2016-2020 acordada el 29/10/2015" in text
@@ -94,7 +80,7 @@ def test_the_plan_page_counts_each_body_s_current_members(reader, plis):
         plis.technicians_seat, 2, start=date(2016, 1, 1), end=date(2018, 12, 31), first=50
     )
 
-    text = page_text(reader.get(reverse("governance:plan")))
+    text = visible_text(reader.get(reverse("governance:plan")))
 
     # The follow-up commission has seats without a count: no expected total.
     assert "Comissió polític-tècnica de seguiment 1 membre " in text
@@ -108,7 +94,7 @@ def test_a_body_whose_every_seat_has_a_count_shows_members_against_expected(read
     refugees.seats.create(position=2, description="La regidoria", expected_count=1)
     build_memberships(refugees.seats.get(position=1), 2)
 
-    text = page_text(reader.get(reverse("governance:plan")))
+    text = visible_text(reader.get(reverse("governance:plan")))
 
     assert "Taula Local per a les Persones Refugiades 2 membres de 4 previstos" in text
 
@@ -135,7 +121,7 @@ def test_the_plan_page_says_one_member_of_one_expected_in_good_catalan(reader, p
     refugees.seats.create(position=1, description="La regidoria", expected_count=1)
     build_memberships(refugees.seats.get(position=1), 1)
 
-    text = page_text(reader.get(reverse("governance:plan")))
+    text = visible_text(reader.get(reverse("governance:plan")))
 
     assert "Taula Local per a les Persones Refugiades 1 membre d'1 previst" in text
 
@@ -181,7 +167,7 @@ def test_the_otl_page_reads_like_the_seed(reader, plis):
     response = reader.get(body_url(OTL))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "Oficina tècnica local (OTL)" in text
     assert (
         "l'Oficina Tècnica Local (OTL) és l'òrgan tècnic del Pla Local d'Inclusió Social, i té "
@@ -206,7 +192,7 @@ def test_the_otl_page_reads_like_the_seed(reader, plis):
 def test_the_follow_up_commission_page_lists_its_composition_and_two_functions(reader, plis):
     response = reader.get(body_url(FOLLOW_UP))
 
-    text = page_text(response)
+    text = visible_text(response)
     assert (
         "Aquest grup de treball formarà part del sistema participat del PLIS. Serà l'espai on es "
         "rendiran comptes respecte la redacció del Pla."
@@ -249,7 +235,7 @@ def test_the_transversal_commission_shows_filled_against_expected_and_members_pe
 
     response = reader.get(body_url(TRANSVERSAL))
 
-    text = page_text(response)
+    text = visible_text(response)
     assert "22 tècnics/tècniques municipals de les 5 àrees de l'Ajuntament" in text
     assert "22 previstos: 18 designats" in text
     assert "2 designats" in text  # the diagnosis seat has no count
@@ -291,7 +277,7 @@ def test_each_member_line_says_who_where_with_which_role_and_for_whom(reader, pl
         start=date(2020, 1, 1),
     )
 
-    text = page_text(reader.get(body_url(FOLLOW_UP)))
+    text = visible_text(reader.get(body_url(FOLLOW_UP)))
 
     assert "Pere Delegat en delegació de Anna Portaveu Grup Municipal de Prova Presidència" in text
     assert (
@@ -323,7 +309,7 @@ def test_a_member_with_no_unit_recorded_shows_a_dash(reader, plis):
         start=date(2020, 1, 1),
     )
 
-    text = page_text(reader.get(body_url(TRANSVERSAL)))
+    text = visible_text(reader.get(body_url(TRANSVERSAL)))
 
     assert "Sense Unitat — Vocal" in text
 
@@ -362,8 +348,8 @@ def test_a_date_that_is_no_date_is_said_next_to_the_field(reader, plis):
     response = reader.get(body_url(TRANSVERSAL, "?data=31/02/2019"))
 
     assert response.status_code == 400
-    assert "Escriviu una data com 31/03/2011." in page_text(response)
-    assert "Membres a data d'avui" in page_text(response)
+    assert "Escriviu una data com 31/03/2011." in visible_text(response)
+    assert "Membres a data d'avui" in visible_text(response)
 
 
 def test_an_unknown_body_is_not_found(reader, plis):
@@ -388,21 +374,12 @@ def test_only_staff_and_administrators_see_the_member_management_links(
     assert (f'href="{create_url}?seat={plis.technicians_seat.pk}"' in content) is manages
     assert (f'href="{edit_url}"' in content) is manages
     assert (f'href="{edit_url}?baixa=1"' in content) is manages
-    text = page_text(response)
+    text = visible_text(response)
     assert ("Afegeix un membre" in text) is manages
     assert ("Dona de baixa" in text) is manages
 
 
 READERS = {"anonymous": LOGIN, "user_without_role": 403}
-PERSONAS = [
-    "anonymous",
-    "user_without_role",
-    "technician_area3",
-    "technician_other_area",
-    "director",
-    "staff",
-    "administrator",
-]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -435,7 +412,7 @@ def test_the_body_page_runs_the_same_queries_whatever_the_number_of_members(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
-    assert f"{size} designats" in page_text(response)
+    assert f"{size} designats" in visible_text(response)
 
 
 @pytest.mark.parametrize("size", [5, 60])
@@ -461,7 +438,7 @@ def test_the_plan_page_runs_the_same_queries_whatever_the_number_of_members(
     # 5 its bodies with their member and seat counts.
     with django_assert_num_queries(5):
         response = reader.get(reverse("governance:plan"))
-    assert f"Comissió tècnica transversal {size} membres" in page_text(response)
+    assert f"Comissió tècnica transversal {size} membres" in visible_text(response)
 
 
 def test_tomorrow_s_members_are_not_counted_today(plis):

@@ -2,8 +2,6 @@
 membership's page, in the body's latest changes and on the action's page, each in a
 fixed number of queries."""
 
-import html
-import io
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -13,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from governance.action_plan_operations import decide_action, record_implementation
 from governance.operations import (
@@ -25,12 +22,9 @@ from governance.operations import (
 from terrassa_plis.history import Field, FieldChange, history_rows
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 from tests.governance.test_actions import make_action
+from tests.pages import pdf_text, text_of
 
 WHEN = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def events(response, heading_id: str) -> list[str]:
@@ -55,18 +49,6 @@ def body_url(slug=TRANSVERSAL):
 
 def action_url(action):
     return reverse("governance:action", args=[action.pk])
-
-
-@pytest.fixture
-def manager(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
 
 
 @pytest.fixture
@@ -233,9 +215,7 @@ def test_the_pdf_has_no_latest_changes(reader, joan):
     response = reader.get(reverse("governance:body_pdf", args=[TRANSVERSAL]) + "?data=01/03/2021")
 
     assert response.status_code == 200
-    text = " ".join(
-        page.extract_text() or "" for page in PdfReader(io.BytesIO(response.content)).pages
-    )
+    text = pdf_text(response.content)
     assert "Joan" in text
     assert "Darrers canvis" not in text and "Baixa" not in text
 

@@ -9,26 +9,12 @@ from django.utils import timezone
 
 from governance.meetings import AgreementState, agreement_state
 from governance.models import Agreement, Meeting, Membership, Person
+from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
-from tests.governance.test_bodies import page_text, text_of
+from tests.pages import section, text_of, visible_text
 
 LOGIN = 302
 READERS = {"anonymous": LOGIN, "user_without_role": 403}
-PERSONAS = [
-    "anonymous",
-    "user_without_role",
-    "technician_area3",
-    "technician_other_area",
-    "director",
-    "staff",
-    "administrator",
-]
-
-
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
 
 
 def make_meeting(body, day, *, attendees=(), agreements=(), agenda="", minutes=""):
@@ -38,16 +24,6 @@ def make_meeting(body, day, *, attendees=(), agreements=(), agenda="", minutes="
     for text, owner, due, done_on in agreements:
         Agreement.objects.create(meeting=meeting, text=text, owner=owner, due=due, done_on=done_on)
     return meeting
-
-
-def section(response, heading_id: str) -> str:
-    """The text of the page's <section> labelled by `heading_id`."""
-    content = response.content.decode()
-    match = re.search(
-        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
-    )
-    assert match, f"no section {heading_id}"
-    return match.group(1)
 
 
 def rows(fragment: str) -> list[str]:
@@ -122,7 +98,7 @@ def test_pending_agreements_list_the_late_ones_first_marked_late(reader, plis):
         f"Acord a temps {transversal} Carla Responsable {due(10)} Pendent",
         f"Acord sense termini {transversal} — — Pendent",
     ]
-    assert "Acord complert" not in page_text(response)
+    assert "Acord complert" not in visible_text(response)
 
 
 def test_the_list_filters_by_body(reader, plis):
@@ -139,7 +115,7 @@ def test_the_list_filters_by_body(reader, plis):
 
     response = reader.get(reverse("governance:meetings") + f"?organ={FOLLOW_UP}")
 
-    text = page_text(response)
+    text = visible_text(response)
     assert "Reunions i acords · Comissió polític-tècnica de seguiment" in text
     assert "21/05/2024" in text
     assert "12/03/2024" not in text
@@ -151,11 +127,11 @@ def test_an_unknown_body_in_the_filter_says_so(reader, plis):
     response = reader.get(reverse("governance:meetings") + "?organ=no-existeix")
 
     assert response.status_code == 400
-    assert "Trieu un dels òrgans de la llista." in page_text(response)
+    assert "Trieu un dels òrgans de la llista." in visible_text(response)
 
 
 def test_an_empty_list_says_there_is_nothing(reader, plis):
-    text = page_text(reader.get(reverse("governance:meetings")))
+    text = visible_text(reader.get(reverse("governance:meetings")))
 
     assert "No hi ha cap acord pendent." in text
     assert "Encara no hi ha cap reunió registrada." in text
@@ -176,7 +152,7 @@ def test_a_meeting_shows_its_agenda_and_minutes_as_rich_text(reader, plis):
 
     assert response.status_code == 200
     content = response.content.decode()
-    text = page_text(response)
+    text = visible_text(response)
     assert "Comissió tècnica transversal" in text
     assert "Reunió del 12/03/2024" in text
     assert "<strong>valida</strong>" in content
@@ -264,7 +240,7 @@ def test_attendance_of_one_member_elides_in_catalan(reader, plis):
 
     response = reader.get(reverse("governance:meeting", args=[meeting.pk]))
 
-    assert "Presents: 1 d'1 membre de l'òrgan el 12/03/2024." in page_text(response)
+    assert "Presents: 1 d'1 membre de l'òrgan el 12/03/2024." in visible_text(response)
 
 
 def test_an_agreement_done_after_its_due_date_is_done_not_late():

@@ -21,16 +21,13 @@ from governance.operations import (
     peak_occupancy,
 )
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
+from tests.pages import visible_text
 
 END_NOT_AFTER_START = "La data de final ha de ser posterior a la d'inici."
 # The leaving form's one date is «Data de baixa», and its message says so.
 LEAVING_NOT_AFTER_START = "La data de baixa ha de ser posterior a la d'inici."
 SEAT_FULL = "Aquesta plaça ja té els 22 membres previstos en aquestes dates."
 ALREADY_SEATED = "Aquesta persona ja ocupa aquesta plaça en aquestes dates."
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def field_errors(response, name) -> list[str]:
@@ -51,12 +48,6 @@ def create_url(slug=TRANSVERSAL, seat=None):
 
 def edit_url(membership, query=""):
     return reverse("governance:membership_edit", args=[membership.pk]) + query
-
-
-@pytest.fixture
-def manager(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def form_data(seat, **values):
@@ -88,7 +79,7 @@ def test_the_form_opens_on_the_seat_asked_for_starting_today(manager, plis):
     content = response.content.decode()
     assert f'<option value="{seat.pk}" selected>' in content
     assert f'value="{timezone.localdate():%d/%m/%Y}"' in content
-    text = page_text(response)
+    text = visible_text(response)
     assert "Afegeix un membre" in text
     assert "Comissió tècnica transversal" in text
 
@@ -112,7 +103,7 @@ def test_staff_seat_a_new_person_and_go_back_to_the_body(manager, plis, organisa
     assert membership.start == date(2021, 2, 1)
     assert membership.end is None
     followed = manager.get(response["Location"])
-    assert "S'ha afegit Clara Puig a «Comissió tècnica transversal»." in page_text(followed)
+    assert "S'ha afegit Clara Puig a «Comissió tècnica transversal»." in visible_text(followed)
 
 
 def test_staff_seat_an_existing_person_by_service_and_the_area_follows(manager, plis):
@@ -153,7 +144,7 @@ def test_the_end_must_come_after_the_start(manager, plis):
 
     assert response.status_code == 200
     assert field_errors(response, "end") == [END_NOT_AFTER_START]
-    assert "No s'ha desat: corregiu els camps marcats. El que heu escrit es manté." in page_text(
+    assert "No s'ha desat: corregiu els camps marcats. El que heu escrit es manté." in visible_text(
         response
     )
     content = response.content.decode()
@@ -266,7 +257,7 @@ def test_a_seat_for_political_groups_needs_the_group(manager, plis):
 
 
 def test_the_group_field_says_in_a_sentence_where_it_is_needed(manager, plis):
-    text = page_text(manager.get(create_url(FOLLOW_UP)))
+    text = visible_text(manager.get(create_url(FOLLOW_UP)))
 
     assert "Obligatori a les places dels grups municipals." in text
 
@@ -396,16 +387,17 @@ def test_staff_record_that_a_member_leaves(manager, staff, plis):
     response = manager.post(edit_url(membership, "?baixa=1"), {"end": "30/06/2021"})
 
     assert form.status_code == 200
-    assert "Dona de baixa: Persona de prova 001" in page_text(form)
+    assert "Dona de baixa: Persona de prova 001" in visible_text(form)
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.end == date(2021, 6, 30)
     assert membership.history.first().history_user == staff
     page = manager.get(response["Location"])
-    assert "Persona de prova 001 deixa «Comissió tècnica transversal» el 30/06/2021." in page_text(
-        page
+    assert (
+        "Persona de prova 001 deixa «Comissió tècnica transversal» el 30/06/2021."
+        in visible_text(page)
     )
-    assert "22 previstos: 0 designats" in page_text(page)
+    assert "22 previstos: 0 designats" in visible_text(page)
 
 
 def test_leaving_before_joining_is_refused(manager, plis):
@@ -414,7 +406,7 @@ def test_leaving_before_joining_is_refused(manager, plis):
     response = manager.post(edit_url(membership, "?baixa=1"), {"end": "31/12/2019"})
 
     assert field_errors(response, "end") == [LEAVING_NOT_AFTER_START]
-    assert "Data de baixa" in page_text(response)
+    assert "Data de baixa" in visible_text(response)
     assert 'value="31/12/2019"' in response.content.decode()
     membership.refresh_from_db()
     assert membership.end is None

@@ -15,12 +15,6 @@ URL = "/plis/popolo.json"
 
 
 @pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
-@pytest.fixture
 def seated(plis):
     """A spokesperson for a group, in delegation, who left; and a technician still there."""
     group = PoliticalGroup.objects.create(name="Grup Municipal de Prova")

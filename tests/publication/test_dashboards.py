@@ -30,6 +30,7 @@ from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL
+from tests.pages import markup, section, text_keeping_nbsp
 from tests.service_charters.conftest import build_charters
 
 NBSP = "\u00a0"
@@ -39,48 +40,24 @@ CHARTERS_URL = reverse("publication:charters_dashboard")
 PLIS_URL = reverse("publication:plis_dashboard")
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def text_of(fragment: str) -> str:
-    """The fragment's text, spaces collapsed (no-break spaces kept, as in «75 %»)."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", fragment))
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
-
-
-def section(response, heading_id: str) -> str:
-    """The markup of the page's <section> labelled by `heading_id`."""
-    content = response.content.decode()
-    match = re.search(
-        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
-    )
-    assert match, f"no section {heading_id}"
-    return match.group(1)
-
-
 def rows(fragment: str) -> list[str]:
     """The text of each body row of the tables in `fragment`."""
     bodies = re.findall(r"<tbody>(.*?)</tbody>", fragment, re.S)
     return [
-        text_of(row) for body in bodies for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        text_keeping_nbsp(row)
+        for body in bodies
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     ]
 
 
 def list_items(fragment: str) -> list[str]:
-    return [text_of(item) for item in re.findall(r"<li>(.*?)</li>", fragment, re.S)]
+    return [text_keeping_nbsp(item) for item in re.findall(r"<li>(.*?)</li>", fragment, re.S)]
 
 
 def key_figures(response) -> dict[str, str]:
     content = response.content.decode()
     pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", content, re.S)
-    return {text_of(term): text_of(value) for term, value in pairs}
-
-
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
+    return {text_keeping_nbsp(term): text_keeping_nbsp(value) for term, value in pairs}
 
 
 def statuses_by_category(mandate) -> dict[str, Status]:
@@ -111,7 +88,7 @@ def test_the_plan_dashboard_opens_on_the_latest_period_with_entries(reader, seed
     response = reader.get(PLAN_URL)
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Quadre de comandament del Pla de Mandat" in text
     assert "Pla de Mandat 2015-2019 · Primer semestre de 2019" in text
     overall = rows(section(response, "dashboard-overall-title"))
@@ -123,7 +100,7 @@ def test_the_plan_dashboard_opens_on_the_latest_period_with_entries(reader, seed
     ]
     # Commitment 21 had no entry in the semester before: it counts as newly on track.
     changes = section(response, "dashboard-newly-favourable")
-    assert "Nous completats 1" in text_of(changes)
+    assert "Nous completats 1" in text_keeping_nbsp(changes)
     [item] = list_items(changes)
     # The text is cut short at a word.
     assert item.startswith("21 Garantirem els drets de les persones migrades")
@@ -139,7 +116,7 @@ def test_the_plan_dashboard_counts_each_status_with_its_share(reader, built_plan
     response = reader.get(plan_url(seed.previous_period))
 
     assert response.status_code == 200
-    assert "Pla de Mandat 2015-2019 · Segon semestre de 2018" in page_text(response)
+    assert "Pla de Mandat 2015-2019 · Segon semestre de 2018" in markup(response)
     assert rows(section(response, "dashboard-overall-title")) == [
         f"No iniciat per canvi de prioritat 2 18,2{NBSP}%",
         f"Pendent 2 18,2{NBSP}%",
@@ -190,9 +167,9 @@ def test_newly_delayed_and_newly_completed_follow_the_previous_period(reader, bu
     favourable = section(response, "dashboard-newly-favourable")
     # In plan order: 100 and 105 sit under priority 1, 108 under 4, 104 and 109 under 5.
     assert [item.split(" ")[0] for item in list_items(delayed)] == ["100", "108", "104"]
-    assert "abans: Pendent" in text_of(delayed)
+    assert "abans: Pendent" in text_keeping_nbsp(delayed)
     assert [item.split(" ")[0] for item in list_items(favourable)] == ["105", "101", "109"]
-    assert "abans: En execució però amb retard" in text_of(favourable)
+    assert "abans: En execució però amb retard" in text_keeping_nbsp(favourable)
 
     # 100 was delayed already in the semester before, 101 already on track: neither is new.
     statuses = statuses_by_category(seed.mandate)
@@ -215,9 +192,9 @@ def test_newly_delayed_and_newly_completed_follow_the_previous_period(reader, bu
     assert [item.split(" ")[0] for item in list_items(delayed)] == ["108", "104"]
     assert [item.split(" ")[0] for item in list_items(favourable)] == ["105", "102", "109"]
     assert "102 Compromís de prova 102 Drets Socials i Serveis a les Persones · abans: " in (
-        text_of(favourable)
+        text_keeping_nbsp(favourable)
     )
-    assert "abans: Sense seguiment" in text_of(favourable)
+    assert "abans: Sense seguiment" in text_keeping_nbsp(favourable)
 
 
 def test_the_delayed_and_pending_commitments_are_listed_with_links(reader, built_plan):
@@ -225,7 +202,7 @@ def test_the_delayed_and_pending_commitments_are_listed_with_links(reader, built
     response = reader.get(plan_url(seed.previous_period))
 
     attention = section(response, "dashboard-attention-title")
-    assert "Compromisos amb retard i pendents 5" in text_of(attention)
+    assert "Compromisos amb retard i pendents 5" in text_keeping_nbsp(attention)
     assert rows(attention) == [
         "100 Compromís de prova 100 Drets Socials i Serveis a les Persones "
         "En execució però amb retard",
@@ -244,14 +221,14 @@ def test_the_area_filter_keeps_the_commitments_of_that_area(reader, seed_plan, o
     response = reader.get(plan_url(seed_plan.previous_period, area=1))
 
     assert response.status_code == 200
-    assert "Segon semestre de 2018 · Territori i Sostenibilitat" in page_text(response)
+    assert "Segon semestre de 2018 · Territori i Sostenibilitat" in markup(response)
     # 101, 103, …, 109 are of area 1: on track, pending, on track, pending, on track.
     assert rows(section(response, "dashboard-breakdown-2")) == [
         f"1. Territori i Sostenibilitat 0 (0{NBSP}%) 2 (40{NBSP}%) 0 (0{NBSP}%) 3 (60{NBSP}%) 5"
     ]
     attention = rows(section(response, "dashboard-attention-title"))
     assert [row.split(" ")[0] for row in attention] == ["107", "103"]
-    assert "Drets Socials" not in text_of(section(response, "dashboard-attention-title"))
+    assert "Drets Socials" not in text_keeping_nbsp(section(response, "dashboard-attention-title"))
     # The area's rows link to the dashboard of that area.
     all_areas = reader.get(plan_url(seed_plan.previous_period))
     assert f"period={seed_plan.previous_period.pk}&amp;area=1" in section(
@@ -264,7 +241,7 @@ def test_a_period_of_another_mandate_gives_way_to_the_mandates_own(reader, seed_
     response = reader.get(plan_url(seed_plan.previous_period, mandate=other.pk))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Programa d'Actuació Municipal 2019-2023 · Primer semestre de 2023" in text
     # The period list offers that mandate's periods only.
     period_select = re.search(r'<select name="period".*?</select>', text, re.S).group(0)
@@ -277,7 +254,7 @@ def test_unknown_filters_are_form_errors(reader, seed_plan, query):
     response = reader.get(PLAN_URL + query)
 
     assert response.status_code == 400
-    assert "Corregiu els filtres" in page_text(response)
+    assert "Corregiu els filtres" in markup(response)
 
 
 @pytest.fixture
@@ -312,7 +289,7 @@ def test_a_progress_tracking_plan_shows_average_progress(reader, plan_2019_2023)
     response = reader.get(plan_url(plan_2019_2023))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Programa d'Actuació Municipal 2019-2023 · Segon semestre de 2021" in text
     assert key_figures(response)["Execució mitjana"] == f"50,6{NBSP}%"
     assert rows(section(response, "dashboard-breakdown-1")) == [
@@ -337,7 +314,7 @@ def test_the_plan_dashboard_runs_the_same_queries_whatever_the_plan_size(
     with django_assert_num_queries(11):
         response = reader.get(url)
     assert response.status_code == 200
-    assert f"{size + 1} compromisos" in page_text(response)
+    assert f"{size + 1} compromisos" in markup(response)
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -364,10 +341,10 @@ def test_the_charters_dashboard_shows_the_latest_year_per_band(reader, seed_char
     response = reader.get(CHARTERS_URL)
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "Quadre de comandament de les cartes de serveis" in text
     year = section(response, "charters-year-title")
-    assert "Grau de compliment dels compromisos, 2021" in text_of(year)
+    assert "Grau de compliment dels compromisos, 2021" in text_keeping_nbsp(year)
     # Six commitments: four met, 75 % for the cycles, none of the two refugee-table meetings.
     assert rows(year) == [
         f"Assolits 4 66,7{NBSP}%",
@@ -406,7 +383,7 @@ def test_the_trend_shows_the_last_four_years_with_results(reader, organisation):
     # Per service and year: the share met.
     assert lines[4:] == [f"Servei de Ciutadania 12,5{NBSP}% 12,5{NBSP}% 12,5{NBSP}% 100{NBSP}%"]
     # The selected year defaults to the latest with results.
-    assert "Grau de compliment dels compromisos, 2022" in text_of(
+    assert "Grau de compliment dels compromisos, 2022" in text_keeping_nbsp(
         section(response, "charters-year-title")
     )
 
@@ -416,7 +393,7 @@ def test_another_year_can_be_chosen_and_an_unknown_one_is_an_error(reader, seed_
 
     response = reader.get(CHARTERS_URL + "?year=2020")
     assert response.status_code == 200
-    assert "Grau de compliment dels compromisos, 2020" in text_of(
+    assert "Grau de compliment dels compromisos, 2020" in text_keeping_nbsp(
         section(response, "charters-year-title")
     )
     assert reader.get(CHARTERS_URL + "?year=1999").status_code == 400
@@ -505,7 +482,7 @@ def test_the_plis_dashboard_counts_actions_by_decision_and_degree(reader, plis_w
     response = reader.get(PLIS_URL)
 
     assert response.status_code == 200
-    assert "Quadre de comandament del PLIS" in page_text(response)
+    assert "Quadre de comandament del PLIS" in markup(response)
     assert rows(section(response, "plis-decision-title")) == [
         f"Proposades 1 14,3{NBSP}%",
         f"Validades 5 71,4{NBSP}%",
@@ -552,7 +529,7 @@ def test_the_plis_dashboard_without_a_plan_says_so(reader, organisation):
     response = reader.get(PLIS_URL)
 
     assert response.status_code == 200
-    assert "Encara no s'ha registrat cap Pla Local d'Inclusió Social." in page_text(response)
+    assert "Encara no s'ha registrat cap Pla Local d'Inclusió Social." in markup(response)
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -6,7 +6,6 @@ the charters' follow-up of 2021, `seed_charter`; both from tests/publication/con
 Every request here is anonymous unless it says otherwise.
 """
 
-import io
 import json
 import re
 from datetime import timedelta
@@ -14,19 +13,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from commitments.operations import EntryData, FigureData, save_entry
 from publication.models import RoundKind
 from publication.operations import move_to_review, open_round, publish_round
+from tests.pages import pdf_text
 
 NEW_OBSERVATIONS = "Text escrit després de publicar el balanç."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Published PDFs go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def deadline():
@@ -83,11 +76,6 @@ def all_urls(round_pk, number=1):
         reverse("publication:public_data", args=[round_pk, number, "csv"]),
         reverse("publication:public_data", args=[round_pk, number, "json"]),
     ]
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 def without_csrf_token(content: bytes) -> bytes:

@@ -4,27 +4,20 @@ open data, exactly as they were; later edits of the entries never reach it."""
 import csv
 import io
 import json
-import re
 from datetime import timedelta
 from decimal import Decimal
-from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
-from pypdf import PdfReader
 
 from commitments.models import Status, StatusCategory
 from commitments.operations import EntryData, FigureData, save_entry
 from publication.models import PublishedVersion, RoundKind, RoundStatus
 from publication.operations import open_round, publish_round
 from publication.snapshots import plain_text
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+from tests.pages import pdf_text, visible_text
 
 
 @pytest.fixture
@@ -39,15 +32,6 @@ def balance(seed_plan, staff):
 def charters(seed_charter, staff):
     deadline = timezone.localdate() + timedelta(days=14)
     return open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)
-
-
-def page_text(response) -> str:
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", unescape(text)).strip()
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def stored_pdf(version: PublishedVersion) -> bytes:
@@ -237,7 +221,7 @@ def test_staff_publish_from_the_round_page_and_see_the_version_listed(client, ba
     balance.refresh_from_db()
     assert balance.status == RoundStatus.PUBLISHED
     page = client.get(round_url(balance))
-    text = page_text(page)
+    text = visible_text(page)
     assert (
         "S'ha publicat la versió 1 de «Balanç del Pla de Mandat 2015-2019 · Primer semestre "
         "de 2019»." in text
@@ -259,7 +243,7 @@ def test_publishing_again_from_the_page_without_a_note_says_why(client, balance,
     response = client.post(publish_url(balance), {"note": ""})
 
     assert response.status_code == 400
-    text = page_text(response)
+    text = visible_text(response)
     assert "No s'ha publicat: corregiu els camps marcats." in text
     assert "Expliqueu què canvia en aquesta versió." in text
     assert PublishedVersion.objects.count() == 1
@@ -271,7 +255,7 @@ def test_both_versions_are_listed_with_their_notes(client, balance, staff):
 
     client.post(publish_url(balance), {"note": "Afegides les xifres."})
 
-    text = page_text(client.get(round_url(balance)))
+    text = visible_text(client.get(round_url(balance)))
     assert "Afegides les xifres." in text
     assert "Pàgina pública de la versió 2" in text
     assert "PDF de la versió 1" in text

@@ -1,9 +1,7 @@
 """Reporting rounds: opening one, each area's and service's completion with who answers for
 it, passing to review, who may see and do what, and the queries the pages run."""
 
-import re
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,24 +16,14 @@ from publication.operations import move_to_review, open_round, publish_round
 from publication.rounds import build_completion, round_summaries, rounds_with_subjects
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS, make_user
+from tests.pages import visible_text
 from tests.service_charters.conftest import build_charters
 
 LOGIN = 302
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """Published PDFs go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def in_days(days: int) -> date:
     return timezone.localdate() + timedelta(days=days)
-
-
-def page_text(response) -> str:
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", unescape(text)).strip()
 
 
 def balance_round(seed, user, **kwargs) -> ReportingRound:
@@ -156,7 +144,7 @@ def test_staff_open_a_round_from_the_list(client, seed_plan, staff):
     deadline = in_days(20).strftime("%d/%m/%Y")
     assert (
         f"S'ha obert la ronda «Balanç semestral del Pla de Mandat · Primer semestre de 2019», "
-        f"amb termini el {deadline}." in page_text(page)
+        f"amb termini el {deadline}." in visible_text(page)
     )
 
 
@@ -176,7 +164,7 @@ def test_the_open_form_says_what_to_correct(client, seed_plan, staff, data, fiel
     response = open_post(client, **{"period": seed_plan.open_period.pk, **data})
 
     assert response.status_code == 400
-    assert "No s'ha obert la ronda: corregiu els camps marcats." in page_text(response)
+    assert "No s'ha obert la ronda: corregiu els camps marcats." in visible_text(response)
     assert message in " ".join(response.context["form"].errors[field])
     assert not ReportingRound.objects.exists()
 
@@ -286,7 +274,7 @@ def test_the_round_page_shows_each_area_and_who_answers_for_it(
     response = client.get(round_url(round))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     assert "Territori i Sostenibilitat 0 de 2 2 0 % Jordi" in text
     assert "Drets Socials i Serveis a les Persones 1 de 3 2 33,3 % Marta, Laia" in text
     assert "Drets Socials i Serveis a les Persones: 2 pendents" in text
@@ -299,7 +287,7 @@ def test_an_area_without_technicians_is_pointed_out(client, seed_plan, organisat
     round = balance_round(seed_plan, staff)
     client.force_login(staff)
 
-    text = page_text(client.get(round_url(round)))
+    text = visible_text(client.get(round_url(round)))
 
     assert "Drets Socials i Serveis a les Persones 1 de 1 0 100 % Sense personal tècnic" in text
 
@@ -314,7 +302,7 @@ def test_the_list_shows_every_round_with_its_completion(
     response = client.get(rounds_url())
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = visible_text(response)
     deadline = in_days(30).strftime("%d/%m/%Y")
     assert (
         f"Pla de Mandat 2015-2019 · Primer semestre de 2019 Balanç semestral del Pla de Mandat "
@@ -337,7 +325,7 @@ def test_staff_pass_a_round_to_review(client, seed_plan, staff):
     assert response.status_code == 302
     round.refresh_from_db()
     assert round.status == RoundStatus.IN_REVIEW
-    text = page_text(client.get(round_url(round)))
+    text = visible_text(client.get(round_url(round)))
     assert "ha passat a revisió" in text
     assert "En revisió" in text
     assert "Passa a revisió" not in text
@@ -446,7 +434,7 @@ def test_directors_see_no_actions(client, a_round, director):
     assert response.status_code == 200
     main = response.content.decode().split('<main id="main"')[1].split("</main>")[0]
     assert 'method="post"' not in main
-    assert "Passa a revisió" not in page_text(response)
+    assert "Passa a revisió" not in visible_text(response)
 
 
 def test_an_unknown_round_is_not_found(client, staff):

@@ -68,7 +68,7 @@ def filename(response) -> str:
 
 
 @pytest.fixture
-def reader(client, technician_other_area):
+def other_area_reader(client, technician_other_area):
     """Anyone with a role reads the follow-up: here a technician of another area."""
     client.force_login(technician_other_area)
     return client
@@ -78,8 +78,10 @@ def reader(client, technician_other_area):
 
 
 @pytest.mark.django_db
-def test_the_charter_csv_holds_the_published_table_with_every_cell_filled(seed_charter, reader):
-    response = reader.get(charter_url(seed_charter, "csv"))
+def test_the_charter_csv_holds_the_published_table_with_every_cell_filled(
+    seed_charter, other_area_reader
+):
+    response = other_area_reader.get(charter_url(seed_charter, "csv"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -96,8 +98,8 @@ def test_the_charter_csv_holds_the_published_table_with_every_cell_filled(seed_c
 
 
 @pytest.mark.django_db
-def test_the_charter_xlsx_holds_the_same_cells(seed_charter, reader):
-    response = reader.get(charter_url(seed_charter, "xlsx"))
+def test_the_charter_xlsx_holds_the_same_cells(seed_charter, other_area_reader):
+    response = other_area_reader.get(charter_url(seed_charter, "xlsx"))
 
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,13 +112,13 @@ def test_the_charter_xlsx_holds_the_same_cells(seed_charter, reader):
 
 
 @pytest.mark.django_db
-def test_the_charter_json_adds_machine_readable_numbers(seed_charter, reader):
+def test_the_charter_json_adds_machine_readable_numbers(seed_charter, other_area_reader):
     Measurement.objects.filter(indicator=seed_charter.indicators[4], year=2021).update(
         result=None, not_applicable=True, not_applicable_reason="No ha calgut convocar-la."
     )
     Measurement.objects.filter(indicator=seed_charter.indicators[1], year=2021).delete()
 
-    response = reader.get(charter_url(seed_charter, "json"))
+    response = other_area_reader.get(charter_url(seed_charter, "json"))
 
     assert response["Content-Type"] == "application/json"
     assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.json"
@@ -149,11 +151,11 @@ def test_the_charter_json_adds_machine_readable_numbers(seed_charter, reader):
 
 
 @pytest.mark.django_db
-def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, reader):
+def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, other_area_reader):
     other = Service.objects.exclude(pk=seed_charter.service.pk).first()
     build_charters(other, 1, indicators_each=2)
 
-    response = reader.get(year_url("csv"))
+    response = other_area_reader.get(year_url("csv"))
 
     assert filename(response) == "seguiment-cartes-2021.csv"
     rows = csv_rows(response)
@@ -162,27 +164,29 @@ def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, reade
     assert {row[0] for row in rows[1:]} == {SERVICE, other.name}
     assert [SERVICE, *CYCLES_ROW] in rows
 
-    records = json.loads(reader.get(year_url("json")).content)
+    records = json.loads(other_area_reader.get(year_url("json")).content)
     assert len(records) == 9
     assert {record["Servei"] for record in records} == {SERVICE, other.name}
 
-    sheet = xlsx_rows(reader.get(year_url("xlsx")).content)
+    sheet = xlsx_rows(other_area_reader.get(year_url("xlsx")).content)
     assert sheet[0] == ["Servei", *COLUMNS] and len(sheet) == 10
 
 
 @pytest.mark.django_db
-def test_a_charter_not_in_force_that_year_is_left_out(seed_charter, reader):
-    rows = csv_rows(reader.get(year_url("csv", year=2017)))
+def test_a_charter_not_in_force_that_year_is_left_out(seed_charter, other_area_reader):
+    rows = csv_rows(other_area_reader.get(year_url("csv", year=2017)))
     assert rows == [["Servei", *COLUMNS]]
 
 
 @pytest.mark.django_db
-def test_figures_are_written_the_catalan_way_whatever_the_readers_language(seed_charter, reader):
+def test_figures_are_written_the_catalan_way_whatever_the_readers_language(
+    seed_charter, other_area_reader
+):
     Measurement.objects.filter(indicator=seed_charter.indicators[2], year=2021).update(
         result=Decimal("2.5")
     )
 
-    response = reader.get(charter_url(seed_charter, "csv"), HTTP_ACCEPT_LANGUAGE="en")
+    response = other_area_reader.get(charter_url(seed_charter, "csv"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert csv_rows(response)[3][5:8] == ["2,5", "-1,5", f"62,5{NBSP}%"]
 
@@ -208,13 +212,13 @@ def test_readers_only(seed_charter, persona_client, persona, status):
 
 
 @pytest.mark.django_db
-def test_another_format_or_an_unknown_charter_is_not_found(seed_charter, reader):
-    assert reader.get(charter_url(seed_charter, "pdf")).status_code == 404
-    assert reader.get(year_url("ods")).status_code == 404
+def test_another_format_or_an_unknown_charter_is_not_found(seed_charter, other_area_reader):
+    assert other_area_reader.get(charter_url(seed_charter, "pdf")).status_code == 404
+    assert other_area_reader.get(year_url("ods")).status_code == 404
     missing = reverse(
         "service_charters:charter_export", kwargs={"pk": 999, "year": 2021, "file_format": "csv"}
     )
-    assert reader.get(missing).status_code == 404
+    assert other_area_reader.get(missing).status_code == 404
 
 
 # Round trip ------------------------------------------------------------------------------
@@ -237,9 +241,9 @@ def measurements_state():
 
 @pytest.mark.django_db
 def test_a_downloaded_csv_edited_and_imported_updates_exactly_that_result(
-    seed_charter, reader, tmp_path
+    seed_charter, other_area_reader, tmp_path
 ):
-    rows = csv_rows(reader.get(charter_url(seed_charter, "csv")))
+    rows = csv_rows(other_area_reader.get(charter_url(seed_charter, "csv")))
     assert rows[3][3] == "Nombre de cicles realitzats"
     rows[3][5] = "4"  # the fourth cycle did take place after all
     path = tmp_path / "seguiment.csv"
@@ -262,10 +266,10 @@ def test_a_downloaded_csv_edited_and_imported_updates_exactly_that_result(
 
 @pytest.mark.django_db
 def test_a_downloaded_xlsx_edited_and_imported_updates_exactly_that_result(
-    seed_charter, reader, tmp_path
+    seed_charter, other_area_reader, tmp_path
 ):
     path = tmp_path / "seguiment.xlsx"
-    path.write_bytes(reader.get(charter_url(seed_charter, "xlsx")).content)
+    path.write_bytes(other_area_reader.get(charter_url(seed_charter, "xlsx")).content)
     workbook = load_workbook(path)
     sheet = workbook.active
     assert sheet["D7"].value == "Cicle d'activitats anual (Sí/ No)"
@@ -285,11 +289,13 @@ def test_a_downloaded_xlsx_edited_and_imported_updates_exactly_that_result(
 
 
 @pytest.mark.django_db
-def test_the_all_charters_export_imports_back_service_by_service(seed_charter, reader, tmp_path):
+def test_the_all_charters_export_imports_back_service_by_service(
+    seed_charter, other_area_reader, tmp_path
+):
     other = Service.objects.exclude(pk=seed_charter.service.pk).first()
     build_charters(other, 1, indicators_each=3)
     path = tmp_path / "seguiment-cartes-2021.csv"
-    path.write_bytes(reader.get(year_url("csv")).content)
+    path.write_bytes(other_area_reader.get(year_url("csv")).content)
     before = measurements_state()
 
     output = import_file(path)
@@ -308,7 +314,7 @@ def test_the_all_charters_export_imports_back_service_by_service(seed_charter, r
 @pytest.mark.django_db
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
 def test_export_queries_do_not_grow_with_the_charters(
-    seed_charter, reader, django_assert_num_queries, file_format
+    seed_charter, other_area_reader, django_assert_num_queries, file_format
 ):
     other = Service.objects.exclude(pk=seed_charter.service.pk).first()
     for count in (1, 4):
@@ -316,11 +322,11 @@ def test_export_queries_do_not_grow_with_the_charters(
         # Queries: the session, the user, the user's groups (roles); the charters in force;
         # load_rows: indicators with their tree, the year's measurements.
         with django_assert_num_queries(6):
-            reader.get(year_url(file_format))
+            other_area_reader.get(year_url(file_format))
         # Queries: the session, the user, the user's groups; the charter with its
         # service; load_rows: indicators with their tree, the year's measurements.
         with django_assert_num_queries(6):
-            response = reader.get(
+            response = other_area_reader.get(
                 reverse(
                     "service_charters:charter_export",
                     kwargs={"pk": charters[-1].pk, "year": 2021, "file_format": file_format},
@@ -334,11 +340,16 @@ def test_export_queries_do_not_grow_with_the_charters(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("year", [0, 1989, 2101, 99999])
-def test_a_year_out_of_range_is_not_found_rather_than_a_crash(seed_charter, reader, year):
+def test_a_year_out_of_range_is_not_found_rather_than_a_crash(
+    seed_charter, other_area_reader, year
+):
     """`date(0, 1, 1)` used to raise inside `Charter.objects.in_force`: a server error."""
     for file_format in ("csv", "xlsx", "json"):
-        assert reader.get(year_url(file_format, year=year)).status_code == 404
-        assert reader.get(charter_url(seed_charter, file_format, year=year)).status_code == 404
+        assert other_area_reader.get(year_url(file_format, year=year)).status_code == 404
+        assert (
+            other_area_reader.get(charter_url(seed_charter, file_format, year=year)).status_code
+            == 404
+        )
 
 
 FORMULA = '=HYPERLINK("https://exemple.cat","Cliqueu")'
@@ -357,9 +368,9 @@ def formula_texts(seed_charter):
 
 @pytest.mark.django_db
 def test_text_that_looks_like_a_formula_is_a_text_cell_in_the_xlsx(
-    formula_texts, seed_charter, reader
+    formula_texts, seed_charter, other_area_reader
 ):
-    response = reader.get(charter_url(seed_charter, "xlsx"))
+    response = other_area_reader.get(charter_url(seed_charter, "xlsx"))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["I4"].value == FORMULA
@@ -369,8 +380,10 @@ def test_text_that_looks_like_a_formula_is_a_text_cell_in_the_xlsx(
 
 
 @pytest.mark.django_db
-def test_text_that_looks_like_a_formula_is_quoted_in_the_csv(formula_texts, seed_charter, reader):
-    rows = csv_rows(reader.get(charter_url(seed_charter, "csv")))
+def test_text_that_looks_like_a_formula_is_quoted_in_the_csv(
+    formula_texts, seed_charter, other_area_reader
+):
+    rows = csv_rows(other_area_reader.get(charter_url(seed_charter, "csv")))
 
     assert [rows[index + 1][8] for index in (2, 3, 6, 0)] == [
         "'" + FORMULA,
@@ -383,9 +396,11 @@ def test_text_that_looks_like_a_formula_is_quoted_in_the_csv(formula_texts, seed
 
 
 @pytest.mark.django_db
-def test_a_quoted_csv_imports_back_without_the_quote(formula_texts, seed_charter, reader, tmp_path):
+def test_a_quoted_csv_imports_back_without_the_quote(
+    formula_texts, seed_charter, other_area_reader, tmp_path
+):
     path = tmp_path / "seguiment.csv"
-    path.write_bytes(reader.get(charter_url(seed_charter, "csv")).content)
+    path.write_bytes(other_area_reader.get(charter_url(seed_charter, "csv")).content)
     before = measurements_state()
 
     output = import_file(path)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from service_charters.models import Indicator, Measurement
+from tests.pages import text_of
 
 COVID = "Degut a la situació derivada dels confinaments per la COVID-19"
 
@@ -17,31 +18,21 @@ def detail_url(indicator):
     return reverse("service_charters:indicator_detail", args=[indicator.pk])
 
 
-def plain(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
 def result_rows(text: str) -> list[str]:
     table = text.split('<table class="indicator-results">')[1].split("</table>")[0]
-    return [plain(row) for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
+    return [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
 
 
 def history_section(text: str) -> str:
     """The history's events as text, after its heading."""
     section = text.split('id="indicator-history-title"')[1].split("</section>")[0]
-    return plain(section.split("</h2>", 1)[1])
+    return text_of(section.split("</h2>", 1)[1])
 
 
 def history_events(text: str) -> list[str]:
     """Each event of the history as text, newest first."""
     section = text.split('id="indicator-history-title"')[1].split("</section>")[0]
-    return [plain(event) for event in section.split('<li class="history-list__event">')[1:]]
-
-
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
+    return [text_of(event) for event in section.split('<li class="history-list__event">')[1:]]
 
 
 @pytest.fixture
@@ -63,12 +54,12 @@ def test_the_page_shows_where_the_indicator_sits_and_its_target(reader, cycles, 
 
     assert response.status_code == 200
     text = html.unescape(response.content.decode())
-    path = plain(text.split('class="indicator-path"')[1].split("</nav>")[0])
+    path = text_of(text.split('class="indicator-path"')[1].split("</nav>")[0])
     assert seed_charter.charter.title in path
     assert cycles.commitment.objective.text in path
     assert cycles.commitment.text in path
     assert "<h1>Nombre de cicles realitzats</h1>" in text
-    facts = plain(text.split('class="indicator-facts')[1].split("</dl>")[0])
+    facts = text_of(text.split('class="indicator-facts')[1].split("</dl>")[0])
     assert "Indicador de mesura 4" in facts
     assert "Periodicitat Anual" in facts
 
@@ -93,10 +84,10 @@ def test_the_chart_draws_compliance_per_year_and_names_the_years_not_assessed(re
     svg = text.split('<figure class="indicator-chart">')[1].split("</figure>")[0]
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "<title" in svg and "Grau de compliment per any: Nombre de cicles realitzats" in svg
-    desc = plain(svg.split("<desc")[1].split("</desc>")[0])
+    desc = text_of(svg.split("<desc")[1].split("</desc>")[0])
     assert "2020: 50 %; 2021: 75 %; 2022: no avaluat." in desc
     assert "Anys no avaluats: 2022." in desc
-    bars = [plain(label) for label in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    bars = [text_of(label) for label in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
     assert bars == ["2020", "50 %", "2021", "75 %", "2022", "0 % (no avaluat)"]
     assert 'fill="#d08c00"' in svg  # partly met
 

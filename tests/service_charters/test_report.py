@@ -13,6 +13,7 @@ from governance.models import Service
 from service_charters import followup
 from service_charters.compliance import Band
 from service_charters.models import Charter, Measurement
+from tests.pages import markup, text_of
 from tests.service_charters.conftest import build_charters
 
 NBSP = "\u00a0"
@@ -36,15 +37,6 @@ def list_url(query=""):
     return reverse("service_charters:list") + query
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def plain(fragment: str) -> str:
-    """Text of an HTML fragment, tags dropped and spaces normalised (no-break space included)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
 def followup_table(text: str) -> str:
     return text.split('<table class="followup-table">')[1].split("</table>")[0]
 
@@ -53,7 +45,7 @@ def body_rows(table: str) -> list[list[tuple[str, str]]]:
     """The table's body rows as (attributes, text) per cell."""
     body = table.split("<tbody>")[1]
     return [
-        [(attrs, plain(cell)) for attrs, cell in re.findall(r"<td([^>]*)>(.*?)</td>", row, re.S)]
+        [(attrs, text_of(cell)) for attrs, cell in re.findall(r"<td([^>]*)>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 
@@ -62,22 +54,16 @@ def row_of(rows, indicator_name):
     return next(row for row in rows if any(text == indicator_name for _, text in row))
 
 
-@pytest.fixture
-def reader(client, director):
-    client.force_login(director)
-    return client
-
-
 def test_the_seed_report_shows_the_published_table(reader, seed_charter):
     response = reader.get(charter_url(seed_charter.charter))
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = markup(response)
     assert "SEGUIMENT DELS COMPROMISOS DE LES CARTES DE SERVEIS 2021" in text
-    assert "SOLIDARITAT I COOPERACIÓ INTERNACIONAL" in plain(text)
-    assert "Període: Gener - Desembre 2021" in plain(text)
+    assert "SOLIDARITAT I COOPERACIÓ INTERNACIONAL" in text_of(text)
+    assert "Període: Gener - Desembre 2021" in text_of(text)
     table = followup_table(text)
-    headers = [plain(th) for th in re.findall(r'<th scope="col">(.*?)</th>', table, re.S)]
+    headers = [text_of(th) for th in re.findall(r'<th scope="col">(.*?)</th>', table, re.S)]
     assert headers == followup.COLUMNS
     # The offered service is one cell spanning the seven rows.
     assert table.count(">Solidaritat i Cooperació Internacional<") == 1
@@ -87,7 +73,7 @@ def test_the_seed_report_shows_the_published_table(reader, seed_charter):
 
 
 def test_the_seed_rows_hold_the_published_figures(reader, seed_charter):
-    rows = body_rows(followup_table(page_text(reader.get(charter_url(seed_charter.charter)))))
+    rows = body_rows(followup_table(markup(reader.get(charter_url(seed_charter.charter)))))
 
     cycles = [text for _, text in row_of(rows, CYCLES)]
     # Target, result, difference, compliance (with its band in words), observations.
@@ -104,7 +90,7 @@ def test_the_seed_rows_hold_the_published_figures(reader, seed_charter):
 
 
 def test_the_compliance_cell_shows_its_band_by_colour_and_in_words(reader, seed_charter):
-    table = followup_table(page_text(reader.get(charter_url(seed_charter.charter))))
+    table = followup_table(markup(reader.get(charter_url(seed_charter.charter))))
 
     assert table.count('class="number band band--met"') == 5
     assert table.count('class="number band band--partly-met"') == 1
@@ -115,7 +101,7 @@ def test_the_compliance_cell_shows_its_band_by_colour_and_in_words(reader, seed_
 
 
 def test_indicator_names_link_to_their_pages(reader, seed_charter):
-    table = followup_table(page_text(reader.get(charter_url(seed_charter.charter))))
+    table = followup_table(markup(reader.get(charter_url(seed_charter.charter))))
 
     for indicator in seed_charter.indicators:
         url = reverse("service_charters:indicator_detail", args=[indicator.pk])
@@ -133,7 +119,7 @@ def test_the_seed_summary_counts_commitments_by_band(reader, seed_charter):
         Band.NOT_ASSESSED: 0,
     }
 
-    text = plain(page_text(reader.get(charter_url(seed_charter.charter))))
+    text = text_of(markup(reader.get(charter_url(seed_charter.charter))))
 
     assert "6 compromisos" in text
     assert "66,7 % / 16,7 % / 16,7 % / 0 %" in text
@@ -152,8 +138,10 @@ def test_the_year_report_summarises_all_charters_and_each_service(reader, seed_c
     response = reader.get(year_url())
 
     assert response.status_code == 200
-    text = page_text(response)
-    summary = plain(text.split('id="report-summary-title"')[1].split('class="charter-section"')[0])
+    text = markup(response)
+    summary = text_of(
+        text.split('id="report-summary-title"')[1].split('class="charter-section"')[0]
+    )
     assert "Totes les cartes: 10 compromisos." in summary
     assert "40 % / 30 % / 30 % / 0 %" in summary
     assert "Assolits 4 40 %" in summary
@@ -170,7 +158,7 @@ def test_the_year_report_summarises_all_charters_and_each_service(reader, seed_c
     # Both charters follow, each with its own header and table.
     assert text.count('<table class="followup-table">') == 2
     assert text.count("SEGUIMENT DELS COMPROMISOS DE LES CARTES DE SERVEIS 2021") == 2
-    assert "Servei: CIUTADANIA" in plain(text)
+    assert "Servei: CIUTADANIA" in text_of(text)
 
 
 def test_the_year_report_leaves_out_charters_not_in_force(reader, seed_charter):
@@ -179,14 +167,14 @@ def test_the_year_report_leaves_out_charters_not_in_force(reader, seed_charter):
     later.in_force_from = date(2022, 1, 1)
     later.save()
 
-    text = page_text(reader.get(year_url()))
+    text = markup(reader.get(year_url()))
 
     assert text.count('<table class="followup-table">') == 1
     assert "CIUTADANIA" not in text
 
 
 def test_a_year_without_results_reports_every_indicator_not_assessed(reader, seed_charter):
-    rows = body_rows(followup_table(page_text(reader.get(charter_url(seed_charter.charter, 2019)))))
+    rows = body_rows(followup_table(markup(reader.get(charter_url(seed_charter.charter, 2019)))))
 
     assert len(rows) == 7
     assert all("No avaluat" in row[-2][1] for row in rows)
@@ -197,7 +185,7 @@ def test_a_not_applicable_result_is_not_assessed_and_shows_its_reason(reader, se
         result=None, not_applicable=True, not_applicable_reason="La Taula no es va constituir."
     )
 
-    rows = body_rows(followup_table(page_text(reader.get(charter_url(seed_charter.charter)))))
+    rows = body_rows(followup_table(markup(reader.get(charter_url(seed_charter.charter)))))
 
     refugee_table = [text for _, text in rows[4]]
     assert refugee_table[-5:] == [
@@ -247,7 +235,7 @@ def test_the_charter_report_runs_the_same_queries_at_any_size(
     with django_assert_num_queries(6):
         response = reader.get(charter_url(charter))
     assert response.status_code == 200
-    assert len(body_rows(followup_table(page_text(response)))) == indicators_each
+    assert len(body_rows(followup_table(markup(response)))) == indicators_each
 
 
 @pytest.mark.parametrize(("charters", "indicators_each"), [(1, 4), (5, 20)])
@@ -264,7 +252,7 @@ def test_the_charters_index_runs_the_same_queries_at_any_size(
     with django_assert_num_queries(9):
         response = client.get(list_url())
     assert response.status_code == 200
-    assert page_text(response).count("Carta de prova") == charters * 4
+    assert markup(response).count("Carta de prova") == charters * 4
 
 
 # The charters index
@@ -274,8 +262,8 @@ def test_the_index_lists_each_charter_with_its_commitments_by_band(reader, seed_
     response = reader.get(list_url())
 
     assert response.status_code == 200
-    text = page_text(response)
-    row = plain(text.split("<tbody>")[1].split("</tr>")[0])
+    text = markup(response)
+    row = text_of(text.split("<tbody>")[1].split("</tr>")[0])
     assert row.startswith(
         "Carta de serveis de Solidaritat i Cooperació Internacional "
         "Servei de Solidaritat i Cooperació Internacional "
@@ -306,7 +294,7 @@ def test_the_results_link_is_shown_to_whoever_may_edit_the_charter(
 ):
     results = reverse("service_charters:results_edit", args=[seed_charter.charter.pk, 2021])
 
-    text = page_text(persona_client(persona).get(list_url()))
+    text = markup(persona_client(persona).get(list_url()))
 
     assert (f'href="{results}"' in text) is sees_results_link
 
@@ -318,8 +306,8 @@ def test_the_index_leaves_out_charters_not_in_force_that_year(reader, seed_chart
     later.in_force_from = date(2022, 1, 1)
     later.save()
 
-    text_2021 = page_text(reader.get(list_url("?year=2021")))
-    text_2022 = page_text(reader.get(list_url(f"?year={date.today().year}")))
+    text_2021 = markup(reader.get(list_url("?year=2021")))
+    text_2022 = markup(reader.get(list_url(f"?year={date.today().year}")))
 
     assert later.title not in text_2021 and seed_charter.charter.title in text_2021
     assert later.title in text_2022
@@ -342,9 +330,9 @@ def test_the_short_name_of_a_service_leaves_out_servei_de():
 def test_the_index_takes_another_year(reader, seed_charter):
     Measurement.objects.create(indicator=seed_charter.indicators[0], year=2020, result=Decimal(90))
 
-    text = page_text(reader.get(list_url("?year=2020")))
+    text = markup(reader.get(list_url("?year=2020")))
 
-    row = plain(text.split("<tbody>")[1].split("</tr>")[0])
+    row = text_of(text.split("<tbody>")[1].split("</tr>")[0])
     # One commitment partly met (90 %), the other five not assessed.
     assert row.split("— ")[1].startswith("0 1 0 5")
     assert f'href="{charter_url(seed_charter.charter, 2020)}"' in text
@@ -355,7 +343,7 @@ def test_an_unknown_year_on_the_index_is_a_form_error(reader, seed_charter, quer
     response = reader.get(list_url(query))
 
     assert response.status_code == 400
-    text = page_text(response)
+    text = markup(response)
     assert "field__error" in text or "errorlist" in text
     assert "<tbody>" not in text
 
@@ -431,7 +419,7 @@ def test_the_admin_lists_and_opens_every_charter_model(client, administrator, se
         assert client.get(f"/admin/service_charters/{model}/1/change/").status_code == 200
     response = client.get("/admin/service_charters/measurement/")
     assert response.status_code == 200
-    assert f"75{NBSP}%" in page_text(response)
+    assert f"75{NBSP}%" in markup(response)
     for page in ("change", "history"):
         url = f"/admin/service_charters/measurement/{measurement.pk}/{page}/"
         assert client.get(url).status_code == 200
@@ -468,7 +456,7 @@ def test_results_are_read_only_in_the_admin(client, administrator, seed_charter)
     assert change.status_code == 403 and revert.status_code == 403
     measurement.refresh_from_db()
     assert (measurement.result, measurement.version, measurement.updated_by_id) == before
-    assert 'name="result"' not in page_text(page)
+    assert 'name="result"' not in markup(page)
     assert client.get("/admin/service_charters/measurement/add/").status_code == 403
 
 
@@ -476,7 +464,7 @@ def test_charters_are_ordered_by_service(reader, seed_charter):
     ciutadania = Service.objects.get(name="Servei de Ciutadania")
     build_charters(ciutadania, 1, indicators_each=1)
 
-    text = plain(page_text(reader.get(year_url())))
+    text = text_of(markup(reader.get(year_url())))
 
     assert text.index("Servei: CIUTADANIA") < text.index("Servei: SOLIDARITAT")
     assert Charter.objects.count() == 2

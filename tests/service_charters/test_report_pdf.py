@@ -1,32 +1,13 @@
 """The follow-up report as a PDF, made by WeasyPrint and read back as a reader's program would."""
 
-import io
-
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from pypdf import PdfReader
 
 from governance.models import Service
 from service_charters.followup_document import build_report
+from tests.pages import embedded_font_descriptors, pdf_reader, pdf_text
 from tests.service_charters.conftest import build_charters
-
-
-def normalised_text(reader: PdfReader) -> str:
-    """The PDF's text with every run of spaces (the no-break space too) made one space."""
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
-
-
-def embedded_font_descriptors(reader: PdfReader) -> list:
-    descriptors = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptors.append(descriptor.get_object())
-    return descriptors
 
 
 @pytest.fixture
@@ -56,8 +37,8 @@ def test_the_charter_pdf_is_a_download_named_after_the_service(charter_pdf):
 
 
 def test_the_charter_pdf_holds_the_published_table(charter_pdf):
-    reader = PdfReader(io.BytesIO(charter_pdf.content))
-    text = normalised_text(reader)
+    reader = pdf_reader(charter_pdf.content)
+    text = pdf_text(reader)
 
     assert "SEGUIMENT DELS COMPROMISOS DE LES CARTES DE SERVEIS 2021" in text
     assert "Servei: SOLIDARITAT I COOPERACIÓ INTERNACIONAL" in text
@@ -78,7 +59,7 @@ def test_the_charter_pdf_holds_the_published_table(charter_pdf):
 
 
 def test_the_pdf_pages_are_landscape_with_fonts_embedded_and_tagged(charter_pdf):
-    reader = PdfReader(io.BytesIO(charter_pdf.content))
+    reader = pdf_reader(charter_pdf.content)
 
     box = reader.pages[0].mediabox
     assert box.width > box.height
@@ -93,8 +74,8 @@ def test_the_year_pdf_holds_the_summary_and_every_charter(year_pdf):
     assert year_pdf["Content-Disposition"] == (
         'attachment; filename="seguiment-cartes-de-serveis-2021.pdf"'
     )
-    reader = PdfReader(io.BytesIO(year_pdf.content))
-    text = normalised_text(reader)
+    reader = pdf_reader(year_pdf.content)
+    text = pdf_text(reader)
 
     assert "Totes les cartes: 9 compromisos." in text
     assert "Servei de Ciutadania" in text

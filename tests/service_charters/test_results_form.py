@@ -16,7 +16,8 @@ from django.utils import timezone
 from governance.roles import Role
 from service_charters.models import Measurement
 from tests.conftest import make_user
-from tests.forms import browser_data, error_next_to, page
+from tests.forms import browser_data, error_next_to
+from tests.pages import markup
 from tests.service_charters.conftest import build_charters
 
 NBSP = "\u00a0"
@@ -24,7 +25,7 @@ NBSP = "\u00a0"
 
 def block_of(response, indicator) -> str:
     """The text of one indicator's part of the page, tags removed."""
-    text = page(response)
+    text = markup(response)
     start = text.index(f'id="indicator-{indicator.pk}"')
     end = text.index("</fieldset>", start)
     # Collapse spaces and line breaks, but keep the no-break space of «75 %».
@@ -32,7 +33,7 @@ def block_of(response, indicator) -> str:
 
 
 def block_of_html(response, indicator) -> str:
-    text = page(response)
+    text = markup(response)
     start = text.index(f'id="indicator-{indicator.pk}"')
     return text[start : text.index("</fieldset>", start)]
 
@@ -73,7 +74,7 @@ def test_the_technician_enters_a_result_and_sees_its_compliance(
     Measurement.objects.filter(indicator=cycles, year=2021).delete()
     form_page = laia.get(url)
     assert form_page.status_code == 200
-    assert "Resultats de 2021" in page(form_page)
+    assert "Resultats de 2021" in markup(form_page)
     data = browser_data(form_page)
     assert data[field(cycles, "result")] == ""
     assert data[field(cycles, "base_version")] == ""
@@ -92,7 +93,7 @@ def test_the_technician_enters_a_result_and_sees_its_compliance(
     assert Measurement.objects.filter(year=2021, version=1).count() == 7
 
     shown = laia.get(url)
-    assert "S'han desat els resultats de 2021." in page(shown)
+    assert "S'han desat els resultats de 2021." in markup(shown)
     block = block_of(shown, cycles)
     assert "Indicador de mesura: 4" in block
     assert f"Resultat 3 Diferència respecte la previsió -1 Grau de compliment 75{NBSP}%" in block
@@ -100,7 +101,7 @@ def test_the_technician_enters_a_result_and_sees_its_compliance(
 
 
 def test_every_indicator_is_on_the_page_in_order_under_its_headings(seed_charter, url, laia):
-    text = page(laia.get(url))
+    text = markup(laia.get(url))
 
     names = [indicator.name for indicator in seed_charter.indicators]
     positions = [
@@ -185,7 +186,7 @@ def test_a_page_opened_and_saved_untouched_saves_nothing(seed_charter, url, laia
     response = laia.post(url, browser_data(laia.get(url)))
 
     assert response.status_code == 302
-    assert "No heu canviat cap resultat: no s'ha desat res." in page(laia.get(url))
+    assert "No heu canviat cap resultat: no s'ha desat res." in markup(laia.get(url))
     assert Measurement.objects.filter(version=1).count() == 7
 
 
@@ -200,7 +201,7 @@ def test_a_new_year_saves_only_the_indicators_typed_in(seed_charter, cycles, lai
     assert list(Measurement.objects.filter(year=2022).values_list("indicator", "result")) == [
         (cycles.pk, Decimal(4))
     ]
-    assert "S'han desat els resultats de 2022." in page(laia.get(url))
+    assert "S'han desat els resultats de 2022." in markup(laia.get(url))
 
 
 # Validation: each error next to its field, and everything typed still there
@@ -224,7 +225,7 @@ def typed(seed_charter, cycles, url, laia):
 def assert_everything_typed_is_kept(response, data):
     assert response.status_code == 200
     assert "No s'ha desat: corregiu els camps marcats. El que heu escrit es manté." in (
-        page(response)
+        markup(response)
     )
     kept = browser_data(response)
     assert {k: v for k, v in kept.items() if k != "csrfmiddlewaretoken"} == {
@@ -241,7 +242,7 @@ def test_a_shortfall_needs_an_observation(cycles, url, laia, typed):
         "Expliqueu per què no s'ha assolit l'objectiu."
     )
     assert_everything_typed_is_kept(response, typed)
-    assert f'href="#indicator-{cycles.pk}">Nombre de cicles realitzats' in page(response)
+    assert f'href="#indicator-{cycles.pk}">Nombre de cicles realitzats' in markup(response)
 
 
 def test_a_result_left_empty_needs_an_observation(seed_charter, url, laia, typed):
@@ -444,7 +445,7 @@ def test_two_people_editing_at_once_lose_nothing(seed_charter, cycles, url, laia
         r"Una altra persona \(Marta\) ha desat el resultat d'un dels indicadors que heu canviat "
         r"el \d\d/\d\d/\d{4} a les \d\d:\d\d, mentre editàveu aquesta pàgina\. No s'ha desat cap "
         r"dels vostres canvis",
-        page(refused),
+        markup(refused),
     )
     block = block_of(refused, cycles)
     assert "Versió desada ara" in block and "Desat per Marta el" in block
@@ -515,7 +516,7 @@ def test_the_page_needs_the_same_queries_for_any_number_of_indicators(
     with django_assert_num_queries(8):
         response = laia.get(url)
     assert response.status_code == 200
-    assert page(response).count('class="panel result-indicator') == indicators
+    assert markup(response).count('class="panel result-indicator') == indicators
 
 
 def test_the_saved_band_uses_the_reports_band_colours(seed_charter, cycles, url, laia):
