@@ -1,4 +1,4 @@
-"""Every view of the Mandate Plan and of the publication states its guard at its top: a
+"""Every view of the project states its guard at its top: a
 decorator of the access guard (its check kept on the view), a guarded getter as its first
 line, or, for the public pages, Django's `login_not_required`."""
 
@@ -10,8 +10,16 @@ import pytest
 from django.urls import URLPattern
 
 from commitments import urls as commitments_urls
-from governance.access import may_publish, may_read_internal, may_steer
+from governance import urls as governance_urls
+from governance.access import (
+    may_decide_actions,
+    may_manage_governance,
+    may_publish,
+    may_read_internal,
+    may_steer,
+)
 from publication import urls as publication_urls
+from service_charters import urls as service_charters_urls
 
 PUBLIC = "public"
 GETTER = "guarded getter"
@@ -37,11 +45,35 @@ GUARDS = {
     "publication:public_version": PUBLIC,
     "publication:public_pdf": PUBLIC,
     "publication:public_data": PUBLIC,
+    "service_charters:list": may_read_internal,
+    "service_charters:year_report": may_read_internal,
+    "service_charters:year_report_pdf": may_read_internal,
+    "service_charters:year_export": may_read_internal,
+    "service_charters:charter_report": GETTER,
+    "service_charters:charter_report_pdf": GETTER,
+    "service_charters:charter_export": GETTER,
+    "service_charters:results_edit": GETTER,
+    "service_charters:indicator_detail": GETTER,
+    "service_charters:import": may_publish,
+    "service_charters:import_confirm": may_publish,
+    "governance:plan": may_read_internal,
+    "governance:popolo": may_read_internal,
+    "governance:body": may_read_internal,
+    "governance:body_pdf": may_read_internal,
+    "governance:membership_create": may_manage_governance,
+    "governance:membership_edit": may_manage_governance,
+    "governance:meetings": may_read_internal,
+    "governance:meeting": may_read_internal,
+    "governance:actions": may_read_internal,
+    "governance:actions_pdf": may_read_internal,
+    "governance:action": may_read_internal,
+    "governance:action_decision": may_decide_actions,
+    "governance:action_implementation": may_manage_governance,
 }
 
 
 def routes():
-    for module in (commitments_urls, publication_urls):
+    for module in (commitments_urls, service_charters_urls, governance_urls, publication_urls):
         for pattern in module.urlpatterns:
             assert isinstance(pattern, URLPattern)
             yield pytest.param(
