@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -94,7 +94,7 @@ class ActionPlan:
     axes: list[ActionAxis]
     decision_counts: list[DecisionCount]
     action_count: int
-    average_degree: int | None  # of the validated actions with an implementation entry
+    average_degree: Decimal | None  # of the validated actions with an implementation entry
     followed_count: int  # how many validated actions have one
     milestones: list[MilestoneLine]
 
@@ -141,11 +141,11 @@ def group_actions(actions) -> list[ActionAxis]:
     return list(axes.values())
 
 
-def average_degree(degrees: list[int]) -> int | None:
+def average_degree(degrees: list[int]) -> Decimal | None:
+    """The exact mean; it is rounded once, when written (`terrassa_plis.formatting`)."""
     if not degrees:
         return None
-    mean = Decimal(sum(degrees)) / len(degrees)
-    return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Decimal(sum(degrees)) / len(degrees)
 
 
 def calendar(plan: Plan, today: date) -> list[MilestoneLine]:

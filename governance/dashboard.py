@@ -69,7 +69,7 @@ class PlisDashboard:
     validated_count: int
     by_degree: list[CountBar]  # of the validated actions, by their latest degree
     degree_chart: SafeString
-    average_degree: int | None
+    average_degree: Decimal | None
     followed_count: int
     late_milestones: list[Milestone]
     late_agreements: list[Agreement]

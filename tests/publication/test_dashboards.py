@@ -500,8 +500,8 @@ def test_the_plis_dashboard_counts_actions_by_decision_and_degree(reader, plis_w
     assert "Accions validades per grau d'implementació" in html.unescape(degree)
     figures = key_figures(response)
     assert figures["Accions del pla"] == "7"
-    # (30 + 100 + 75 + 0) / 4
-    assert figures["Grau d'implementació mitjà"].startswith(f"51{NBSP}%")
+    # (30 + 100 + 75 + 0) / 4 = 51,25, rounded half up to one decimal
+    assert figures["Grau d'implementació mitjà"].startswith(f"51,3{NBSP}%")
 
 
 def test_the_plis_dashboard_lists_what_is_late_with_links(reader, plis_work):
