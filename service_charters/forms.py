@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from service_charters.compliance import Assessment, Band, TargetKind, assess
-from service_charters.models import Indicator, Measurement
+from service_charters.models import MEASUREMENT_DATA_FIELDS, Indicator, Measurement
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
 from terrassa_plis.formatting import plain_decimal
@@ -26,16 +26,6 @@ SHORTFALL_NEEDS_WHY = _("Expliqueu per què no s'ha assolit l'objectiu.")
 
 _NEGATIVE = re.compile(r"[-−–]\s*(?P<number>\S.*)")
 
-# The fields the user types in; the base version is bookkeeping, not a change.
-DATA_FIELDS = (
-    "result",
-    "not_applicable",
-    "not_applicable_reason",
-    "observations",
-    "shortfall_causes",
-    "improvement_actions",
-    "improvement_due",
-)
 
 
 class ResultField(forms.DecimalField):
@@ -142,7 +132,7 @@ class ResultForm(forms.Form):
     def has_changed(self) -> bool:
         # The hidden initial values are what the page showed when it was opened, so an
         # indicator the user did not touch is unchanged even if someone saved it since.
-        return any(name in DATA_FIELDS for name in self.changed_data)
+        return any(name in MEASUREMENT_DATA_FIELDS for name in self.changed_data)
 
     def clean(self):
         cleaned = super().clean()

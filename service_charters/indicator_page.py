@@ -16,7 +16,13 @@ from service_charters import followup
 from service_charters.bands import BAND_COLOURS, BAND_LABELS, band_css
 from service_charters.compliance import Band
 from service_charters.followup import FollowUpRow
-from service_charters.models import Charter, Indicator, Measurement, assess_measurement
+from service_charters.models import (
+    MEASUREMENT_DATA_FIELDS,
+    Charter,
+    Indicator,
+    Measurement,
+    assess_measurement,
+)
 from terrassa_plis import history
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import person_name
@@ -64,16 +70,7 @@ class IndicatorPage:
         return self.indicator.get_target_kind_display()
 
 
-MEASUREMENT_FIELDS = [
-    "year",
-    "result",
-    "not_applicable",
-    "not_applicable_reason",
-    "observations",
-    "shortfall_causes",
-    "improvement_actions",
-    "improvement_due",
-]
+MEASUREMENT_FIELDS = ["year", *MEASUREMENT_DATA_FIELDS]
 INDICATOR_FIELDS = ["name", "target_kind", "target_value", "target_text", "unit", "periodicity"]
 MEASUREMENT_EVENTS = {
     "+": _("Creat el resultat de %(year)s"),

@@ -114,6 +114,19 @@ class IndicatorQuerySet(CharterPartQuerySet):
         )
 
 
+# What a person types in for a year's result: the form's fields and what its history
+# compares (the base version is bookkeeping, not a change).
+MEASUREMENT_DATA_FIELDS = (
+    "result",
+    "not_applicable",
+    "not_applicable_reason",
+    "observations",
+    "shortfall_causes",
+    "improvement_actions",
+    "improvement_due",
+)
+
+
 class MeasurementQuerySet(models.QuerySet):
     def of_charter(self, charter: "Charter"):
         return self.filter(**{f"indicator__{INDICATOR_CHARTER}": charter})
