@@ -50,6 +50,14 @@ def env_str(name: str, default: str | None = None, *, required: bool = False) ->
     return default
 
 
+def env_choice(name: str, choices: dict[str, str], default: str) -> str:
+    """The value `choices` gives for the environment variable's word (`default` if unset)."""
+    raw = os.environ.get(name, "").strip() or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}; got {raw!r}.")
+    return choices[raw]
+
+
 def env_list(name: str, default: list[str], *, required: bool = False) -> list[str]:
     raw = env_str(name, required=required)
     if raw is None:

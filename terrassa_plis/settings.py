@@ -9,7 +9,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from terrassa_plis.env import database_from_url, env_bool, env_int, env_list, env_str
+from terrassa_plis.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,6 +45,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "terrassa_plis",
     "governance",
     "commitments",
@@ -178,6 +187,20 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# Background work (documents, large exports, publishing) runs in `manage.py db_worker`
+# processes: tasks wait in the database, so any number of web processes and workers on
+# any number of machines share them. TASKS_BACKEND=immediate runs each task inside the
+# request that asks for it (tests, and a demo without a worker).
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND",
+    {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    },
+    default="database",
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
