@@ -23,9 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 translations: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 
+# The web server and one worker for the background tasks (documents, publishing):
+# Ctrl-C stops both, and the worker never outlives the server.
 run: $(VENV)/.installed translations
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Persistent connections would keep the live server's thread attached to the test database.

@@ -33,6 +33,7 @@ from commitments.models import (
     Status,
 )
 from governance.models import Area, Service
+from terrassa_plis import documents
 from terrassa_plis.imports import RefusedImport
 
 LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
@@ -417,6 +418,8 @@ def _save(parsed, existing, mandate, levels, above, leaf_depth, *, has_column) -
 
     # Depth by depth from the roots: a moved node's subtree follows it, and each
     # depth's new nodes get their ids before their children point at them.
+    # Bulk writes send no model signal: the documents learn of the change here.
+    documents.data_changed()
     by_depth: dict[int, list[PlanNode]] = {}
     for node in by_key.values():
         by_depth.setdefault(node.level.depth, []).append(node)

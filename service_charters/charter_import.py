@@ -36,6 +36,7 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
+from terrassa_plis import documents
 from terrassa_plis.imports import RefusedImport
 
 CHANGE_REASON = "Importació del full de seguiment"
@@ -336,6 +337,8 @@ class _ImportChanges:
 
     def write(self, acting_user) -> None:
         """Save the changes: a fixed number of bulk queries, parents before children."""
+        # Bulk writes send no model signal: the documents learn of the change here.
+        documents.data_changed()
         if self.charter_created:
             self.charter.save()
         for model, text_field, _parent in _LEVELS:

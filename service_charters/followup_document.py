@@ -104,6 +104,14 @@ class CharterSection:
         return gettext("Gener - Desembre %(year)s") % {"year": self.year}
 
 
+def follow_up_title(year: int, charter: Charter | None = None) -> str:
+    """«Seguiment de les cartes de serveis 2021», and « · <servei>» for one charter."""
+    title = gettext("Seguiment de les cartes de serveis %(year)s") % {"year": year}
+    if charter is not None:
+        title += f" · {charter.service.short_name()}"
+    return title
+
+
 @dataclass(frozen=True)
 class Report:
     year: int
@@ -118,10 +126,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        title = gettext("Seguiment de les cartes de serveis %(year)s") % {"year": self.year}
-        if self.charter is not None:
-            title += f" · {self.charter.service.short_name()}"
-        return title
+        return follow_up_title(self.year, self.charter)
 
     @property
     def running_header(self) -> str:

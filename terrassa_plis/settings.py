@@ -136,8 +136,18 @@ MEDIA_URL = "media/"
 # In demo mode WhiteNoise serves straight from static/, with no collectstatic step.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Every file the app writes (published versions, documents made in the background) goes
+# through the default storage: a folder under MEDIA_ROOT, or, with
+# AWS_STORAGE_BUCKET_NAME set, an S3-compatible bucket that web processes and workers on
+# several machines share (django-storages, `pip install ".[s3]"`; it reads the other
+# AWS_* variables itself: AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY…).
+DEFAULT_STORAGE = (
+    {"BACKEND": "storages.backends.s3.S3Storage"}
+    if env_str("AWS_STORAGE_BUCKET_NAME")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -224,3 +234,7 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
     },
 }
+
+# The longest a document (a PDF, a large export) may take in a worker before it stops
+# and says so; far above the slowest whole-plan PDF measured at city scale.
+DOCUMENT_TIME_BUDGET = env_int("DOCUMENT_TIME_BUDGET", 300)

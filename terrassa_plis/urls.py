@@ -9,6 +9,9 @@ from terrassa_plis import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("documents/<uuid:pk>/", views.document, name="document"),
+    path("documents/<uuid:pk>/progres/", views.document_progress, name="document_progress"),
+    path("documents/<uuid:pk>/torna-ho-a-provar/", views.document_retry, name="document_retry"),
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("sortir/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.

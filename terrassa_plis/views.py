@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from terrassa_plis import documents
+from terrassa_plis.models import DocumentStatus
 
 
 def home(request):
@@ -18,3 +23,39 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def document(request, pk):
+    """A document made in the background: the file once it is ready, until then a page
+    that says what is being prepared and how far it got (or why it failed)."""
+    document = documents.get_document_for_user(request.user, pk)
+    if document.status == DocumentStatus.READY:
+        return documents.serve(document)
+    context = {"document": document, "may_retry": documents.may_retry(document)}
+    return render(request, "documents/progress.html", context)
+
+
+@never_cache
+@require_GET
+def document_progress(request, pk):
+    """The same, as JSON, for the page's script to follow without reloading."""
+    document = documents.get_document_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": document.status,
+            "steps_done": document.steps_done,
+            "steps_total": document.steps_total,
+            "text": document.progress_text,
+            "url": document.get_absolute_url(),
+        }
+    )
+
+
+@require_POST
+def document_retry(request, pk):
+    document = documents.get_document_for_user(request.user, pk)
+    if not documents.retry(document):
+        messages.info(request, _("Aquest document ja s'està preparant o ja és a punt."))
+    return redirect(document)

@@ -25,11 +25,13 @@ from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from commitments.documents import BALANCE_PDF
 from commitments.models import PlanNode, ReportingPeriod
 from governance.models import Body, Meeting, PlanAction
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from service_charters.models import Charter, Indicator
+from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
 from tests.conftest import make_persona
 from tests.governance.conftest import OTL, TRANSVERSAL, build_memberships
@@ -55,6 +57,7 @@ SIGN_OUT       = expect( LOGIN,   302,  302,  302,  302,  302,  302,  302)
 SIGN_OUT_BY_GET = expect(LOGIN,   405,  405,  405,  405,  405,  405,  405)
 SIGNED_IN      = expect( LOGIN,   200,  200,  200,  200,  200,  200,  200)
 READERS        = expect( LOGIN,   403,  200,  200,  200,  200,  200,  200)
+READERS_302    = expect( LOGIN,   403,  302,  302,  302,  302,  302,  302)
 READERS_400    = expect( LOGIN,   403,  400,  400,  400,  400,  400,  400)
 STEERING       = expect( LOGIN,   403,  403,  403,  403,  200,  200,  200)
 STEERING_400   = expect( LOGIN,   403,  403,  403,  403,  400,  400,  400)
@@ -100,6 +103,10 @@ class Row(NamedTuple):
 MATRIX = [
     # The project
     Row(GET,  "home", (), SIGNED_IN),
+    # Documents made in the background: whoever may read their kind follows them.
+    Row(GET,  "document", ("document",), READERS),
+    Row(GET,  "document_progress", ("document",), READERS),
+    Row(POST, "document_retry", ("document",), READERS_302, {}),
     Row(GET,  "health", (), EVERYONE),
     Row(GET,  "login", (), EVERYONE),
     Row(POST, "login", (), EVERYONE, {"username": "", "password": ""}),
@@ -236,6 +243,14 @@ def seed(django_db_setup, django_db_blocker, media_root):
                 RoundKind.BALANCE, period=open_period, deadline=deadline, acting_user=staff
             ).pk,
             "published_round": published.pk,
+            # A balance PDF still waiting for a worker: its page shows the progress.
+            "document": GeneratedDocument.objects.create(
+                fingerprint="matrix",
+                kind=BALANCE_PDF,
+                params={"period": open_period.pk},
+                language="ca",
+                title="Balanç",
+            ).pk,
         }
         yield {"ids": ids, "users": users}
         transaction.set_rollback(True)

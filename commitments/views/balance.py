@@ -10,10 +10,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from commitments.balance import FilterOptions, build_balance, filter_options
+from commitments.documents import BALANCE_PDF, balance_document_title
 from commitments.models import ReportingPeriod
 from governance.access import reader_required
-from terrassa_plis.exports import Export
-from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+from terrassa_plis import documents
 
 
 class BalanceFilterForm(forms.Form):
@@ -38,16 +38,25 @@ class BalanceFilterForm(forms.Form):
         ]
 
 
-def _balance_context(request, period_pk):
-    """The context both renderings share; its `balance` is None when the filters have
-    errors (the form holds them). The views check access before calling it."""
+def _balance_filters(request, period_pk):
+    """The period, the filter form and the filters it asks for (None when the form has
+    errors). A few small queries: the balance itself is built by the page or the
+    document task."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("mandate"), pk=period_pk)
     options = filter_options(period.mandate)
     form = BalanceFilterForm(request.GET, options=options)
-    context = {"period": period, "form": form, "balance": None}
     if not form.is_valid():
-        return context
+        return period, form, options, None
     filters = {key: value for key, value in form.cleaned_data.items() if value not in ("", None)}
+    return period, form, options, filters
+
+
+@reader_required
+def balance_page(request, period_pk):
+    period, form, options, filters = _balance_filters(request, period_pk)
+    context = {"period": period, "form": form, "balance": None}
+    if filters is None:
+        return render(request, "commitments/balance.html", context, status=400)
     context["balance"] = build_balance(
         period,
         top_code=filters.get("priority"),
@@ -56,20 +65,18 @@ def _balance_context(request, period_pk):
     )
     query = f"?{urlencode(filters)}" if filters else ""
     context["pdf_url"] = reverse("commitments:balance_pdf", args=[period.pk]) + query
-    return context
-
-
-@reader_required
-def balance_page(request, period_pk):
-    context = _balance_context(request, period_pk)
-    status = 200 if context["balance"] else 400
-    return render(request, "commitments/balance.html", context, status=status)
+    return render(request, "commitments/balance.html", context)
 
 
 @reader_required
 def balance_pdf(request, period_pk):
-    context = _balance_context(request, period_pk)
-    if context["balance"] is None:
+    """The balance as a PDF, made in the background (`commitments.documents`)."""
+    period, form, options, filters = _balance_filters(request, period_pk)
+    if filters is None:
         raise Http404
-    content = render_pdf("commitments/balance_pdf.html", context, request=request)
-    return Export(context["balance"].pdf_filename, PDF_CONTENT_TYPE, content).as_response()
+    return documents.respond(
+        request,
+        BALANCE_PDF,
+        {"period": period.pk, **filters},
+        title=balance_document_title(period, filters, options),
+    )

@@ -19,39 +19,22 @@ from governance.access import (
     reader_required,
 )
 from governance.action_history import action_history
-from governance.action_plan import build_action_plan
 from governance.action_plan_forms import ActionFilterForm, DecisionForm, ImplementationForm
 from governance.action_plan_operations import (
     current_period,
     decide_action,
     record_implementation,
 )
+from governance.documents import ACTION_PLAN_PDF, action_plan_context
 from governance.models import ActionDecision, Area, PlanAction
 from governance.views.shared import current_plan
-from terrassa_plis import formatting
-from terrassa_plis.exports import Export
-from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+from terrassa_plis import documents, formatting
 
 # The plan
 
 
 def _action_plan_context(request) -> dict:
-    """What the page and the PDF share: the plan's actions (filtered as asked) grouped
-    by axis and line, their counts, and the drafting calendar."""
-    plan = current_plan()
-    areas = list(Area.objects.order_by("number"))
-    form = ActionFilterForm(request.GET, areas=areas)
-    filters = form.filters()
-    today = timezone.localdate()
-    return {
-        "plan": plan,
-        "form": form,
-        "is_filtered": any(filters.values()),
-        "filter_summary": form.summary(),
-        "action_plan": build_action_plan(plan, today, **filters),
-        "today": today,
-        "query": request.GET.urlencode() if form.is_valid() else "",
-    }
+    return action_plan_context(current_plan(), request.GET, timezone.localdate())
 
 
 def _action_plan_page(request, context):
@@ -68,15 +51,20 @@ def action_plan(request):
 
 @reader_required
 def action_plan_pdf(request):
-    context = _action_plan_context(request)
-    if context["form"].errors:
+    """The action plan as a PDF, made in the background (`governance.documents`)."""
+    plan = current_plan()
+    form = ActionFilterForm(request.GET, areas=list(Area.objects.order_by("number")))
+    if not form.is_valid():
         # No PDF of other actions than the ones asked for: the page says what is wrong.
-        return _action_plan_page(request, context)
-    content = render_pdf("governance/actions_pdf.html", context, request=request)
-    filename = (
-        f"pla-accio-{context['plan'].short_name.lower() or 'pla'}-{context['today']:%Y-%m-%d}.pdf"
-    )
-    return Export(filename, PDF_CONTENT_TYPE, content).as_response()
+        return _action_plan_page(request, _action_plan_context(request))
+    today = timezone.localdate()
+    filters = {name: value for name, value in form.cleaned_data.items() if value}
+    params = {"plan": plan.pk, "filters": filters, "today": today.isoformat()}
+    title = _("%(plan)s · Pla d'acció a %(day)s") % {
+        "plan": plan.name,
+        "day": formatting.day(today),
+    }
+    return documents.respond(request, ACTION_PLAN_PDF, params, title=title)
 
 
 # An action

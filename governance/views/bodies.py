@@ -16,18 +16,17 @@ from governance.access import (
 )
 from governance.composition import (
     bodies_with_counts,
-    build_composition,
     membership_history,
     recent_composition_changes,
 )
+from governance.documents import BODY_PDF, composition_context
 from governance.forms import CompositionDateForm, EndMembershipForm, MembershipForm
 from governance.models import Body, Membership, Seat
 from governance.operations import add_membership, change_membership, end_membership
 from governance.popolo import build_popolo
 from governance.views.shared import current_plan
-from terrassa_plis import formatting
-from terrassa_plis.exports import Export, json_export
-from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+from terrassa_plis import documents, formatting
+from terrassa_plis.exports import json_export
 
 
 @reader_required
@@ -55,11 +54,8 @@ def _body_context(request, slug) -> dict:
     if date_form.is_valid() and date_form.cleaned_data["data"] is not None:
         day = date_form.cleaned_data["data"]
     return {
-        "body": body,
-        "functions": list(body.functions.order_by("position", "pk")),
-        "composition": build_composition(body, day),
-        "day": day,
-        "is_today": day == today,
+        **composition_context(body, day, today),
+        "today": today,
         "date_form": date_form,
         "may_manage": may_manage_governance(request.user),
     }
@@ -80,13 +76,15 @@ def body_detail(request, slug):
 
 @reader_required
 def body_pdf(request, slug):
+    """The composition as a PDF, made in the background (`governance.documents`)."""
     context = _body_context(request, slug)
     if context["date_form"].errors:
         # No PDF of another day than the one asked for: the page says what is wrong.
         return _body_page(request, context)
-    content = render_pdf("governance/body_pdf.html", context, request=request)
-    filename = f"{context['body'].slug}-{context['day']:%Y-%m-%d}.pdf"
-    return Export(filename, PDF_CONTENT_TYPE, content).as_response()
+    body, day = context["body"], context["day"]
+    params = {"body": body.slug, "day": day.isoformat(), "today": context["today"].isoformat()}
+    title = _("%(body)s: composició a %(day)s") % {"body": body.name, "day": formatting.day(day)}
+    return documents.respond(request, BODY_PDF, params, title=title)
 
 
 def _body_url(body: Body, seat_pk: int | None = None) -> str:

@@ -1,7 +1,7 @@
 """Readers' pages of the charters: the index, the follow-up report (page and PDF), one indicator.
 
-A report's context is built once by `followup_document.build_report` and handed either
-to the page template or to the PDF helper, which render the same document partial.
+A report is built by `followup_document.build_report` for the page; its PDF is made in
+the background from the same document partial (`service_charters.documents`).
 """
 
 from datetime import date
@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.access import get_item_for_user, may_edit_item, reader_required
 from service_charters.charters_index import charter_overview
-from service_charters.followup_document import Report, build_report
+from service_charters.documents import FOLLOW_UP_PDF
+from service_charters.followup_document import build_report, follow_up_title
 from service_charters.indicator_page import build_indicator_page
 from service_charters.models import Charter, Indicator
 from service_charters.years import available_years, check_year
-from terrassa_plis.exports import Export
-from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
+from terrassa_plis import documents
 
 
 class YearForm(forms.Form):
@@ -50,42 +50,35 @@ def charter_list(request):
     return render(request, "service_charters/charter_list.html", context)
 
 
-def _respond(request, report: Report, *, as_pdf: bool):
-    context = {"report": report}
-    if not as_pdf:
-        return render(request, "service_charters/report.html", context)
-    content = render_pdf("service_charters/report_pdf.html", context, request=request)
-    return Export(report.pdf_filename, PDF_CONTENT_TYPE, content).as_response()
-
-
-def _year_report(request, year: int, *, as_pdf: bool):
-    check_year(year)
-    return _respond(request, build_report(year), as_pdf=as_pdf)
-
-
-def _charter_report(request, charter: Charter, year: int, *, as_pdf: bool):
-    check_year(year)
-    return _respond(request, build_report(year, charter=charter), as_pdf=as_pdf)
-
-
 @reader_required
 def year_report(request, year):
-    return _year_report(request, year, as_pdf=False)
+    check_year(year)
+    return render(request, "service_charters/report.html", {"report": build_report(year)})
 
 
 @reader_required
 def year_report_pdf(request, year):
-    return _year_report(request, year, as_pdf=True)
+    """The year's follow-up as a PDF, made in the background (`service_charters.documents`)."""
+    check_year(year)
+    return documents.respond(request, FOLLOW_UP_PDF, {"year": year}, title=follow_up_title(year))
 
 
 def charter_report(request, pk, year):
     charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
-    return _charter_report(request, charter, year, as_pdf=False)
+    check_year(year)
+    report = build_report(year, charter=charter)
+    return render(request, "service_charters/report.html", {"report": report})
 
 
 def charter_report_pdf(request, pk, year):
     charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
-    return _charter_report(request, charter, year, as_pdf=True)
+    check_year(year)
+    return documents.respond(
+        request,
+        FOLLOW_UP_PDF,
+        {"year": year, "charter": charter.pk},
+        title=follow_up_title(year, charter),
+    )
 
 
 def indicator_detail(request, pk):

@@ -23,11 +23,11 @@ def test_the_pdf_is_a_download_with_the_balance_s_name(seed_pdf):
     assert seed_pdf["Content-Disposition"] == (
         'attachment; filename="balanc-pla-de-mandat-2015-2019-primer-semestre-de-2019.pdf"'
     )
-    assert seed_pdf.content.startswith(b"%PDF-")
+    assert seed_pdf.getvalue().startswith(b"%PDF-")
 
 
 def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
-    text = pdf_text(seed_pdf.content)
+    text = pdf_text(seed_pdf.getvalue())
 
     assert "Balanç del Pla de Mandat 2015-2019" in text
     assert "30/06/2019" in text
@@ -44,7 +44,7 @@ def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
 
 
 def test_the_pdf_embeds_its_fonts_and_is_tagged(seed_pdf):
-    reader = pdf_reader(seed_pdf.content)
+    reader = pdf_reader(seed_pdf.getvalue())
 
     descriptors = embedded_font_descriptors(reader)
     assert descriptors
@@ -60,5 +60,5 @@ def test_the_pdf_takes_the_page_s_filters(client, director, seed_plan):
 
     assert response.status_code == 200
     assert "prioritat-1" in response["Content-Disposition"]
-    text = pdf_text(response.content)
+    text = pdf_text(response.getvalue())
     assert "COMPROMÍS núm. 21" not in text

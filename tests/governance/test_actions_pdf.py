@@ -41,11 +41,11 @@ def plan_pdf(client, director, plis, organisation):
 def test_the_pdf_is_a_download_named_after_the_plan_and_the_day(plan_pdf):
     assert plan_pdf["Content-Type"] == "application/pdf"
     assert plan_pdf["Content-Disposition"].startswith('attachment; filename="pla-accio-plis-20')
-    assert plan_pdf.content.startswith(b"%PDF-")
+    assert plan_pdf.getvalue().startswith(b"%PDF-")
 
 
 def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
-    text = pdf_text(plan_pdf.content)
+    text = pdf_text(plan_pdf.getvalue())
 
     assert "Pla d'acció" in text
     assert "1.1.1" in text
@@ -61,7 +61,7 @@ def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
 
 
 def test_the_pdf_embeds_its_fonts_and_is_tagged(plan_pdf):
-    reader = pdf_reader(plan_pdf.content)
+    reader = pdf_reader(plan_pdf.getvalue())
 
     descriptors = embedded_font_descriptors(reader)
     assert descriptors
@@ -74,7 +74,7 @@ def test_the_pdf_follows_the_page_s_filters(client, director, plis, organisation
     make_action(plis.plan, "2", title="Acció proposada")
     client.force_login(director)
 
-    text = pdf_text(client.get(reverse("governance:actions_pdf") + "?decisio=validated").content)
+    text = pdf_text(client.get(reverse("governance:actions_pdf") + "?decisio=validated").getvalue())
 
     assert "Acció validada" in text
     assert "Acció proposada" not in text
@@ -97,4 +97,4 @@ def test_an_unknown_filter_value_gets_no_pdf_but_the_page_saying_so(client, dire
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    assert "Trieu una de les àrees de la llista." in response.content.decode()
+    assert "Trieu una de les àrees de la llista." in response.getvalue().decode()

@@ -21,11 +21,11 @@ def otl_pdf(reader, plis):
 def test_the_pdf_is_a_download_named_after_the_body_and_the_day(otl_pdf):
     assert otl_pdf["Content-Type"] == "application/pdf"
     assert otl_pdf["Content-Disposition"].startswith(f'attachment; filename="{OTL}-20')
-    assert otl_pdf.content.startswith(b"%PDF-")
+    assert otl_pdf.getvalue().startswith(b"%PDF-")
 
 
 def test_the_otl_pdf_holds_its_purpose_and_seven_functions(otl_pdf):
-    text = pdf_text(otl_pdf.content)
+    text = pdf_text(otl_pdf.getvalue())
 
     assert "Oficina tècnica local (OTL)" in text
     assert "l'objectiu de dinamitzar, coordinar i supervisar el procés d'elaboració" in text
@@ -39,7 +39,7 @@ def test_the_otl_pdf_holds_its_purpose_and_seven_functions(otl_pdf):
 
 
 def test_the_pdf_embeds_its_fonts_and_is_tagged(otl_pdf):
-    reader = pdf_reader(otl_pdf.content)
+    reader = pdf_reader(otl_pdf.getvalue())
 
     descriptors = embedded_font_descriptors(reader)
     assert descriptors
@@ -60,7 +60,7 @@ def test_the_pdf_lists_the_members_of_the_day_asked_for_without_management_links
     client.force_login(staff)
     url = reverse("governance:body_pdf", args=[TRANSVERSAL])
 
-    today = pdf_text(client.get(url).content)
+    today = pdf_text(client.get(url).getvalue())
     then = client.get(url + "?data=15/06/2017")
 
     assert "22 previstos: 3 designats" in today
@@ -70,7 +70,7 @@ def test_the_pdf_lists_the_members_of_the_day_asked_for_without_management_links
     assert "Dona de baixa" not in today
     assert "Membres per àrea" in today
     assert then["Content-Disposition"] == (f'attachment; filename="{TRANSVERSAL}-2017-06-15.pdf"')
-    then_text = pdf_text(then.content)
+    then_text = pdf_text(then.getvalue())
     assert "Marta Antiga" in then_text
     assert "Membres a data de 15/06/2017." in then_text
 

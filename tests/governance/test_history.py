@@ -30,7 +30,7 @@ WHEN = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")
 def events(response, heading_id: str) -> list[str]:
     """Each event listed in the section labelled by `heading_id`, as text, with its date
     and time written «DATE» (they are the test's own)."""
-    content = response.content.decode()
+    content = response.getvalue().decode()
     match = re.search(
         rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>(.*?)</section>', content, re.S
     )
@@ -119,7 +119,7 @@ def test_a_membership_with_no_history_says_so(manager, plis):
     response = manager.get(edit_url(membership))
 
     assert "Cap canvi registrat." in text_of(
-        response.content.decode().split('id="history-title"')[1]
+        response.getvalue().decode().split('id="history-title"')[1]
     )
 
 
@@ -164,13 +164,13 @@ def test_the_body_page_lists_its_latest_composition_changes(reader, joan):
         "Inici: 01/01/2020",
     ]
     # Readers see the list; only staff get to each membership's page from it.
-    assert edit_url(joan) not in response.content.decode()
+    assert edit_url(joan) not in response.getvalue().decode()
 
 
 def test_staff_go_from_the_latest_changes_to_the_membership(manager, joan):
     response = manager.get(body_url())
 
-    section = response.content.decode().split('id="recent-changes-title"')[1]
+    section = response.getvalue().decode().split('id="recent-changes-title"')[1]
     assert f'<a href="{edit_url(joan)}">Joan</a>' in section
 
 
@@ -215,7 +215,7 @@ def test_the_pdf_has_no_latest_changes(reader, joan):
     response = reader.get(reverse("governance:body_pdf", args=[TRANSVERSAL]) + "?data=01/03/2021")
 
     assert response.status_code == 200
-    text = pdf_text(response.content)
+    text = pdf_text(response.getvalue())
     assert "Joan" in text
     assert "Darrers canvis" not in text and "Baixa" not in text
 

@@ -33,11 +33,11 @@ def test_the_charter_pdf_is_a_download_named_after_the_service(charter_pdf):
     assert charter_pdf["Content-Disposition"] == (
         'attachment; filename="seguiment-solidaritat-i-cooperacio-internacional-2021.pdf"'
     )
-    assert charter_pdf.content.startswith(b"%PDF-")
+    assert charter_pdf.getvalue().startswith(b"%PDF-")
 
 
 def test_the_charter_pdf_holds_the_published_table(charter_pdf):
-    reader = pdf_reader(charter_pdf.content)
+    reader = pdf_reader(charter_pdf.getvalue())
     text = pdf_text(reader)
 
     assert "SEGUIMENT DELS COMPROMISOS DE LES CARTES DE SERVEIS 2021" in text
@@ -59,7 +59,7 @@ def test_the_charter_pdf_holds_the_published_table(charter_pdf):
 
 
 def test_the_pdf_pages_are_landscape_with_fonts_embedded_and_tagged(charter_pdf):
-    reader = pdf_reader(charter_pdf.content)
+    reader = pdf_reader(charter_pdf.getvalue())
 
     box = reader.pages[0].mediabox
     assert box.width > box.height
@@ -74,7 +74,7 @@ def test_the_year_pdf_holds_the_summary_and_every_charter(year_pdf):
     assert year_pdf["Content-Disposition"] == (
         'attachment; filename="seguiment-cartes-de-serveis-2021.pdf"'
     )
-    reader = pdf_reader(year_pdf.content)
+    reader = pdf_reader(year_pdf.getvalue())
     text = pdf_text(reader)
 
     assert "Totes les cartes: 9 compromisos." in text

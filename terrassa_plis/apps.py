@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class TerrassaPlisConfig(AppConfig):
+    name = "terrassa_plis"
+    verbose_name = _("Terrassa PLIS")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from terrassa_plis.documents import on_model_change
+
+        # Any change to the data a document shows makes the next document new.
+        for change in (post_save, post_delete, m2m_changed):
+            change.connect(on_model_change, dispatch_uid=f"documents-{change}")
+        # Each app declares its kinds of document in its own `documents.py`.
+        autodiscover_modules("documents")

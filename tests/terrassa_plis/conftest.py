@@ -1,0 +1,1 @@
+from tests.commitments.conftest import seed_plan  # noqa: F401
