@@ -1,15 +1,21 @@
 """The Mandate Plan's documents made in the background (`terrassa_plis.documents`)."""
 
+from django.http import QueryDict
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commitments.balance import FilterOptions, build_balance, node_title
+from commitments.filters import CommitmentFilter
 from commitments.models import ReportingPeriod
+from commitments.plan_io import export_table
 from governance.access import may_read_internal
 from terrassa_plis.documents import document_kind
-from terrassa_plis.exports import Export
+from terrassa_plis.exports import Export, csv_export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
 
 BALANCE_PDF = "commitments.balance_pdf"
+PLAN_EXPORT = "commitments.plan_export"
+EXPORTERS = {"csv": csv_export, "xlsx": xlsx_export}
 
 
 def balance_document_title(period: ReportingPeriod, filters: dict, options: FilterOptions) -> str:
@@ -35,3 +41,25 @@ def balance_pdf(params: dict, progress) -> Export:
     progress.step(_("S'estan compaginant les pàgines"))
     content = render_pdf("commitments/balance_pdf.html", {"period": period, "balance": balance})
     return Export(balance.pdf_filename, PDF_CONTENT_TYPE, content)
+
+
+def plan_export_name(filterset: CommitmentFilter) -> str:
+    """«compromisos-2015-2019-primer-semestre-de-2019»: what the file holds."""
+    parts = ["compromisos"]
+    if filterset.mandate:
+        parts.append(filterset.mandate.term)
+    if filterset.period:
+        parts.append(filterset.period.label)
+    return slugify(" ".join(parts))
+
+
+@document_kind(PLAN_EXPORT, may_read=may_read_internal, steps=1)
+def plan_export(params: dict, progress) -> Export:
+    """The list's commitments, filtered as the list was, with the import's columns."""
+    progress.step(_("S'estan reunint els compromisos"))
+    query = QueryDict(mutable=True)
+    for name, values in params["filters"].items():
+        query.setlist(name, values)
+    filterset = CommitmentFilter(query)
+    header, rows = export_table(filterset.qs.select_related("parent", "service"), filterset.period)
+    return EXPORTERS[params["format"]](plan_export_name(filterset), header, rows)

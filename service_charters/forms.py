@@ -27,7 +27,6 @@ SHORTFALL_NEEDS_WHY = _("Expliqueu per què no s'ha assolit l'objectiu.")
 _NEGATIVE = re.compile(r"[-−–]\s*(?P<number>\S.*)")
 
 
-
 class ResultField(forms.DecimalField):
     """A result as the charters write it: «3», «2,5», «1.234», «100 %» or, for yes/no
     indicators, «Sí»/«No»; empty (or «-») when there is none."""

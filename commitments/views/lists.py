@@ -2,17 +2,15 @@
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from commitments.documents import EXPORTERS, PLAN_EXPORT
 from commitments.filters import CommitmentFilter
 from commitments.history import commitment_history
 from commitments.models import PlanNode
-from commitments.plan_io import export_table
 from commitments.tables import CommitmentTable
 from governance.access import get_item_for_user, reader_required
-from terrassa_plis.exports import csv_export, xlsx_export
-
-EXPORTERS = {"csv": csv_export, "xlsx": xlsx_export}
+from terrassa_plis import documents
 
 
 @reader_required
@@ -41,17 +39,12 @@ def commitment_list(request):
 
 @reader_required
 def commitment_export(request, file_format):
-    exporter = EXPORTERS.get(file_format)
-    if exporter is None:
+    """The list as CSV or XLSX, made in the background (`commitments.documents`)."""
+    if file_format not in EXPORTERS:
         raise Http404
-    filterset = CommitmentFilter(request.GET)
-    header, rows = export_table(filterset.qs.select_related("parent", "service"), filterset.period)
-    parts = ["compromisos"]
-    if filterset.mandate:
-        parts.append(filterset.mandate.term)
-    if filterset.period:
-        parts.append(filterset.period.label)
-    return exporter(slugify(" ".join(parts)), header, rows).as_response()
+    title = _("Llista de compromisos (%(format)s)") % {"format": file_format.upper()}
+    params = {"filters": dict(request.GET.lists()), "format": file_format}
+    return documents.respond(request, PLAN_EXPORT, params, title=title)
 
 
 def commitment_detail(request, pk):

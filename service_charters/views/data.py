@@ -29,13 +29,14 @@ from service_charters.charter_import import (
     apply_sheet,
     preview_sheet,
 )
-from service_charters.followup import COLUMNS, FollowUpRow, load_rows, open_data_table
+from service_charters.documents import EXPORT_FORMATS, YEAR_EXPORT, open_data_export
+from service_charters.followup import COLUMNS, load_rows
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter
 from service_charters.years import FIRST_YEAR, LAST_YEAR, check_year
-from terrassa_plis.exports import TableError, csv_export, json_export, xlsx_export
+from terrassa_plis import documents
+from terrassa_plis.exports import TableError
 
-FORMATS = ("csv", "xlsx", "json")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "service_charters.import"
 # Resultat, Diferència and Grau de compliment: right-aligned figures in the preview.
@@ -52,47 +53,34 @@ CHANGE_LABELS = {
 # Open data ----------------------------------------------------------------------------
 
 
-def _export(rows: list[FollowUpRow], *, stem, file_format, year, with_service, sheet_title):
-    header, table, records = open_data_table(rows, year, with_service=with_service)
-    if file_format == "json":
-        return json_export(stem, records).as_response()
-    if file_format == "csv":
-        return csv_export(stem, header, table).as_response()
-    return xlsx_export(stem, header, table, sheet_title=sheet_title).as_response()
-
-
 @reader_required
 def year_export(request, year, file_format):
-    """Every charter in force in `year`, first column «Servei». Queries: charters, rows (2)."""
+    """Every charter in force in `year`, made in the background (`service_charters.documents`)."""
     check_year(year)
-    if file_format not in FORMATS:
+    if file_format not in EXPORT_FORMATS:
         raise Http404
-    rows = load_rows(Charter.objects.in_force(year), year)
-    return _export(
-        rows,
-        stem=slugify(f"seguiment cartes {year}"),
-        file_format=file_format,
-        year=year,
-        with_service=True,
-        sheet_title=f"Seguiment {year}",
-    )
+    title = _("Dades obertes del seguiment de les cartes de serveis %(year)s (%(format)s)") % {
+        "year": year,
+        "format": file_format.upper(),
+    }
+    params = {"year": year, "format": file_format}
+    return documents.respond(request, YEAR_EXPORT, params, title=title)
 
 
 def charter_export(request, pk, year, file_format):
     """One charter's sheet, the columns the import reads. Queries: the charter, rows (2)."""
     charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
     check_year(year)
-    if file_format not in FORMATS:
+    if file_format not in EXPORT_FORMATS:
         raise Http404
-    rows = load_rows([charter], year)
-    return _export(
-        rows,
+    export = open_data_export(
+        load_rows([charter], year),
         stem=slugify(f"seguiment {charter.service.short_name()} {year}"),
         file_format=file_format,
         year=year,
         with_service=False,
-        sheet_title=f"Seguiment {year}",
     )
+    return export.as_response()
 
 
 # Import -------------------------------------------------------------------------------
