@@ -12,9 +12,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Entry, Figure, Mandate, Status
+from commitments.models import (
+    OBSERVATIONS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    RELATED_INFORMATION_MAX_LENGTH,
+    Entry,
+    Figure,
+    Mandate,
+    Status,
+)
 from commitments.operations import EntryData, FigureData
 from terrassa_plis.formatting import plain_decimal
+from terrassa_plis.text_bounds import LongTextField
 
 NEGATIVE = _("La xifra no pot ser negativa.")
 NOT_A_NUMBER = _("Escriviu un nombre.")
@@ -27,6 +36,10 @@ def _run_model_clean(form: forms.Form, instance: models.Model) -> None:
     except ValidationError as error:
         for field, messages in error.update_error_dict({}).items():
             form.add_error(field if field in form.fields else None, messages)
+
+
+def _length(model: type[models.Model], field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 def _decimal_field(label, *, required=False, max_digits=12, **kwargs) -> forms.DecimalField:
@@ -72,18 +85,18 @@ class EntryForm(forms.Form):
             "max_value": _("El percentatge ha d'estar entre 0 i 100."),
         },
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label=_("Motiu"),
-        required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Només cal si l'estat és «No iniciat per canvi de prioritat»: "
             "expliqueu per què no s'inicia."
         ),
     )
-    observations = forms.CharField(
+    observations = LongTextField(
         label=_("Observacions"),
-        required=False,
+        max_length=OBSERVATIONS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
             "Cada línia és un paràgraf; les línies que comencen amb «- » formen una llista. "
@@ -91,9 +104,9 @@ class EntryForm(forms.Form):
             "[text de l'enllaç](https://…)."
         ),
     )
-    related_information = forms.CharField(
+    related_information = LongTextField(
         label=_("Informació relacionada"),
-        required=False,
+        max_length=RELATED_INFORMATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
     )
@@ -112,7 +125,7 @@ class EntryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") is not None:
+        if cleaned.get("status") is not None and "reason" not in self.errors:
             # The node and period are the view's, not the form's: Entry.clean checks
             # only what it is given.
             entry = Entry(status=cleaned["status"], reason=cleaned.get("reason", ""))
@@ -136,11 +149,14 @@ class EntryForm(forms.Form):
 
 
 class FigureForm(forms.Form):
-    label = forms.CharField(label=_("Concepte"), max_length=200, required=False)
+    # The model's lengths: one-line inputs, whose maxlength attribute stops the typing.
+    label = forms.CharField(
+        label=_("Concepte"), max_length=_length(Figure, "label"), required=False
+    )
     value = _decimal_field(
         _("Valor"), min_value=0, error_messages={"invalid": NOT_A_NUMBER, "min_value": NEGATIVE}
     )
-    unit = forms.CharField(label=_("Unitat"), max_length=60, required=False)
+    unit = forms.CharField(label=_("Unitat"), max_length=_length(Figure, "unit"), required=False)
     women = _decimal_field(
         _("Dones"), min_value=0, error_messages={"invalid": NOT_A_NUMBER, "min_value": NEGATIVE}
     )

@@ -21,6 +21,25 @@ from simple_history.models import HistoricalRecords
 from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
 from terrassa_plis.formatting import number
+from terrassa_plis.text_bounds import bounded
+
+# The longest text a person may type (or import) in each free-text field, in one place.
+# Every leaf's entry prints in the whole plan's Balanç PDF, one after the other (150-825
+# leaves), and WeasyPrint lays out about 17 pages a second, so the longest allowed texts
+# bound how long that document, and publishing it, can take. Measured in the Balanç's
+# own layout, about 3.000 characters fill an A4 page: 10.000 characters of observations
+# add 3 pages to the document, 20.000 add 7 (and one 1 MB observation would add some 330
+# pages, 20 s of layout for a single leaf).
+# Observations: at most about 3 pages, seven times the seed's longest (1.368 characters),
+# room for any semester's account.
+OBSERVATIONS_MAX_LENGTH = 10_000
+# The reason for a dropped commitment, the related information (links), a plan item's
+# wording: a paragraph each, under a page (the seed's longest are 246 to 249 characters).
+REASON_MAX_LENGTH = 2_000
+RELATED_INFORMATION_MAX_LENGTH = 2_000
+PLAN_TEXT_MAX_LENGTH = 2_000
+# So a leaf with every text at its limit takes about 5 pages, and 825 such leaves some
+# 4.000 pages, 4 minutes of a worker: long, but bounded, and far from real use.
 
 # Lowercase: the plan import puts it after «Fila 13: »; the model's clean capitalises it.
 LEAF_NEEDS_AREA = _("falta l'àrea responsable, obligatòria al nivell «%(level)s».")
@@ -124,7 +143,7 @@ class PlanNode(models.Model):
         "self", related_name="children", null=True, blank=True, on_delete=models.CASCADE
     )
     code = models.CharField(_("codi"), max_length=20, help_text=_("Tal com s'imprimeix: 21, 61.1"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), **bounded(PLAN_TEXT_MAX_LENGTH))
     area = models.ForeignKey(
         Area, verbose_name=_("àrea responsable"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -358,11 +377,13 @@ class Entry(models.Model):
     reason = models.TextField(
         _("motiu"),
         blank=True,
+        **bounded(REASON_MAX_LENGTH),
         help_text=_("Obligatori quan el compromís no s'inicia per canvi de prioritat."),
     )
     observations = models.TextField(
         _("observacions"),
         blank=True,
+        **bounded(OBSERVATIONS_MAX_LENGTH),
         help_text=_(
             "Paràgrafs, llistes amb guions (- element), **negreta** i enllaços [text](https://…)."
         ),
@@ -370,6 +391,7 @@ class Entry(models.Model):
     related_information = models.TextField(
         _("informació relacionada"),
         blank=True,
+        **bounded(RELATED_INFORMATION_MAX_LENGTH),
         help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
     )
     # Optimistic locking: a save names the version it started from, so a

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import (
     LEAF_NEEDS_AREA,
+    PLAN_TEXT_MAX_LENGTH,
     Mandate,
     PlanLevel,
     PlanNode,
@@ -35,6 +36,7 @@ from commitments.models import (
 from governance.models import Area, Service
 from terrassa_plis import documents
 from terrassa_plis.imports import RefusedImport
+from terrassa_plis.text_bounds import too_long
 
 LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
     "Nivell",
@@ -255,6 +257,10 @@ def _check_cells(row, mandate, levels, leaf_depth, areas, services, first_row_of
 
     if not row.cells[TEXT]:
         error(_("falta el text."))
+    elif len(row.cells[TEXT]) > PLAN_TEXT_MAX_LENGTH:
+        errors.append(
+            (row.number, too_long(_("el text"), len(row.cells[TEXT]), PLAN_TEXT_MAX_LENGTH))
+        )
 
     area_cell = row.cells[AREA]
     if area_cell:

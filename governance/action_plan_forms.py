@@ -16,7 +16,14 @@ from governance.action_plan_operations import (
     normalise_period,
 )
 from governance.forms import INVALID_DATE, date_input
-from governance.models import ActionDecision, Plan, PlanAction
+from governance.models import (
+    DESCRIPTION_MAX_LENGTH,
+    OBSERVATIONS_MAX_LENGTH,
+    ActionDecision,
+    Plan,
+    PlanAction,
+)
+from terrassa_plis.text_bounds import LongTextField
 
 
 class ActionFilterForm(forms.Form):
@@ -81,9 +88,9 @@ class DecisionForm(forms.Form):
         help_text=_("dd/mm/aaaa"),
         error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data de la decisió.")},
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label=_("Motiu"),
-        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatori si la comissió rebutja l'acció."),
     )
@@ -130,8 +137,10 @@ class ImplementationForm(forms.Form):
             "max_value": DEGREE_MESSAGE,
         },
     )
-    observations = forms.CharField(
-        label=_("Observacions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    observations = LongTextField(
+        label=_("Observacions"),
+        max_length=OBSERVATIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, action: PlanAction, today=None, **kwargs):

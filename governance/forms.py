@@ -60,7 +60,9 @@ class MembershipForm(forms.Form):
         ),
     )
     new_person_name = forms.CharField(
-        label=_("Nom i cognoms d'una persona nova"), max_length=200, required=False
+        label=_("Nom i cognoms d'una persona nova"),
+        max_length=Person._meta.get_field("name").max_length,
+        required=False,
     )
     seat = SeatChoiceField(
         label=_("Plaça"),

@@ -6,6 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from terrassa_plis import formatting
+from terrassa_plis.text_bounds import bounded
+
+# The longest text a person may type (or import) in each free-text field, in one place.
+# The body's and the action plan's PDFs print these texts, and WeasyPrint lays out about
+# 17 pages a second; in the PDFs' 10 pt about 3.000 characters fill an A4 page.
+# A body's purpose and functions, a seat's description, an agreement, the reason for a
+# decision: a paragraph each, under a page (the plan's longest is 531 characters).
+DESCRIPTION_MAX_LENGTH = 2_000
+# An action's title: one cell of the action plan's table, printed for every action.
+ACTION_TITLE_MAX_LENGTH = 1_000
+# A period's observations on an action and a meeting's agenda: about two pages, shown
+# on the action's and the meeting's pages only.
+OBSERVATIONS_MAX_LENGTH = 5_000
+# A meeting's minutes, the longest text of the PLIS: an acta of some seven pages,
+# shown on the meeting's page only.
+MINUTES_MAX_LENGTH = 20_000
 
 
 def subquery_total(queryset, outer: str, expression=None):
@@ -134,10 +150,11 @@ class Body(models.Model):
     short_name = models.CharField(_("sigla"), max_length=20, blank=True)
     slug = models.SlugField(unique=True)
     position = models.PositiveSmallIntegerField(default=0)
-    purpose = models.TextField(_("finalitat"), blank=True)
+    purpose = models.TextField(_("finalitat"), blank=True, **bounded(DESCRIPTION_MAX_LENGTH))
     functions_note = models.TextField(
         _("nota a les funcions"),
         blank=True,
+        **bounded(DESCRIPTION_MAX_LENGTH),
         help_text=_("Text que el pla escriu després de la llista de funcions."),
     )
 
@@ -155,7 +172,7 @@ class Body(models.Model):
 class BodyFunction(models.Model):
     body = models.ForeignKey(Body, related_name="functions", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(_("funció"))
+    text = models.TextField(_("funció"), **bounded(DESCRIPTION_MAX_LENGTH))
 
     class Meta:
         ordering = ["body", "position"]
@@ -180,7 +197,7 @@ class Seat(models.Model):
 
     body = models.ForeignKey(Body, related_name="seats", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(_("descripció"))
+    description = models.TextField(_("descripció"), **bounded(DESCRIPTION_MAX_LENGTH))
     expected_count = models.PositiveSmallIntegerField(_("nombre previst"), null=True, blank=True)
     area = models.ForeignKey(
         Area, verbose_name=_("àrea"), null=True, blank=True, on_delete=models.PROTECT
@@ -361,8 +378,8 @@ class Meeting(models.Model):
         Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT
     )
     date = models.DateField(_("data"))
-    agenda = models.TextField(_("ordre del dia"), blank=True)
-    minutes = models.TextField(_("acta"), blank=True)
+    agenda = models.TextField(_("ordre del dia"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH))
+    minutes = models.TextField(_("acta"), blank=True, **bounded(MINUTES_MAX_LENGTH))
     attendees = models.ManyToManyField(
         Person, verbose_name=_("assistents"), blank=True, related_name="meetings"
     )
@@ -407,7 +424,7 @@ class AgreementQuerySet(models.QuerySet):
 
 class Agreement(models.Model):
     meeting = models.ForeignKey(Meeting, related_name="agreements", on_delete=models.CASCADE)
-    text = models.TextField(_("acord"))
+    text = models.TextField(_("acord"), **bounded(DESCRIPTION_MAX_LENGTH))
     owner = models.ForeignKey(
         Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -464,13 +481,15 @@ class PlanActionQuerySet(models.QuerySet):
 class PlanAction(models.Model):
     plan = models.ForeignKey(Plan, related_name="actions", on_delete=models.CASCADE)
     code = models.CharField(_("codi"), max_length=20)
-    title = models.TextField(_("títol"))
+    title = models.TextField(_("títol"), **bounded(ACTION_TITLE_MAX_LENGTH))
     proposed_by = models.CharField(_("proposada per"), max_length=200, blank=True)
     decision = models.CharField(
         _("decisió"), max_length=10, choices=ActionDecision.choices, default=ActionDecision.PROPOSED
     )
     decided_on = models.DateField(_("data de la decisió"), null=True, blank=True)
-    decision_reason = models.TextField(_("motiu de la decisió"), blank=True)
+    decision_reason = models.TextField(
+        _("motiu de la decisió"), blank=True, **bounded(DESCRIPTION_MAX_LENGTH)
+    )
     axis = models.CharField(_("eix"), max_length=200, blank=True)
     line = models.CharField(_("línia"), max_length=200, blank=True)
     areas = models.ManyToManyField(Area, verbose_name=_("àrees responsables"), blank=True)
@@ -500,7 +519,9 @@ class ActionImplementation(models.Model):
     degree = models.PositiveSmallIntegerField(
         _("grau d'implementació (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    observations = models.TextField(_("observacions"), blank=True)
+    observations = models.TextField(
+        _("observacions"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH)
+    )
 
     objects = ActionImplementationQuerySet.as_manager()
 

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ReportingPeriod
-from publication.models import RoundKind
+from publication.models import NOTE_MAX_LENGTH, RoundKind
+from terrassa_plis.text_bounds import LongTextField
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -66,9 +67,9 @@ class OpenRoundForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label=_("Nota de la versió"),
-        required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatòria quan es torna a publicar: què canvia respecte de l'anterior."),
     )

@@ -11,6 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ReportingPeriod
+from terrassa_plis.text_bounds import bounded
+
+# The longest note a person may type when publishing a version: what changes from the
+# previous one, a paragraph (some 300 words) printed on the round's page and above the
+# published document, never inside its PDF.
+NOTE_MAX_LENGTH = 2_000
 
 
 class RoundKind(models.TextChoices):
@@ -75,7 +81,7 @@ class PublishedVersion(models.Model):
 
     round = models.ForeignKey(ReportingRound, related_name="versions", on_delete=models.PROTECT)
     number = models.PositiveSmallIntegerField(_("versió"))
-    note = models.TextField(_("nota de la versió"), blank=True)
+    note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     published_at = models.DateTimeField(_("publicada el"), auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,9 +20,16 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from service_charters.compliance import Assessment, TargetKind, assess
 from service_charters.followup import COLUMNS, SERVICE_COLUMN, format_percent, format_value
-from service_charters.models import Indicator, OfferedService
+from service_charters.models import (
+    CharterCommitment,
+    Indicator,
+    Measurement,
+    Objective,
+    OfferedService,
+)
 from service_charters.targets import Target, TargetError, parse_result, parse_target
 from terrassa_plis.exports import TableError, read_table
+from terrassa_plis.text_bounds import too_long
 
 (
     OFFERED_SERVICE,
@@ -39,11 +46,25 @@ from terrassa_plis.exports import TableError, read_table
 NOT_APPLICABLE_WORDS = {"no aplicable", "n/a", "na"}
 NOT_ASSESSED_WORDS = {"-", "–", "—", "no avaluat", "no aplicable"}
 
+
+def _limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# The longest cell of each text column: that of the field it is saved in (the models
+# say why each number), so the import refuses what a form would.
 _TEXT_LIMITS = {
-    OFFERED_SERVICE: OfferedService._meta.get_field("name").max_length,
-    TARGET: Indicator._meta.get_field("target_text").max_length,
+    OFFERED_SERVICE: _limit(OfferedService, "name"),
+    OBJECTIVE: _limit(Objective, "text"),
+    COMMITMENT: _limit(CharterCommitment, "text"),
+    INDICATOR: _limit(Indicator, "name"),
+    TARGET: _limit(Indicator, "target_text"),
+    # The observations, or the reason when the result is «No aplicable».
+    OBSERVATIONS: min(
+        _limit(Measurement, "observations"), _limit(Measurement, "not_applicable_reason")
+    ),
 }
-_UNIT_LIMIT = Indicator._meta.get_field("unit").max_length
+_UNIT_LIMIT = _limit(Indicator, "unit")
 # Targets and results are stored as DecimalField(max_digits=12, decimal_places=2).
 _MAX_VALUE = Decimal(10) ** 10
 _CENT = Decimal("0.01")
@@ -198,6 +219,8 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         new_parent = None  # the highest level this row starts anew
         for level in levels:
             value = one_line(cells.get(level, ""))
+            if level in _TEXT_LIMITS and len(value) > _TEXT_LIMITS[level]:
+                errors.append(_too_long(level, value))
             if value:
                 if new_parent is None and match_key(value) != match_key(carried[level]):
                     new_parent = level
@@ -213,6 +236,8 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         indicator = one_line(cells[INDICATOR])
         if not indicator:
             errors.append(_("falta l'indicador."))
+        elif len(indicator) > _TEXT_LIMITS[INDICATOR]:
+            errors.append(_too_long(INDICATOR, indicator))
 
         target_text = one_line(cells[TARGET])
         target = None
@@ -223,11 +248,13 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         else:
             errors += _check_value(target.value, target_text, _("L'objectiu"))
             if len(target_text) > _TEXT_LIMITS[TARGET]:
-                errors.append(_too_long(TARGET))
+                errors.append(_too_long(TARGET, target_text))
             if len(target.unit) > _UNIT_LIMIT:
                 errors.append(_("la unitat de l'objectiu és massa llarga."))
 
         observations = _paragraphs(cells[OBSERVATIONS])
+        if len(observations) > _TEXT_LIMITS[OBSERVATIONS]:
+            errors.append(_too_long(OBSERVATIONS, observations))
         result_text = one_line(cells[RESULT])
         result = None
         not_applicable = _fold(result_text) in NOT_APPLICABLE_WORDS
@@ -257,8 +284,6 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
                         )
 
         offered = carried[OFFERED_SERVICE]
-        if len(offered) > _TEXT_LIMITS[OFFERED_SERVICE]:
-            errors.append(_too_long(OFFERED_SERVICE))
 
         if not errors:
             key = tuple(match_key(carried[level]) for level in levels) + (match_key(indicator),)
@@ -301,11 +326,10 @@ def row_message(number: int, message: str) -> str:
     return _("Fila %(row)s: %(message)s") % {"row": number, "message": message}
 
 
-def _too_long(column: str) -> str:
-    return _("la columna «%(column)s» és massa llarga (màxim %(limit)s caràcters).") % {
-        "column": column,
-        "limit": _TEXT_LIMITS[column],
-    }
+def _too_long(column: str, text: str) -> str:
+    """«la columna «Observacions» té 2.345 caràcters; com a màxim 2.000.»"""
+    what = _("la columna «%(column)s»") % {"column": column}
+    return too_long(what, len(text), _TEXT_LIMITS[column])
 
 
 def _check_value(value: Decimal, text: str, what: str) -> list[str]:

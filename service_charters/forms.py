@@ -12,10 +12,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from service_charters.compliance import Assessment, Band, TargetKind, assess
-from service_charters.models import MEASUREMENT_DATA_FIELDS, Indicator, Measurement
+from service_charters.models import (
+    MEASUREMENT_DATA_FIELDS,
+    RESULT_TEXT_MAX_LENGTH,
+    Indicator,
+    Measurement,
+)
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
 from terrassa_plis.formatting import plain_decimal
+from terrassa_plis.text_bounds import LongTextField
 
 NOT_A_NUMBER = _("Escriviu un nombre.")
 NOT_YES_NO = _("Escriviu Sí o No.")
@@ -72,9 +78,9 @@ class ResultField(forms.DecimalField):
 
 
 def _text_field(label, *, rows=3, help_text="") -> forms.CharField:
-    return forms.CharField(
+    return LongTextField(
         label=label,
-        required=False,
+        max_length=RESULT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
         show_hidden_initial=True,
@@ -148,7 +154,8 @@ class ResultForm(forms.Form):
                         "«No aplicable»."
                     ),
                 )
-            if not cleaned.get("not_applicable_reason", "").strip():
+            reason = cleaned.get("not_applicable_reason", "")
+            if not reason.strip() and "not_applicable_reason" not in self.errors:
                 self.add_error(
                     "not_applicable_reason",
                     _("Expliqueu per què l'indicador no s'aplica aquest any."),
@@ -174,13 +181,18 @@ class ResultForm(forms.Form):
         )
         # A not-applicable indicator is explained by its reason, which is what the
         # follow-up table prints in its «Observacions» column.
-        if not not_applicable and not cleaned.get("observations", "").strip():
+        observations = cleaned.get("observations", "")
+        if not not_applicable and not observations.strip() and "observations" not in self.errors:
             if self.assessment.band == Band.NOT_ASSESSED:
                 self.add_error("observations", NOT_ASSESSED_NEEDS_WHY)
             elif self.assessment.band != Band.MET:
                 self.add_error("observations", SHORTFALL_NEEDS_WHY)
 
-        if cleaned.get("improvement_due") and not cleaned.get("improvement_actions", "").strip():
+        if (
+            cleaned.get("improvement_due")
+            and not cleaned.get("improvement_actions", "").strip()
+            and "improvement_actions" not in self.errors
+        ):
             self.add_error(
                 "improvement_actions",
                 _("Descriviu les accions de millora previstes per a aquesta data."),

@@ -19,6 +19,22 @@ from simple_history.models import HistoricalRecords
 
 from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
+from terrassa_plis.text_bounds import bounded
+
+# The longest text a person may type (or import) in each free-text field, in one place.
+# Every row of the follow-up table prints in the year's report of every charter, and
+# WeasyPrint lays out about 17 pages a second: the longest allowed text bounds how long
+# that document, and publishing it, can take. The table is landscape, in 7,5 pt, and
+# each text has a narrow column of its own, so a long cell stretches its row over pages:
+# measured, 1.000 characters of observations fit in the row, 2.000 add about 2 pages and
+# 5.000 add 4.
+# A result's observations, its reason when not applicable (printed in the same column),
+# the causes of a shortfall and the improvement actions: a paragraph each, some 300 words,
+# fourteen times the seed's longest (140); one row at the limit adds about 2 pages.
+RESULT_TEXT_MAX_LENGTH = 2_000
+# An objective, a commitment, an indicator's name: a sentence or two, printed in a
+# column of every row under them; five times the seed's longest (207), inside one page.
+CHARTER_TEXT_MAX_LENGTH = 1_000
 
 RESULT_NOT_YES_NO = _("Escriviu Sí o No (1 o 0).")
 RESULT_OVER_100 = _("Un percentatge no pot passar de 100.")
@@ -190,7 +206,7 @@ class Objective(models.Model):
         OfferedService, related_name="objectives", on_delete=models.CASCADE
     )
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(_("objectiu"))
+    text = models.TextField(_("objectiu"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = ObjectiveQuerySet.as_manager()
 
@@ -206,7 +222,7 @@ class Objective(models.Model):
 class CharterCommitment(models.Model):
     objective = models.ForeignKey(Objective, related_name="commitments", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(_("compromís"))
+    text = models.TextField(_("compromís"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = CharterCommitmentQuerySet.as_manager()
 
@@ -230,7 +246,7 @@ class Indicator(models.Model):
         CharterCommitment, related_name="indicators", on_delete=models.CASCADE
     )
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.TextField(_("indicador"))
+    name = models.TextField(_("indicador"), **bounded(CHARTER_TEXT_MAX_LENGTH))
     target_kind = models.CharField(
         _("tipus d'objectiu"),
         max_length=10,
@@ -299,10 +315,18 @@ class Measurement(models.Model):
         validators=[MinValueValidator(0)],
     )
     not_applicable = models.BooleanField(_("no aplicable"), default=False)
-    not_applicable_reason = models.TextField(_("motiu de no aplicació"), blank=True)
-    observations = models.TextField(_("observacions"), blank=True)
-    shortfall_causes = models.TextField(_("causes de l'incompliment"), blank=True)
-    improvement_actions = models.TextField(_("accions de millora"), blank=True)
+    not_applicable_reason = models.TextField(
+        _("motiu de no aplicació"), blank=True, **bounded(RESULT_TEXT_MAX_LENGTH)
+    )
+    observations = models.TextField(
+        _("observacions"), blank=True, **bounded(RESULT_TEXT_MAX_LENGTH)
+    )
+    shortfall_causes = models.TextField(
+        _("causes de l'incompliment"), blank=True, **bounded(RESULT_TEXT_MAX_LENGTH)
+    )
+    improvement_actions = models.TextField(
+        _("accions de millora"), blank=True, **bounded(RESULT_TEXT_MAX_LENGTH)
+    )
     improvement_due = models.DateField(
         _("data prevista de les accions de millora"), null=True, blank=True
     )

@@ -60,3 +60,10 @@ def error_next_to(response, field_id: str) -> str:
         rf'<p class="field__error" id="{re.escape(field_id)}_error">(.*?)</p>', markup(response)
     )
     return " ".join(found)
+
+
+def long_text(length: int) -> str:
+    """A text of exactly `length` characters, list lines as a technician types them (it
+    starts and ends with a character a form keeps, so its length is the one saved)."""
+    line = "- Sessió grupal amb les famílies del barri i les entitats.\n"
+    return (line * (length // len(line) + 1))[: length - 1] + "."

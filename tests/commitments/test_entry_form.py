@@ -17,7 +17,7 @@ from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status,
 from governance.roles import Role
 from tests.commitments.conftest import build_commitments
 from tests.conftest import make_user
-from tests.forms import browser_data, error_next_to
+from tests.forms import browser_data, error_next_to, long_text
 from tests.pages import markup
 
 
@@ -340,6 +340,55 @@ def test_a_dropped_commitment_needs_a_reason(seed_plan, url, marta, typed):
     typed["reason"] = "El govern ha prioritzat el pla d'habitatge."
     assert marta.post(url, typed).status_code == 302
     assert Entry.objects.get(pk=seed_plan.entry_21.pk).reason == typed["reason"]
+
+
+def test_a_too_long_observation_is_refused_next_to_it_and_everything_is_kept(
+    seed_plan, url, marta, typed
+):
+    saved = Entry.objects.get(pk=seed_plan.entry_21.pk)
+    typed["observations"] = long_text(10_001)
+    response = marta.post(url, typed)
+
+    assert error_next_to(response, "id_observations") == (
+        "El text és massa llarg: té 10.001 caràcters i com a màxim en pot tenir 10.000."
+    )
+    assert_everything_typed_is_kept(response, typed)
+    entry = Entry.objects.get(pk=saved.pk)
+    assert (entry.version, entry.observations) == (saved.version, saved.observations)
+    assert entry.figures.count() == saved.figures.count()
+
+    typed["observations"] = long_text(10_000)
+    assert marta.post(url, typed).status_code == 302
+    assert Entry.objects.get(pk=saved.pk).observations == typed["observations"]
+
+
+@pytest.mark.parametrize(("name", "limit"), [("reason", "2.000"), ("related_information", "2.000")])
+def test_the_reason_and_the_related_information_are_bounded_too(url, marta, typed, name, limit):
+    typed[name] = long_text(2_001)
+    response = marta.post(url, typed)
+
+    assert error_next_to(response, f"id_{name}") == (
+        f"El text és massa llarg: té 2.001 caràcters i com a màxim en pot tenir {limit}."
+    )
+    assert_everything_typed_is_kept(response, typed)
+
+
+def test_the_textareas_do_not_cut_a_long_pasted_text(url, marta):
+    # A browser would silently cut a text longer than a maxlength attribute; the server
+    # refuses it instead and tells why.
+    textareas = re.findall(r"<textarea[^>]*>", markup(marta.get(url)))
+    assert len(textareas) == 3
+    assert not [tag for tag in textareas if "maxlength" in tag]
+
+
+def test_a_too_long_figure_label_is_refused_next_to_it(url, marta, typed):
+    typed["figures-1-label"] = long_text(201)
+    response = marta.post(url, typed)
+
+    message = error_next_to(response, "id_figures-1-label")
+    assert message.startswith("Assegureu-vos que aquest valor")
+    assert "200 caràcters (en té 201)" in message
+    assert_everything_typed_is_kept(response, typed)
 
 
 def test_the_reason_field_is_always_there_with_its_help(url, marta):

@@ -23,6 +23,7 @@ from commitments.plan_io import (
 )
 from governance.models import Service
 from terrassa_plis.exports import csv_export, read_table, xlsx_export
+from tests.forms import long_text
 
 from .conftest import build_commitments
 
@@ -369,6 +370,32 @@ def test_a_bad_file_reports_every_error_and_saves_nothing(
     assert stderr.getvalue().splitlines() == BAD_ROWS_ERRORS
     assert snapshot(mandate_2019) == before
     assert PlanNode.objects.filter(mandate=mandate_2019).count() == 7
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_too_long_text_is_refused_with_its_row_and_nothing_is_saved(
+    imported_tree, mandate_2019, tmp_path, suffix
+):
+    rows = [
+        HEADER,
+        ["Objectiu", "1", "", "Text nou que no s'ha de desar", "", "", ""],
+        ["Actuació", "61.1", "61", long_text(2_001), "3", "", ""],
+    ]
+    path = write_table(tmp_path / f"llarg{suffix}", rows)
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_plan", str(path), mandate="2019-2023", stderr=stderr)
+
+    assert str(raised.value) == "S'ha trobat 1 error; no s'ha importat res."
+    assert stderr.getvalue().splitlines() == [
+        "Fila 3: el text té 2.001 caràcters; com a màxim 2.000."
+    ]
+    assert snapshot(mandate_2019) == imported_tree
+
+    rows[2][3] = long_text(2_000)
+    import_file(write_table(tmp_path / f"llarg{suffix}", rows))
+    assert PlanNode.objects.get(mandate=mandate_2019, code="61.1").text == rows[2][3]
 
 
 def test_a_level_of_another_mandate_names_the_mandate_levels(seed_plan):

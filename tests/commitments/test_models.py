@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commitments.models import Entry, Figure, PlanNode, Status, code_sort_key
+from tests.forms import long_text
 
 
 def test_codes_sort_as_people_number_them():
@@ -208,3 +209,21 @@ def test_the_roll_up_also_gives_the_mean_of_every_leaf(seed_plan):
     assert rollup[objectives[0].pk] == Decimal(20)
     # The whole plan averages its four actions, not its two objectives (60).
     assert rollup[None] == Decimal(40)
+
+
+def test_full_clean_refuses_a_too_long_text_as_the_forms_do(seed_plan):
+    # A TextField's max_length alone is checked only by its form field: the models say
+    # it again, for the admin and any other full_clean.
+    entry = seed_plan.entry_21
+    entry.observations = long_text(10_001)
+    entry.node.text = long_text(2_001)
+
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert list(refused.value.message_dict) == ["observations"]
+    with pytest.raises(ValidationError) as refused:
+        entry.node.full_clean()
+    assert list(refused.value.message_dict) == ["text"]
+
+    entry.observations = long_text(10_000)
+    entry.full_clean()

@@ -22,8 +22,9 @@ from governance.models import (
     PlanAction,
 )
 from tests.conftest import PERSONAS
+from tests.forms import error_next_to, long_text
 from tests.governance.test_meetings import READERS, rows
-from tests.pages import section, text_of, visible_text
+from tests.pages import markup, section, text_of, visible_text
 
 
 def today():
@@ -573,6 +574,52 @@ def test_the_implementation_form_explains_what_is_wrong(
     assert "No s'ha desat la implementació" in text
     assert message in text
     assert not action.implementation.exists()
+
+
+def typed_in(response, name: str) -> str:
+    """What the page's textarea `name` holds, as a browser would send it back."""
+    match = re.search(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', markup(response), re.S)
+    assert match, f"no textarea {name}"
+    return match.group(1)
+
+
+def test_too_long_observations_of_a_period_are_refused_next_to_them_and_kept(
+    client, staff, validated_action
+):
+    client.force_login(staff)
+    observations = long_text(5_001)
+
+    response = implementation_post(
+        client, validated_action, period="2024-S1", degree="50", observations=observations
+    )
+
+    assert response.status_code == 200
+    assert "No s'ha desat la implementació" in visible_text(response)
+    assert error_next_to(response, "id_observations") == (
+        "El text és massa llarg: té 5.001 caràcters i com a màxim en pot tenir 5.000."
+    )
+    assert typed_in(response, "observations") == observations
+    assert not validated_action.implementation.exists()
+
+
+def test_a_too_long_reason_for_a_decision_is_refused_next_to_it_and_kept(
+    client, commission_member, action
+):
+    client.force_login(commission_member)
+    reason = long_text(2_001)
+
+    response = decision_post(
+        client, action, decision="rejected", decided_on="12/03/2024", reason=reason
+    )
+
+    assert response.status_code == 200
+    # Only the length is wrong: the reason is there, so no «Escriviu el motiu…».
+    assert error_next_to(response, "id_reason") == (
+        "El text és massa llarg: té 2.001 caràcters i com a màxim en pot tenir 2.000."
+    )
+    assert typed_in(response, "reason") == reason
+    action.refresh_from_db()
+    assert (action.decision, action.decision_reason) == (ActionDecision.PROPOSED, "")
 
 
 @pytest.mark.parametrize("decision", [ActionDecision.PROPOSED, ActionDecision.REJECTED])

@@ -24,6 +24,7 @@ from service_charters.followup import COLUMNS
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.exports import TableError
+from tests.forms import long_text
 
 SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
 SERVICE = "Servei de Solidaritat i Cooperació Internacional"
@@ -520,6 +521,50 @@ def test_the_command_prints_every_error_and_imports_nothing(seed_charter, tmp_pa
     assert stderr.getvalue().splitlines()[0] == "Fila 3: falta l'indicador."
     assert stderr.getvalue().splitlines()[1].startswith("Fila 4: No s'entén el resultat «tres»")
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_too_long_observation_is_refused_with_its_row_and_nothing_is_saved(
+    seed_charter, tmp_path, suffix
+):
+    rows = seed_rows()
+    rows[1][5] = "99 %"  # a good change, in a file that also has
+    rows[3][8] = long_text(2_001)  # Fila 4: observations some pages long
+    path = write_table(tmp_path / f"seguiment{suffix}", rows)
+    before = snapshot()
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        call_command("import_charter", str(path), service=SERVICE, year=2021, stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [
+        "Fila 4: la columna «Observacions» té 2.001 caràcters; com a màxim 2.000."
+    ]
+    assert snapshot() == before
+
+    rows[3][8] = long_text(2_000)
+    import_file(write_table(tmp_path / f"seguiment{suffix}", rows))
+    cycles = seed_charter.indicators[2]
+    assert Measurement.objects.get(indicator=cycles, year=2021).observations == rows[3][8]
+
+
+def test_the_charter_s_own_texts_are_bounded_as_the_models_say():
+    rows = seed_rows()
+    rows[2][1] = long_text(1_001)  # Fila 3: the objective
+    rows[3][2] = long_text(1_001)  # Fila 4: the commitment
+    rows[4][3] = long_text(1_001)  # Fila 5: the indicator
+    rows[5][0] = long_text(301)  # Fila 6: a new offered service
+    rows[5][5] = "No aplicable"  # with its reason in Observacions,
+    rows[5][8] = long_text(2_001)  # which is bounded as the observations are
+
+    assert parse_sheet(rows).errors == [
+        "Fila 3: la columna «Objectiu» té 1.001 caràcters; com a màxim 1.000.",
+        "Fila 4: la columna «Compromís» té 1.001 caràcters; com a màxim 1.000.",
+        "Fila 5: la columna «Indicador» té 1.001 caràcters; com a màxim 1.000.",
+        "Fila 6: la columna «Servei ofert» té 301 caràcters; com a màxim 300.",
+        "Fila 6: la columna «Observacions» té 2.001 caràcters; com a màxim 2.000.",
+    ]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 from governance.roles import Role
 from service_charters.models import Measurement
 from tests.conftest import make_user
-from tests.forms import browser_data, error_next_to
+from tests.forms import browser_data, error_next_to, long_text
 from tests.pages import markup
 from tests.service_charters.conftest import build_charters
 
@@ -243,6 +243,48 @@ def test_a_shortfall_needs_an_observation(cycles, url, laia, typed):
     )
     assert_everything_typed_is_kept(response, typed)
     assert f'href="#indicator-{cycles.pk}">Nombre de cicles realitzats' in markup(response)
+
+
+def test_a_too_long_observation_is_refused_next_to_it_and_everything_is_kept(
+    cycles, url, laia, typed
+):
+    saved = measurement_of(cycles)
+    typed[field(cycles, "observations")] = long_text(2_001)
+    response = laia.post(url, typed)
+
+    # Only the length is wrong: no «Expliqueu…» for an observation that is there.
+    assert error_next_to(response, f"id_{field(cycles, 'observations')}") == (
+        "El text és massa llarg: té 2.001 caràcters i com a màxim en pot tenir 2.000."
+    )
+    assert_everything_typed_is_kept(response, typed)
+    assert measurement_of(cycles).observations == saved.observations
+
+    typed[field(cycles, "observations")] = long_text(2_000)
+    assert laia.post(url, typed).status_code == 302
+    assert measurement_of(cycles).observations == typed[field(cycles, "observations")]
+
+
+@pytest.mark.parametrize("name", ["shortfall_causes", "improvement_actions"])
+def test_the_causes_and_the_improvement_actions_are_bounded_too(cycles, url, laia, typed, name):
+    typed[field(cycles, name)] = long_text(2_001)
+    response = laia.post(url, typed)
+
+    assert error_next_to(response, f"id_{field(cycles, name)}") == (
+        "El text és massa llarg: té 2.001 caràcters i com a màxim en pot tenir 2.000."
+    )
+    assert_everything_typed_is_kept(response, typed)
+
+
+def test_a_too_long_reason_for_not_applying_is_told_only_that(cycles, url, laia, typed):
+    typed[field(cycles, "not_applicable")] = "on"
+    typed[field(cycles, "result")] = ""
+    typed[field(cycles, "not_applicable_reason")] = long_text(2_001)
+    response = laia.post(url, typed)
+
+    assert error_next_to(response, f"id_{field(cycles, 'not_applicable_reason')}") == (
+        "El text és massa llarg: té 2.001 caràcters i com a màxim en pot tenir 2.000."
+    )
+    assert_everything_typed_is_kept(response, typed)
 
 
 def test_a_result_left_empty_needs_an_observation(seed_charter, url, laia, typed):
