@@ -88,8 +88,9 @@ def publish_version(job_id: int) -> int | None:
         logger.warning("Publication job %s was declared interrupted before it ended.", job_id)
         return None
     except Exception as error:
-        logger.exception("Publication job %s failed.", job_id)
-        _record_failure(job_id, *_failure_of(error))
+        failure, detail = _failure_of(error)
+        _record_failure(job_id, failure, detail)
+        # Raised again: the task's result records the failure and its traceback.
         raise
     return version.number
 
