@@ -18,11 +18,11 @@ import logging
 import signal
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -77,7 +77,7 @@ def publish_version(job_id: int) -> int | None:
     try:
         budget = settings.PUBLISH_TIME_BUDGET
         started = time.monotonic()
-        with time_budget(budget):
+        with time_budget(budget), _savepoint_if_nested():
             snapshot = build_snapshot(job.round)
         if budget and time.monotonic() - started > budget:
             raise PublicationTimedOut(budget)
@@ -93,6 +93,13 @@ def publish_version(job_id: int) -> int | None:
         # Raised again: the task's result records the failure and its traceback.
         raise
     return version.number
+
+
+def _savepoint_if_nested():
+    """Inside a transaction (the immediate backend runs the task in the request's), a
+    failed query while rendering must not abort it: the failure still has to be recorded.
+    A worker renders outside any transaction, holding nothing."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 def _failure_of(error: Exception) -> tuple[str, str]:

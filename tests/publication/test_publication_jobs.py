@@ -417,3 +417,25 @@ def test_publishing_and_serving_go_through_the_storage_api(
     assert data.status_code == 200
     assert data.content.decode() == version.json
     assert media_files(settings) == []
+
+
+def test_the_admin_lists_the_publications_asked_for_but_changes_none(
+    client, balance, staff, administrator, monkeypatch
+):
+    fail_rendering(monkeypatch)
+    job = request_publication(balance, acting_user=staff)
+    client.force_login(administrator)
+
+    listing = client.get(reverse("admin:publication_publicationjob_changelist"))
+    change_url = reverse("admin:publication_publicationjob_change", args=[job.pk])
+
+    assert listing.status_code == 200
+    assert "Document no generat" in visible_text(listing)
+    assert client.get(change_url).status_code == 200
+    assert client.post(change_url, {"status": "waiting"}).status_code == 403
+    assert (
+        client.get(
+            reverse("admin:publication_reportinground_change", args=[balance.pk])
+        ).status_code
+        == 200
+    )
