@@ -74,6 +74,7 @@ def publish_version(job_id: int) -> int | None:
     job = PublicationJob.objects.select_related("round__period__mandate", "requested_by").get(
         pk=job_id
     )
+    writing = False
     try:
         budget = settings.PUBLISH_TIME_BUDGET
         started = time.monotonic()
@@ -81,6 +82,7 @@ def publish_version(job_id: int) -> int | None:
             snapshot = build_snapshot(job.round)
         if budget and time.monotonic() - started > budget:
             raise PublicationTimedOut(budget)
+        writing = True
         version = freeze_version(
             job.round, snapshot, note=job.note, acting_user=job.requested_by, job=job
         )
@@ -88,8 +90,7 @@ def publish_version(job_id: int) -> int | None:
         logger.warning("Publication job %s was declared interrupted before it ended.", job_id)
         return None
     except Exception as error:
-        failure, detail = _failure_of(error)
-        _record_failure(job_id, failure, detail)
+        _record_failure(job_id, _failure_kind(error, writing=writing), _detail(error))
         # Raised again: the task's result records the failure and its traceback.
         raise
     return version.number
@@ -102,17 +103,23 @@ def _savepoint_if_nested():
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
-def _failure_of(error: Exception) -> tuple[str, str]:
-    """The failure's kind (what the person is told) and its technical detail."""
+def _failure_kind(error: Exception, *, writing: bool) -> str:
+    """What the person is told: it depends on what failed and while doing what."""
     if isinstance(error, PublicationTimedOut):
-        kind = JobFailure.TIMEOUT
-    elif isinstance(error, ValidationError):
-        kind = JobFailure.NOTE
-    elif isinstance(error, OSError):
-        kind = JobFailure.STORAGE
-    else:
-        kind = JobFailure.RENDER
-    return kind, f"{type(error).__name__}: {error}"[:2000]
+        return JobFailure.TIMEOUT
+    if (
+        writing
+        and isinstance(error, ValidationError)
+        and "note" in getattr(error, "error_dict", {})
+    ):
+        return JobFailure.NOTE  # Someone published meanwhile; this one had no note.
+    if writing and isinstance(error, OSError):
+        return JobFailure.STORAGE
+    return JobFailure.RENDER
+
+
+def _detail(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _record_failure(job_id: int, failure: str, detail: str) -> None:

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import InMemoryStorage, default_storage
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +25,12 @@ from publication.models import (
     RoundKind,
     RoundStatus,
 )
-from publication.operations import PublicationUnderWay, open_round, request_publication
+from publication.operations import (
+    PublicationUnderWay,
+    open_round,
+    publish_round,
+    request_publication,
+)
 from publication.snapshots import build_snapshot
 from publication.tasks import publish_version
 from tests.pages import visible_text
@@ -313,6 +319,29 @@ def test_storage_that_cannot_write_is_named_as_the_reason(
     assert PublishedVersion.objects.count() == 0
     assert PublicationJob.objects.get().failure == JobFailure.STORAGE
     assert "No s'han pogut desar els fitxers del document" in visible_text(response)
+
+
+def test_a_file_missing_while_rendering_is_not_blamed_on_storage(balance, staff, monkeypatch):
+    fail_rendering(monkeypatch, FileNotFoundError("print.css"))
+
+    job = request_publication(balance, acting_user=staff)
+
+    assert job.failure == JobFailure.RENDER
+
+
+def test_a_version_published_meanwhile_asks_for_a_note(client, balance, staff, no_worker):
+    job = request_publication(balance, acting_user=staff)
+    publish_round(balance, acting_user=staff)  # By another way, while the job waited.
+
+    with pytest.raises(ValidationError):
+        publish_version.call(job.pk)
+
+    job.refresh_from_db()
+    assert job.failure == JobFailure.NOTE
+    assert PublishedVersion.objects.count() == 1
+    client.force_login(staff)
+    text = visible_text(client.get(round_url(balance)))
+    assert "Mentrestant s'ha publicat una altra versió" in text
 
 
 def test_rendering_past_the_time_budget_stops_and_publishes_nothing(
