@@ -3,6 +3,7 @@ renders and freezes it. The page says «S'està publicant…» meanwhile, a seco
 publishes nothing, a failure publishes nothing and says why, and every file goes
 through Django's storage API."""
 
+import signal
 import threading
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import InMemoryStorage, default_storage
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -468,3 +470,26 @@ def test_the_admin_lists_the_publications_asked_for_but_changes_none(
         ).status_code
         == 200
     )
+
+
+WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+
+
+@pytest.mark.django_db(transaction=True)  # The worker commits, as in production.
+def test_a_database_worker_runs_the_publication(client, balance, staff, settings):
+    """The production path: the task waits in the database until `db_worker` runs it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(staff)
+    client.post(publish_url(balance), {"note": ""})
+    assert PublicationJob.objects.get().status == JobStatus.WAITING
+
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    finally:
+        for number, handler in handlers.items():  # The worker installs its own.
+            signal.signal(number, handler)
+
+    job = PublicationJob.objects.get()
+    assert job.status == JobStatus.DONE
+    assert job.version == PublishedVersion.objects.get()
