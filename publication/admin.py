@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from publication.models import PublishedVersion, ReportingRound
+from publication.models import PublicationJob, PublishedVersion, ReportingRound
 
 
 class PublishedVersionInline(admin.TabularInline):
@@ -20,7 +20,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "deadline", "reminder_days", "status", "opened_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["period"]
-    readonly_fields = ["opened_at", "opened_by"]
+    readonly_fields = ["opened_at", "opened_by", "last_publication"]
     inlines = [PublishedVersionInline]
 
 
@@ -32,6 +32,25 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     list_filter = ["round__kind"]
     list_select_related = ["round__period", "published_by"]
     search_fields = ["title", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicationJob)
+class PublicationJobAdmin(admin.ModelAdmin):
+    """The publications asked for, to see why one failed: read here, changed only by
+    the operation that asks for them and the task that runs them."""
+
+    list_display = ["round", "status", "requested_at", "requested_by", "finished_at", "failure"]
+    list_filter = ["status", "failure", "round__kind"]
+    list_select_related = ["round__period", "requested_by"]
 
     def has_add_permission(self, request):
         return False

@@ -1,13 +1,19 @@
-"""Reporting rounds and the frozen versions they publish.
+"""Reporting rounds, the frozen versions they publish and the publications under way.
 
 A round asks every area for its semester entries (a balance round, for a reporting
 period) or every service for its charter results (a charters round, for a year), up to
 a deadline. Publishing freezes a `PublishedVersion`: the document's HTML, its PDF and
 its open data exactly as published. Later edits of the entries never change them.
+
+Rendering a city's document takes long, so the publish button only records a
+`PublicationJob` (who asked, with which note, when) and a task of the Tasks framework
+renders and freezes the version (`publication.tasks`). A round has at most one job
+waiting or running, which the database itself guarantees.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ReportingPeriod
@@ -49,6 +55,16 @@ class ReportingRound(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The latest publication asked for, so the round's page shows how it goes without a
+    # query of its own: under way, failed (and why) or done.
+    last_publication = models.ForeignKey(
+        "PublicationJob",
+        verbose_name=_("darrera publicació demanada"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -102,3 +118,115 @@ class PublishedVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} · v{self.number}"
+
+
+class JobStatus(models.TextChoices):
+    WAITING = "waiting", _("En espera")
+    RUNNING = "running", _("En curs")
+    DONE = "done", _("Publicada")
+    FAILED = "failed", _("Fallida")
+
+
+UNDER_WAY = (JobStatus.WAITING, JobStatus.RUNNING)
+
+
+class JobFailure(models.TextChoices):
+    TIMEOUT = "timeout", _("Temps esgotat")
+    STORAGE = "storage", _("Fitxers no desats")
+    NOTE = "note", _("Cal una nota")
+    INTERRUPTED = "interrupted", _("Interrompuda")
+    RENDER = "render", _("Document no generat")
+
+
+# Why a publication failed, in words that say what the person can do about it.
+FAILURE_REASONS = {
+    JobFailure.TIMEOUT: _(
+        "La publicació ha durat més del temps màxim i s'ha aturat; no s'ha publicat res. "
+        "Torneu-ho a provar més tard; si torna a passar, demaneu a l'equip tècnic que "
+        "ampliï el temps màxim de publicació."
+    ),
+    JobFailure.STORAGE: _(
+        "No s'han pogut desar els fitxers del document; no s'ha publicat res. Torneu-ho a "
+        "provar; si torna a passar, aviseu l'equip tècnic: l'emmagatzematge pot ser ple o "
+        "no estar disponible."
+    ),
+    JobFailure.NOTE: _(
+        "Mentrestant s'ha publicat una altra versió, i per tornar a publicar cal una nota "
+        "que expliqui què canvia; no s'ha publicat res. Escriviu la nota i torneu-ho a provar."
+    ),
+    JobFailure.INTERRUPTED: _(
+        "La publicació es va interrompre abans d'acabar (el procés que la feia es va "
+        "aturar); no s'ha publicat res. Torneu-ho a provar."
+    ),
+    JobFailure.RENDER: _(
+        "No s'ha pogut generar el document; no s'ha publicat res. Torneu-ho a provar; si "
+        "torna a passar, aviseu l'equip tècnic i digueu-los la data i l'hora d'aquest intent."
+    ),
+}
+
+
+class PublicationJob(models.Model):
+    """A publication someone asked for: waiting for a worker, running, done or failed.
+
+    The task (`publication.tasks.publish_version`) moves it from waiting to running,
+    and from running to done (with the version) or failed (with the reason), each by a
+    conditional update, so a job runs once and a late or repeated task does nothing.
+    """
+
+    round = models.ForeignKey(
+        ReportingRound, related_name="publication_jobs", on_delete=models.CASCADE
+    )
+    note = models.TextField(_("nota de la versió"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demanada per"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("demanada el"), default=timezone.now)
+    status = models.CharField(
+        _("estat"), max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING
+    )
+    started_at = models.DateTimeField(_("començada el"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("acabada el"), null=True, blank=True)
+    failure = models.CharField(
+        _("motiu de la fallada"), max_length=12, blank=True, choices=JobFailure.choices
+    )
+    detail = models.TextField(_("detall tècnic"), blank=True)
+    version = models.ForeignKey(
+        PublishedVersion,
+        verbose_name=_("versió publicada"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    task_id = models.CharField(_("tasca"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Two clicks, two browsers, two web processes: one publication at a time.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(status__in=["waiting", "running"]),
+                name="one_publication_under_way_per_round",
+            ),
+        ]
+        verbose_name = _("publicació demanada")
+        verbose_name_plural = _("publicacions demanades")
+
+    def __str__(self):
+        return f"{self.round} · {self.get_status_display()} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in UNDER_WAY
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, in words a person can act on (empty unless it failed)."""
+        if self.status != JobStatus.FAILED:
+            return ""
+        return str(FAILURE_REASONS[JobFailure(self.failure or JobFailure.RENDER)])

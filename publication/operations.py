@@ -2,22 +2,37 @@
 
 One function each, one transaction each. Broken rules raise ValidationError with each
 message under the name of the form field it concerns, so a view shows it beside it.
-Publishing locks the round's row, so two people publishing at once get two numbered
-versions, one after the other.
+
+The publish button calls `request_publication`: it checks the note, records a
+`PublicationJob` and enqueues the task that renders and freezes the version
+(`publication.tasks.publish_version`), and returns at once. A round has one publication
+under way at most: the request locks the round's row to look for one, and a partial
+unique index refuses a second one whatever happens. `publish_round` publishes at once,
+in the caller's process (the demo data, tests): the same rendering and the same write.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import PlanNode, ReportingPeriod
-from publication.models import PublishedVersion, ReportingRound, RoundKind, RoundStatus
+from publication.models import (
+    UNDER_WAY,
+    JobFailure,
+    JobStatus,
+    PublicationJob,
+    PublishedVersion,
+    ReportingRound,
+    RoundKind,
+    RoundStatus,
+)
 from publication.snapshots import build_snapshot
+from publication.tasks import publish_version
+from publication.versions import check_note, freeze_version, locked
 from service_charters.models import Indicator
 
 PERIOD_REQUIRED = _("Trieu el període del balanç.")
@@ -27,7 +42,6 @@ YEAR_TAKEN = _("Ja hi ha una ronda de seguiment de les cartes de %(year)s.")
 DEADLINE_PAST = _("El termini no pot ser anterior a avui.")
 PERIOD_EMPTY = _("El %(mandate)s no té cap compromís per fer-ne el seguiment.")
 YEAR_EMPTY = _("No hi ha cap carta de serveis amb indicadors en vigor el %(year)s.")
-NOTE_REQUIRED = _("Expliqueu què canvia en aquesta versió.")
 NOT_OPEN = _("Només es pot passar a revisió una ronda oberta.")
 
 
@@ -89,19 +103,10 @@ def open_round(
         raise ValidationError({field: message}) from None
 
 
-def _locked(round: ReportingRound) -> ReportingRound:
-    # Lock only the round's row: PostgreSQL cannot lock the nullable side of the join.
-    return (
-        ReportingRound.objects.select_for_update(of=("self",))
-        .select_related("period__mandate")
-        .get(pk=round.pk)
-    )
-
-
 @transaction.atomic
 def move_to_review(round: ReportingRound, *, acting_user=None) -> ReportingRound:
     """The areas are done (or the deadline passed): staff now check the document."""
-    round = _locked(round)
+    round = locked(round)
     if round.status != RoundStatus.OPEN:
         raise ValidationError(NOT_OPEN)
     round.status = RoundStatus.IN_REVIEW
@@ -109,36 +114,74 @@ def move_to_review(round: ReportingRound, *, acting_user=None) -> ReportingRound
     return round
 
 
-@transaction.atomic
-def publish_round(
-    round: ReportingRound, *, note: str = "", acting_user=None, request=None
-) -> PublishedVersion:
+# Publishing
+
+# A job still under way this long after it was asked for has lost its worker (stopped,
+# or never started): it no longer blocks a new publication, and if its task runs after
+# all it finds the job no longer waiting and does nothing.
+STALE_MARGIN = timedelta(minutes=10)
+
+
+class PublicationUnderWay(Exception):
+    """The round already has a publication waiting or running: `job`."""
+
+    def __init__(self, job: PublicationJob | None):
+        super().__init__("A publication of this round is already under way.")
+        self.job = job
+
+
+def publish_round(round: ReportingRound, *, note: str = "", acting_user=None) -> PublishedVersion:
     """Freeze the round's document as it stands now in a new version, numbered after the
-    last one; publishing again needs a note that says what changed. The version is
-    never modified afterwards: later edits of the entries or results do not reach it."""
-    round = _locked(round)
+    last one, here and now; publishing again needs a note that says what changed. The
+    version is never modified afterwards: later edits of the entries or results do not
+    reach it. The document is rendered with no lock held."""
     note = (note or "").strip()
-    previous = round.versions.aggregate(last=Max("number"))["last"] or 0
-    if previous and not note:
-        raise ValidationError({"note": NOTE_REQUIRED})
-    snapshot = build_snapshot(round, request=request)
-    version = PublishedVersion(
-        round=round,
-        number=previous + 1,
-        note=note,
-        published_by=acting_user,
-        title=snapshot.title,
-        html=snapshot.html,
-        csv=snapshot.csv,
-        json=snapshot.json,
-    )
-    version.pdf.save(snapshot.pdf_filename, ContentFile(snapshot.pdf), save=False)
+    check_note(round, note)
+    snapshot = build_snapshot(round)
+    return freeze_version(round, snapshot, note=note, acting_user=acting_user)
+
+
+@transaction.atomic
+def request_publication(round: ReportingRound, *, note: str = "", acting_user) -> PublicationJob:
+    """Ask for a new version of the round, published by a task: check the note, record
+    the job (waiting) and enqueue it. Raises PublicationUnderWay when the round already
+    has one under way, ValidationError({"note": …}) when publishing again without a note.
+
+    The task is enqueued in this transaction: with the database backend its row commits
+    with the job's (a worker never sees one without the other); the immediate backend
+    runs it here and now, so the job comes back done or failed.
+    """
+    round = locked(round)
+    note = (note or "").strip()
+    now = timezone.now()
+    _interrupt_stale_jobs(round, now)
+    under_way = _job_under_way(round)
+    if under_way is not None:
+        raise PublicationUnderWay(under_way)
+    check_note(round, note)
     try:
-        version.save()
-        round.status = RoundStatus.PUBLISHED
-        round.save(update_fields=["status"])
-    except Exception:
-        # The transaction rolls back; the file it wrote would stay behind.
-        version.pdf.delete(save=False)
-        raise
-    return version
+        with transaction.atomic():
+            job = PublicationJob.objects.create(
+                round=round, note=note, requested_by=acting_user, requested_at=now
+            )
+    except IntegrityError:
+        # The partial unique index: someone else's job got in first.
+        raise PublicationUnderWay(_job_under_way(round)) from None
+    round.last_publication = job
+    round.save(update_fields=["last_publication"])
+    result = publish_version.enqueue(job.pk)
+    PublicationJob.objects.filter(pk=job.pk).update(task_id=result.id)
+    return PublicationJob.objects.select_related("requested_by", "version").get(pk=job.pk)
+
+
+def _job_under_way(round: ReportingRound) -> PublicationJob | None:
+    return (
+        round.publication_jobs.filter(status__in=UNDER_WAY).select_related("requested_by").first()
+    )
+
+
+def _interrupt_stale_jobs(round: ReportingRound, now) -> None:
+    stale_before = now - timedelta(seconds=settings.PUBLISH_TIME_BUDGET) - STALE_MARGIN
+    round.publication_jobs.filter(status__in=UNDER_WAY, requested_at__lt=stale_before).update(
+        status=JobStatus.FAILED, failure=JobFailure.INTERRUPTED, finished_at=now
+    )

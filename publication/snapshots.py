@@ -5,6 +5,9 @@ Everything is built by the domain apps' own builders and templates (the balance 
 whatever language the person publishing reads, since the transparency portal
 publishes the Catalan document. The HTML is the document alone, without the site's
 navigation, so the public page can show it inside its own frame.
+
+Nothing here needs a request: a task renders it (publication.tasks), and the documents
+have no links or images to resolve against the site's address.
 """
 
 import re
@@ -39,12 +42,12 @@ class Snapshot:
     json: str
 
 
-def build_snapshot(round: ReportingRound, *, request=None) -> Snapshot:
+def build_snapshot(round: ReportingRound) -> Snapshot:
     """The round's document as it stands now, ready to be frozen in a version."""
     with translation.override(PUBLISHING_LANGUAGE):
         if round.kind == RoundKind.BALANCE:
-            return balance_snapshot(round.period, request=request)
-        return charters_snapshot(round.year, request=request)
+            return balance_snapshot(round.period)
+        return charters_snapshot(round.year)
 
 
 def _open_data(stem: str, header: list[str], rows: list[list], records: list[dict]):
@@ -57,11 +60,11 @@ def _open_data(stem: str, header: list[str], rows: list[list], records: list[dic
 # The balance
 
 
-def balance_snapshot(period: ReportingPeriod, *, request=None) -> Snapshot:
+def balance_snapshot(period: ReportingPeriod) -> Snapshot:
     balance = build_balance(period)
     context = {"balance": balance}
     html = render_to_string("commitments/_balance_document.html", context)
-    pdf = render_pdf("commitments/balance_pdf.html", context, request=request)
+    pdf = render_pdf("commitments/balance_pdf.html", context)
     header, rows = balance_table(period)
     records = [
         {column: _json_value(value) for column, value in zip(header, row, strict=True)}
@@ -124,11 +127,11 @@ def plain_text(text: str) -> str:
 # The charters' follow-up
 
 
-def charters_snapshot(year: int, *, request=None) -> Snapshot:
+def charters_snapshot(year: int) -> Snapshot:
     report = build_report(year)
     context = {"report": report}
     html = render_to_string("service_charters/_report_document.html", context)
-    pdf = render_pdf("service_charters/report_pdf.html", context, request=request)
+    pdf = render_pdf("service_charters/report_pdf.html", context)
     header, rows, records = charters_table(year)
     csv_text, json_text = _open_data(slugify(f"seguiment cartes {year}"), header, rows, records)
     return Snapshot(

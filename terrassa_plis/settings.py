@@ -211,6 +211,9 @@ TASKS_BACKEND = env_choice(
     default="database",
 )
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+# Seconds a publication may spend rendering its document before it stops and publishes
+# nothing (the 2019-2023 balance at city scale takes about 20 s).
+PUBLISH_TIME_BUDGET = env_int("PUBLISH_TIME_BUDGET", 300)
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"

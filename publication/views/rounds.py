@@ -5,6 +5,11 @@ Directors, publication staff and administrators read these pages; only staff and
 administrators (the access guard's publishers) open, review and publish. Each action
 posts to a view of its own; a form with errors comes back on the page it was sent from,
 with status 400.
+
+Publishing answers at once: the click records a publication and a task does it
+(`request_publication`). The round's page says «S'està publicant…» while it runs (and
+reloads itself), lists the new version once done, or says why it failed, with the
+publish form ready to try again.
 """
 
 from django.contrib import messages
@@ -17,8 +22,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from governance.access import may_publish, publisher_required, steering_required
 from publication.forms import OpenRoundForm, PublishForm
-from publication.models import RoundStatus
-from publication.operations import move_to_review, open_round, publish_round
+from publication.models import JobStatus, RoundStatus
+from publication.operations import (
+    PublicationUnderWay,
+    move_to_review,
+    open_round,
+    request_publication,
+)
 from publication.rounds import build_completion, round_summaries, rounds_with_subjects
 from terrassa_plis import formatting
 
@@ -88,9 +98,13 @@ def round_open(request):
 
 
 def _render_round(request, round, publish_form: PublishForm | None, *, status: int = 200):
-    """The round's page, with the publish form when the user may act (else None)."""
+    """The round's page, with the publish form when the user may act (else None), and
+    how the latest publication asked for goes when it is under way or failed."""
     versions = list(round.versions.select_related("published_by").order_by("-number"))
     may_act = publish_form is not None
+    publication = round.last_publication
+    if publication is not None and publication.status == JobStatus.DONE:
+        publication = None  # The version list shows it.
     context = {
         "round": round,
         "completion": build_completion(round),
@@ -99,17 +113,26 @@ def _render_round(request, round, publish_form: PublishForm | None, *, status: i
         "may_review": may_act and round.status == RoundStatus.OPEN,
         "publish_form": publish_form,
         "publishes_again": bool(versions),
+        "publication": publication,
     }
     return render(request, "publication/round.html", context, status=status)
 
 
 @steering_required
 def round_detail(request, pk):
-    round = get_object_or_404(rounds_with_subjects(), pk=pk)
+    round = get_object_or_404(
+        rounds_with_subjects().select_related("last_publication__requested_by"), pk=pk
+    )
     if request.method == "POST":
         # The page has no form of its own: review and publish post to their own URLs.
         return HttpResponseBadRequest(_("Formulari desconegut."))
-    return _render_round(request, round, PublishForm() if may_publish(request.user) else None)
+    publish_form = None
+    if may_publish(request.user):
+        failed = round.last_publication
+        # After a failure the form comes back with the note that was sent, to try again.
+        keep = failed is not None and failed.status == JobStatus.FAILED
+        publish_form = PublishForm(initial={"note": failed.note} if keep else None)
+    return _render_round(request, round, publish_form)
 
 
 @publisher_required
@@ -135,19 +158,35 @@ def round_publish(request, pk):
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            version = publish_round(
-                round,
-                note=form.cleaned_data["note"],
-                acting_user=request.user,
-                request=request,
+            job = request_publication(
+                round, note=form.cleaned_data["note"], acting_user=request.user
             )
+        except PublicationUnderWay as refusal:
+            messages.error(request, _under_way(refusal.job))
+            return redirect("publication:round", pk=round.pk)
         except ValidationError as error:
             _put_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("S'ha publicat la versió %(number)s de «%(title)s».")
-                % {"number": version.number, "title": version.title},
-            )
+            if job.status == JobStatus.DONE:  # A backend that runs the task at once.
+                messages.success(
+                    request,
+                    _("S'ha publicat la versió %(number)s de «%(title)s».")
+                    % {"number": job.version.number, "title": job.version.title},
+                )
             return redirect("publication:round", pk=round.pk)
     return _render_round(request, round, form, status=INVALID)
+
+
+def _under_way(job) -> str:
+    """Why a second click publishes nothing, and who asked for the publication under way."""
+    text = _(
+        "No s'ha demanat cap publicació nova: ja se n'està fent una d'aquesta ronda. "
+        "Espereu que acabi; la versió nova apareixerà en aquesta pàgina."
+    )
+    if job is None:
+        return text
+    asked = _("La va demanar %(person)s el %(moment)s.") % {
+        "person": formatting.person_name(job.requested_by) or _("algú"),
+        "moment": formatting.moment(job.requested_at),
+    }
+    return f"{text} {asked}"
