@@ -176,7 +176,7 @@ class PublicationJob(models.Model):
     round = models.ForeignKey(
         ReportingRound, related_name="publication_jobs", on_delete=models.CASCADE
     )
-    note = models.TextField(_("nota de la versió"), blank=True)
+    note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("demanada per"),
