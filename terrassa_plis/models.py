@@ -98,6 +98,8 @@ class GeneratedDocument(models.Model):
     @property
     def progress_text(self) -> str:
         """«Pas 2 de 3: S'estan compaginant les pàgines.»"""
+        if self.status == DocumentStatus.READY:
+            return gettext("El document és a punt: es descarrega ara.")
         return gettext("Pas %(done)s de %(total)s: %(label)s.") % {
             "done": min(self.steps_done + 1, self.steps_total),
             "total": self.steps_total,

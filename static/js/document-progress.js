@@ -23,11 +23,12 @@
     fetch(section.dataset.progressUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
+        show(state);
         if (state.status === "ready" || state.status === "failed") {
+          // Ready: the same address now delivers the file; failed: it says why.
           window.location.assign(section.dataset.documentUrl);
           return;
         }
-        show(state);
         window.setTimeout(check, 1500);
       })
       .catch(function () { window.setTimeout(check, 5000); });
