@@ -23,8 +23,11 @@ This module knows no app's models: the builders do.
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import signal
 import threading
+import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +38,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -122,9 +125,9 @@ def fingerprint(kind: str, params: dict, language: str) -> str:
 class Progress:
     """What the builder tells the waiting page: each step it starts, by name."""
 
-    def __init__(self, document: GeneratedDocument):
+    def __init__(self, document: GeneratedDocument, done: int = 0):
         self.document = document
-        self.done = 0
+        self.done = done
 
     def step(self, label: str) -> None:
         """Starting the next step, `label` («S'estan compaginant les pàgines»)."""
@@ -262,14 +265,15 @@ def make_document(document_id: str) -> str:
     if not claimed:
         return "taken"
     document = GeneratedDocument.objects.get(pk=document_id)
-    kind = _KINDS[document.kind]
-    progress = Progress(document)
     budget = settings.DOCUMENT_TIME_BUDGET
     try:
-        with translation.override(document.language), time_budget(budget):
-            export = kind.build(document.params, progress)
-            progress.step(_("S'està desant el document"))
-            document.file.save(export.filename, ContentFile(export.content), save=False)
+        if _may_isolate():
+            export = _build_in_a_child_process(document, budget)
+        else:
+            with time_budget(budget):
+                export = _build(document)
+        Progress(document, done=document.steps_total - 1).step(_("S'està desant el document"))
+        document.file.save(export.filename, ContentFile(export.content), save=False)
     except DocumentTooLong:
         return _fail(
             document,
@@ -294,11 +298,74 @@ def make_document(document_id: str) -> str:
         file=document.file.name,
         filename=export.filename,
         content_type=export.content_type,
-        steps_done=progress.done,
+        steps_done=document.steps_total,
         step_label="",
         finished_at=timezone.now(),
     )
     return "ready"
+
+
+def _build(document: GeneratedDocument) -> Export:
+    with translation.override(document.language):
+        return _KINDS[document.kind].build(document.params, Progress(document))
+
+
+def _may_isolate() -> bool:
+    """Whether to build in a child process: in a worker's main thread, outside any
+    transaction (a child has a connection of its own and sees only committed data)."""
+    return (
+        settings.DOCUMENT_ISOLATION
+        and threading.current_thread() is threading.main_thread()
+        and not transaction.get_connection().in_atomic_block
+    )
+
+
+class BuildFailed(Exception):
+    """The child process failed; its traceback is the message."""
+
+
+def _build_in_a_child_process(document: GeneratedDocument, budget: float) -> Export:
+    """Build the document in a forked process that ends with it, so the hundreds of MB
+    a long layout takes go back to the system, and a build past its budget is stopped
+    even inside WeasyPrint's own loops."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    # A forked child must not share the parent's database connections.
+    connections.close_all()
+    child = context.Process(target=_child_build, args=(document.pk, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(budget):
+            child.kill()
+            raise DocumentTooLong
+        outcome = receiver.recv()
+    except EOFError:
+        outcome = ("error", f"the child process ended with exit code {child.exitcode}")
+    finally:
+        receiver.close()
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if outcome[0] == "error":
+        raise BuildFailed(outcome[1])
+    _, filename, content_type, content = outcome
+    return Export(filename, content_type, content)
+
+
+def _child_build(document_pk, sender) -> None:
+    try:
+        document = GeneratedDocument.objects.get(pk=document_pk)
+        export = _build(document)
+        sender.send(("ready", export.filename, export.content_type, export.content))
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        sender.close()
+        connections.close_all()
+        # Leave without the parent's exit handlers, which are not the child's to run.
+        os._exit(0)
 
 
 def _fail(document: GeneratedDocument, message: str) -> str:

@@ -21,6 +21,8 @@ def _tasks_run_in_the_request(settings):
     """Background tasks run at once, inside the request that enqueues them: a test sees
     their outcome without a worker. The tests of the workers themselves say otherwise."""
     settings.TASKS = IMMEDIATE_TASKS
+    # A child process would not see the test's uncommitted data.
+    settings.DOCUMENT_ISOLATION = False
 
 
 @pytest.fixture(autouse=True)

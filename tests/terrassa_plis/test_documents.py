@@ -31,6 +31,16 @@ def flaky_document(params, progress):
     return Export("prova.txt", "text/plain", b"ok")
 
 
+SLOW = "tests.slow_document"
+
+
+@document_kind(SLOW, may_read=may_read_internal, steps=1)
+def slow_document(params, progress):
+    progress.step("S'està esperant")
+    time.sleep(30)
+    return Export("lent.txt", "text/plain", b"lent")
+
+
 @pytest.fixture
 def balance_url(seed_plan):
     return reverse("commitments:balance_pdf", args=[seed_plan.open_period.pk])
@@ -245,3 +255,47 @@ def test_a_document_of_a_kind_the_reader_may_not_read_is_refused(client, balance
     document.save()
 
     assert client.get(document.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
+    seed_plan, director, settings
+):
+    """In a worker (the main thread, no transaction) the document is built in a forked
+    process that ends with it; what it made reaches the parent whole."""
+    settings.DOCUMENT_ISOLATION = True
+    request = RequestFactory().get("/")
+    request.user = director
+    settings.TASKS = NO_WORKER
+    documents.respond(
+        request, "commitments.balance_pdf", {"period": seed_plan.open_period.pk}, title="Balanç"
+    )
+    document = GeneratedDocument.objects.get()
+
+    assert documents._may_isolate()
+    assert make_document.call(str(document.pk)) == "ready"
+
+    document.refresh_from_db()
+    assert document.steps_done == document.steps_total == 3
+    with document.file.open("rb") as stored:
+        assert "COMPROMÍS núm. 21" in pdf_text(stored.read())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_process_past_the_budget_is_stopped_and_says_so(director, settings):
+    settings.DOCUMENT_ISOLATION = True
+    settings.DOCUMENT_TIME_BUDGET = 0.5
+    settings.TASKS = NO_WORKER
+    flaky["fails"] = False
+    request = RequestFactory().get("/")
+    request.user = director
+    documents.respond(request, SLOW, {}, title="Document lent")
+    document = GeneratedDocument.objects.get()
+
+    started = time.monotonic()
+    assert make_document.call(str(document.pk)) == "failed"
+
+    assert time.monotonic() - started < 5
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert "ha superat el temps màxim" in document.error
