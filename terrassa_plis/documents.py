@@ -355,6 +355,8 @@ def _build_in_a_child_process(document: GeneratedDocument, budget: float) -> Exp
 
 
 def _child_build(document_pk, sender) -> None:
+    # A long layout yields the processor to the web processes on the same machine.
+    os.nice(10)
     try:
         document = GeneratedDocument.objects.get(pk=document_pk)
         export = _build(document)
