@@ -299,3 +299,22 @@ def test_a_child_process_past_the_budget_is_stopped_and_says_so(director, settin
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
     assert "ha superat el temps màxim" in document.error
+
+
+def test_documents_are_stored_and_served_through_the_storage_api(
+    client, director, balance_url, settings, tmp_path
+):
+    """No code assumes a local disk: with an in-memory storage nothing reaches MEDIA_ROOT."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(director)
+
+    first = client.get(balance_url)
+    again = client.get(balance_url)
+
+    assert first.getvalue().startswith(b"%PDF-")
+    assert again.getvalue() == first.getvalue()
+    assert not (tmp_path / "media").exists()
