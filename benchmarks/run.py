@@ -2,11 +2,15 @@
 
 Usage: `make bench` (or `python benchmarks/run.py --scale city --runs 7`).
 Without DATABASE_URL it uses its own SQLite file, var/bench.sqlite3, loaded once
-with `load_demo --scale city`. It prints one table: median and best server time
-of each page and the number of SQL queries it ran.
+with `load_demo --scale city`. It prints two tables: median and best server time
+of each page and the number of SQL queries it ran; then whole PDF documents, each
+rendered through the PDF helper in a process of its own (benchmarks/documents.py), with
+their pages per second against WeasyPrint's floor (the same text as plain paragraphs)
+and the process's peak memory.
 """
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -103,11 +107,83 @@ def print_table(rows, runs: int) -> bool:
     return all_met
 
 
+def measure_documents(documents, runs: int | None):
+    """Each document in a child process, so that its peak memory is its own."""
+    rows = []
+    for document in documents:
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.documents",
+                document.name,
+                str(runs or document.runs),
+            ],
+            cwd=ROOT,
+            env=os.environ,
+            capture_output=True,
+            text=True,
+        )
+        if child.returncode != 0:
+            print(f"{document.name}: failed\n{child.stderr.strip()[-2000:]}")
+            continue
+        rows.append((document, json.loads(child.stdout.strip().splitlines()[-1])))
+    return rows
+
+
+def print_documents(rows) -> bool:
+    from benchmarks.documents import FLOOR
+
+    floor = next((result for document, result in rows if document.name == FLOOR), None)
+    floor_rate = floor["pages"] / floor["median"] if floor else None
+    header = (
+        f"{'PDF document':<40} {'pages':>6} {'median s':>9} {'best s':>7} {'cpu s':>6} "
+        f"{'pages/s':>8} "
+    )
+    print(f"\n{header}{'x floor':>8} {'target':>14} {'peak MB':>8}")
+    print("-" * 114)
+    all_met = True
+    for document, result in rows:
+        rate = result["pages"] / result["median"]
+        ratio = rate / floor_rate if floor_rate else None
+        targets, met = [], True
+        if document.target_seconds:
+            targets.append(f"{document.target_seconds:g} s")
+            met &= result["median"] <= document.target_seconds
+        if document.target_ratio:
+            targets.append(f"x{document.target_ratio:g}")
+            met &= ratio is not None and ratio >= document.target_ratio
+        if document.target_peak_mb:
+            targets.append(f"{document.target_peak_mb:g} MB")
+            met &= result["peak_mb"] <= document.target_peak_mb
+        verdict = ("ok" if met else "SLOW") if targets else ""
+        all_met &= met
+        ratio_text = f"{ratio:.2f}" if ratio is not None else "-"
+        print(
+            f"{document.name:<40} {result['pages']:>6} {result['median']:>9.2f} "
+            f"{result['best']:>7.2f} {result['cpu']:>6.2f} {rate:>8.1f} {ratio_text:>8} "
+            f"{', '.join(targets) or '-':>14} {result['peak_mb']:>8.0f}  {verdict}"
+        )
+    print(
+        "\nmedian of each document's runs in a fresh process (stylesheet parsed first, as in a "
+        "worker);\nx floor: pages/s over the floor's; peak MB: the whole process's"
+    )
+    return all_met
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="city", choices=["demo", "city"])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", help="time only pages whose name contains this text")
+    parser.add_argument(
+        "--only", help="time only pages and documents whose name contains this text"
+    )
+    parser.add_argument(
+        "--document-runs", type=int, help="renders of each whole PDF document (default: its own)"
+    )
+    parser.add_argument(
+        "--skip-documents", action="store_true", help="time the pages only, not whole PDFs"
+    )
     args = parser.parse_args()
 
     os.chdir(ROOT)
@@ -117,10 +193,20 @@ def main():
     print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]} · scale: {args.scale}")
     prepare(args.scale)
 
+    from benchmarks.documents import DOCUMENTS, FLOOR
     from benchmarks.pages import PAGES
 
     pages = [page for page in PAGES if not args.only or args.only in page.name]
-    all_met = print_table(measure(pages, args.runs), args.runs)
+    all_met = print_table(measure(pages, args.runs), args.runs) if pages else True
+    # The floor comes with any whole document, since their ratios are to it.
+    documents = [
+        document
+        for document in DOCUMENTS
+        if document.name != FLOOR and (not args.only or args.only in document.name)
+    ]
+    documents = [*(d for d in DOCUMENTS if d.name == FLOOR), *documents] if documents else []
+    if documents and not args.skip_documents:
+        all_met &= print_documents(measure_documents(documents, args.document_runs))
     sys.exit(0 if all_met else 1)
 
 

@@ -62,3 +62,18 @@ def test_the_pdf_takes_the_page_s_filters(client, director, seed_plan):
     assert "prioritat-1" in response["Content-Disposition"]
     text = pdf_text(response.getvalue())
     assert "COMPROMÍS núm. 21" not in text
+
+
+def test_each_commitment_names_only_its_current_status_and_the_summary_lists_them_all(
+    seed_pdf, seed_plan
+):
+    text = pdf_text(seed_pdf.content)
+    tree = text[text.index("COMPROMÍS núm. 21") :]
+
+    assert "ESTAT DE COMPLIMENT: ● Completat o en execució dins les previsions (estat actual)" in (
+        tree
+    )
+    # The other statuses are named once, in the summary's tables, not under the commitment.
+    for label in ["No iniciat per canvi de prioritat", "Pendent", "En execució però amb retard"]:
+        assert label in text[: text.index("COMPROMÍS núm. 21")]
+        assert label not in tree
