@@ -17,6 +17,12 @@ class Page:
     target_ms: float | None = None
     runs: int | None = None  # fewer runs for slow reports
     target_peak_mb: float | None = None
+    # What the request answers when it works (a click on a document not made yet is a
+    # redirect to its page), with POST data for a form.
+    status: int = 200
+    data: dict | None = None
+    # Untimed, before each timed request: e.g. make the next click a new document.
+    before_each: Callable[[], None] | None = None
 
 
 def _period(term="2015-2019"):
@@ -74,13 +80,54 @@ PAGES = [
         "director",
         1000,
     ),
+]
+
+
+def _new_data_version():
+    """As after any edit: the next click asks for a document that is not made yet."""
+    from terrassa_plis.models import DataVersion
+
+    DataVersion.bump()
+
+
+def _made(url: str, username: str) -> str:
+    """`url`, once its document is made: a worker's work, done here beforehand."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from terrassa_plis.documents import make_document
+    from terrassa_plis.models import DocumentStatus, GeneratedDocument
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(url, secure=True)
+    if response.status_code == 302:
+        document = GeneratedDocument.objects.get(pk=response["Location"].split("/")[-2])
+        if document.status != DocumentStatus.READY:
+            make_document.call(str(document.pk))
+    return url
+
+
+def _balance_pdf():
+    return f"/pla-de-mandat/balanc/{_period().pk}/pdf/"
+
+
+# Documents are made in the background: the click must answer at once (a redirect to
+# the document's page, the task queued), and a document made already is served at once.
+PAGES += [
     Page(
-        "balance PDF, whole 2015-2019",
-        lambda: f"/pla-de-mandat/balanc/{_period().pk}/pdf/",
+        "PDF click, whole 2015-2019 balance",
+        _balance_pdf,
         "director",
-        30000,
-        runs=3,
-        target_peak_mb=1024,
+        300,
+        status=302,
+        before_each=_new_data_version,
+    ),
+    Page(
+        "stored PDF, whole 2015-2019 balance",
+        lambda: _made(_balance_pdf(), "director"),
+        "director",
+        20,
     ),
 ]
 
@@ -105,16 +152,26 @@ PAGES += [
         "admin",
     ),
     Page(
-        "charters open data JSON, 2021",
+        "charters open data JSON click, 2021",
         "/cartes-de-serveis/seguiment/2021/exporta.json",
         "director",
+        300,
+        status=302,
+        before_each=_new_data_version,
     ),
     Page(
-        "charters full report PDF, 2021",
+        "stored charters open data JSON, 2021",
+        lambda: _made("/cartes-de-serveis/seguiment/2021/exporta.json", "director"),
+        "director",
+        20,
+    ),
+    Page(
+        "PDF click, charters full report 2021",
         "/cartes-de-serveis/seguiment/2021/pdf/",
         "director",
-        30000,
-        runs=3,
+        300,
+        status=302,
+        before_each=_new_data_version,
     ),
 ]
 
@@ -147,6 +204,13 @@ def _round(kind):
     return ReportingRound.objects.filter(kind=kind).latest("opened_at").pk
 
 
+def _no_publication_under_way():
+    """Each click asks for a publication of its own (none runs: no worker here)."""
+    from publication.models import PublicationJob
+
+    PublicationJob.objects.all().delete()
+
+
 def _published(kind, suffix=""):
     from publication.models import PublishedVersion
 
@@ -159,6 +223,15 @@ PAGES += [
         "round completion, balance (staff)",
         lambda: f"/rondes/{_round('balance')}/",
         "publicacio",
+    ),
+    Page(
+        "publish click, balance round (staff)",
+        lambda: f"/rondes/{_round('balance')}/publica/",
+        "publicacio",
+        300,
+        status=302,
+        data={"note": "Nova versió per a la prova de rendiment."},
+        before_each=_no_publication_under_way,
     ),
     Page("public index (anonymous)", "/publicat/", None),
     Page(

@@ -66,19 +66,32 @@ def measure(pages, runs: int):
         if page.username:
             client.force_login(users[page.username])
         url = page.url() if callable(page.url) else page.url
-        response = client.get(url, secure=True)
-        if response.status_code != 200:
+
+        def ask(page=page, client=client, url=url):
+            """The page's request, after its untimed preparation."""
+            if page.before_each:
+                page.before_each()
+            started = time.perf_counter()
+            if page.data is not None:
+                response = client.post(url, page.data, secure=True)
+            else:
+                response = client.get(url, secure=True)
+            return response, (time.perf_counter() - started) * 1000
+
+        response, _ = ask()
+        if response.status_code != page.status:
             print(f"{page.name}: {url} answered {response.status_code}, not timed")
             continue
+        if page.before_each:
+            page.before_each()
         with CaptureQueriesContext(connection) as queries:
-            client.get(url, secure=True)
+            if page.data is not None:
+                client.post(url, page.data, secure=True)
+            else:
+                client.get(url, secure=True)
         # Each request resets the query log, so count before the next one.
         query_count = len(queries)
-        timings = []
-        for _ in range(page.runs or runs):
-            started = time.perf_counter()
-            client.get(url, secure=True)
-            timings.append((time.perf_counter() - started) * 1000)
+        timings = [ask()[1] for _ in range(page.runs or runs)]
         # The process's peak resident memory so far: an upper bound for this page.
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append((page, url, statistics.median(timings), min(timings), query_count, peak_mb))
