@@ -67,7 +67,7 @@ def test_the_pdf_takes_the_page_s_filters(client, director, seed_plan):
 def test_each_commitment_names_only_its_current_status_and_the_summary_lists_them_all(
     seed_pdf, seed_plan
 ):
-    text = pdf_text(seed_pdf.content)
+    text = pdf_text(seed_pdf.getvalue())
     tree = text[text.index("COMPROMÍS núm. 21") :]
 
     assert "ESTAT DE COMPLIMENT: ● Completat o en execució dins les previsions (estat actual)" in (
