@@ -172,10 +172,11 @@ def action_implementation(request, pk):
             form.add_error(None, error)
         else:
             message = (
-                _("S'ha afegit la implementació de %(period)s: %(degree)s %%.")
+                _("S'ha afegit la implementació de %(period)s: %(degree)s.")
                 if created
-                else _("S'ha actualitzat la implementació de %(period)s: %(degree)s %%.")
+                else _("S'ha actualitzat la implementació de %(period)s: %(degree)s.")
             )
-            messages.success(request, message % {"period": entry.period, "degree": entry.degree})
+            degree = formatting.percent(entry.degree)
+            messages.success(request, message % {"period": entry.period, "degree": degree})
             return redirect("governance:action", pk=action.pk)
     return _action_page(request, action, today=today, implementation_form=form)
