@@ -2,12 +2,16 @@
 work, the same document is never made twice, an edit makes a new one, a failure says why
 and can be tried again."""
 
+import io
 import time
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task_backends
 
 from governance.access import may_read_internal
@@ -318,3 +322,25 @@ def test_documents_are_stored_and_served_through_the_storage_api(
     assert first.getvalue().startswith(b"%PDF-")
     assert again.getvalue() == first.getvalue()
     assert not (tmp_path / "media").exists()
+
+
+def test_old_documents_are_pruned_with_their_files(client, director, balance_url, settings):
+    client.force_login(director)
+    client.get(balance_url)
+    document = GeneratedDocument.objects.get()
+    name = document.file.name
+    storage = document.file.storage
+    assert storage.exists(name)
+
+    call_command("prune_documents", "--days", "30", stdout=io.StringIO())
+    assert GeneratedDocument.objects.count() == 1
+
+    GeneratedDocument.objects.update(finished_at=timezone.now() - timedelta(days=31))
+    out = io.StringIO()
+    call_command("prune_documents", "--days", "30", stdout=out)
+
+    assert out.getvalue() == "Documents esborrats: 1.\n"
+    assert not GeneratedDocument.objects.exists()
+    assert not storage.exists(name)
+    # Asked for again, it is made again.
+    assert client.get(balance_url).getvalue().startswith(b"%PDF-")
