@@ -103,11 +103,18 @@ def prepare(load: bool) -> None:
 
 class Services:
     """gunicorn and one db_worker, each in a process group of its own, so stopping them
-    also stops gunicorn's workers and the worker's document child."""
+    also stops gunicorn's workers and the worker's document child.
 
-    def __init__(self, port: int, web_workers: int):
+    By default both stay in this script's session: Linux's autogroup scheduling shares
+    the processors between sessions first, so only within one session does the document
+    child's nice 10 yield to the web processes. `apart` gives each a session of its own,
+    as separate services (systemd units, containers) are scheduled apart: the worker's
+    group then gets its fair share of the processors whatever its niceness."""
+
+    def __init__(self, port: int, web_workers: int, apart: bool = False):
         self.port = port
         self.web_workers = web_workers
+        self.apart = apart
         self.processes: list[subprocess.Popen] = []
         self.log = open(ROOT / "var" / "bench-load.log", "w")  # noqa: SIM115
 
@@ -134,7 +141,8 @@ class Services:
                 cwd=ROOT,
                 stdout=self.log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=self.apart,
+                process_group=None if self.apart else 0,
             )
         )
 
@@ -370,6 +378,11 @@ def main():
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--pdf-wait", type=float, default=300, help="most seconds to wait for it")
     parser.add_argument("--load", action="store_true", help="run load_demo --scale city first")
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="web and worker in sessions of their own, scheduled apart as separate services",
+    )
     args = parser.parse_args()
 
     os.chdir(ROOT)
@@ -378,7 +391,8 @@ def main():
         os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     print(
         f"database: {os.environ['DATABASE_URL'].split('@')[-1]} · {args.users} users · "
-        f"{args.web_workers} web workers + 1 db_worker · {os.cpu_count()} cores"
+        f"{args.web_workers} web workers + 1 db_worker"
+        f"{' (apart)' if args.apart else ''} · {os.cpu_count()} cores"
     )
     prepare(args.load)
 
@@ -389,7 +403,7 @@ def main():
     # As after any edit: the next click on the PDF link makes a new document.
     DataVersion.bump()
 
-    with Services(free_port(), args.web_workers) as services:
+    with Services(free_port(), args.web_workers, args.apart) as services:
         port = services.port
         sessions = log_in_all(port, args.users, paths)
         director = Session(port, "director")
