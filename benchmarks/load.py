@@ -13,6 +13,11 @@ them alone; phase B the same while the PDF is made, from the moment the worker t
 until it is done (or the phase's duration has passed). It prints one table and exits 1
 when the ratio misses the target. Without DATABASE_URL it uses var/bench.sqlite3, as
 `make bench` does; run `make bench` once first (or pass --load) to fill it.
+
+The web processes and the worker share this script's session, as under `make run`; with
+--apart each has one of its own, as separate services are scheduled: the document
+child's nice 10 then no longer gives the processors to the web (see `Services`). The
+latencies are the clients' (this script runs on the same processors), not the server's.
 """
 
 import argparse
