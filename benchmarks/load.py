@@ -416,12 +416,16 @@ def main():
         # However the phases go, every thread has stopped by then.
         hard_stop = time.monotonic() + args.warmup + 2 * args.duration + args.pdf_wait + 60
         browsing = Browsing(sessions, args.think, hard_stop)
+        # The 1-minute load average as each phase ends: on a shared machine, a high one
+        # in one phase only says the comparison is not to be trusted.
+        a, b = {}, {}
         browsing.start()
         try:
             time.sleep(args.warmup)
             a_start = time.monotonic()
             time.sleep(args.duration)
             a_end = time.monotonic()
+            a["load"] = os.getloadavg()[0]
 
             clicked = time.monotonic()
             click = director.get(pdf_path)
@@ -438,6 +442,7 @@ def main():
             if taken is None:
                 raise SystemExit("no worker took the document within 30 s: see var/bench-load.log")
             b_start, b_end = taken, finished or time.monotonic()
+            b["load"] = os.getloadavg()[0]
         finally:
             browsing.finish()
 
@@ -454,28 +459,29 @@ def main():
                     raise SystemExit(f"the stored PDF answered {answer.status}")
             served_ms = statistics.median(timings)
 
-    a = figures(browsing.window(a_start, a_end), a_end - a_start)
-    b = figures(browsing.window(b_start, b_end), b_end - b_start)
+    a |= figures(browsing.window(a_start, a_end), a_end - a_start)
+    b |= figures(browsing.window(b_start, b_end), b_end - b_start)
     return report(args, a, b, a_end - a_start, b_end - b_start, document, click_ms, served_ms)
 
 
 def report(args, a, b, a_seconds, b_seconds, document, click_ms, served_ms) -> int:
     print(
         f"\n{'phase':<34} {'s':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} "
-        f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
+        f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'load':>5}"
     )
-    print("-" * 88)
+    print("-" * 94)
     for name, row, seconds in (
         ("A: browsing only", a, a_seconds),
         ("B: while the whole-plan PDF is made", b, b_seconds),
     ):
         print(
             f"{name:<34} {seconds:>5.0f} {row['n']:>8} {row['rps']:>6.1f} {row['p50']:>7.0f} "
-            f"{row['p95']:>7.0f} {row['p99']:>7.0f} {row['errors']:>6}"
+            f"{row['p95']:>7.0f} {row['p99']:>7.0f} {row['errors']:>6} {row['load']:>5.1f}"
         )
     ratio = b["p95"] / a["p95"] if a["p95"] else float("inf")
     met = ratio <= TARGET_RATIO and not a["errors"] and not b["errors"]
-    print(f"\np95(B) / p95(A) = {ratio:.2f} (target ≤ {TARGET_RATIO}): {'ok' if met else 'MISSED'}")
+    verdict = "ok" if met else "MISSED"
+    print(f"\np95(B) / p95(A) = {ratio:.2f} (target ≤ {TARGET_RATIO}): {verdict}")
     took = (
         f"{(document.finished_at - document.started_at).total_seconds():.1f} s"
         if document.started_at and document.finished_at
@@ -493,7 +499,7 @@ def report(args, a, b, a_seconds, b_seconds, document, click_ms, served_ms) -> i
     print(
         f"\n{args.users} users, a pause of {args.think:.1f} s on average between clicks, "
         f"{args.warmup:.0f} s of warm-up; phase B lasts while the worker makes the PDF, "
-        f"at most {args.duration:.0f} s"
+        f"at most {args.duration:.0f} s; load: the 1-minute load average as it ended"
     )
     return 0 if met and document.status == "ready" else 1
 
