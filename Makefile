@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= city
 
-.PHONY: run test lint bench messages translations clean
+.PHONY: run test lint bench bench-load messages translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: $(VENV)/.installed-test
 # Timings of named pages on city-scale data (a separate SQLite file unless DATABASE_URL is set).
 bench: $(VENV)/.installed translations
 	BENCH=1 $(PY) benchmarks/run.py --scale $(SCALE)
+
+# 20 logged-in users browsing the production server (gunicorn and a db_worker), alone and
+# while the worker makes the whole-plan PDF: p95 with it within 1.5x of p95 without.
+bench-load: $(VENV)/.installed translations
+	$(PY) benchmarks/load.py
 
 # Refresh the Spanish and English .po files after changing user-facing strings
 # (the source strings are Catalan; locale/ca only holds third-party strings).
