@@ -15,10 +15,8 @@ rendering ends.
 """
 
 import logging
-import signal
-import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +27,7 @@ from django_tasks import task
 from publication.models import JobFailure, JobStatus, PublicationJob
 from publication.snapshots import build_snapshot
 from publication.versions import JobAbandoned, freeze_version
+from terrassa_plis.budgets import time_budget
 
 logger = logging.getLogger(__name__)
 
@@ -36,30 +35,6 @@ logger = logging.getLogger(__name__)
 class PublicationTimedOut(Exception):
     def __init__(self, seconds):
         super().__init__(f"Rendering took longer than PUBLISH_TIME_BUDGET ({seconds} s).")
-
-
-@contextmanager
-def time_budget(seconds: float):
-    """Raise PublicationTimedOut inside the block once `seconds` have passed, when the
-    code runs in the main thread (the only one that receives signals)."""
-    if (
-        not seconds
-        or threading.current_thread() is not threading.main_thread()
-        or not hasattr(signal, "setitimer")
-    ):
-        yield
-        return
-
-    def expired(signum, frame):
-        raise PublicationTimedOut(seconds)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @task()
@@ -78,7 +53,7 @@ def publish_version(job_id: int) -> int | None:
     try:
         budget = settings.PUBLISH_TIME_BUDGET
         started = time.monotonic()
-        with time_budget(budget), _savepoint_if_nested():
+        with time_budget(budget, lambda: PublicationTimedOut(budget)), _savepoint_if_nested():
             snapshot = build_snapshot(job.round)
         if budget and time.monotonic() - started > budget:
             raise PublicationTimedOut(budget)

@@ -25,11 +25,9 @@ import json
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import traceback
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -46,6 +44,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from terrassa_plis.budgets import time_budget
 from terrassa_plis.exports import Export
 from terrassa_plis.models import DataVersion, DocumentStatus, GeneratedDocument
 
@@ -234,27 +233,6 @@ class DocumentTooLong(Exception):
     pass
 
 
-@contextmanager
-def time_budget(seconds: int):
-    """Stop the work with DocumentTooLong after `seconds`. Only a worker's main thread can
-    be interrupted by a timer; elsewhere (a request thread running tasks at once) the
-    work simply runs to its end."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise DocumentTooLong
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @task()
 def make_document(document_id: str) -> str:
     """Make one document. Claimed with one conditional UPDATE, so that however many
@@ -270,7 +248,7 @@ def make_document(document_id: str) -> str:
         if _may_isolate():
             export = _build_in_a_child_process(document, budget)
         else:
-            with time_budget(budget):
+            with time_budget(budget, DocumentTooLong):
                 export = _build(document)
         Progress(document, done=document.steps_total - 1).step(_("S'està desant el document"))
         document.file.save(export.filename, ContentFile(export.content), save=False)

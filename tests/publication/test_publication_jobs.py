@@ -35,6 +35,7 @@ from publication.operations import (
 )
 from publication.snapshots import build_snapshot
 from publication.tasks import publish_version
+from terrassa_plis import budgets
 from tests.pages import visible_text
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -373,7 +374,7 @@ def test_in_a_request_thread_the_budget_is_checked_when_rendering_ends(
     """Signals reach only the main thread: elsewhere the rendering runs to its end and
     then fails, still publishing nothing."""
     settings.PUBLISH_TIME_BUDGET = 1
-    monkeypatch.setattr(tasks.threading, "main_thread", lambda: None)
+    monkeypatch.setattr(budgets.threading, "main_thread", lambda: None)
 
     def slow(round):
         snapshot = build_snapshot(round)

@@ -16,7 +16,8 @@ from django_tasks import task_backends
 
 from governance.access import may_read_internal
 from terrassa_plis import documents
-from terrassa_plis.documents import DocumentTooLong, document_kind, make_document, time_budget
+from terrassa_plis.budgets import time_budget
+from terrassa_plis.documents import DocumentTooLong, document_kind, make_document
 from terrassa_plis.exports import Export
 from terrassa_plis.models import DataVersion, DocumentStatus, GeneratedDocument
 from tests.pages import pdf_text, visible_text
@@ -246,7 +247,7 @@ def test_a_stalled_document_may_be_tried_again(client, director, balance_url, no
 
 def test_work_past_its_time_budget_stops():
     started = time.monotonic()
-    with pytest.raises(DocumentTooLong), time_budget(0.05):
+    with pytest.raises(DocumentTooLong), time_budget(0.05, DocumentTooLong):
         time.sleep(2)
     assert time.monotonic() - started < 1
 
