@@ -41,6 +41,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import PRODUCTION_ENVIRONMENT, manage  # noqa: E402
+
 TARGET_RATIO = 1.5
 PASSWORD = "demo"
 # The sessions' users, in turn: mostly readers of everything, as the people who browse
@@ -68,17 +70,6 @@ BROWSED = [
 REQUEST_TIMEOUT = 60  # seconds; a request past this counts as an error
 
 
-def manage(*command: str, **env: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        timeout=1800,
-    )
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -88,11 +79,8 @@ def free_port() -> int:
 def prepare(load: bool) -> None:
     # What production runs, as `make bench` sets it; documents go to a folder of their own.
     os.environ.update(
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + "x" * 50,
+        PRODUCTION_ENVIRONMENT,
         ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
     manage("migrate", "--no-input", "-v", "0")

@@ -23,6 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+# What production runs, for every bench: DEBUG off, cached templates, collected static
+# files (the host is the caller's to add).
+PRODUCTION_ENVIRONMENT = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-" + "x" * 50,
+    "SECURE_SSL_REDIRECT": "0",
+    "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+}
+
+
 def manage(*command: str, **env: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *command],
@@ -30,18 +40,13 @@ def manage(*command: str, **env: str) -> None:
         check=True,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
+        timeout=1800,
     )
 
 
 def prepare(scale: str) -> None:
     # Time what production runs: DEBUG off, cached templates, collected static files.
-    os.environ.update(
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + "x" * 50,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
-    )
+    os.environ.update(PRODUCTION_ENVIRONMENT, ALLOWED_HOSTS="testserver")
     manage("migrate", "--no-input", "-v", "0")
     # load_demo creates demo users, which it does only in demo mode.
     manage("load_demo", "--scale", scale, DEBUG="1")
