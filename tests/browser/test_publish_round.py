@@ -1,10 +1,14 @@
 from datetime import timedelta
 
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
+from commitments.models import ReportingPeriod
 from governance.roles import Role
-from publication.models import PublishedVersion
+from publication.models import PublicationJob, PublishedVersion, RoundKind
+from publication.operations import open_round
+from publication.tasks import publish_version
 from tests.browser.conftest import sign_in
 from tests.conftest import make_user
 
@@ -45,4 +49,36 @@ def test_staff_open_review_and_publish_a_round_and_see_version_1(page, organisat
     assert "Publicacio" in row
     assert versions.first.get_by_role("link", name="PDF de la versió 1").is_visible()
     assert PublishedVersion.objects.get().number == 1
+    assert page.console_errors == []
+
+
+NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_while_a_worker_publishes_the_round_page_says_so_and_then_shows_the_version(
+    page, organisation, settings
+):
+    call_command("loaddata", "mandate_plan", verbosity=0)
+    staff = make_user("publicacio", Role.PUBLICATION_STAFF)
+    period = ReportingPeriod.objects.get(label="Primer semestre de 2019", is_open=True)
+    round_ = open_round(
+        RoundKind.BALANCE,
+        period=period,
+        deadline=timezone.localdate() + timedelta(days=21),
+        acting_user=staff,
+    )
+    settings.TASKS = NO_WORKER
+
+    sign_in(page, "publicacio")
+    page.goto(reverse("publication:round", args=[round_.pk]))
+    page.get_by_label("Nota de la versió").fill("Primera publicació del balanç.")
+    page.get_by_role("button", name="Publica").click()
+
+    assert page.get_by_role("heading", name="S'està publicant…").is_visible()
+    assert page.get_by_role("button", name="Publica").count() == 0
+
+    # A worker takes the job; the page notices by itself and shows the new version.
+    publish_version.call(PublicationJob.objects.get().pk)
+    page.get_by_role("link", name="PDF de la versió 1").wait_for(timeout=20_000)
+    assert page.get_by_role("heading", name="S'està publicant…").count() == 0
     assert page.console_errors == []

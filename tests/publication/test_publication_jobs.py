@@ -138,7 +138,10 @@ def test_while_the_task_waits_the_page_says_it_is_publishing_and_who_asked(
     moment = timezone.localtime(job.requested_at).strftime("%d/%m/%Y %H:%M")
     assert f"Ho va demanar Publicacio el {moment}." in text
     assert "La versió nova apareixerà en aquesta pàgina quan acabi" in text
-    assert 'http-equiv="refresh"' in response.content.decode()
+    # The page follows the publication with a script of its own (no timed refresh,
+    # which would move a reader's focus away), and a link to check by hand.
+    assert "js/publication-status.js" in response.content.decode()
+    assert "Comprova-ho ara" in text
     # No publish button while it runs: the page reloads itself until it is done.
     assert publish_url(balance) not in response.content.decode()
     assert "Aquesta ronda encara no ha publicat cap versió." in text
