@@ -36,7 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, OperationalError, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -335,14 +335,14 @@ def _build_in_a_child_process(document: GeneratedDocument, budget: float) -> Exp
 def _child_build(document_pk, sender) -> None:
     # A long layout yields the processor to the web processes on the same machine.
     os.nice(10)
+    # Whatever connection the fork copied is the parent's: leave it to the parent,
+    # unused and unclosed (closing it here would end the parent's session too).
+    # (An in-memory SQLite database, in tests, lives in the process: the copy is the child's.)
+    for inherited in connections.all(initialized_only=True):
+        if not getattr(inherited, "is_in_memory_db", lambda: False)():
+            inherited.connection = None
     try:
-        try:
-            document = GeneratedDocument.objects.get(pk=document_pk)
-        except OperationalError:
-            # The child's first connection is its own (the parent closed every one before
-            # the fork); one the server dropped at once is opened again, once.
-            connections.close_all()
-            document = GeneratedDocument.objects.get(pk=document_pk)
+        document = GeneratedDocument.objects.get(pk=document_pk)
         export = _build(document)
         sender.send(("ready", export.filename, export.content_type, export.content))
     except BaseException:
