@@ -24,10 +24,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from publication.models import JobFailure, JobStatus, PublicationJob
+from publication.models import JobFailure, JobStatus, PublicationJob, ReportingRound
 from publication.snapshots import build_snapshot
 from publication.versions import JobAbandoned, freeze_version
-from terrassa_plis.budgets import time_budget
+from terrassa_plis.isolation import run_isolated
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ def publish_version(job_id: int) -> int | None:
     try:
         budget = settings.PUBLISH_TIME_BUDGET
         started = time.monotonic()
-        with time_budget(budget, lambda: PublicationTimedOut(budget)), _savepoint_if_nested():
-            snapshot = build_snapshot(job.round)
+        snapshot = run_isolated(
+            _snapshot, job.round_id, budget=budget, expired=lambda: PublicationTimedOut(budget)
+        )
         if budget and time.monotonic() - started > budget:
             raise PublicationTimedOut(budget)
         writing = True
@@ -69,6 +70,14 @@ def publish_version(job_id: int) -> int | None:
         # Raised again: the task's result records the failure and its traceback.
         raise
     return version.number
+
+
+def _snapshot(round_id: int):
+    """What the round publishes, rendered (in a worker's child process, see
+    `terrassa_plis.isolation`)."""
+    round = ReportingRound.objects.select_related("period__mandate").get(pk=round_id)
+    with _savepoint_if_nested():
+        return build_snapshot(round)
 
 
 def _savepoint_if_nested():

@@ -23,10 +23,6 @@ This module knows no app's models: the builders do.
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
-import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,7 +32,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -44,8 +40,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from terrassa_plis.budgets import time_budget
 from terrassa_plis.exports import Export
+from terrassa_plis.isolation import run_isolated
 from terrassa_plis.models import DataVersion, DocumentStatus, GeneratedDocument
 
 logger = logging.getLogger(__name__)
@@ -245,11 +241,7 @@ def make_document(document_id: str) -> str:
     document = GeneratedDocument.objects.get(pk=document_id)
     budget = settings.DOCUMENT_TIME_BUDGET
     try:
-        if _may_isolate():
-            export = _build_in_a_child_process(document, budget)
-        else:
-            with time_budget(budget, DocumentTooLong):
-                export = _build(document)
+        export = run_isolated(_build, document.pk, budget=budget, expired=DocumentTooLong)
         Progress(document, done=document.steps_total - 1).step(_("S'està desant el document"))
         document.file.save(export.filename, ContentFile(export.content), save=False)
     except DocumentTooLong:
@@ -283,75 +275,12 @@ def make_document(document_id: str) -> str:
     return "ready"
 
 
-def _build(document: GeneratedDocument) -> Export:
+def _build(document_pk) -> Export:
+    """The document's file, in its language (in a worker's child process, see
+    `terrassa_plis.isolation`)."""
+    document = GeneratedDocument.objects.get(pk=document_pk)
     with translation.override(document.language):
         return _KINDS[document.kind].build(document.params, Progress(document))
-
-
-def _may_isolate() -> bool:
-    """Whether to build in a child process: in a worker's main thread, outside any
-    transaction (a child has a connection of its own and sees only committed data)."""
-    return (
-        settings.DOCUMENT_ISOLATION
-        and threading.current_thread() is threading.main_thread()
-        and not transaction.get_connection().in_atomic_block
-    )
-
-
-class BuildFailed(Exception):
-    """The child process failed; its traceback is the message."""
-
-
-def _build_in_a_child_process(document: GeneratedDocument, budget: float) -> Export:
-    """Build the document in a forked process that ends with it, so the hundreds of MB
-    a long layout takes go back to the system, and a build past its budget is stopped
-    even inside WeasyPrint's own loops."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    # A forked child must not share the parent's database connections.
-    connections.close_all()
-    child = context.Process(target=_child_build, args=(document.pk, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(budget):
-            child.kill()
-            raise DocumentTooLong
-        outcome = receiver.recv()
-    except EOFError:
-        outcome = ("error", f"the child process ended with exit code {child.exitcode}")
-    finally:
-        receiver.close()
-        child.join(timeout=30)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    if outcome[0] == "error":
-        raise BuildFailed(outcome[1])
-    _, filename, content_type, content = outcome
-    return Export(filename, content_type, content)
-
-
-def _child_build(document_pk, sender) -> None:
-    # A long layout yields the processor to the web processes on the same machine.
-    os.nice(10)
-    # Whatever connection the fork copied is the parent's: leave it to the parent,
-    # unused and unclosed (closing it here would end the parent's session too).
-    # (An in-memory SQLite database, in tests, lives in the process: the copy is the child's.)
-    for inherited in connections.all(initialized_only=True):
-        if not getattr(inherited, "is_in_memory_db", lambda: False)():
-            inherited.connection = None
-    try:
-        document = GeneratedDocument.objects.get(pk=document_pk)
-        export = _build(document)
-        sender.send(("ready", export.filename, export.content_type, export.content))
-    except BaseException:
-        sender.send(("error", traceback.format_exc()))
-    finally:
-        sender.close()
-        connections.close_all()
-        # Leave without the parent's exit handlers, which are not the child's to run.
-        os._exit(0)
 
 
 def _fail(document: GeneratedDocument, message: str) -> str:

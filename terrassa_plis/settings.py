@@ -241,6 +241,7 @@ LOGGING = {
 # The longest a document (a PDF, a large export) may take in a worker before it stops
 # and says so; far above the slowest whole-plan PDF measured at city scale.
 DOCUMENT_TIME_BUDGET = env_int("DOCUMENT_TIME_BUDGET", 300)
-# A worker builds each document in a child process that ends with it: the memory a long
-# layout takes goes back to the system, and a build past its budget is stopped.
-DOCUMENT_ISOLATION = env_bool("DOCUMENT_ISOLATION", True)
+# A worker renders each document and each publication in a child process that ends with
+# it: the memory a long layout takes goes back to the system, and a render past its
+# budget is stopped (`terrassa_plis.isolation`).
+WORKER_ISOLATION = env_bool("WORKER_ISOLATION", True)

@@ -22,7 +22,7 @@ def _tasks_run_in_the_request(settings):
     their outcome without a worker. The tests of the workers themselves say otherwise."""
     settings.TASKS = IMMEDIATE_TASKS
     # A child process would not see the test's uncommitted data.
-    settings.DOCUMENT_ISOLATION = False
+    settings.WORKER_ISOLATION = False
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from governance.access import may_read_internal
-from terrassa_plis import documents
+from terrassa_plis import documents, isolation
 from terrassa_plis.budgets import time_budget
 from terrassa_plis.documents import DocumentTooLong, document_kind, make_document
 from terrassa_plis.exports import Export
@@ -268,7 +268,7 @@ def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
 ):
     """In a worker (the main thread, no transaction) the document is built in a forked
     process that ends with it; what it made reaches the parent whole."""
-    settings.DOCUMENT_ISOLATION = True
+    settings.WORKER_ISOLATION = True
     request = RequestFactory().get("/")
     request.user = director
     settings.TASKS = NO_WORKER
@@ -277,7 +277,7 @@ def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
     )
     document = GeneratedDocument.objects.get()
 
-    assert documents._may_isolate()
+    assert isolation.may_isolate()
     assert make_document.call(str(document.pk)) == "ready"
 
     document.refresh_from_db()
@@ -288,7 +288,7 @@ def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_child_process_past_the_budget_is_stopped_and_says_so(director, settings):
-    settings.DOCUMENT_ISOLATION = True
+    settings.WORKER_ISOLATION = True
     settings.DOCUMENT_TIME_BUDGET = 0.5
     settings.TASKS = NO_WORKER
     flaky["fails"] = False

@@ -1,0 +1,87 @@
+"""Long work in a worker, in a forked child process that ends with it.
+
+A whole-plan PDF lays out hundreds of pages and takes hundreds of MB that Python keeps
+after the work is done; in a child that exits, the memory goes back to the system. A
+child past its time budget is stopped even inside WeasyPrint's own loops (a signal is
+not delivered there), and it runs at a lower priority than the web processes beside it.
+
+Documents (`terrassa_plis.documents`) and publishing (`publication.tasks`) both run
+their rendering through `run_isolated`.
+"""
+
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connections, transaction
+
+from terrassa_plis.budgets import time_budget
+
+
+class ChildFailed(Exception):
+    """The child process failed; its traceback is the message."""
+
+
+def may_isolate() -> bool:
+    """In a worker's main thread, outside any transaction (a child has a connection of
+    its own and sees only committed data). Tests and a demo without a worker (tasks run
+    inside the request) work inline."""
+    return (
+        settings.WORKER_ISOLATION
+        and threading.current_thread() is threading.main_thread()
+        and not transaction.get_connection().in_atomic_block
+    )
+
+
+def run_isolated(work: Callable, *args, budget: float, expired: Callable[[], BaseException]):
+    """`work(*args)`, in a child process when `may_isolate()`, inline otherwise; raises
+    `expired()` past `budget` seconds (no limit when 0). What `work` returns must pickle."""
+    if not may_isolate():
+        with time_budget(budget, expired):
+            return work(*args)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    # The child must not share the parent's database connections.
+    connections.close_all()
+    child = context.Process(target=_run_in_child, args=(work, args, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(budget or None):
+            child.kill()
+            raise expired()
+        outcome, value = receiver.recv()
+    except EOFError:
+        outcome, value = "error", f"the child process ended with exit code {child.exitcode}"
+    finally:
+        receiver.close()
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if outcome == "error":
+        raise ChildFailed(value)
+    return value
+
+
+def _run_in_child(work: Callable, args: tuple, sender) -> None:
+    # A long layout yields the processor to the web processes on the same machine.
+    os.nice(10)
+    # Whatever connection the fork copied is the parent's: leave it to the parent,
+    # unused and unclosed (closing it here would end the parent's session too). An
+    # in-memory SQLite database, in tests, lives in the process: the copy is the child's.
+    for inherited in connections.all(initialized_only=True):
+        if not getattr(inherited, "is_in_memory_db", lambda: False)():
+            inherited.connection = None
+    try:
+        sender.send(("ready", work(*args)))
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        sender.close()
+        connections.close_all()
+        # Leave without the parent's exit handlers, which are not the child's to run.
+        os._exit(0)
