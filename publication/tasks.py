@@ -54,7 +54,7 @@ def publish_version(job_id: int) -> int | None:
         budget = settings.PUBLISH_TIME_BUDGET
         started = time.monotonic()
         snapshot = run_isolated(
-            _snapshot, job.round_id, budget=budget, expired=lambda: PublicationTimedOut(budget)
+            _snapshot, job.round, budget=budget, expired=lambda: PublicationTimedOut(budget)
         )
         if budget and time.monotonic() - started > budget:
             raise PublicationTimedOut(budget)
@@ -72,10 +72,9 @@ def publish_version(job_id: int) -> int | None:
     return version.number
 
 
-def _snapshot(round_id: int):
+def _snapshot(round: ReportingRound):
     """What the round publishes, rendered (in a worker's child process, see
     `terrassa_plis.isolation`)."""
-    round = ReportingRound.objects.select_related("period__mandate").get(pk=round_id)
     with _savepoint_if_nested():
         return build_snapshot(round)
 

@@ -241,7 +241,7 @@ def make_document(document_id: str) -> str:
     document = GeneratedDocument.objects.get(pk=document_id)
     budget = settings.DOCUMENT_TIME_BUDGET
     try:
-        export = run_isolated(_build, document.pk, budget=budget, expired=DocumentTooLong)
+        export = run_isolated(_build, document, budget=budget, expired=DocumentTooLong)
         Progress(document, done=document.steps_total - 1).step(_("S'està desant el document"))
         document.file.save(export.filename, ContentFile(export.content), save=False)
     except DocumentTooLong:
@@ -275,10 +275,9 @@ def make_document(document_id: str) -> str:
     return "ready"
 
 
-def _build(document_pk) -> Export:
+def _build(document: GeneratedDocument) -> Export:
     """The document's file, in its language (in a worker's child process, see
     `terrassa_plis.isolation`)."""
-    document = GeneratedDocument.objects.get(pk=document_pk)
     with translation.override(document.language):
         return _KINDS[document.kind].build(document.params, Progress(document))
 

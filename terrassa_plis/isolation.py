@@ -38,7 +38,8 @@ def may_isolate() -> bool:
 
 def run_isolated(work: Callable, *args, budget: float, expired: Callable[[], BaseException]):
     """`work(*args)`, in a child process when `may_isolate()`, inline otherwise; raises
-    `expired()` past `budget` seconds (no limit when 0). What `work` returns must pickle."""
+    `expired()` past `budget` seconds (no limit when 0). The child is forked, so `args`
+    reach it as they are; what `work` returns must pickle."""
     if not may_isolate():
         with time_budget(budget, expired):
             return work(*args)
