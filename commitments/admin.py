@@ -10,6 +10,7 @@ from commitments.models import (
     ReportingPeriod,
     Status,
 )
+from terrassa_plis.admin import ReadOnlyAdmin
 
 
 class PlanLevelInline(admin.TabularInline):
@@ -108,7 +109,7 @@ class EntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
+class FigureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read only: figures are edited in their entry's page, which bumps the entry's version.
 
     A change here would leave the version as it was, and an entry form opened before
@@ -119,12 +120,3 @@ class FigureAdmin(SimpleHistoryAdmin):
     list_filter = ["entry__period__mandate", "entry__period"]
     search_fields = ["label", "unit", "entry__node__code"]
     list_select_related = ["entry__node__level", "entry__period"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,6 +19,7 @@ from governance.models import (
     Seat,
     Service,
 )
+from terrassa_plis.admin import ReadOnlyAdmin, RecordedOnThePagesAdmin
 
 
 class ServiceInline(admin.TabularInline):
@@ -53,23 +54,6 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 # The plan's bodies, people and follow-up work.
-
-
-class RecordedOnThePagesAdmin:
-    """Listed and shown in the admin, but added and changed only through the PLIS
-    pages' forms, whose operations check the rules the admin's plain model forms
-    would skip."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(RecordedOnThePagesAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BodyInline(admin.TabularInline):

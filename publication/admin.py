@@ -1,18 +1,16 @@
 from django.contrib import admin
 
 from publication.models import PublicationJob, PublishedVersion, ReportingRound
+from terrassa_plis.admin import ReadOnlyAdmin, RecordedOnThePagesAdmin
 
 
-class PublishedVersionInline(admin.TabularInline):
+class PublishedVersionInline(RecordedOnThePagesAdmin, admin.TabularInline):
     model = PublishedVersion
     fields = ["number", "title", "published_at", "published_by", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportingRound)
@@ -25,7 +23,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublishedVersion)
-class PublishedVersionAdmin(admin.ModelAdmin):
+class PublishedVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Versions are frozen: they are read here, never added, changed or deleted."""
 
     list_display = ["title", "number", "round", "published_at", "published_by"]
@@ -33,30 +31,12 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     list_select_related = ["round__period", "published_by"]
     search_fields = ["title", "note"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PublicationJob)
-class PublicationJobAdmin(admin.ModelAdmin):
+class PublicationJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The publications asked for, to see why one failed: read here, changed only by
     the operation that asks for them and the task that runs them."""
 
     list_display = ["round", "status", "requested_at", "requested_by", "finished_at", "failure"]
     list_filter = ["status", "failure", "round__kind"]
     list_select_related = ["round__period", "requested_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -25,6 +25,18 @@ def _tasks_run_in_the_request(settings):
     settings.WORKER_ISOLATION = False
 
 
+@pytest.fixture
+def no_worker(settings):
+    """Tasks wait in a queue nobody serves, as when every worker is busy: the documents
+    and publications asked for stay under way. Returns the queue (its `results`)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    backend.clear()
+    return backend
+
+
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Published PDFs go to storage: keep them out of the working tree."""

@@ -9,13 +9,11 @@ from tests.browser.conftest import sign_in
 from tests.commitments import conftest as commitment_fixtures
 
 seed_plan = commitment_fixtures.seed_plan
-NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def test_the_pdf_link_shows_the_progress_and_then_delivers_the_pdf(
-    page, seed_plan, director, settings
+    page, seed_plan, director, no_worker
 ):
-    settings.TASKS = NO_WORKER
     sign_in(page, "directora")
     page.goto(reverse("commitments:balance", args=[seed_plan.open_period.pk]))
 

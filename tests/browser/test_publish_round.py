@@ -52,11 +52,8 @@ def test_staff_open_review_and_publish_a_round_and_see_version_1(page, organisat
     assert page.console_errors == []
 
 
-NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
 def test_while_a_worker_publishes_the_round_page_says_so_and_then_shows_the_version(
-    page, organisation, settings
+    page, organisation, no_worker
 ):
     call_command("loaddata", "mandate_plan", verbosity=0)
     staff = make_user("publicacio", Role.PUBLICATION_STAFF)
@@ -67,7 +64,6 @@ def test_while_a_worker_publishes_the_round_page_says_so_and_then_shows_the_vers
         deadline=timezone.localdate() + timedelta(days=21),
         acting_user=staff,
     )
-    settings.TASKS = NO_WORKER
 
     sign_in(page, "publicacio")
     page.goto(reverse("publication:round", args=[round_.pk]))

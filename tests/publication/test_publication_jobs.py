@@ -24,12 +24,10 @@ from publication.models import (
     PublicationJob,
     PublishedVersion,
     ReportingRound,
-    RoundKind,
     RoundStatus,
 )
 from publication.operations import (
     PublicationUnderWay,
-    open_round,
     publish_round,
     request_publication,
 )
@@ -38,7 +36,6 @@ from publication.tasks import publish_version
 from terrassa_plis import budgets
 from tests.pages import visible_text
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 IN_MEMORY = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 UNDER_WAY = "S'està publicant…"
 ALREADY = "No s'ha demanat cap publicació nova: ja se n'està fent una d'aquesta ronda."
@@ -47,20 +44,6 @@ needs_row_locks = pytest.mark.skipif(
     not connection.features.has_select_for_update,
     reason="the database locks no rows (SQLite serialises writes instead)",
 )
-
-
-@pytest.fixture
-def balance(seed_plan, staff):
-    deadline = timezone.localdate() + timedelta(days=14)
-    return open_round(
-        RoundKind.BALANCE, period=seed_plan.open_period, deadline=deadline, acting_user=staff
-    )
-
-
-@pytest.fixture
-def no_worker(settings):
-    """Tasks wait in a queue nobody runs: the publication stays under way."""
-    settings.TASKS = DUMMY_TASKS
 
 
 @pytest.fixture

@@ -21,14 +21,6 @@ from tests.pages import pdf_text, visible_text
 
 
 @pytest.fixture
-def balance(seed_plan, staff):
-    deadline = timezone.localdate() + timedelta(days=14)
-    return open_round(
-        RoundKind.BALANCE, period=seed_plan.open_period, deadline=deadline, acting_user=staff
-    )
-
-
-@pytest.fixture
 def charters(seed_charter, staff):
     deadline = timezone.localdate() + timedelta(days=14)
     return open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task_backends
 
 from governance.access import may_read_internal
 from terrassa_plis import documents, isolation
@@ -22,7 +21,6 @@ from terrassa_plis.exports import Export
 from terrassa_plis.models import DataVersion, DocumentStatus, GeneratedDocument
 from tests.pages import pdf_text, visible_text
 
-NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 FLAKY = "tests.flaky_document"
 # Whether the flaky document fails this time (the tests set it).
 flaky = {"fails": True}
@@ -49,15 +47,6 @@ def slow_document(params, progress):
 @pytest.fixture
 def balance_url(seed_plan):
     return reverse("commitments:balance_pdf", args=[seed_plan.open_period.pk])
-
-
-@pytest.fixture
-def no_worker(settings):
-    """Tasks wait in a queue nobody serves, as when every worker is busy."""
-    settings.TASKS = NO_WORKER
-    backend = task_backends["default"]
-    backend.clear()
-    return backend
 
 
 def test_without_a_free_worker_the_click_leads_to_a_page_that_says_what_is_being_prepared(
@@ -264,14 +253,13 @@ def test_a_document_of_a_kind_the_reader_may_not_read_is_refused(client, balance
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
-    seed_plan, director, settings
+    seed_plan, director, settings, no_worker
 ):
     """In a worker (the main thread, no transaction) the document is built in a forked
     process that ends with it; what it made reaches the parent whole."""
     settings.WORKER_ISOLATION = True
     request = RequestFactory().get("/")
     request.user = director
-    settings.TASKS = NO_WORKER
     documents.respond(
         request, "commitments.balance_pdf", {"period": seed_plan.open_period.pk}, title="Balanç"
     )
@@ -287,10 +275,9 @@ def test_a_worker_builds_in_a_child_process_that_gives_its_memory_back(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_child_process_past_the_budget_is_stopped_and_says_so(director, settings):
+def test_a_child_process_past_the_budget_is_stopped_and_says_so(director, settings, no_worker):
     settings.WORKER_ISOLATION = True
     settings.DOCUMENT_TIME_BUDGET = 0.5
-    settings.TASKS = NO_WORKER
     flaky["fails"] = False
     request = RequestFactory().get("/")
     request.user = director
