@@ -15,8 +15,7 @@ when the ratio misses the target. Without DATABASE_URL it uses var/bench.sqlite3
 `make bench` does; run `make bench` once first (or pass --load) to fill it.
 
 The web processes and the worker share this script's session, as under `make run`; with
---apart each has one of its own, as separate services are scheduled: the document
-child's nice 10 then no longer gives the processors to the web (see `Services`). The
+--apart each has one of its own, as separate services are scheduled (see `Services`). The
 latencies are the clients' (this script runs on the same processors), not the server's.
 """
 
@@ -98,11 +97,10 @@ class Services:
     """gunicorn and one db_worker, each in a process group of its own, so stopping them
     also stops gunicorn's workers and the worker's document child.
 
-    By default both stay in this script's session: Linux's autogroup scheduling shares
-    the processors between sessions first, so only within one session does the document
-    child's nice 10 yield to the web processes. `apart` gives each a session of its own,
-    as separate services (systemd units, containers) are scheduled apart: the worker's
-    group then gets its fair share of the processors whatever its niceness."""
+    By default both stay in this script's session, as under `make run`. `apart` gives
+    each a session of its own, as separate services are scheduled: Linux's autogroup
+    shares the processors between sessions first, which the document child answers by
+    lowering a session of its own (`terrassa_plis.isolation.yield_to_web_processes`)."""
 
     def __init__(self, port: int, web_workers: int, apart: bool = False):
         self.port = port
@@ -389,8 +387,13 @@ def main():
     )
     prepare(args.load)
 
+    from django_tasks_db.models import DBTaskResult
+
     from terrassa_plis.models import DataVersion, DocumentStatus
 
+    # `make bench` times clicks on PDF links with no worker running: the tasks they
+    # queued would be the worker's first work here, ahead of the one this script times.
+    DBTaskResult.objects.ready().delete()
     paths = browsed_paths()
     pdf_path = whole_plan_pdf_path()
     # As after any edit: the next click on the PDF link makes a new document.

@@ -9,6 +9,7 @@ Documents (`terrassa_plis.documents`) and publishing (`publication.tasks`) both 
 their rendering through `run_isolated`.
 """
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -68,9 +69,24 @@ def run_isolated(work: Callable, *args, budget: float, expired: Callable[[], Bas
     return value
 
 
-def _run_in_child(work: Callable, args: tuple, sender) -> None:
-    # A long layout yields the processor to the web processes on the same machine.
+def yield_to_web_processes() -> None:
+    """Lower this process's priority below the web processes on the same machine.
+
+    Niceness alone orders processes only within one scheduling group. Under Linux's
+    autogroup scheduling (the default without systemd's cgroups) a session is a group,
+    and the processor is shared between groups first: a worker started as a service of
+    its own would get half of it whatever its niceness. So the child starts a session of
+    its own and lowers that group's weight as well. Under cgroups (systemd units,
+    containers) autogroup does not apply and the service's CPUWeight decides (README)."""
     os.nice(10)
+    with contextlib.suppress(OSError):
+        os.setsid()
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write("19")
+
+
+def _run_in_child(work: Callable, args: tuple, sender) -> None:
+    yield_to_web_processes()
     # Whatever connection the fork copied is the parent's: leave it to the parent,
     # unused and unclosed (closing it here would end the parent's session too). An
     # in-memory SQLite database, in tests, lives in the process: the copy is the child's.

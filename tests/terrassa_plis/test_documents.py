@@ -3,8 +3,10 @@ work, the same document is never made twice, an edit makes a new one, a failure 
 and can be tried again."""
 
 import io
+import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -332,3 +334,32 @@ def test_old_documents_are_pruned_with_their_files(client, director, balance_url
     assert not storage.exists(name)
     # Asked for again, it is made again.
     assert client.get(balance_url).getvalue().startswith(b"%PDF-")
+
+
+def _scheduling() -> tuple[int, int, str]:
+    """The calling process's niceness, whether it leads its session, and its autogroup."""
+    autogroup = Path("/proc/self/autogroup")
+    return (
+        os.getpriority(os.PRIO_PROCESS, 0),
+        os.getsid(0) == os.getpid(),
+        autogroup.read_text().strip() if autogroup.exists() else "",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_process_yields_the_processor_even_to_web_processes_of_another_session(
+    settings,
+):
+    """Separate services are separate sessions, and Linux's autogroup shares the
+    processor between sessions before niceness counts: the child lowers its own group."""
+    settings.WORKER_ISOLATION = True
+    parent_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+
+    niceness, leads_its_session, autogroup = isolation.run_isolated(
+        _scheduling, budget=30, expired=TimeoutError
+    )
+
+    assert niceness >= min(parent_niceness + 10, 19)
+    assert leads_its_session
+    if autogroup:
+        assert autogroup.endswith("nice 19")
