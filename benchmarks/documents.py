@@ -6,9 +6,9 @@ the document built and rendered RUNS times. The child prints one JSON line: page
 median and best seconds, median CPU seconds, and its peak resident memory (a whole
 worker's, Django included).
 
-`floor` is WeasyPrint's floor for the balance: the 2015-2019 balance's own lines of text as
-plain paragraphs (benchmarks/templates/benchmarks/plain_pdf.html), same stylesheet, fonts
-and page size. A document's pages per second over the floor's says how close its markup
+`floor` is WeasyPrint's floor for the balance: the 2015-2019 balance PDF's own lines of text
+(its cover, summary rows and commitments), each line one plain paragraph
+(benchmarks/templates/benchmarks/plain_pdf.html), same stylesheet, fonts and page size. A document's pages per second over the floor's says how close its markup
 is to plain text.
 """
 
