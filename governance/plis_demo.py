@@ -328,9 +328,9 @@ def load(*, scale, stdout=None):
         _load_city_actions(plan, areas)
     if stdout is not None:
         stdout.write(
-            f"governance (PLIS): {Membership.objects.count()} members, "
-            f"{Meeting.objects.count()} meetings, {PlanAction.objects.count()} actions, "
-            f"{Milestone.objects.count()} milestones."
+            f"governance (PLIS): {Membership.objects.count()} membres, "
+            f"{Meeting.objects.count()} reunions, {PlanAction.objects.count()} accions, "
+            f"{Milestone.objects.count()} fites del calendari."
         )
 
 

@@ -80,3 +80,12 @@ def test_make_run_gives_load_demo_the_address_it_serves():
     ).stdout
     assert "load_demo --address 127.0.0.1:8123" in commands
     assert "runserver 127.0.0.1:8123" in commands
+
+
+def test_load_demo_reports_what_it_loaded_in_catalan(db, demo_mode, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+
+    assert "governance: 5 àrees, 5 usuaris de demostració." in out
+    assert "elements a seguir" in out and "seguiments." in out
+    assert "cartes" in out and "rondes" in out
