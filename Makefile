@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+ADDRESS = 127.0.0.1:$(PORT)
 SCALE ?= city
 
 .PHONY: run test lint bench bench-load messages translations clean
@@ -27,10 +28,10 @@ translations: $(VENV)/.installed
 # Ctrl-C stops both, and the worker never outlives the server.
 run: $(VENV)/.installed translations
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --address $(ADDRESS)
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver $(ADDRESS)
 
 # Persistent connections would keep the live server's thread attached to the test database.
 test: $(VENV)/.installed-test translations

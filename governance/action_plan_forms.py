@@ -14,6 +14,7 @@ from governance.action_plan_operations import (
     NOT_VALIDATED,
     decision_rule_errors,
     normalise_period,
+    period_choices,
 )
 from governance.forms import INVALID_DATE, date_input
 from governance.models import (
@@ -118,12 +119,12 @@ class DecisionForm(forms.Form):
 class ImplementationForm(forms.Form):
     """An entry of a validated action's implementation."""
 
+    # A list of the periods in words; the operation still checks the code it sends.
     period = forms.CharField(
         label=_("Període"),
-        help_text=_(
-            "L'any i el semestre, com 2021-S1. Si el període ja hi és, se n'actualitza el grau."
-        ),
-        error_messages={"required": _("Escriviu el període, com 2021-S1.")},
+        help_text=_("El semestre. Si el període ja hi és, se n'actualitza el grau."),
+        error_messages={"required": _("Trieu el període.")},
+        widget=forms.Select,
     )
     degree = forms.IntegerField(
         label=_("Grau d'implementació (%)"),
@@ -147,6 +148,7 @@ class ImplementationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.action = action
         self.today = today or timezone.localdate()
+        self.fields["period"].widget.choices = period_choices(action.plan, today=self.today)
 
     def clean_period(self):
         return normalise_period(self.cleaned_data["period"], self.action.plan, today=self.today)

@@ -50,6 +50,21 @@ def current_period(today: date) -> str:
     return f"{today.year}-S{1 if today.month <= 6 else 2}"
 
 
+def period_years(plan: Plan, *, today: date) -> range:
+    """The years an implementation period may fall in: from the plan's approval to next year."""
+    return range(plan.approved_on.year, today.year + 2)
+
+
+def period_choices(plan: Plan, *, today: date) -> list[tuple[str, str]]:
+    """Every period an implementation may be recorded for, newest first, as (code, words):
+    («2026-S2», «2n semestre 2026»)."""
+    return [
+        (code, formatting.semester(code))
+        for year in reversed(period_years(plan, today=today))
+        for code in (f"{year}-S2", f"{year}-S1")
+    ]
+
+
 def normalise_period(period: str, plan: Plan, *, today: date) -> str:
     """«2021-s1 » → «2021-S1». ValidationError unless it reads so and its year lies
     between the plan's approval year and next year (the form calls this too)."""
@@ -57,8 +72,9 @@ def normalise_period(period: str, plan: Plan, *, today: date) -> str:
     match = PERIOD_PATTERN.match(value)
     if not match:
         raise ValidationError(PERIOD_MESSAGE, code="invalid")
-    first, last = plan.approved_on.year, today.year + 1
-    if not first <= int(match.group(1)) <= last:
+    years = period_years(plan, today=today)
+    first, last = years[0], years[-1]
+    if int(match.group(1)) not in years:
         raise ValidationError(
             PERIOD_YEARS, code="out_of_range", params={"first": first, "last": last}
         )
@@ -159,7 +175,8 @@ def record_implementation(
     )
     current._history_user = acting_user
     current._change_reason = _history_reason(
-        gettext("Implementació %(period)s: %(degree)s %%") % {"period": period, "degree": degree}
+        gettext("Implementació %(period)s: %(degree)s %%")
+        % {"period": formatting.semester(period), "degree": degree}
     )
     current.save()
     return entry, created

@@ -33,6 +33,8 @@ def load(*, scale, stdout):
         user.groups.set([role.group()])
         if area_number is not None:
             user.technician_areas.set([Area.objects.get(number=area_number)])
-    stdout.write(f"governance: {Area.objects.count()} areas, {len(DEMO_USERS)} demo users.")
+    stdout.write(
+        f"governance: {Area.objects.count()} àrees, {len(DEMO_USERS)} usuaris de demostració."
+    )
     # After the users, so that the demo technician can sit in the transversal commission.
     plis_demo.load(scale=scale, stdout=stdout)

@@ -536,7 +536,7 @@ class ActionImplementation(models.Model):
         verbose_name_plural = _("implementacions")
 
     def __str__(self):
-        return f"{self.action.code} · {self.period}"
+        return f"{self.action.code} · {formatting.semester(self.period)}"
 
 
 class Milestone(models.Model):

@@ -80,6 +80,8 @@ TECHNICIANS = [
 # A technician who left: the older meetings still list them.
 FORMER_TECHNICIAN = ("Gemma Prova Rius", 1, date(2025, 12, 31))
 
+# The OTL's technicians: they make up the OTL and, as the seed composes it, sit in the
+# follow-up commission too.
 OTL_TECHNICIANS = ["Ivet Assaig Pujol", "Arnau Exemple Nadal"]
 # Directors of areas 1 to 4: the fifth seat is still empty.
 DIRECTORS = [
@@ -326,9 +328,9 @@ def load(*, scale, stdout=None):
         _load_city_actions(plan, areas)
     if stdout is not None:
         stdout.write(
-            f"governance (PLIS): {Membership.objects.count()} members, "
-            f"{Meeting.objects.count()} meetings, {PlanAction.objects.count()} actions, "
-            f"{Milestone.objects.count()} milestones."
+            f"governance (PLIS): {Membership.objects.count()} membres, "
+            f"{Meeting.objects.count()} reunions, {PlanAction.objects.count()} accions, "
+            f"{Milestone.objects.count()} fites del calendari."
         )
 
 
@@ -403,7 +405,8 @@ def _load_people(bodies, areas) -> dict[str, Person]:
     planning = services.get("Servei de Planificació Estratègica")
     for name in OTL_TECHNICIANS:
         people[name] = person = _person(name)
-        _seat_person(person, _seat(follow_up, 7), area=areas[3], service=planning)
+        for seat in (_seat(bodies[OTL], 1), _seat(follow_up, 7)):
+            _seat_person(person, seat, area=areas[3], service=planning)
     for name, area_number in DIRECTORS:
         people[name] = person = _person(name)
         _seat_person(

@@ -43,5 +43,5 @@ def load(*, scale, stdout):
             publish_round(round, note=DEMO_NOTE, acting_user=publisher)
             published += 1
     stdout.write(
-        f"publication: {ReportingRound.objects.count()} rounds, {published} published now."
+        f"publication: {ReportingRound.objects.count()} rondes, {published} publicades ara."
     )

@@ -42,8 +42,8 @@ def load(*, scale, stdout):
     if scale == "city":
         _load_city_charters()
     stdout.write(
-        f"service_charters: {Charter.objects.count()} charters, "
-        f"{Indicator.objects.count()} indicators, {Measurement.objects.count()} results."
+        f"service_charters: {Charter.objects.count()} cartes, "
+        f"{Indicator.objects.count()} indicadors, {Measurement.objects.count()} resultats."
     )
 
 

@@ -1,4 +1,5 @@
-"""How the city writes numbers, percentages, shares, dates and people: the one place.
+"""How the city writes numbers, percentages, shares, dates, half-years and people: the
+one place.
 
 Terrassa's publications write `1.234,5`, `75 %` and `30/06/2019` whatever the
 interface language, so that typed and imported figures read the same (the format
@@ -15,11 +16,13 @@ Shares are computed exactly and rounded only when written, so a rounded share is
 never rounded again.
 """
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 
 # What a page shows where there is no value.
 EMPTY = "—"
@@ -111,6 +114,25 @@ def clock(value: datetime) -> str:
 
 def _local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+# A half-year as the forms take it and the data keeps it, sortable as text: «2026-S2».
+SEMESTER_CODE = re.compile(r"^(\d{4})-S([12])$")
+
+
+def semester(code: str | None) -> str:
+    """«2026-S2» → «2n semestre 2026», in the active language: people read a period in
+    words, the code stays in the data and the forms. Anything else is returned as it
+    came (None → «—»)."""
+    if _is_empty(code):
+        return EMPTY
+    match = SEMESTER_CODE.match(str(code).strip().upper())
+    if match is None:
+        return str(code)
+    year, half = match.groups()
+    if half == "1":
+        return gettext("1r semestre %(year)s") % {"year": year}
+    return gettext("2n semestre %(year)s") % {"year": year}
 
 
 def person_name(user) -> str:

@@ -177,6 +177,8 @@ def action_implementation(request, pk):
                 else _("S'ha actualitzat la implementació de %(period)s: %(degree)s.")
             )
             degree = formatting.percent(entry.degree)
-            messages.success(request, message % {"period": entry.period, "degree": degree})
+            messages.success(
+                request, message % {"period": formatting.semester(entry.period), "degree": degree}
+            )
             return redirect("governance:action", pk=action.pk)
     return _action_page(request, action, today=today, implementation_form=form)

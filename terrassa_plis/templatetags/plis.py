@@ -1,5 +1,5 @@
 """Template filters shared by every app: registrations of `terrassa_plis.formatting`
-(how the city writes numbers, percentages and people) and rich text."""
+(how the city writes numbers, percentages, half-years and people) and rich text."""
 
 from django import template
 
@@ -11,6 +11,7 @@ register.filter("number", formatting.number)
 register.filter("percent", formatting.percent)
 register.filter("person", formatting.person_name)
 register.filter("shorten", formatting.shorten)
+register.filter("semester", formatting.semester)
 
 
 @register.filter

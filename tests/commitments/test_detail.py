@@ -21,7 +21,7 @@ def test_the_seed_commitment_shows_its_place_text_area_and_latest_entry(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Prioritat 2" in html
-    assert "Garantir la qualitat de vida, la justícia social i el benestar per a tothom" in html
+    assert "Garantirem la qualitat de vida, la justícia social i el benestar per a tothom." in html
     assert "Compromís 21" in html
     assert "Garantirem els drets de les persones migrades" in html
     assert "Drets Socials i Serveis a les Persones" in html

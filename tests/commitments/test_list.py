@@ -252,7 +252,7 @@ def test_all_levels_name_each_row_s_level_and_only_leaves_have_a_status(reader, 
     html = reader.get(LIST, {"level": ""}).content.decode()
     assert ">Nivell</a>" in html
     rows = html.split("<tbody")[1].split("</tr>")
-    priority_2 = next(row for row in rows if "Garantir la qualitat de vida" in row)
+    priority_2 = next(row for row in rows if "Garantirem la qualitat de vida" in row)
     commitment_2 = next(row for row in rows if ">Compromís 2<" in row)
     assert "<td >Prioritat</td>" in priority_2
     assert "<td >Compromís</td>" in commitment_2

@@ -156,7 +156,7 @@ def test_each_action_shows_its_decision_areas_and_latest_implementation(reader, 
     assert rows(section(response, "eix-1-title")) == [
         "1.1.1 Itineraris personalitzats d'inserció Validada el 12/03/2024 "
         "Drets Socials i Serveis a les Persones; Desenvolupament Econòmic, Indústria i Ocupació "
-        "60 % 2024-S2",
+        "60 % 2n semestre 2024",
         "1.1.2 Clàusules socials Proposada — —",
     ]
 
@@ -325,7 +325,7 @@ def test_the_action_page_shows_its_data_and_implementation_per_period(reader, pl
     assert "Motiu No té dotació pressupostària." in text
     assert "Àrees responsables 1. Territori i Sostenibilitat" in text
     assert rows(section(response, "implementation-title")) == [
-        "2024-S1 30 % Conveni signat amb dues entitats."
+        "1r semestre 2024 30 % Conveni signat amb dues entitats."
     ]
     assert "<strong>signat</strong>" in response.content.decode()
     # A director reads, but neither decides nor records.
@@ -537,11 +537,11 @@ def test_staff_add_and_update_a_period_s_implementation(client, staff, validated
     ]
     page = client.get(action_url(action))
     assert rows(section(page, "implementation-title")) == [
-        "2024-S1 55 % —",
-        "2024-S2 70 % —",
+        "1r semestre 2024 55 % —",
+        "2n semestre 2024 70 % —",
     ]
-    assert "S'ha afegit la implementació de 2024-S2: 70" in visible_text(page)
-    assert action.history.latest().history_change_reason == "Implementació 2024-S2: 70 %"
+    assert "S'ha afegit la implementació de 2n semestre 2024: 70" in visible_text(page)
+    assert action.history.latest().history_change_reason == "Implementació 2n semestre 2024: 70 %"
     assert action.history.latest().history_user == staff
 
 
@@ -554,7 +554,7 @@ def test_staff_add_and_update_a_period_s_implementation(client, staff, validated
             "50",
             "Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).",
         ),
-        ("", "50", "Escriviu el període, com 2021-S1."),
+        ("", "50", "Trieu el període."),
         ("2024-S1", "101", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
         ("2024-S1", "-1", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
         ("2024-S1", "quaranta", "El grau d'implementació ha de ser un nombre enter entre 0 i 100."),
@@ -898,3 +898,20 @@ def test_an_action_page_runs_the_same_queries_whatever_its_implementation(
     with django_assert_num_queries(9):
         response = client.get(action_url(action))
     assert len(rows(section(response, "implementation-title"))) == periods
+
+
+def test_staff_choose_the_period_in_words_the_current_one_first_chosen(
+    client, staff, validated_action
+):
+    client.force_login(staff)
+    today = timezone.localdate()
+    current = f"{today.year}-S{1 if today.month <= 6 else 2}"
+
+    page = client.get(action_url(validated_action))
+
+    select = re.search(r'<select name="period".*?</select>', markup(page), re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options[0] == (f"{today.year + 1}-S2", "", f"2n semestre {today.year + 1}")
+    assert options[-1] == ("2011-S1", "", "1r semestre 2011")
+    assert [value for value, selected, _text in options if selected] == [current]
+    assert all(not re.fullmatch(r"\d{4}-S[12]", text) for _value, _selected, text in options)

@@ -54,6 +54,9 @@ def test_the_pdf_holds_the_grouped_actions_and_the_calendar(plan_pdf):
     assert text.index("Eix 1. Inclusió laboral") < text.index("Eix 2. Habitatge")
     assert "Validada el 12/03/2024" in text
     assert "60 %" in text
+    # The period in words, as the page writes it, never its code.
+    assert "1r semestre 2024" in text
+    assert "2024-S1" not in text
     assert "Calendari de redacció" in text
     assert "Diagnosi social actualitzada 31/03/2024 — Endarrerida" in text
     assert "Pàgina 1 de" in text

@@ -170,7 +170,7 @@ def test_the_otl_page_reads_like_the_seed(reader, plis):
     text = visible_text(response)
     assert "Oficina tècnica local (OTL)" in text
     assert (
-        "l'Oficina Tècnica Local (OTL) és l'òrgan tècnic del Pla Local d'Inclusió Social, i té "
+        "l' Oficina Tècnica Local (OTL) és l'òrgan tècnic del Pla Local d'Inclusió Social, i té "
         "l'objectiu de dinamitzar, coordinar i supervisar el procés d'elaboració, implementació "
         "i avaluació del mateix."
     ) in text
@@ -185,7 +185,7 @@ def test_the_otl_page_reads_like_the_seed(reader, plis):
     assert list_items(response) == OTL_FUNCTIONS
     assert (
         "Aquestes funcions s'han de desenvolupar amb el compromís i la implicació de les diverses "
-        "àrees i serveis de l'Ajuntament, així com la resta d'actors presents en el territori."
+        "àrees i serveis de l'Ajuntament, així com la resta d'actors presents en el territori"
     ) in text
 
 

@@ -290,7 +290,7 @@ def test_a_change_of_areas_and_an_implementation_entry_show_in_the_history(
 
     listed = events(reader.get(action_url(action)), "history-title")
 
-    assert listed[0] == "Publicacio · DATE · Implementació 2024-S1: 40 %"
+    assert listed[0] == "Publicacio · DATE · Implementació 1r semestre 2024: 40 %"
     assert listed[1] == (
         "Publicacio · DATE · Acció modificada Àrees responsables: "
         "4. Desenvolupament Econòmic, Indústria i Ocupació → "

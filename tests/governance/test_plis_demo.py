@@ -1,6 +1,7 @@
 """The PLIS demo data: idempotent, with the shapes the pages need, and city-sized."""
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import plis_demo
@@ -20,7 +21,8 @@ from governance.models import (
 )
 from governance.roles import Role
 from tests.conftest import make_user
-from tests.governance.conftest import TRANSVERSAL
+from tests.governance.conftest import FOLLOW_UP, OTL, TRANSVERSAL
+from tests.pages import visible_text
 
 
 def counts() -> dict[str, int]:
@@ -111,3 +113,19 @@ def test_city_scale_adds_city_sized_data_once(organisation):
         .count()
         == 112
     )
+
+
+def test_the_otl_has_its_technicians_who_also_sit_in_the_follow_up_commission(organisation, client):
+    plis_demo.load(scale="demo")
+    today = timezone.localdate()
+
+    otl = Membership.objects.on(today).filter(seat__body__slug=OTL)
+    names = set(otl.values_list("person__name", flat=True))
+    assert names == set(plis_demo.OTL_TECHNICIANS)
+    follow_up_technicians = Membership.objects.on(today).filter(
+        seat__body__slug=FOLLOW_UP, seat__description__contains="Oficina Tècnica Local"
+    )
+    assert set(follow_up_technicians.values_list("person__name", flat=True)) == names
+    client.force_login(make_user("lectora", Role.DIRECTOR))
+    text = visible_text(client.get(reverse("governance:plan")))
+    assert "Oficina tècnica local (OTL) 2 membres" in text

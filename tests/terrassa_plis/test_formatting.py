@@ -101,3 +101,30 @@ def test_filters_are_the_same_functions():
 def test_a_long_text_is_shortened_at_a_word():
     assert formatting.shorten("una frase prou llarga, amb comes", 20) == "una frase prou…"
     assert formatting.shorten("curta", 20) == "curta"
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "written"),
+    [
+        ("ca", "2026-S2", "2n semestre 2026"),
+        ("ca", "2021-S1", "1r semestre 2021"),
+        ("ca", " 2021-s1 ", "1r semestre 2021"),
+        ("es", "2026-S2", "2.º semestre 2026"),
+        ("es", "2021-S1", "1.er semestre 2021"),
+        ("en", "2026-S2", "2nd half of 2026"),
+        ("en", "2021-S1", "1st half of 2021"),
+        ("ca", "2021-S3", "2021-S3"),
+        ("ca", "Primer semestre de 2019", "Primer semestre de 2019"),
+        ("ca", None, "—"),
+        ("ca", "", "—"),
+    ],
+)
+def test_a_half_year_code_is_written_in_words_in_the_reader_s_language(language, code, written):
+    with translation.override(language):
+        assert formatting.semester(code) == written
+
+
+def test_the_semester_filter_writes_the_period_in_words():
+    template = Template("{% load plis %}{{ period|semester }}")
+    with translation.override("ca"):
+        assert template.render(Context({"period": "2026-S2"})) == "2n semestre 2026"

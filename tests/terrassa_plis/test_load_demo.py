@@ -1,3 +1,7 @@
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -48,6 +52,40 @@ def test_load_demo_holds_the_seed_commitment_and_marked_demo_commitments(db, dem
 
 def test_load_demo_refuses_to_run_in_production_mode(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="only runs in demo mode"):
+    with pytest.raises(CommandError, match="només funciona en mode de demostració"):
         call_command("load_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_load_demo_says_where_to_sign_in_at_the_address_it_is_given(db, demo_mode, capsys):
+    call_command("load_demo", address="127.0.0.1:8123")
+    out = capsys.readouterr().out
+    assert "Entreu a http://127.0.0.1:8123/ amb la contrasenya «demo»" in out
+    assert "8000" not in out
+
+
+def test_load_demo_sends_a_server_on_every_interface_to_the_local_address(db, demo_mode, capsys):
+    call_command("load_demo", address="0.0.0.0:8080")
+    assert "Entreu a http://127.0.0.1:8080/ " in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_gives_load_demo_the_address_it_serves():
+    commands = subprocess.run(
+        ["make", "--dry-run", "run", "PORT=8123"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "load_demo --address 127.0.0.1:8123" in commands
+    assert "runserver 127.0.0.1:8123" in commands
+
+
+def test_load_demo_reports_what_it_loaded_in_catalan(db, demo_mode, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+
+    assert "governance: 5 àrees, 5 usuaris de demostració." in out
+    assert "elements a seguir" in out and "seguiments." in out
+    assert "cartes" in out and "rondes" in out

@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 SCALES = ("demo", "city")
+# Where `make run` serves (the Makefile passes its own, PORT included).
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -26,12 +28,17 @@ class Command(BaseCommand):
             default="demo",
             help="demo: the seeds plus a few examples; city: city-sized data for benchmarks.",
         )
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="The host:port the server listens on, for the sign-in address printed at the end.",
+        )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, address, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "load_demo only runs in demo mode (DEBUG on): it creates users whose "
-                "password is 'demo'."
+                "load_demo només funciona en mode de demostració (DEBUG activat): crea "
+                "usuaris amb la contrasenya «demo»."
             )
         for app_config in apps.get_app_configs():
             module_name = f"{app_config.name}.demo"
@@ -39,14 +46,26 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(module_name).load(scale=scale, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(DEMO_LOGINS))
+        self.stdout.write(self.style.SUCCESS(demo_logins(address)))
 
 
-DEMO_LOGINS = """
-Demo data loaded. Sign in at http://127.0.0.1:8000/ with password «demo»:
-  tecnic      technician of area 3 (Drets Socials i Serveis a les Persones)
-  tecnic2     technician of area 1 (Territori i Sostenibilitat)
-  director    director: reads everything
-  publicacio  publication staff: checks, publishes, exports
-  admin       administrator (Django admin)
+def sign_in_url(address: str) -> str:
+    """The page to open for `address` as runserver takes it: «8080», «0.0.0.0:8080»…
+
+    A server listening on every interface is reached at 127.0.0.1 from the same machine.
+    """
+    host, _, port = address.rpartition(":")
+    if host in ("", "0.0.0.0", "0", "[::]"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
+
+
+def demo_logins(address: str) -> str:
+    return f"""
+Dades de demostració carregades. Entreu a {sign_in_url(address)} amb la contrasenya «demo»:
+  tecnic      tècnica de l'àrea 3 (Drets Socials i Serveis a les Persones)
+  tecnic2     tècnic de l'àrea 1 (Territori i Sostenibilitat)
+  director    direcció: ho llegeix tot
+  publicacio  equip de publicació: revisa, publica i exporta
+  admin       administració (administració de Django)
 """
