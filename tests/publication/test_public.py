@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.operations import EntryData, FigureData, save_entry
-from publication.models import RoundKind
+from publication.models import ReportingRound, RoundKind
 from publication.operations import move_to_review, open_round, publish_round
 from tests.pages import pdf_text
 
@@ -46,9 +46,10 @@ def charters_v1(seed_charter, staff):
 
 @pytest.fixture
 def draft_round(seed_plan, staff):
-    """A round opened for the previous semester and never published."""
-    return open_round(
-        RoundKind.BALANCE, period=seed_plan.previous_period, deadline=deadline(), acting_user=staff
+    """A round of the previous semester, never published. Created directly: open_round
+    refuses a closed period, and this round stands for one opened before it closed."""
+    return ReportingRound.objects.create(
+        kind=RoundKind.BALANCE, period=seed_plan.previous_period, deadline=deadline()
     )
 
 

@@ -182,6 +182,24 @@ def test_the_open_form_refuses_a_second_round_for_the_period(client, seed_plan, 
     assert ReportingRound.objects.count() == 1
 
 
+def test_a_round_is_not_opened_on_a_closed_period(client, seed_plan, staff):
+    """A round on the second semester of 2018 would count its entries missing, though
+    nobody can enter them, and send reminders for them: it is refused beside the field,
+    with the choices kept."""
+    client.force_login(staff)
+
+    response = open_post(client, period=seed_plan.previous_period.pk, reminder_days="12")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["period"] == [
+        "El segon semestre de 2018 té l'entrada de dades tancada: ningú no hi podria aportar "
+        "les dades. Trieu un període obert, o obriu-ne l'entrada a l'administració abans "
+        "d'obrir-hi la ronda."
+    ]
+    assert response.context["form"]["reminder_days"].value() == "12"
+    assert not ReportingRound.objects.exists()
+
+
 # Completion
 
 
