@@ -14,11 +14,17 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from publication.models import RoundKind
-from publication.public import PUBLISHED_LANGUAGE, public_version, published_rounds, version_list
-from terrassa_plis.exports import CSV, JSON, Export
+from publication.public import (
+    PUBLISHED_LANGUAGE,
+    public_version,
+    published_rounds,
+    published_table,
+    version_list,
+)
+from terrassa_plis.exports import CSV, JSON, XLSX, Export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE
 
-DATA_FORMATS = {"csv": CSV, "json": JSON}
+DATA_FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 
 
 def _stem(version) -> str:
@@ -50,8 +56,12 @@ def published_page(request, round_pk, number=None):
     links = {
         "page": reverse("publication:public_page", args=[round_.pk]),
         "pdf": reverse("publication:public_pdf", args=[round_.pk, version.number]),
-        "csv": reverse("publication:public_data", args=[round_.pk, version.number, "csv"]),
-        "json": reverse("publication:public_data", args=[round_.pk, version.number, "json"]),
+        **{
+            file_format: reverse(
+                "publication:public_data", args=[round_.pk, version.number, file_format]
+            )
+            for file_format in DATA_FORMATS
+        },
     }
     context = {
         "version": version,
@@ -88,10 +98,15 @@ def published_pdf(request, round_pk, number):
 @login_not_required
 @require_safe
 def published_data(request, round_pk, number, file_format):
-    """The open data (CSV or JSON) exactly as published."""
+    """The open data exactly as published: CSV and JSON as frozen, XLSX written from
+    them (`published_table`)."""
     content_type = DATA_FORMATS.get(file_format)
     if content_type is None:
         raise Http404
+    if file_format == "xlsx":
+        version = public_version(round_pk, number, content=("csv", "json"))
+        header, rows = published_table(version)
+        return xlsx_export(_stem(version), header, rows).as_response()
     version = public_version(round_pk, number, content=file_format)
     text = getattr(version, file_format)
     if file_format == "csv":
