@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from governance.composition import bodies_with_counts
+from governance.models import Plan
 from publication.models import RoundKind
 from publication.public import (
     PUBLISHED_LANGUAGE,
@@ -37,6 +40,39 @@ def _subject(round_) -> str:
     if round_.kind == RoundKind.BALANCE and round_.period_id:
         return f"{round_.period.label} ({round_.period.mandate.term})"
     return str(round_.year)
+
+
+# How many publications the public home lists; the index has them all.
+HOME_PUBLICATIONS = 5
+
+
+@login_not_required
+@require_safe
+def home(request):
+    """Signed-in people get their home; citizens, what the city has published, the PLIS
+    bodies and the open data, with the staff's sign-in as a link."""
+    if request.user.is_authenticated:
+        return render(request, "home.html")
+    rounds = list(published_rounds()[: HOME_PUBLICATIONS + 1])
+    for round_ in rounds:
+        round_.subject = _subject(round_)
+        round_.data_links = [
+            (
+                file_format,
+                reverse(
+                    "publication:public_data", args=[round_.pk, round_.latest_number, file_format]
+                ),
+            )
+            for file_format in DATA_FORMATS
+        ]
+    plan = Plan.objects.current()
+    context = {
+        "rounds": rounds[:HOME_PUBLICATIONS],
+        "more_rounds": len(rounds) > HOME_PUBLICATIONS,
+        "plan": plan,
+        "bodies": bodies_with_counts(plan, timezone.localdate()) if plan else [],
+    }
+    return render(request, "publication/public_home.html", context)
 
 
 @login_not_required

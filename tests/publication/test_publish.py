@@ -88,7 +88,9 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
     assert cells["Estat"] == "Completat o en execució dins les previsions"
     assert cells["Observacions"] == plain_text(seed_plan.entry_21.observations)
     assert "**" not in cells["Observacions"]
-    assert cells["Xifres"].splitlines()[0] == "Tràmits vinculats a la Llei d'estrangeria: 344 tràmits"
+    assert (
+        cells["Xifres"].splitlines()[0] == "Tràmits vinculats a la Llei d'estrangeria: 344 tràmits"
+    )
     assert "Memòria 2018" in cells["Informació relacionada"]
     assert list(record) == rows[0]
     assert record["Període"] == "Primer semestre de 2019"
