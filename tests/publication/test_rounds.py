@@ -199,6 +199,10 @@ def test_a_round_is_not_opened_on_a_closed_period(client, seed_plan, staff):
     ]
     assert response.context["form"]["reminder_days"].value() == "12"
     assert not ReportingRound.objects.exists()
+    # The picker says which periods are closed before anyone chooses one.
+    text = visible_text(response)
+    assert "Pla de Mandat 2015-2019 · Segon semestre de 2018 (entrada tancada)" in text
+    assert "Pla de Mandat 2015-2019 · Primer semestre de 2019 (entrada" not in text
 
 
 # Completion
