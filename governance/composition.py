@@ -36,6 +36,8 @@ class SeatComposition:
     title: str
     sub_lines: list[str]
     members: list[Membership] = field(default_factory=list)
+    # Members counted but not listed: the public composition names only elected posts.
+    unnamed: int = 0
 
     @property
     def expected(self) -> int | None:
@@ -43,7 +45,7 @@ class SeatComposition:
 
     @property
     def filled(self) -> int:
-        return len(self.members)
+        return len(self.members) + self.unnamed
 
     @property
     def fill_label(self) -> str:
@@ -102,7 +104,10 @@ def member_area_id(membership: Membership) -> int | None:
     return None
 
 
-def build_composition(body: Body, day: date) -> BodyComposition:
+def build_composition(body: Body, day: date, *, public: bool = False) -> BodyComposition:
+    """The composition on `day`. `public`: as citizens may read it, every seat with its
+    counts (per area too) but only the holders of elected posts named; the others are
+    counted, and their memberships leave the builder as a number (`unnamed`)."""
     # 1 the seats, 2 the memberships of that day, 3 the areas (bodies counted per area only).
     seats = [
         SeatComposition(seat, *split_description(seat.description))
@@ -124,6 +129,10 @@ def build_composition(body: Body, day: date) -> BodyComposition:
         ]
         if counts.get(None):
             area_counts.append(AreaCount(None, counts[None]))
+    if public:
+        for item in seats:
+            if not item.seat.is_political:
+                item.unnamed, item.members = len(item.members), []
     return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
 
 

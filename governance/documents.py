@@ -19,13 +19,13 @@ BODY_PDF = "governance.body_pdf"
 ACTION_PLAN_PDF = "governance.action_plan_pdf"
 
 
-def composition_context(body: Body, day: date, today: date) -> dict:
+def composition_context(body: Body, day: date, today: date, *, public: bool = False) -> dict:
     """What the body's page and its PDF share: the body, its functions and its
-    composition on `day`."""
+    composition on `day` (`public`: as citizens read it, see `build_composition`)."""
     return {
         "body": body,
         "functions": list(body.functions.order_by("position", "pk")),
-        "composition": build_composition(body, day),
+        "composition": build_composition(body, day, public=public),
         "day": day,
         "is_today": day == today,
     }

@@ -192,6 +192,13 @@ class PublicRole(models.TextChoices):
     SPOKESPERSON = "spokesperson", _("Portaveu de grup municipal")
 
 
+# Elected posts: who holds them is public information. Everyone else in a body (directors,
+# heads of service, technicians) is staff, whose names the public pages never give.
+POLITICAL_ROLES = frozenset(
+    {PublicRole.DEPUTY_MAYOR, PublicRole.COUNCILLOR, PublicRole.SPOKESPERSON}
+)
+
+
 class Seat(models.Model):
     """A line of a body's composition, as the plan writes it, with its expected count."""
 
@@ -215,6 +222,12 @@ class Seat(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def is_political(self) -> bool:
+        """An elected post (a councillor's, a spokesperson's): its holders are named in
+        public; a seat with no post recorded is not."""
+        return self.public_role in POLITICAL_ROLES
 
 
 class PoliticalGroup(models.Model):
@@ -270,6 +283,11 @@ class MembershipQuerySet(models.QuerySet):
     def on(self, day):
         """Who sat where on `day`."""
         return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=day), start__lte=day)
+
+    def named_in_public(self):
+        """The memberships of elected posts, the only ones whose person the public pages
+        and the public open data name (`POLITICAL_ROLES`)."""
+        return self.filter(seat__public_role__in=POLITICAL_ROLES)
 
     def with_role_rank(self):
         """Each membership with `role_rank`: 0 the chair, 1 the secretary, 2 the others."""

@@ -52,7 +52,10 @@ def _label(choices, value) -> str | None:
     return str(choices(value).label) if value else None
 
 
-def build_popolo() -> dict:
+def build_popolo(*, public: bool = False) -> dict:
+    """The plan's bodies in Popolo. `public`: as anyone may read it, the persons and
+    memberships of elected posts only (`Membership.objects.named_in_public`); every
+    body and seat is there either way."""
     organizations = []
     for plan in Plan.objects.order_by("pk"):
         organization = {
@@ -101,7 +104,10 @@ def build_popolo() -> dict:
 
     persons = {}
     memberships = []
-    for membership in Membership.objects.select_related("person", "seat").order_by(
+    memberships_asked = Membership.objects.all()
+    if public:
+        memberships_asked = memberships_asked.named_in_public()
+    for membership in memberships_asked.select_related("person", "seat").order_by(
         "seat_id", "start", "pk"
     ):
         person = membership.person

@@ -15,7 +15,11 @@ from terrassa_plis.text_bounds import LongTextField
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.mandate.name} · {obj.label}"
+        label = f"{obj.mandate.name} · {obj.label}"
+        if obj.is_open:
+            return label
+        # Still listed, so the refusal says why (`operations.PERIOD_CLOSED`).
+        return _("%(period)s (entrada tancada)") % {"period": label}
 
 
 class OpenRoundForm(forms.Form):

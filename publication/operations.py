@@ -41,6 +41,10 @@ PERIOD_TAKEN = _("Ja hi ha una ronda de seguiment per a aquest període.")
 YEAR_TAKEN = _("Ja hi ha una ronda de seguiment de les cartes de %(year)s.")
 DEADLINE_PAST = _("El termini no pot ser anterior a avui.")
 PERIOD_EMPTY = _("El %(mandate)s no té cap compromís per fer-ne el seguiment.")
+PERIOD_CLOSED = _(
+    "El %(period)s té l'entrada de dades tancada: ningú no hi podria aportar les dades. "
+    "Trieu un període obert, o obriu-ne l'entrada a l'administració abans d'obrir-hi la ronda."
+)
 YEAR_EMPTY = _("No hi ha cap carta de serveis amb indicadors en vigor el %(year)s.")
 NOT_OPEN = _("Només es pot passar a revisió una ronda oberta.")
 
@@ -68,6 +72,10 @@ def open_round(
             errors["period"] = PERIOD_TAKEN
         elif not PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True).exists():
             errors["period"] = PERIOD_EMPTY % {"mandate": period.mandate.name}
+        elif not period.is_open:
+            # A round asks the technicians for the period's entries, which only an open
+            # period takes: on a closed one it would count them missing and remind them.
+            errors["period"] = PERIOD_CLOSED % {"period": period.label.lower()}
     elif kind == RoundKind.CHARTERS:
         period = None
         if year is None:

@@ -6,10 +6,13 @@ Everything that is not a published version — a round never published, an unkno
 round or version number — is simply not found, so URLs can't be guessed into drafts.
 """
 
+import json
+
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from publication.models import PublishedVersion, ReportingRound
+from terrassa_plis.exports import read_table
 
 # The frozen document is rendered in the language the site speaks first.
 PUBLISHED_LANGUAGE = "ca"
@@ -41,18 +44,21 @@ def _versions_of(round_pk: int) -> QuerySet[PublishedVersion]:
     return PublishedVersion.objects.filter(round_id=round_pk)
 
 
-def public_version(round_pk: int, number: int | None = None, *, content: str | None = None):
+def public_version(
+    round_pk: int, number: int | None = None, *, content: str | tuple[str, ...] = ()
+):
     """The published version `number` of the round (the latest when None); one query.
 
     The version carries `latest_number`, the round's current version. Of the frozen
-    texts only `content` ("html", "csv" or "json") is read, if any. Anything else
-    raises Http404.
+    texts only those named by `content` ("html", "csv", "json", or several) are read.
+    Anything else raises Http404.
     """
+    content = (content,) if isinstance(content, str) else content
     versions = _versions_of(round_pk)
     latest = versions.order_by("-number").values("number")[:1]
     queryset = (
         versions.select_related("round__period__mandate")
-        .defer(*(name for name in FROZEN_CONTENT if name != content))
+        .defer(*(name for name in FROZEN_CONTENT if name not in content))
         .annotate(latest_number=Subquery(latest))
     )
     if number is None:
@@ -67,3 +73,27 @@ def public_version(round_pk: int, number: int | None = None, *, content: str | N
 def version_list(round_pk: int) -> list[dict]:
     """Number, date and note of every published version of the round, newest first."""
     return list(_versions_of(round_pk).order_by("-number").values("number", "published_at", "note"))
+
+
+def published_table(version: PublishedVersion) -> tuple[list[str], list[list]]:
+    """The version's open data as a table, for the spreadsheet: the frozen CSV's header
+    and rows, with the numbers the frozen JSON gives as numbers (so a spreadsheet can add
+    them up). Read from what was published, never built again: the three downloads
+    always say the same. Needs the version's `csv` and `json`."""
+    header, *rows = read_table("dades.csv", version.csv.encode("utf-8"))
+    records = json.loads(version.json or "[]")
+    if len(records) != len(rows):
+        return header, rows
+    return header, [
+        [
+            _number_or_text(record.get(column), cell)
+            for column, cell in zip(header, row, strict=True)
+        ]
+        for row, record in zip(rows, records, strict=True)
+    ]
+
+
+def _number_or_text(value, text: str):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return text

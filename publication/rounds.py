@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from commitments.models import Entry, PlanNode
+from governance.access import may_edit
 from governance.models import Area, Service
 from governance.roles import Role
 from publication.models import ReportingRound, RoundKind, RoundStatus
@@ -41,6 +42,14 @@ class Item:
     done: bool
     url: str  # where it is filled in
     responsible_ids: frozenset[int]
+    read_url: str = ""  # where whoever may read it, not fill it in, reads it
+    area_id: int | None = None  # whose it is, for the access guard
+    service_id: int | None = None
+
+    def url_for(self, user) -> str:
+        """The link `user` may open: the entry form for whoever may fill it in, else the
+        item's page (directors and publication staff read, they don't enter)."""
+        return self.url if may_edit(user, self.area_id, self.service_id) else self.read_url
 
 
 @dataclass
@@ -116,6 +125,15 @@ class Completion:
     @property
     def share(self) -> Decimal:
         return share(self.done, self.total)
+
+    def missing_for(self, user) -> list[tuple["Group", list[tuple[Item, str]]]]:
+        """Each group with something missing, and its missing items, each with the link
+        `user` may open (`Item.url_for`)."""
+        return [
+            (group, [(item, item.url_for(user)) for item in group.missing])
+            for group in self.groups
+            if group.missing_count
+        ]
 
     def reminders(self) -> list[TechnicianReminder]:
         """Every technician with something missing, and what, in the round's order."""
@@ -242,6 +260,9 @@ def _leaf_item(leaf: PlanNode, period, responsible: Iterable) -> Item:
         done=leaf.has_entry,
         url=reverse("commitments:entry_edit", args=[leaf.pk, period.pk]),
         responsible_ids=frozenset(user.pk for user in responsible),
+        read_url=reverse("commitments:detail", args=[leaf.pk]),
+        area_id=leaf.area_id,
+        service_id=leaf.service_id,
     )
 
 
@@ -308,6 +329,9 @@ def _groups_by_service(
                 done=indicator.has_result,
                 url=reverse("service_charters:results_edit", args=[charter.pk, year]),
                 responsible_ids=frozenset(user.pk for user in group.technicians),
+                read_url=reverse("service_charters:charter_report", args=[charter.pk, year]),
+                area_id=charter.service.area_id,
+                service_id=charter.service_id,
             )
         )
     return list(groups.values())
@@ -414,3 +438,16 @@ def rounds_due(day) -> list[ReportingRound]:
         for item in candidates
         if item.deadline == day or (item.deadline - day).days == item.reminder_days
     ]
+
+
+def preview_links(round: ReportingRound) -> dict[str, str]:
+    """Where the document the round will publish is read as it stands now: the page and
+    the PDF of the period's Balanç, or of the year's follow-up of the charters. The
+    same builders that publishing freezes (`publication.snapshots`), so what staff
+    review is what a version will hold."""
+    if round.kind == RoundKind.BALANCE:
+        args, page, pdf = [round.period_id], "commitments:balance", "commitments:balance_pdf"
+    else:
+        args = [round.year]
+        page, pdf = "service_charters:year_report", "service_charters:year_report_pdf"
+    return {"page": reverse(page, args=args), "pdf": reverse(pdf, args=args)}

@@ -10,17 +10,15 @@ Nothing here needs a request: a task renders it (publication.tasks), and the doc
 have no links or images to resolve against the site's address.
 """
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
 
 from commitments.balance import build_balance
-from commitments.models import PlanNode, ReportingPeriod
-from commitments.plan_io import export_table
+from commitments.balance_data import balance_table
+from commitments.models import ReportingPeriod
 from publication.models import ReportingRound, RoundKind
 from service_charters.followup import load_rows, open_data_table
 from service_charters.followup_document import build_report
@@ -28,7 +26,6 @@ from service_charters.models import Charter
 from terrassa_plis.exports import csv_export, json_export
 from terrassa_plis.pdf import render_pdf
 
-OBSERVATIONS_COLUMN = "Observacions"
 PUBLISHING_LANGUAGE = "ca"
 
 
@@ -65,11 +62,7 @@ def balance_snapshot(period: ReportingPeriod) -> Snapshot:
     context = {"balance": balance}
     html = render_to_string("commitments/_balance_document.html", context)
     pdf = render_pdf("commitments/balance_pdf.html", context)
-    header, rows = balance_table(period)
-    records = [
-        {column: _json_value(value) for column, value in zip(header, row, strict=True)}
-        for row in rows
-    ]
+    header, rows, records = balance_table(period)
     csv_text, json_text = _open_data(balance.filename_stem, header, rows, records)
     return Snapshot(
         title=f"{balance.title} · {period.label}",
@@ -79,49 +72,6 @@ def balance_snapshot(period: ReportingPeriod) -> Snapshot:
         csv=csv_text,
         json=json_text,
     )
-
-
-def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list]]:
-    """One row per commitment (leaf) of the period's mandate: the plan's export columns
-    (`plan_io.export_table`) and the period's observations as plain text. Three queries:
-    the leaves with their entry's status, the status labels, the observations."""
-    leaves = list(
-        PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
-        .with_entry_for(period)
-        .select_related("level", "parent", "area", "service")
-        .order_by("path")
-    )
-    header, rows = export_table(leaves, period)
-    observations = dict(
-        period.entries.filter(node__is_leaf=True).order_by().values_list("node_id", "observations")
-    )
-    return (
-        [*header, OBSERVATIONS_COLUMN],
-        [
-            [*row, plain_text(observations.get(leaf.pk, ""))]
-            for row, leaf in zip(rows, leaves, strict=True)
-        ],
-    )
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_LIST_ITEM = re.compile(r"^\s*[-*•]\s+", re.MULTILINE)
-
-
-def plain_text(text: str) -> str:
-    """Observations as technicians type them (lists, **bold**, [links](…)) as plain text:
-    «- » items, no emphasis marks, a link as «text (address)»."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    text = _LINK.sub(lambda match: f"{match[1]} ({match[2]})", text)
-    text = _EMPHASIS.sub(lambda match: match[2], text)
-    return _LIST_ITEM.sub("- ", text)
 
 
 # The charters' follow-up

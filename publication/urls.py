@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publication.views import dashboards, public, rounds
+from publication.views import dashboards, public, public_plis, rounds
 
 app_name = "publication"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("rondes/<int:pk>/revisio/", rounds.round_review, name="round_review"),
     path("rondes/<int:pk>/publica/", rounds.round_publish, name="round_publish"),
     path("publicat/", public.published_index, name="public_index"),
+    path("publicat/plis/", public_plis.public_plan, name="public_plis"),
+    path("publicat/plis/popolo.json", public_plis.public_popolo, name="public_popolo"),
+    path("publicat/plis/<slug:slug>/", public_plis.public_body, name="public_body"),
     path("publicat/<int:round_pk>/", public.published_page, name="public_page"),
     path("publicat/<int:round_pk>/v<int:number>/", public.published_page, name="public_version"),
     path("publicat/<int:round_pk>/v<int:number>/pdf/", public.published_pdf, name="public_pdf"),

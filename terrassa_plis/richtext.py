@@ -50,3 +50,17 @@ def render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not allowed
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_BULLET = re.compile(r"^\s*[-*•]\s+", re.MULTILINE)
+
+
+def plain_text(text: str) -> str:
+    """The typed text (lists, **bold**, [links](…)) as plain text, for open data: «- »
+    items, no emphasis marks, a link as «text (address)»."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    text = _LINK.sub(lambda match: f"{match[1]} ({match[2]})", text)
+    text = _EMPHASIS.sub(lambda match: match[2], text)
+    return _BULLET.sub("- ", text)

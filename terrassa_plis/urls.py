@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from publication.views.public import home
 from terrassa_plis import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Citizens' home when nobody is signed in (publication's public pages), else the user's.
+    path("", home, name="home"),
     path("health/", views.health, name="health"),
     path("documents/<uuid:pk>/", views.document, name="document"),
     path("documents/<uuid:pk>/progres/", views.document_progress, name="document_progress"),

@@ -11,10 +11,6 @@ from terrassa_plis import documents
 from terrassa_plis.models import DocumentStatus
 
 
-def home(request):
-    return render(request, "home.html")
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -81,3 +81,14 @@ def embedded_font_descriptors(reader: PdfReader) -> list:
                 if descriptor is not None:
                     descriptors.append(descriptor.get_object())
     return descriptors
+
+
+LINK = re.compile(r"<a\s[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.S)
+
+
+def page_links(response_or_fragment) -> list[tuple[str, str]]:
+    """Every link of a page (or of a fragment of markup) as (text a reader sees, href)."""
+    content = response_or_fragment
+    if not isinstance(content, str):
+        content = response_or_fragment.content.decode()
+    return [(text_of(text), unescape(href)) for href, text in LINK.findall(content)]

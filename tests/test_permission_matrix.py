@@ -102,7 +102,9 @@ class Row(NamedTuple):
 # fmt: off
 MATRIX = [
     # The project
-    Row(GET,  "home", (), SIGNED_IN),
+    # Citizens get the public home, signed-in people their own.
+    Row(GET,  "home", (), EVERYONE),
+    Row(POST, "home", (), NOT_ALLOWED, {}),
     # Documents made in the background: whoever may read their kind follows them.
     Row(GET,  "document", ("document",), READERS),
     Row(GET,  "document_progress", ("document",), READERS),
@@ -185,6 +187,13 @@ MATRIX = [
     Row(GET,  "publication:public_pdf", ("published_round", 1), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "csv"), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "json"), EVERYONE),
+    Row(GET,  "publication:public_data", ("published_round", 1, "xlsx"), EVERYONE),
+    # The PLIS in public: names only on elected posts (tests/publication/test_public_plis.py)
+    Row(GET,  "publication:public_plis", (), EVERYONE),
+    Row(GET,  "publication:public_body", (TRANSVERSAL,), EVERYONE),
+    Row(GET,  "publication:public_body", ("no-existeix",), NOT_FOUND),
+    Row(POST, "publication:public_body", (TRANSVERSAL,), NOT_ALLOWED, {}),
+    Row(GET,  "publication:public_popolo", (), EVERYONE),
 ]
 # fmt: on
 
@@ -337,5 +346,7 @@ def test_every_row_names_a_url_and_a_status_for_every_persona():
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client):
-    response = client.get("/", follow=False)
-    assert response["Location"] == "/entrar/?next=/"
+    # "/" is the citizens' home: an internal page stands for them all.
+    url = reverse("commitments:list")
+    response = client.get(url, follow=False)
+    assert response["Location"] == f"/entrar/?next={url}"

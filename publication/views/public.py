@@ -9,16 +9,25 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from governance.composition import bodies_with_counts
+from governance.models import Plan
 from publication.models import RoundKind
-from publication.public import PUBLISHED_LANGUAGE, public_version, published_rounds, version_list
-from terrassa_plis.exports import CSV, JSON, Export
+from publication.public import (
+    PUBLISHED_LANGUAGE,
+    public_version,
+    published_rounds,
+    published_table,
+    version_list,
+)
+from terrassa_plis.exports import CSV, JSON, XLSX, Export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE
 
-DATA_FORMATS = {"csv": CSV, "json": JSON}
+DATA_FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 
 
 def _stem(version) -> str:
@@ -31,6 +40,39 @@ def _subject(round_) -> str:
     if round_.kind == RoundKind.BALANCE and round_.period_id:
         return f"{round_.period.label} ({round_.period.mandate.term})"
     return str(round_.year)
+
+
+# How many publications the public home lists; the index has them all.
+HOME_PUBLICATIONS = 5
+
+
+@login_not_required
+@require_safe
+def home(request):
+    """Signed-in people get their home; citizens, what the city has published, the PLIS
+    bodies and the open data, with the staff's sign-in as a link."""
+    if request.user.is_authenticated:
+        return render(request, "home.html")
+    rounds = list(published_rounds()[: HOME_PUBLICATIONS + 1])
+    for round_ in rounds:
+        round_.subject = _subject(round_)
+        round_.data_links = [
+            (
+                file_format,
+                reverse(
+                    "publication:public_data", args=[round_.pk, round_.latest_number, file_format]
+                ),
+            )
+            for file_format in DATA_FORMATS
+        ]
+    plan = Plan.objects.current()
+    context = {
+        "rounds": rounds[:HOME_PUBLICATIONS],
+        "more_rounds": len(rounds) > HOME_PUBLICATIONS,
+        "plan": plan,
+        "bodies": bodies_with_counts(plan, timezone.localdate()) if plan else [],
+    }
+    return render(request, "publication/public_home.html", context)
 
 
 @login_not_required
@@ -50,8 +92,12 @@ def published_page(request, round_pk, number=None):
     links = {
         "page": reverse("publication:public_page", args=[round_.pk]),
         "pdf": reverse("publication:public_pdf", args=[round_.pk, version.number]),
-        "csv": reverse("publication:public_data", args=[round_.pk, version.number, "csv"]),
-        "json": reverse("publication:public_data", args=[round_.pk, version.number, "json"]),
+        **{
+            file_format: reverse(
+                "publication:public_data", args=[round_.pk, version.number, file_format]
+            )
+            for file_format in DATA_FORMATS
+        },
     }
     context = {
         "version": version,
@@ -88,10 +134,15 @@ def published_pdf(request, round_pk, number):
 @login_not_required
 @require_safe
 def published_data(request, round_pk, number, file_format):
-    """The open data (CSV or JSON) exactly as published."""
+    """The open data exactly as published: CSV and JSON as frozen, XLSX written from
+    them (`published_table`)."""
     content_type = DATA_FORMATS.get(file_format)
     if content_type is None:
         raise Http404
+    if file_format == "xlsx":
+        version = public_version(round_pk, number, content=("csv", "json"))
+        header, rows = published_table(version)
+        return xlsx_export(_stem(version), header, rows).as_response()
     version = public_version(round_pk, number, content=file_format)
     text = getattr(version, file_format)
     if file_format == "csv":

@@ -29,7 +29,12 @@ from publication.operations import (
     open_round,
     request_publication,
 )
-from publication.rounds import build_completion, round_summaries, rounds_with_subjects
+from publication.rounds import (
+    build_completion,
+    preview_links,
+    round_summaries,
+    rounds_with_subjects,
+)
 from terrassa_plis import formatting
 
 INVALID = 400
@@ -105,9 +110,12 @@ def _render_round(request, round, publish_form: PublishForm | None, *, status: i
     publication = round.last_publication
     if publication is not None and publication.status == JobStatus.DONE:
         publication = None  # The version list shows it.
+    completion = build_completion(round)
     context = {
         "round": round,
-        "completion": build_completion(round),
+        "completion": completion,
+        "missing": completion.missing_for(request.user),
+        "preview": preview_links(round),
         "versions": versions,
         "may_act": may_act,
         "may_review": may_act and round.status == RoundStatus.OPEN,

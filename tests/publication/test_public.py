@@ -6,6 +6,8 @@ the charters' follow-up of 2021, `seed_charter`; both from tests/publication/con
 Every request here is anonymous unless it says otherwise.
 """
 
+import csv
+import io
 import json
 import re
 from datetime import timedelta
@@ -13,11 +15,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from commitments.operations import EntryData, FigureData, save_entry
-from publication.models import RoundKind
+from publication.models import ReportingRound, RoundKind
 from publication.operations import move_to_review, open_round, publish_round
-from tests.pages import pdf_text
+from tests.pages import page_links, pdf_text
 
 NEW_OBSERVATIONS = "Text escrit després de publicar el balanç."
 
@@ -46,9 +49,10 @@ def charters_v1(seed_charter, staff):
 
 @pytest.fixture
 def draft_round(seed_plan, staff):
-    """A round opened for the previous semester and never published."""
-    return open_round(
-        RoundKind.BALANCE, period=seed_plan.previous_period, deadline=deadline(), acting_user=staff
+    """A round of the previous semester, never published. Created directly: open_round
+    refuses a closed period, and this round stands for one opened before it closed."""
+    return ReportingRound.objects.create(
+        kind=RoundKind.BALANCE, period=seed_plan.previous_period, deadline=deadline()
     )
 
 
@@ -75,6 +79,7 @@ def all_urls(round_pk, number=1):
         reverse("publication:public_pdf", args=[round_pk, number]),
         reverse("publication:public_data", args=[round_pk, number, "csv"]),
         reverse("publication:public_data", args=[round_pk, number, "json"]),
+        reverse("publication:public_data", args=[round_pk, number, "xlsx"]),
     ]
 
 
@@ -226,6 +231,42 @@ def test_the_open_data_is_the_published_text(client, balance_v1):
     records = json.loads(json_response.content)
     assert json_response.content == balance_v1.json.encode()
     assert any("344 tràmits" in str(record.values()) for record in records)
+
+
+def test_the_spreadsheet_says_what_the_published_csv_and_json_say(client, balance_v1):
+    """The XLSX is written from the frozen texts: the CSV's cells, with the JSON's numbers
+    as numbers, so a spreadsheet adds up the figures."""
+    response = client.get(data_url(balance_v1, "xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stem = "balanc-del-pla-de-mandat-2015-2019-primer-semestre-de-2019-v1"
+    assert response["Content-Disposition"] == f'attachment; filename="{stem}.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, row = [list(values) for values in sheet.iter_rows(values_only=True)]
+    assert header == next(csv.reader(io.StringIO(balance_v1.csv)))
+    cells = dict(zip(header, row, strict=True))
+    record = json.loads(balance_v1.json)[0]
+    assert cells["Període"] == "Primer semestre de 2019"
+    assert cells["Codi"] == "21"  # a code stays text
+    assert cells["Estat"] == record["Estat"]
+    assert cells["Observacions"] == record["Observacions"]
+    assert "344 tràmits" in cells["Xifres"]
+    assert "Memòria 2018" in cells["Informació relacionada"]
+
+
+def test_the_public_page_offers_the_open_data_in_three_formats(client, balance_v1):
+    response = client.get(latest_url(balance_v1.round))
+
+    links = {name: url for name, url in page_links(response) if name.startswith("Dades obertes")}
+    assert links == {
+        "Dades obertes (CSV)": data_url(balance_v1, "csv"),
+        "Dades obertes (XLSX)": data_url(balance_v1, "xlsx"),
+        "Dades obertes (JSON)": data_url(balance_v1, "json"),
+    }
+    assert client.get(links["Dades obertes (XLSX)"]).status_code == 200
 
 
 def test_the_charters_open_data(client, charters_v1):
@@ -385,3 +426,4 @@ def test_query_counts(client, django_assert_num_queries, request, balance_v1, si
     assert_queries(django_assert_num_queries, client, pdf_url(balance_v1), 1)
     assert_queries(django_assert_num_queries, client, data_url(balance_v1, "csv"), 1)
     assert_queries(django_assert_num_queries, client, data_url(balance_v1, "json"), 1)
+    assert_queries(django_assert_num_queries, client, data_url(balance_v1, "xlsx"), 1)

@@ -16,7 +16,7 @@ from commitments.models import Status, StatusCategory
 from commitments.operations import EntryData, FigureData, save_entry
 from publication.models import PublishedVersion, RoundKind, RoundStatus
 from publication.operations import open_round, publish_round
-from publication.snapshots import plain_text
+from terrassa_plis.richtext import plain_text
 from tests.pages import pdf_text, visible_text
 
 
@@ -63,6 +63,7 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
     rows = list(csv.reader(io.StringIO(version.csv)))
     records = json.loads(version.json)
     assert rows[0] == [
+        "Període",
         "Nivell",
         "Codi",
         "Codi superior",
@@ -73,16 +74,58 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
         "Estat",
         "% execució",
         "Observacions",
+        "Xifres",
+        "Total desglossat",
+        "Dones",
+        "Homes",
+        "Informació relacionada",
     ]
     assert len(rows) == 2 and len(records) == 1
-    row, record = rows[1], records[0]
-    assert row[:2] == ["Compromís", "21"] and row[2] == "2"
-    assert row[4] == "Drets Socials i Serveis a les Persones"
-    assert row[7] == "Completat o en execució dins les previsions"
-    assert row[9] == plain_text(seed_plan.entry_21.observations)
-    assert "**" not in row[9]
+    cells, record = dict(zip(rows[0], rows[1], strict=True)), records[0]
+    assert cells["Període"] == "Primer semestre de 2019"
+    assert (cells["Nivell"], cells["Codi"], cells["Codi superior"]) == ("Compromís", "21", "2")
+    assert cells["Àrea"] == "Drets Socials i Serveis a les Persones"
+    assert cells["Estat"] == "Completat o en execució dins les previsions"
+    assert cells["Observacions"] == plain_text(seed_plan.entry_21.observations)
+    assert "**" not in cells["Observacions"]
+    assert (
+        cells["Xifres"].splitlines()[0] == "Tràmits vinculats a la Llei d'estrangeria: 344 tràmits"
+    )
+    assert "Memòria 2018" in cells["Informació relacionada"]
     assert list(record) == rows[0]
-    assert [record[column] if record[column] is not None else "" for column in rows[0]] == row
+    assert record["Període"] == "Primer semestre de 2019"
+    assert record["Xifres"][0] == {
+        "concepte": "Tràmits vinculats a la Llei d'estrangeria",
+        "valor": 344,
+        "unitat": "tràmits",
+        "dones": None,
+        "homes": None,
+    }
+
+
+def test_the_balance_open_data_adds_up_the_figures_split_by_sex(balance, seed_plan, staff):
+    """144 participants (121 women, 23 men) and 20 more (12 women, no men given) add up;
+    the procedures, counted without a split, are not people to add."""
+    entry = seed_plan.entry_21
+    entry.figures.all().delete()
+    entry.figures.create(position=1, label="Tràmits", value=344, unit="tràmits")
+    entry.figures.create(
+        position=2, label="Formacions", value=144, unit="participants", women=121, men=23
+    )
+    entry.figures.create(position=3, label="Tallers", value=20, unit="participants", women=12)
+
+    version = publish_round(balance, acting_user=staff)
+
+    rows = list(csv.reader(io.StringIO(version.csv)))
+    cells = dict(zip(rows[0], rows[1], strict=True))
+    record = json.loads(version.json)[0]
+    assert cells["Xifres"].splitlines() == [
+        "Tràmits: 344 tràmits",
+        "Formacions: 144 participants (121 dones i 23 homes)",
+        "Tallers: 20 participants (12 dones)",
+    ]
+    assert (record["Total desglossat"], record["Dones"], record["Homes"]) == (164, 133, 23)
+    assert [figure["dones"] for figure in record["Xifres"]] == [None, 121, 12]
 
 
 def test_observations_become_plain_text():

@@ -14,9 +14,10 @@ from governance.roles import Role
 from publication.models import PublishedVersion, ReportingRound, RoundKind, RoundStatus
 from publication.operations import move_to_review, open_round, publish_round
 from publication.rounds import build_completion, round_summaries, rounds_with_subjects
+from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS, make_user
-from tests.pages import visible_text
+from tests.pages import page_links, section, visible_text
 from tests.service_charters.conftest import build_charters
 
 LOGIN = 302
@@ -182,6 +183,28 @@ def test_the_open_form_refuses_a_second_round_for_the_period(client, seed_plan, 
     assert ReportingRound.objects.count() == 1
 
 
+def test_a_round_is_not_opened_on_a_closed_period(client, seed_plan, staff):
+    """A round on the second semester of 2018 would count its entries missing, though
+    nobody can enter them, and send reminders for them: it is refused beside the field,
+    with the choices kept."""
+    client.force_login(staff)
+
+    response = open_post(client, period=seed_plan.previous_period.pk, reminder_days="12")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["period"] == [
+        "El segon semestre de 2018 té l'entrada de dades tancada: ningú no hi podria aportar "
+        "les dades. Trieu un període obert, o obriu-ne l'entrada a l'administració abans "
+        "d'obrir-hi la ronda."
+    ]
+    assert response.context["form"]["reminder_days"].value() == "12"
+    assert not ReportingRound.objects.exists()
+    # The picker says which periods are closed before anyone chooses one.
+    text = visible_text(response)
+    assert "Pla de Mandat 2015-2019 · Segon semestre de 2018 (entrada tancada)" in text
+    assert "Pla de Mandat 2015-2019 · Primer semestre de 2019 (entrada" not in text
+
+
 # Completion
 
 
@@ -281,6 +304,66 @@ def test_the_round_page_shows_each_area_and_who_answers_for_it(
     assert "Compromís 102 · Compromís de prova 102" in text
     assert "20 % · 1 de 5 compromisos" in text
     assert "Aquesta ronda encara no ha publicat cap versió." in text
+
+
+@pytest.mark.parametrize("persona", ["director", "staff"])
+def test_readers_of_a_round_get_links_they_may_open(
+    client, plan_with_gaps, seed_plan, staff, persona, request
+):
+    """Directors and staff read a missing commitment's page; the entry form, which only
+    its technicians may open, is not offered to them."""
+    round = balance_round(seed_plan, staff)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(round_url(round))
+
+    links = dict(page_links(section(response, "completion-title")))
+    node_100 = plan_with_gaps[0]
+    assert links["Compromís 100"] == reverse("commitments:detail", args=[node_100.pk])
+    assert not [url for url in links.values() if "/seguiment/" in url]
+    for url in links.values():
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_administrator_gets_the_entry_form(client, plan_with_gaps, seed_plan, staff):
+    round = balance_round(seed_plan, staff)
+    client.force_login(make_user("admin-rondes", Role.ADMINISTRATOR))
+
+    links = dict(page_links(section(client.get(round_url(round)), "completion-title")))
+
+    assert links["Compromís 100"] == reverse(
+        "commitments:entry_edit", args=[plan_with_gaps[0].pk, seed_plan.open_period.pk]
+    )
+
+
+def test_a_charters_round_links_each_missing_charter_report(client, seed_plan, seed_charter, staff):
+    Measurement.objects.filter(year=2021).delete()
+    round = charters_round(staff)
+    client.force_login(staff)
+
+    links = page_links(section(client.get(round_url(round)), "completion-title"))
+
+    report = reverse("service_charters:charter_report", args=[seed_charter.charter.pk, 2021])
+    assert links and {url for _, url in links} == {report}
+
+
+@pytest.mark.parametrize("kind", ["balance", "charters"])
+def test_the_round_page_links_the_document_it_will_publish(
+    client, seed_plan, seed_charter, staff, kind
+):
+    round = balance_round(seed_plan, staff) if kind == "balance" else charters_round(staff)
+    client.force_login(staff)
+
+    links = dict(page_links(section(client.get(round_url(round)), "preview-title")))
+
+    if kind == "balance":
+        page = reverse("commitments:balance", args=[seed_plan.open_period.pk])
+        pdf = reverse("commitments:balance_pdf", args=[seed_plan.open_period.pk])
+    else:
+        page = reverse("service_charters:year_report", args=[2021])
+        pdf = reverse("service_charters:year_report_pdf", args=[2021])
+    assert links == {"Revisa el document": page, "Revisa'n el PDF": pdf}
+    assert client.get(page).status_code == 200
 
 
 def test_an_area_without_technicians_is_pointed_out(client, seed_plan, organisation, staff):

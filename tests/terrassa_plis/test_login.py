@@ -46,7 +46,9 @@ def test_failed_logins_lock_the_username_and_address_pair_only(organisation):
 def test_signing_out_needs_a_post_and_ends_the_session(client, director):
     client.force_login(director)
     client.post("/sortir/")
-    assert client.get("/").status_code == 302
+    assert client.get("/pla-de-mandat/").status_code == 302
+    # The home is the citizens' one again.
+    assert "Entrada del personal municipal" in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize(
