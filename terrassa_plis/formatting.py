@@ -107,6 +107,17 @@ def moment(value: datetime | None) -> str:
     return date_format(_local(value), "DATETIME_FORMAT")
 
 
+def machine_moment(value: datetime | date | None) -> str:
+    """A moment as a `<time datetime>` attribute holds it: ISO 8601 in local time, to the
+    second (HTML allows at most three decimals of a second; nobody reads more). A date
+    stays a date; None → ""."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    return _local(value).replace(microsecond=0).isoformat()
+
+
 def clock(value: datetime) -> str:
     """14:05, in local time."""
     return date_format(_local(value), "H:i")

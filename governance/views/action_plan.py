@@ -112,7 +112,10 @@ def _action_page(
 def action_detail(request, pk):
     if request.method == "POST":
         # Each form of the page posts to its own view: a post here is no form of ours.
-        return HttpResponseBadRequest(_("Formulari desconegut."))
+        # Only a hand-made request gets here: a short answer, as plain text.
+        return HttpResponseBadRequest(
+            _("Formulari desconegut."), content_type="text/plain; charset=utf-8"
+        )
     return _action_page(request, _action(pk), today=timezone.localdate())
 
 

@@ -133,7 +133,10 @@ def round_detail(request, pk):
     )
     if request.method == "POST":
         # The page has no form of its own: review and publish post to their own URLs.
-        return HttpResponseBadRequest(_("Formulari desconegut."))
+        # Only a hand-made request gets here: a short answer, as plain text.
+        return HttpResponseBadRequest(
+            _("Formulari desconegut."), content_type="text/plain; charset=utf-8"
+        )
     publish_form = None
     if may_publish(request.user):
         failed = round.last_publication

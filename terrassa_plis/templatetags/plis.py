@@ -12,6 +12,7 @@ register.filter("percent", formatting.percent)
 register.filter("person", formatting.person_name)
 register.filter("shorten", formatting.shorten)
 register.filter("semester", formatting.semester)
+register.filter("machine_moment", formatting.machine_moment)
 
 
 @register.filter

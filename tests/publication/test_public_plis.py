@@ -80,7 +80,7 @@ def test_the_public_popolo_names_only_elected_posts(client, reader, plis, seated
 
     assert [person["name"] for person in public["persons"]] == [councillor.person.name]
     assert [item["post_id"] for item in public["memberships"]] == [f"placa-{councillor.seat_id}"]
-    assert len(public["posts"]) == len(internal["posts"]) == 9
+    assert len(public["posts"]) == len(internal["posts"]) == 10
     assert {body["name"] for body in public["organizations"]} >= {"Comissió tècnica transversal"}
     assert len(internal["persons"]) == 5
 

@@ -128,3 +128,11 @@ def test_the_semester_filter_writes_the_period_in_words():
     template = Template("{% load plis %}{{ period|semester }}")
     with translation.override("ca"):
         assert template.render(Context({"period": "2026-S2"})) == "2n semestre 2026"
+
+
+def test_a_machine_moment_is_local_iso_8601_to_the_second():
+    moment = datetime(2026, 11, 27, 17, 46, 55, 731634, tzinfo=UTC)
+
+    assert formatting.machine_moment(moment) == "2026-11-27T18:46:55+01:00"
+    assert formatting.machine_moment(date(2019, 6, 30)) == "2019-06-30"
+    assert formatting.machine_moment(None) == ""
