@@ -190,19 +190,28 @@ def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
     return spans
 
 
-def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:
-    """One assessment per charter commitment: the mean compliance of its assessed indicators.
+def rows_by_commitment(rows: Iterable[FollowUpRow]) -> dict[int, list[FollowUpRow]]:
+    """`rows` grouped by charter commitment id, in the order they come."""
+    grouped: dict[int, list[FollowUpRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.commitment.pk, []).append(row)
+    return grouped
+
+
+def commitment_assessment(rows: Iterable[FollowUpRow]) -> Assessment:
+    """A charter commitment's assessment: the mean compliance of its assessed indicators.
 
     Cities publish how many *commitments* were met; a commitment with several
     indicators is met when, on average, they are.
     """
-    by_commitment: dict[int, list[Assessment]] = {}
-    for row in rows:
-        by_commitment.setdefault(row.commitment.pk, []).append(row.assessment)
-    return [
-        Assessment(difference=None, compliance=average_compliance(assessments))
-        for assessments in by_commitment.values()
-    ]
+    return Assessment(
+        difference=None, compliance=average_compliance(row.assessment for row in rows)
+    )
+
+
+def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:
+    """One assessment per charter commitment (`commitment_assessment`)."""
+    return [commitment_assessment(group) for group in rows_by_commitment(rows).values()]
 
 
 def summarise(rows: list[FollowUpRow], label: str) -> Summary:
