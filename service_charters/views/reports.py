@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.access import get_item_for_user, may_edit_item, may_steer, reader_required
 from service_charters.charters_index import charter_overview
-from service_charters.documents import FOLLOW_UP_PDF
+from service_charters.documents import EXPORT_FORMATS, FOLLOW_UP_PDF
 from service_charters.followup_document import build_report, follow_up_title
 from service_charters.indicator_page import build_indicator_page
 from service_charters.models import Charter, Indicator
@@ -46,6 +46,7 @@ def charter_list(request):
         return render(request, "service_charters/charter_list.html", context, status=400)
     year = form.cleaned_data["year"] or default_year
     context["year"] = year
+    context["export_formats"] = EXPORT_FORMATS
     context["overview"] = charter_overview(
         year, may_edit=lambda charter: may_edit_item(request.user, charter)
     )
@@ -55,7 +56,8 @@ def charter_list(request):
 @reader_required
 def year_report(request, year):
     check_year(year)
-    return render(request, "service_charters/report.html", {"report": build_report(year)})
+    context = {"report": build_report(year), "export_formats": EXPORT_FORMATS}
+    return render(request, "service_charters/report.html", context)
 
 
 @reader_required
@@ -76,8 +78,8 @@ def shortfalls(request, year):
 def charter_report(request, pk, year):
     charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
     check_year(year)
-    report = build_report(year, charter=charter)
-    return render(request, "service_charters/report.html", {"report": report})
+    context = {"report": build_report(year, charter=charter), "export_formats": EXPORT_FORMATS}
+    return render(request, "service_charters/report.html", context)
 
 
 def charter_report_pdf(request, pk, year):
