@@ -169,17 +169,22 @@ def rows_by_charter(
     return grouped
 
 
+# The cells the printed table merges downwards, in column order, and what makes two
+# rows share one.
+MERGED_CELLS = {
+    "offered_service": lambda r: (r.charter.pk, r.offered_service.pk),
+    "objective": lambda r: (r.charter.pk, r.objective.pk),
+    "commitment": lambda r: (r.charter.pk, r.commitment.pk),
+}
+
+
 def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
     """For each row, how many rows its repeated cells span (0: merged into the one above).
 
-    Keys: offered_service, objective, commitment.
+    Keys: those of MERGED_CELLS.
     """
-    spans = [dict(offered_service=1, objective=1, commitment=1) for _ in rows]
-    for key, identity in (
-        ("offered_service", lambda r: (r.charter.pk, r.offered_service.pk)),
-        ("objective", lambda r: (r.charter.pk, r.objective.pk)),
-        ("commitment", lambda r: (r.charter.pk, r.commitment.pk)),
-    ):
+    spans = [dict.fromkeys(MERGED_CELLS, 1) for _ in rows]
+    for key, identity in MERGED_CELLS.items():
         start = 0
         for index in range(1, len(rows) + 1):
             if index == len(rows) or identity(rows[index]) != identity(rows[start]):

@@ -90,17 +90,6 @@ def table_lines(rows: Sequence[FollowUpRow]) -> list[Line]:
 MAX_BLOCK_ROWS = 6
 
 
-def _objective_of(row: FollowUpRow) -> tuple[int, int]:
-    return (row.charter.pk, row.objective.pk)
-
-
-_MERGED_IDENTITIES = (
-    lambda row: (row.charter.pk, row.offered_service.pk),
-    _objective_of,
-    lambda row: (row.charter.pk, row.commitment.pk),
-)
-
-
 def printed_blocks(rows: Sequence[FollowUpRow]) -> list[list[Line]]:
     """The table's rows as the PDF prints them: in blocks that are kept on one page.
 
@@ -109,11 +98,12 @@ def printed_blocks(rows: Sequence[FollowUpRow]) -> list[list[Line]]:
     page, so each block shows again the offered service, objective and commitment it
     continues: a page break falls only between blocks, and every page reads whole.
     """
+    objective_of = followup.MERGED_CELLS["objective"]
     blocks: list[list[FollowUpRow]] = []
     for row in rows:
         if (
             not blocks
-            or _objective_of(blocks[-1][-1]) != _objective_of(row)
+            or objective_of(blocks[-1][-1]) != objective_of(row)
             or len(blocks[-1]) >= MAX_BLOCK_ROWS
         ):
             blocks.append([])
@@ -126,7 +116,7 @@ def printed_blocks(rows: Sequence[FollowUpRow]) -> list[list[Line]]:
             first = lines[0]
             cells = [
                 replace(cell, repeated=identity(previous) == identity(first.row))
-                for cell, identity in zip(first.cells, _MERGED_IDENTITIES, strict=False)
+                for cell, identity in zip(first.cells, followup.MERGED_CELLS.values(), strict=False)
             ]
             lines[0] = Line(first.row, cells + first.cells[len(cells) :])
         printed.append(lines)
