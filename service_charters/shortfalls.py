@@ -8,6 +8,7 @@ dashboard and the follow-up report count.
 
 from dataclasses import dataclass
 
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from governance.models import Service
@@ -55,7 +56,7 @@ class ServiceShortfalls:
 
     @property
     def anchor(self) -> str:
-        return f"servei-{self.service.pk}"
+        return service_anchor(self.service.name)
 
     @property
     def counts(self) -> list[BandCount]:
@@ -76,6 +77,12 @@ class ShortfallsPage:
         return gettext("Compromisos no assolits i assolits parcialment, %(year)s") % {
             "year": self.year
         }
+
+
+def service_anchor(service_name: str) -> str:
+    """The id of a service's section on the page, from its name (which is unique), so the
+    dashboard's per-service figures, which know services by name, can link to it."""
+    return f"servei-{slugify(service_name)}"
 
 
 def band_counts(shortfalls: list[Shortfall]) -> list[BandCount]:

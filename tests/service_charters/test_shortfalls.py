@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from governance.models import Service
 from service_charters.models import Measurement
-from service_charters.shortfalls import build_shortfalls_page
+from service_charters.shortfalls import build_shortfalls_page, service_anchor
 from tests.pages import markup, section, text_of, visible_text
 from tests.service_charters.conftest import build_charters
 
@@ -33,7 +33,7 @@ def test_the_seed_year_lists_the_commitment_not_met_then_the_one_partly_met(read
     text = visible_text(response)
     assert "Compromisos no assolits i assolits parcialment, 2021" in text
     assert "No assolits: 1 · Assolits parcialment: 1" in text
-    service = text_of(section(response, f"servei-{seed_charter.service.pk}-title"))
+    service = text_of(section(response, f"{service_anchor(seed_charter.service.name)}-title"))
     assert service.startswith("Servei de Solidaritat i Cooperació Internacional")
     # Not met first, with its compliance, band, indicator figures and the reason given.
     assert service.index(TAULA) < service.index(CYCLES)
@@ -83,6 +83,14 @@ def test_the_dashboard_leads_to_the_list_of_its_year(reader, seed_charter):
     page = markup(reader.get(reverse("publication:charters_dashboard"), {"year": 2021}))
 
     assert f'href="{shortfalls_url()}"' in page
+    # The service's counts of commitments not met and partly met lead to its section;
+    # its count of those met does not.
+    section_url = f"{shortfalls_url()}#servei-servei-de-solidaritat-i-cooperacio-internacional"
+    assert page.count(f'href="{section_url}"') == 2
+    assert 'aria-label="1 no assolits: Servei de Solidaritat i Cooperació Internacional"' in page
+    assert 'id="servei-servei-de-solidaritat-i-cooperacio-internacional"' in markup(
+        reader.get(shortfalls_url())
+    )
     back = markup(reader.get(shortfalls_url()))
     assert f'href="{reverse("publication:charters_dashboard")}?year=2021"' in back
 
