@@ -15,10 +15,18 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from service_charters import followup
-from service_charters.bands import BAND_COLOURS, BAND_LABELS, Summary, SummaryView, summary_view
+from service_charters.bands import (
+    BAND_COLOURS,
+    BAND_LABELS,
+    BandFigure,
+    Summary,
+    SummaryView,
+    summary_view,
+)
 from service_charters.compliance import Band
 from service_charters.followup import FollowUpRow
 from service_charters.models import Charter, Measurement, assess_measurement
+from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent
@@ -46,6 +54,32 @@ class ServiceTrend:
 
 
 @dataclass(frozen=True)
+class ServiceCell:
+    """A service's count in one band; a count of commitments that fell short links to
+    them on the shortfalls page (`shortfalls_anchor`, empty for the other counts)."""
+
+    figure: BandFigure
+    shortfalls_anchor: str
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    summary: SummaryView
+    cells: list[ServiceCell]
+
+
+def service_line(summary: SummaryView) -> ServiceLine:
+    anchor = service_anchor(summary.label)
+    return ServiceLine(
+        summary,
+        [
+            ServiceCell(figure, anchor if figure.band in SHORTFALL_BANDS and figure.count else "")
+            for figure in summary.figures
+        ],
+    )
+
+
+@dataclass(frozen=True)
 class ChartersDashboard:
     year: int
     years: list[int]  # every year with results, newest first
@@ -54,6 +88,10 @@ class ChartersDashboard:
     trend: list[TrendYear]  # oldest first
     trend_chart: SafeString | None
     service_trend: list[ServiceTrend]
+
+    @property
+    def service_lines(self) -> list[ServiceLine]:
+        return [service_line(summary) for summary in self.by_service]
 
     @property
     def trend_years(self) -> list[int]:

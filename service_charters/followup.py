@@ -169,17 +169,22 @@ def rows_by_charter(
     return grouped
 
 
+# The cells the printed table merges downwards, in column order, and what makes two
+# rows share one.
+MERGED_CELLS = {
+    "offered_service": lambda r: (r.charter.pk, r.offered_service.pk),
+    "objective": lambda r: (r.charter.pk, r.objective.pk),
+    "commitment": lambda r: (r.charter.pk, r.commitment.pk),
+}
+
+
 def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
     """For each row, how many rows its repeated cells span (0: merged into the one above).
 
-    Keys: offered_service, objective, commitment.
+    Keys: those of MERGED_CELLS.
     """
-    spans = [dict(offered_service=1, objective=1, commitment=1) for _ in rows]
-    for key, identity in (
-        ("offered_service", lambda r: (r.charter.pk, r.offered_service.pk)),
-        ("objective", lambda r: (r.charter.pk, r.objective.pk)),
-        ("commitment", lambda r: (r.charter.pk, r.commitment.pk)),
-    ):
+    spans = [dict.fromkeys(MERGED_CELLS, 1) for _ in rows]
+    for key, identity in MERGED_CELLS.items():
         start = 0
         for index in range(1, len(rows) + 1):
             if index == len(rows) or identity(rows[index]) != identity(rows[start]):
@@ -190,19 +195,28 @@ def row_spans(rows: list[FollowUpRow]) -> list[dict[str, int]]:
     return spans
 
 
-def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:
-    """One assessment per charter commitment: the mean compliance of its assessed indicators.
+def rows_by_commitment(rows: Iterable[FollowUpRow]) -> dict[int, list[FollowUpRow]]:
+    """`rows` grouped by charter commitment id, in the order they come."""
+    grouped: dict[int, list[FollowUpRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.commitment.pk, []).append(row)
+    return grouped
+
+
+def commitment_assessment(rows: Iterable[FollowUpRow]) -> Assessment:
+    """A charter commitment's assessment: the mean compliance of its assessed indicators.
 
     Cities publish how many *commitments* were met; a commitment with several
     indicators is met when, on average, they are.
     """
-    by_commitment: dict[int, list[Assessment]] = {}
-    for row in rows:
-        by_commitment.setdefault(row.commitment.pk, []).append(row.assessment)
-    return [
-        Assessment(difference=None, compliance=average_compliance(assessments))
-        for assessments in by_commitment.values()
-    ]
+    return Assessment(
+        difference=None, compliance=average_compliance(row.assessment for row in rows)
+    )
+
+
+def commitment_assessments(rows: list[FollowUpRow]) -> list[Assessment]:
+    """One assessment per charter commitment (`commitment_assessment`)."""
+    return [commitment_assessment(group) for group in rows_by_commitment(rows).values()]
 
 
 def summarise(rows: list[FollowUpRow], label: str) -> Summary:

@@ -8,7 +8,7 @@ cells, sections and summaries, so the templates have nothing to compute.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -33,6 +33,8 @@ class Cell:
     number: bool = False
     band: Band | None = None
     indicator_id: int | None = None  # the indicator's name links to its page
+    repeated: bool = False
+    """A merged cell shown again at the top of a printed block: the block may start a page."""
 
     @property
     def css_class(self) -> str:
@@ -41,6 +43,8 @@ class Cell:
             classes.append("number")
         if self.band is not None:
             classes.append(f"band {band_css(self.band)}")
+        if self.repeated:
+            classes.append("followup-table__repeated")
         return " ".join(classes)
 
     @property
@@ -81,12 +85,56 @@ def table_lines(rows: Sequence[FollowUpRow]) -> list[Line]:
     return lines
 
 
+# A printed block longer than this is cut: however long an objective, each piece of it
+# then fits on a page and so shows its objective and commitment.
+MAX_BLOCK_ROWS = 6
+
+
+def printed_blocks(rows: Sequence[FollowUpRow]) -> list[list[Line]]:
+    """The table's rows as the PDF prints them: in blocks that are kept on one page.
+
+    A block is an objective's rows (cut every MAX_BLOCK_ROWS rows), its merged cells
+    spanning the block only. A PDF reader cannot see a cell merged from the previous
+    page, so each block shows again the offered service, objective and commitment it
+    continues: a page break falls only between blocks, and every page reads whole.
+    """
+    objective_of = followup.MERGED_CELLS["objective"]
+    blocks: list[list[FollowUpRow]] = []
+    for row in rows:
+        if (
+            not blocks
+            or objective_of(blocks[-1][-1]) != objective_of(row)
+            or len(blocks[-1]) >= MAX_BLOCK_ROWS
+        ):
+            blocks.append([])
+        blocks[-1].append(row)
+    printed = []
+    previous = None
+    for block in blocks:
+        lines = table_lines(block)
+        if previous is not None:
+            first = lines[0]
+            cells = [
+                replace(cell, repeated=identity(previous) == identity(first.row))
+                for cell, identity in zip(first.cells, followup.MERGED_CELLS.values(), strict=False)
+            ]
+            lines[0] = Line(first.row, cells + first.cells[len(cells) :])
+        printed.append(lines)
+        previous = block[-1]
+    return printed
+
+
 @dataclass(frozen=True)
 class CharterSection:
     charter: Charter
     year: int
     lines: list[Line]
     summary: SummaryView
+
+    @property
+    def blocks(self) -> list[list[Line]]:
+        """The rows in printed blocks (`printed_blocks`), for the PDF."""
+        return printed_blocks([line.row for line in self.lines])
 
     @property
     def service_label(self) -> str:

@@ -45,6 +45,11 @@ from terrassa_plis.text_bounds import too_long
 
 NOT_APPLICABLE_WORDS = {"no aplicable", "n/a", "na"}
 NOT_ASSESSED_WORDS = {"-", "–", "—", "no avaluat", "no aplicable"}
+# What a target cell holds when the row's cells have moved, or nobody set a target: a
+# dash or «No» would otherwise be read as a yes/no target that every «Sí» meets.
+NO_TARGET_WORDS = NOT_APPLICABLE_WORDS | NOT_ASSESSED_WORDS | {"no", "sense objectiu", "cap"}
+# The text columns: a name or a sentence, never a bare figure.
+_TEXT_COLUMNS = (OFFERED_SERVICE, OBJECTIVE, COMMITMENT, INDICATOR)
 
 
 def _limit(model, name: str) -> int:
@@ -212,7 +217,7 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         }
         if not any(cell.strip() for cell in cells.values()):
             continue
-        errors: list[str] = []
+        errors: list[str] = _misplaced_figures(cells)
 
         # An empty cell repeats the one above, as a merged cell of the printed table does;
         # but not across a new parent: an objective cannot span two offered services.
@@ -242,6 +247,8 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         target_text = one_line(cells[TARGET])
         target = None
         try:
+            if _fold(target_text) in NO_TARGET_WORDS:
+                raise TargetError(_no_target(target_text), target_text)
             target = parse_target(target_text)
         except TargetError as error:
             errors.append(str(error))
@@ -320,6 +327,36 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
     if not sheet.rows and not sheet.errors:
         sheet.errors.append(_("El fitxer no té cap fila de dades sota la capçalera."))
     return sheet
+
+
+_SHIFTED = gettext_lazy("potser les cel·les d'aquesta fila estan desplaçades de columna.")
+
+
+def _reads_as_figure(text: str) -> bool:
+    """A cell with no letter (50, 100 %, -) or only «Sí»/«No»: a figure, not a text."""
+    clean = one_line(text)
+    if not clean:
+        return False
+    return not any(char.isalpha() for char in clean) or _fold(clean) in {"si", "no"}
+
+
+def _misplaced_figures(cells: dict[str, str]) -> list[str]:
+    """A figure where a name or a sentence goes: the row's cells have most likely moved
+    one column (the seed's last row puts its target under «Indicador»), and importing
+    it would make an indicator called «50»."""
+    return [
+        _("a la columna «%(column)s» hi ha «%(text)s», una xifra i no un text: %(hint)s")
+        % {"column": column, "text": one_line(cells[column]), "hint": _SHIFTED}
+        for column in _TEXT_COLUMNS
+        if _reads_as_figure(cells[column])
+    ]
+
+
+def _no_target(text: str) -> str:
+    return _(
+        "la columna «%(column)s» diu «%(text)s», que no és cap objectiu: escriviu-hi què "
+        "s'ha d'assolir (4, 100 %%, ≥ 5, ≤ 10 dies o Sí); %(hint)s"
+    ) % {"column": TARGET, "text": text, "hint": _SHIFTED}
 
 
 def row_message(number: int, message: str) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", reports.charter_list, name="list"),
     path("seguiment/<int:year>/", reports.year_report, name="year_report"),
     path("seguiment/<int:year>/pdf/", reports.year_report_pdf, name="year_report_pdf"),
+    path("seguiment/<int:year>/no-assolits/", reports.shortfalls, name="shortfalls"),
     path("seguiment/<int:year>/exporta.<str:file_format>", data.year_export, name="year_export"),
     path("<int:pk>/seguiment/<int:year>/", reports.charter_report, name="charter_report"),
     path(

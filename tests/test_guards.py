@@ -51,6 +51,7 @@ GUARDS = {
     "service_charters:list": may_read_internal,
     "service_charters:year_report": may_read_internal,
     "service_charters:year_report_pdf": may_read_internal,
+    "service_charters:shortfalls": may_read_internal,
     "service_charters:year_export": may_read_internal,
     "service_charters:charter_report": GETTER,
     "service_charters:charter_report_pdf": GETTER,

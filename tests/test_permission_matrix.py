@@ -133,6 +133,7 @@ MATRIX = [
     Row(GET,  "service_charters:list", (), READERS),
     Row(GET,  "service_charters:year_report", (2021,), READERS),
     Row(GET,  "service_charters:year_report_pdf", (2021,), READERS),
+    Row(GET,  "service_charters:shortfalls", (2021,), READERS),
     Row(GET,  "service_charters:year_export", (2021, "csv"), READERS),
     Row(GET,  "service_charters:year_export", (2021, "json"), READERS),
     Row(GET,  "service_charters:charter_report", ("charter", 2021), READERS),

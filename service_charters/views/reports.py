@@ -1,4 +1,5 @@
-"""Readers' pages of the charters: the index, the follow-up report (page and PDF), one indicator.
+"""Readers' pages of the charters: the index, the follow-up report (page and PDF), the
+commitments that fell short in a year, one indicator.
 
 A report is built by `followup_document.build_report` for the page; its PDF is made in
 the background from the same document partial (`service_charters.documents`).
@@ -10,12 +11,13 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from governance.access import get_item_for_user, may_edit_item, reader_required
+from governance.access import get_item_for_user, may_edit_item, may_steer, reader_required
 from service_charters.charters_index import charter_overview
-from service_charters.documents import FOLLOW_UP_PDF
+from service_charters.documents import EXPORT_FORMATS, FOLLOW_UP_PDF
 from service_charters.followup_document import build_report, follow_up_title
 from service_charters.indicator_page import build_indicator_page
 from service_charters.models import Charter, Indicator
+from service_charters.shortfalls import build_shortfalls_page
 from service_charters.years import available_years, check_year
 from terrassa_plis import documents
 
@@ -44,6 +46,7 @@ def charter_list(request):
         return render(request, "service_charters/charter_list.html", context, status=400)
     year = form.cleaned_data["year"] or default_year
     context["year"] = year
+    context["export_formats"] = EXPORT_FORMATS
     context["overview"] = charter_overview(
         year, may_edit=lambda charter: may_edit_item(request.user, charter)
     )
@@ -53,7 +56,8 @@ def charter_list(request):
 @reader_required
 def year_report(request, year):
     check_year(year)
-    return render(request, "service_charters/report.html", {"report": build_report(year)})
+    context = {"report": build_report(year), "export_formats": EXPORT_FORMATS}
+    return render(request, "service_charters/report.html", context)
 
 
 @reader_required
@@ -63,11 +67,19 @@ def year_report_pdf(request, year):
     return documents.respond(request, FOLLOW_UP_PDF, {"year": year}, title=follow_up_title(year))
 
 
+@reader_required
+def shortfalls(request, year):
+    """The commitments not met and partly met in `year`, per service (`shortfalls`)."""
+    check_year(year)
+    context = {"page": build_shortfalls_page(year), "may_steer": may_steer(request.user)}
+    return render(request, "service_charters/shortfalls.html", context)
+
+
 def charter_report(request, pk, year):
     charter = get_item_for_user(request.user, Charter.objects.with_service(), pk=pk)
     check_year(year)
-    report = build_report(year, charter=charter)
-    return render(request, "service_charters/report.html", {"report": report})
+    context = {"report": build_report(year, charter=charter), "export_formats": EXPORT_FORMATS}
+    return render(request, "service_charters/report.html", context)
 
 
 def charter_report_pdf(request, pk, year):

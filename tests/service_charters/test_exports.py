@@ -8,6 +8,8 @@ downloaded file and gives it to `manage.py import_charter`.
 import csv
 import io
 import json
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,6 +21,7 @@ from governance.models import Service
 from service_charters.followup import COLUMNS
 from service_charters.models import Measurement
 from terrassa_plis.models import GeneratedDocument
+from tests.pages import markup, visible_text
 
 from .conftest import build_charters
 
@@ -415,3 +418,46 @@ def test_a_quoted_csv_imports_back_without_the_quote(
 
     assert "Importats: 0 indicadors nous, 0 actualitzats i 7 sense canvis" in output
     assert measurements_state() == before
+
+
+# The links to the downloads
+
+
+def hrefs(response) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', markup(response)))
+
+
+def test_the_year_report_links_its_pdf_and_every_open_data_format(seed_charter, reader):
+    page = reader.get(reverse("service_charters:year_report", args=[2021]))
+
+    links = hrefs(page)
+    assert reverse("service_charters:year_report_pdf", args=[2021]) in links
+    for file_format in ("csv", "xlsx", "json"):
+        assert year_url(file_format) in links
+        assert f"Dades obertes en {file_format.upper()}" in visible_text(page)
+    # Each link downloads the file it names.
+    assert filename(reader.get(year_url("xlsx"))) == "seguiment-cartes-2021.xlsx"
+
+
+def test_a_charter_report_links_the_charter_s_own_open_data(seed_charter, reader):
+    page = reader.get(
+        reverse("service_charters:charter_report", args=[seed_charter.charter.pk, 2021])
+    )
+
+    links = hrefs(page)
+    for file_format in ("csv", "xlsx", "json"):
+        assert charter_url(seed_charter, file_format) in links
+    assert year_url("csv") not in links
+    assert csv_rows(reader.get(charter_url(seed_charter, "csv")))[0] == COLUMNS
+
+
+def test_the_charters_index_links_the_open_data_of_the_year_it_shows(seed_charter, reader):
+    # The current year is offered beside the years with results.
+    year = date.today().year
+    page = reader.get(reverse("service_charters:list"), {"year": year})
+
+    links = hrefs(page)
+    for file_format in ("csv", "xlsx", "json"):
+        assert year_url(file_format, year=year) in links
+        assert year_url(file_format) not in links
+    assert reverse("service_charters:shortfalls", args=[year]) in links

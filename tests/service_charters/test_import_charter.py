@@ -939,3 +939,107 @@ def test_the_import_form_takes_only_the_years_every_charters_page_takes(client, 
     assert "Previsualització" not in page
     assert "2100" in page  # the field's error names the last year
     assert Charter.objects.count() == 0
+
+
+# Rows whose cells do not fit the columns
+
+
+def shifted_seed_rows() -> list[list[str]]:
+    """The seed as published: its last row moved one column to the left, so the
+    indicator's name sits under «Compromís» and its target under «Indicador»."""
+    rows = seed_rows()
+    rows[-1] = [
+        "",
+        "",
+        "Nombre de persones refugiades acollides a la ciutat",
+        "50",
+        "50",
+        "-",
+        "100 %",
+        "",
+        "",
+    ]
+    return rows
+
+
+SHIFTED = (
+    "Fila 8: a la columna «Indicador» hi ha «50», una xifra i no un text: potser les "
+    "cel·les d'aquesta fila estan desplaçades de columna."
+)
+
+
+def test_the_seed_s_shifted_last_row_is_refused_with_its_row_number():
+    parsed = parse_sheet(shifted_seed_rows())
+
+    assert parsed.errors == [SHIFTED]
+    assert len(parsed.rows) == 6
+
+
+@pytest.mark.django_db
+def test_the_shifted_seed_imports_nothing_not_even_its_good_rows(organisation, tmp_path):
+    path = write_table(tmp_path / "seguiment.csv", shifted_seed_rows())
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        call_command("import_charter", str(path), service=SERVICE, year=2021, stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [SHIFTED]
+    assert not Charter.objects.exists()
+    assert not Indicator.objects.filter(name="50").exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        (0, "2021"),
+        (1, "100 %"),
+        (2, "-"),
+        (3, "Sí"),
+    ],
+)
+def test_a_figure_is_refused_in_every_text_column(column, text):
+    rows = seed_rows()[:2]
+    rows[1][column] = text
+
+    errors = parse_sheet(rows).errors
+
+    assert errors[0] == (
+        f"Fila 2: a la columna «{COLUMNS[column]}» hi ha «{text}», una xifra i no un text: "
+        "potser les cel·les d'aquesta fila estan desplaçades de columna."
+    )
+
+
+@pytest.mark.parametrize("text", ["-", "No", "No aplicable", "n/a", "No avaluat"])
+def test_a_target_that_reads_as_no_target_is_refused(text):
+    rows = seed_rows()[:3]
+    rows[2][4] = text
+
+    parsed = parse_sheet(rows)
+
+    assert parsed.errors == [
+        f"Fila 3: la columna «Indicador de mesura» diu «{text}», que no és cap objectiu: "
+        "escriviu-hi què s'ha d'assolir (4, 100 %, ≥ 5, ≤ 10 dies o Sí); potser les "
+        "cel·les d'aquesta fila estan desplaçades de columna."
+    ]
+
+
+def test_names_with_figures_in_them_are_still_names():
+    rows = seed_rows()[:2]
+    rows[1][3] = "Nombre de peticions resoltes en 48 hores"
+    rows[1][2] = "2 projectes d'ajuda humanitària"
+
+    assert parse_sheet(rows).errors == []
+
+
+@pytest.mark.django_db
+def test_the_browser_import_shows_the_shifted_row_and_offers_no_confirmation(client, staff):
+    client.force_login(staff)
+    content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in shifted_seed_rows())
+
+    response = upload(client, "seguiment.csv", content.encode())
+
+    page = page_of(response)
+    assert "S'ha trobat 1 error; corregiu el fitxer i torneu-lo a pujar" in page
+    assert SHIFTED in page
+    assert "Confirma la importació" not in page
+    assert not Charter.objects.exists()
