@@ -148,8 +148,8 @@ class Body(models.Model):
     kind = models.CharField(_("tipus"), max_length=24, choices=BodyKind.choices)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("sigla"), max_length=20, blank=True)
-    slug = models.SlugField(unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("identificador a l'adreça"), unique=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     purpose = models.TextField(_("finalitat"), blank=True, **bounded(DESCRIPTION_MAX_LENGTH))
     functions_note = models.TextField(
         _("nota a les funcions"),
@@ -170,8 +170,10 @@ class Body(models.Model):
 
 
 class BodyFunction(models.Model):
-    body = models.ForeignKey(Body, related_name="functions", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey(
+        Body, verbose_name=_("òrgan"), related_name="functions", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("funció"), **bounded(DESCRIPTION_MAX_LENGTH))
 
     class Meta:
@@ -195,8 +197,10 @@ class PublicRole(models.TextChoices):
 class Seat(models.Model):
     """A line of a body's composition, as the plan writes it, with its expected count."""
 
-    body = models.ForeignKey(Body, related_name="seats", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey(
+        Body, verbose_name=_("òrgan"), related_name="seats", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     description = models.TextField(_("descripció"), **bounded(DESCRIPTION_MAX_LENGTH))
     expected_count = models.PositiveSmallIntegerField(_("nombre previst"), null=True, blank=True)
     area = models.ForeignKey(
@@ -236,6 +240,7 @@ class Person(models.Model):
     email = models.EmailField(_("correu electrònic"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("usuari"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -423,7 +428,9 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
-    meeting = models.ForeignKey(Meeting, related_name="agreements", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("reunió"), related_name="agreements", on_delete=models.CASCADE
+    )
     text = models.TextField(_("acord"), **bounded(DESCRIPTION_MAX_LENGTH))
     owner = models.ForeignKey(
         Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT
@@ -479,7 +486,9 @@ class PlanActionQuerySet(models.QuerySet):
 
 
 class PlanAction(models.Model):
-    plan = models.ForeignKey(Plan, related_name="actions", on_delete=models.CASCADE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("pla"), related_name="actions", on_delete=models.CASCADE
+    )
     code = models.CharField(_("codi"), max_length=20)
     title = models.TextField(_("títol"), **bounded(ACTION_TITLE_MAX_LENGTH))
     proposed_by = models.CharField(_("proposada per"), max_length=200, blank=True)
@@ -514,7 +523,12 @@ class ActionImplementationQuerySet(models.QuerySet):
 
 
 class ActionImplementation(models.Model):
-    action = models.ForeignKey(PlanAction, related_name="implementation", on_delete=models.CASCADE)
+    action = models.ForeignKey(
+        PlanAction,
+        verbose_name=_("acció"),
+        related_name="implementation",
+        on_delete=models.CASCADE,
+    )
     period = models.CharField(_("període"), max_length=40, help_text="2021-S1")
     degree = models.PositiveSmallIntegerField(
         _("grau d'implementació (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -542,7 +556,9 @@ class ActionImplementation(models.Model):
 class Milestone(models.Model):
     """A step of the plan's drafting calendar."""
 
-    plan = models.ForeignKey(Plan, related_name="milestones", on_delete=models.CASCADE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("pla"), related_name="milestones", on_delete=models.CASCADE
+    )
     title = models.CharField(_("fita"), max_length=200)
     planned_on = models.DateField(_("data prevista"))
     done_on = models.DateField(_("data real"), null=True, blank=True)

@@ -52,9 +52,13 @@ class ReportingRound(models.Model):
     status = models.CharField(
         _("estat"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("oberta el"), auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oberta per"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The latest publication asked for, so the round's page shows how it goes without a
     # query of its own: under way, failed (and why) or done.
@@ -95,12 +99,18 @@ def _pdf_path(version, filename):
 class PublishedVersion(models.Model):
     """What a round published, frozen: never changed after it is created."""
 
-    round = models.ForeignKey(ReportingRound, related_name="versions", on_delete=models.PROTECT)
+    round = models.ForeignKey(
+        ReportingRound, verbose_name=_("ronda"), related_name="versions", on_delete=models.PROTECT
+    )
     number = models.PositiveSmallIntegerField(_("versió"))
     note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     published_at = models.DateTimeField(_("publicada el"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicada per"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     title = models.CharField(_("títol"), max_length=200)
     html = models.TextField(_("document HTML"))
@@ -174,7 +184,10 @@ class PublicationJob(models.Model):
     """
 
     round = models.ForeignKey(
-        ReportingRound, related_name="publication_jobs", on_delete=models.CASCADE
+        ReportingRound,
+        verbose_name=_("ronda"),
+        related_name="publication_jobs",
+        on_delete=models.CASCADE,
     )
     note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     requested_by = models.ForeignKey(

@@ -186,8 +186,13 @@ class Charter(models.Model):
 class OfferedService(models.Model):
     """«Servei ofert»: the first column of the follow-up table."""
 
-    charter = models.ForeignKey(Charter, related_name="offered_services", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    charter = models.ForeignKey(
+        Charter,
+        verbose_name=_("carta de serveis"),
+        related_name="offered_services",
+        on_delete=models.CASCADE,
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     name = models.CharField(_("servei ofert"), max_length=300)
 
     objects = CharterPartQuerySet.as_manager()
@@ -203,9 +208,12 @@ class OfferedService(models.Model):
 
 class Objective(models.Model):
     offered_service = models.ForeignKey(
-        OfferedService, related_name="objectives", on_delete=models.CASCADE
+        OfferedService,
+        verbose_name=_("servei ofert"),
+        related_name="objectives",
+        on_delete=models.CASCADE,
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("objectiu"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = ObjectiveQuerySet.as_manager()
@@ -220,8 +228,10 @@ class Objective(models.Model):
 
 
 class CharterCommitment(models.Model):
-    objective = models.ForeignKey(Objective, related_name="commitments", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objectiu"), related_name="commitments", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("compromís"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = CharterCommitmentQuerySet.as_manager()
@@ -243,9 +253,12 @@ class Periodicity(models.TextChoices):
 
 class Indicator(models.Model):
     commitment = models.ForeignKey(
-        CharterCommitment, related_name="indicators", on_delete=models.CASCADE
+        CharterCommitment,
+        verbose_name=_("compromís"),
+        related_name="indicators",
+        on_delete=models.CASCADE,
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     name = models.TextField(_("indicador"), **bounded(CHARTER_TEXT_MAX_LENGTH))
     target_kind = models.CharField(
         _("tipus d'objectiu"),
@@ -304,7 +317,12 @@ class Indicator(models.Model):
 class Measurement(models.Model):
     """An indicator's result for one year, with what explains a shortfall."""
 
-    indicator = models.ForeignKey(Indicator, related_name="measurements", on_delete=models.CASCADE)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicador"),
+        related_name="measurements",
+        on_delete=models.CASCADE,
+    )
     year = models.PositiveSmallIntegerField(_("any"))
     result = models.DecimalField(
         _("resultat"),
@@ -330,10 +348,15 @@ class Measurement(models.Model):
     improvement_due = models.DateField(
         _("data prevista de les accions de millora"), null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actualitzat per"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
