@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -66,6 +67,10 @@ class Mandate(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The commitments list of this mandate."""
+        return f"{reverse('commitments:list')}?mandate={self.pk}"
 
     def leaf_depth(self) -> int:
         return max(level.depth for level in self.levels.all())
@@ -196,6 +201,9 @@ class PlanNode(models.Model):
         if stored_path is not None and stored_path != self.path:
             self._move_subtree(stored_path, leaf_depth)
         self._stored_path = self.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.pk])
 
     def _move_subtree(self, old_path: str, leaf_depth: int) -> None:
         """Rewrite the descendants' paths after this node's path changed, in one UPDATE.
@@ -335,6 +343,10 @@ class ReportingPeriod(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self) -> str:
+        """The period's Balanç."""
+        return reverse("commitments:balance", args=[self.pk])
+
     def previous(self):
         return (
             ReportingPeriod.objects.filter(mandate_id=self.mandate_id, start__lt=self.start)
@@ -448,6 +460,10 @@ class Entry(models.Model):
     def __str__(self):
         return f"{self.node} · {self.period}"
 
+    def get_absolute_url(self) -> str:
+        """The commitment's page, which shows its entry of every period."""
+        return reverse("commitments:detail", args=[self.node_id])
+
     def owning_unit(self):
         return self.node.owning_unit()
 
@@ -518,6 +534,9 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.value} {self.unit} {self.label}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.entry.node_id])
 
     def clean(self):
         split = (self.women or 0) + (self.men or 0)

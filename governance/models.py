@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,6 +115,10 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The PLIS pages follow one plan, the current one (`PlanQuerySet.current`)."""
+        return reverse("governance:plan")
+
 
 class BodyKind(models.TextChoices):
     TECHNICAL_OFFICE = "technical_office", _("Oficina tècnica")
@@ -168,6 +173,9 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:body", args=[self.slug])
+
 
 class BodyFunction(models.Model):
     body = models.ForeignKey(
@@ -183,6 +191,9 @@ class BodyFunction(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.body.get_absolute_url()
 
 
 class PublicRole(models.TextChoices):
@@ -219,6 +230,10 @@ class Seat(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        """The seat in its body's composition."""
+        return f"{self.body.get_absolute_url()}#placa-{self.pk}"
 
 
 class PoliticalGroup(models.Model):
@@ -341,6 +356,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} · {self.seat}"
 
+    def get_absolute_url(self) -> str:
+        return self.seat.get_absolute_url()
+
     def unit_label(self) -> str:
         """Where the member comes from, as a composition line shows it: their political
         group, or their service (with its area), or their area; "" when none is recorded."""
@@ -399,6 +417,9 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.body} · {formatting.day(self.date)}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", args=[self.pk])
+
 
 class AgreementQuerySet(models.QuerySet):
     def pending(self, today):
@@ -447,6 +468,9 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", args=[self.meeting_id])
 
 
 class ActionDecision(models.TextChoices):
@@ -515,6 +539,9 @@ class PlanAction(models.Model):
     def __str__(self):
         return f"{self.code} {self.title[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:action", args=[self.pk])
+
 
 class ActionImplementationQuerySet(models.QuerySet):
     def in_period_order(self):
@@ -552,6 +579,9 @@ class ActionImplementation(models.Model):
     def __str__(self):
         return f"{self.action.code} · {self.period}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:action", args=[self.action_id])
+
 
 class Milestone(models.Model):
     """A step of the plan's drafting calendar."""
@@ -570,6 +600,10 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The action plan's page, which ends with the calendar."""
+        return reverse("governance:actions")
 
     def is_late(self, today) -> bool:
         return (self.done_on or today) > self.planned_on

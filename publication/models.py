@@ -13,6 +13,7 @@ waiting or running, which the database itself guarantees.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,9 @@ class ReportingRound(models.Model):
         subject = self.period.label if self.period_id else str(self.year)
         return f"{self.get_kind_display()} · {subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("publication:round", args=[self.pk])
+
 
 def _pdf_path(version, filename):
     return f"published/{version.round.kind}/{version.round_id}/v{version.number}/{filename}"
@@ -128,6 +132,10 @@ class PublishedVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} · v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        """The public page of this version, as citizens read it."""
+        return reverse("publication:public_version", args=[self.round_id, self.number])
 
 
 class JobStatus(models.TextChoices):
@@ -232,6 +240,10 @@ class PublicationJob(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.get_status_display()} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        """The round's page, which shows how its latest publication goes."""
+        return reverse("publication:round", args=[self.round_id])
 
     @property
     def is_under_way(self) -> bool:

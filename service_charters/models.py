@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -173,8 +174,24 @@ class Charter(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The charter's follow-up of its latest year with results (or of the year it is
+        in force nearest to today, before any result)."""
+        return reverse("service_charters:charter_report", args=[self.pk, self.report_year()])
+
     def owning_unit(self):
         return self.service.area_id, self.service_id
+
+    def report_year(self) -> int:
+        latest = (
+            Measurement.objects.of_charter(self).order_by("-year").values_list("year", flat=True)
+        ).first()
+        if latest is not None:
+            return latest
+        year = date.today().year
+        if self.in_force_until is not None:
+            year = min(year, self.in_force_until.year)
+        return max(year, self.in_force_from.year)
 
     def is_in_force(self, year: int) -> bool:
         """Whether the charter is in force at some point of `year`, as `in_force` filters."""
@@ -205,6 +222,9 @@ class OfferedService(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return self.charter.get_absolute_url()
+
 
 class Objective(models.Model):
     offered_service = models.ForeignKey(
@@ -226,6 +246,9 @@ class Objective(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self) -> str:
+        return self.offered_service.charter.get_absolute_url()
+
 
 class CharterCommitment(models.Model):
     objective = models.ForeignKey(
@@ -243,6 +266,9 @@ class CharterCommitment(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.objective.offered_service.charter.get_absolute_url()
 
 
 class Periodicity(models.TextChoices):
@@ -292,6 +318,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("service_charters:indicator_detail", args=[self.pk])
 
     @property
     def is_percentage(self) -> bool:
@@ -375,6 +404,10 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.indicator} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        """The indicator's page, which shows its result of every year."""
+        return reverse("service_charters:indicator_detail", args=[self.indicator_id])
 
     def clean(self):
         if self.not_applicable and not self.not_applicable_reason.strip():
