@@ -1,5 +1,8 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +18,8 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
+from service_charters.years import FIRST_YEAR, LAST_YEAR
+from terrassa_plis.admin import one_selected
 
 
 def _short(text: str) -> str:
@@ -72,6 +77,18 @@ class MeasurementInline(admin.TabularInline):
         return False
 
 
+class YearActionForm(ActionForm):
+    """The actions bar of the charters, with the year the follow-up is asked for."""
+
+    year = forms.IntegerField(
+        label=_("Any"),
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("Buit: el darrer any amb resultats."),
+    )
+
+
 @admin.register(Charter)
 class CharterAdmin(admin.ModelAdmin):
     list_display = ["title", "service", "area", "in_force_from", "in_force_until"]
@@ -80,6 +97,26 @@ class CharterAdmin(admin.ModelAdmin):
     list_select_related = ["service__area"]
     date_hierarchy = "in_force_from"
     inlines = [OfferedServiceInline]
+    action_form = YearActionForm
+    actions = ["download_follow_up"]
+
+    @admin.action(description=_("Descarrega el seguiment de l'any (PDF)"))
+    def download_follow_up(self, request, queryset):
+        """The charter's follow-up PDF of the year typed beside the action (of its latest
+        year with results when none is), as the charter's page gives it."""
+        try:
+            year = YearActionForm.base_fields["year"].clean(request.POST.get("year", ""))
+        except ValidationError as error:
+            self.message_user(
+                request, _("Any: %(error)s") % {"error": " ".join(error.messages)}, messages.ERROR
+            )
+            return None
+        charter = one_selected(self, request, queryset)
+        if charter is None:
+            return None
+        return redirect(
+            "service_charters:charter_report_pdf", charter.pk, year or charter.report_year()
+        )
 
     @admin.display(description=_("àrea"), ordering="service__area__number")
     def area(self, obj):
