@@ -77,15 +77,20 @@ class MeasurementInline(admin.TabularInline):
         return False
 
 
+# The year of the follow-up an action downloads, checked by the action itself, which says
+# what is wrong: a field of the actions bar that fails leaves only the admin's «No s'ha
+# seleccionat cap acció».
+FOLLOW_UP_YEAR = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
 class YearActionForm(ActionForm):
     """The actions bar of the charters, with the year the follow-up is asked for."""
 
-    year = forms.IntegerField(
+    year = forms.CharField(
         label=_("Any"),
         required=False,
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
         help_text=_("Buit: el darrer any amb resultats."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
 
 
@@ -105,7 +110,7 @@ class CharterAdmin(admin.ModelAdmin):
         """The charter's follow-up PDF of the year typed beside the action (of its latest
         year with results when none is), as the charter's page gives it."""
         try:
-            year = YearActionForm.base_fields["year"].clean(request.POST.get("year", ""))
+            year = FOLLOW_UP_YEAR.clean(request.POST.get("year", "").strip())
         except ValidationError as error:
             self.message_user(
                 request, _("Any: %(error)s") % {"error": " ".join(error.messages)}, messages.ERROR
