@@ -70,7 +70,22 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
         if model._meta.model_name != model_name:
             return str(permission)
         app = capfirst(model._meta.app_config.verbose_name)
-        return f"{app} | {capfirst(model._meta.verbose_name)} | {PERMISSION_ACTIONS[action]}"
+        return f"{app} | {model_label(model)} | {PERMISSION_ACTIONS[action]}"
+
+
+def model_label(model) -> str:
+    """The model's name; a history kept by django-simple-history, which names it «historical
+    …» in English whatever the language, by the name of what it keeps the history of."""
+    tracked = getattr(model, "instance_type", None)
+    if tracked is None or tracked is model:
+        return capfirst(model._meta.verbose_name)
+    name = tracked._meta.verbose_name
+    owner = tracked._meta.auto_created
+    if owner:
+        # The history of a many-to-many field, kept through Django's own table.
+        field = owner._meta.get_field(model.__name__.partition("_")[2])
+        name = f"{owner._meta.verbose_name} · {field.verbose_name}"
+    return _("%(model)s (historial)") % {"model": capfirst(name)}
 
 
 # The libraries' admin pages: their labels are translated in locale/; what they write as
