@@ -84,11 +84,27 @@ class RoleGroupAdmin(GroupAdmin):
             request, obj
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _named(self, request, object_id, extra_context, **names):
+        """The page's context with the role's name where the page would print the code."""
         group = self.get_object(request, object_id)
-        if group is not None:
-            extra_context = {**(extra_context or {}), "subtitle": role_label(group.name)}
+        if group is None:
+            return extra_context
+        label = role_label(group.name)
+        return {
+            **(extra_context or {}),
+            "role_label": label,
+            **{key: text % {"role": label} for key, text in names.items()},
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = self._named(request, object_id, extra_context, subtitle="%(role)s")
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = self._named(
+            request, object_id, extra_context, title=_("Historial de canvis: %(role)s")
+        )
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name == "permissions":

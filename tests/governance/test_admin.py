@@ -27,13 +27,20 @@ from terrassa_plis.models import GeneratedDocument
 from tests.admin_actions import changelist_url, run_action
 from tests.conftest import make_user
 from tests.governance.conftest import OTL, TRANSVERSAL
-from tests.pages import markup, visible_text
+from tests.pages import markup, text_of, visible_text
 
 
 @pytest.fixture
 def admin_client(client, administrator):
     client.force_login(administrator)
     return client
+
+
+def section_of(response, css_class: str) -> str:
+    """The markup of the page's first <div> of class `css_class`."""
+    found = re.search(rf'<div class="{css_class}">(.*?)</div>', markup(response), re.S)
+    assert found, f"no {css_class}"
+    return found[1]
 
 
 def options_of(response, name: str) -> list[str]:
@@ -78,7 +85,11 @@ def test_a_role_keeps_its_code_the_guard_reads(admin_client, technician_area3):
     change_url = reverse("admin:auth_group_change", args=[group.pk])
     form = admin_client.get(change_url)
     assert 'name="name"' not in markup(form)
-    assert "Personal tècnic" in visible_text(form)
+    assert "Personal tècnic" in text_of(section_of(form, "breadcrumbs"))
+    assert "Personal tècnic | Modificar grup" in visible_text(form)
+    history = admin_client.get(reverse("admin:auth_group_history", args=[group.pk]))
+    assert "Historial de canvis: Personal tècnic" in visible_text(history)
+    assert "technician" not in text_of(section_of(history, "breadcrumbs"))
     admin_client.post(change_url, {"name": "tecnics", "permissions": []})
     group.refresh_from_db()
     assert group.name == "technician"
