@@ -95,6 +95,9 @@ def test_a_role_keeps_its_code_the_guard_reads(admin_client, technician_area3):
     assert group.name == "technician"
     delete = admin_client.post(reverse("admin:auth_group_delete", args=[group.pk]), {"post": "yes"})
     assert delete.status_code == 403
+    # Nor from the list: Django asks the same permission of each group picked.
+    bulk = run_action(admin_client, Group, "delete_selected", [group], post="yes")
+    assert bulk.status_code == 403
     assert Group.objects.filter(name="technician").exists()
 
 
