@@ -35,8 +35,8 @@ from governance.models import (
     Seat,
 )
 from publication.models import PublicationJob, PublishedVersion, ReportingRound, RoundKind
-from terrassa_plis.documents import make_document
 from tests.conftest import make_persona
+from tests.pages import text_of, visible_text
 
 # Words of the code that Catalan writes the same way, and the names of HTTP («Dades GET»,
 # «Capçalera HTTP Accept»): no sign of a forgotten label.
@@ -122,8 +122,10 @@ def english_words(response, vocabulary: set[str], record=None) -> set[str]:
 
 
 @pytest.fixture
-def every_kind_of_record(organisation, no_worker):
+def every_kind_of_record(organisation, settings):
     """One record at least of each model the admin shows, so that each change form is read."""
+    # A task's result is read back through the backend that keeps it, the database's.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     call_command("loaddata", "mandate_plan", "service_charters", "plis", verbosity=0)
     administrator = make_persona("administrator")
     make_persona("technician_area3")
@@ -168,7 +170,6 @@ def every_kind_of_record(organisation, no_worker):
     AccessFailureLog.objects.create(
         username="intrus", ip_address="10.0.0.1", user_agent="Navegador", locked_out=False
     )
-    make_document.enqueue("00000000-0000-0000-0000-000000000000")
     DBTaskResult.objects.create(
         task_path="terrassa_plis.documents.make_document",
         args_kwargs={"args": [], "kwargs": {}},
@@ -229,3 +230,12 @@ def test_the_walk_notices_a_label_left_in_english(client, every_kind_of_record, 
     client.force_login(every_kind_of_record)
     response = client.get(reverse("admin:governance_meeting_changelist"))
     assert "body" in english_words(response, code_words())
+
+
+def test_the_admin_bears_the_project_s_name(client, administrator):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:index"))
+    branding = re.search(r'<div id="site-name">(.*?)</div>', page.content.decode(), re.S)[1]
+    assert text_of(branding) == "Terrassa PLIS · Administració"
+    assert "Django" not in visible_text(page)
+    assert "Pla de Mandat, cartes de serveis i PLIS" in visible_text(page)
