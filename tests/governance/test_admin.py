@@ -72,6 +72,15 @@ def test_a_user_s_roles_are_picked_and_shown_by_their_names(admin_client, techni
     assert "Equip de publicació" in visible_text(listing)
 
 
+def test_the_people_are_filtered_by_role(admin_client, technician_area3, director):
+    users = changelist_url(technician_area3.__class__)
+    technicians = Role.TECHNICIAN.group()
+    page = visible_text(admin_client.get(users, {"rol": technicians.pk}))
+    assert "Per rol" in page
+    assert "marta" in page
+    assert "directora" not in page
+
+
 @pytest.mark.parametrize(("language", "label"), [("es", "Personal técnico"), ("en", "Technician")])
 def test_the_roles_read_in_spanish_and_english_too(admin_client, settings, language, label):
     Role.TECHNICIAN.group()
