@@ -86,10 +86,10 @@ FOLLOW_UP_YEAR = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_va
 class YearActionForm(ActionForm):
     """The actions bar of the charters, with the year the follow-up is asked for."""
 
+    # The actions bar prints a field's label, not its help: the label says both.
     year = forms.CharField(
-        label=_("Any"),
+        label=_("Any (buit: el darrer amb resultats)"),
         required=False,
-        help_text=_("Buit: el darrer any amb resultats."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
 

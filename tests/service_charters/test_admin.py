@@ -56,6 +56,7 @@ def test_a_year_out_of_range_is_refused_with_its_reason(admin_client, seed_chart
 def test_the_year_is_typed_beside_the_action(admin_client, seed_charter):
     page = admin_client.get(changelist_url(Charter))
     assert 'name="year"' in page.content.decode()
+    assert "Any (buit: el darrer amb resultats)" in visible_text(page)
     assert "Descarrega el seguiment de l'any (PDF)" in visible_text(page)
 
 
