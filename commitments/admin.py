@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import (
@@ -10,7 +13,7 @@ from commitments.models import (
     ReportingPeriod,
     Status,
 )
-from terrassa_plis.admin import ReadOnlyAdmin
+from terrassa_plis.admin import ReadOnlyAdmin, one_selected
 
 
 class PlanLevelInline(admin.TabularInline):
@@ -77,11 +80,25 @@ class StatusAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["label", "start", "end", "is_open", "mandate"]
+    list_display = ["label", "start", "end", "is_open", "mandate", "balance_link"]
     list_filter = ["mandate", "is_open"]
     search_fields = ["label"]
     list_select_related = ["mandate"]
     date_hierarchy = "start"
+    actions = ["download_balance"]
+
+    @admin.display(description=_("Balanç"))
+    def balance_link(self, period):
+        return format_html('<a href="{}">{}</a>', period.get_absolute_url(), _("Obre el Balanç"))
+
+    @admin.action(description=_("Descarrega el Balanç del període (PDF)"))
+    def download_balance(self, request, queryset):
+        """The Balanç's PDF as its page gives it: the stored document, or the page that
+        shows it being made."""
+        period = one_selected(self, request, queryset)
+        if period is None:
+            return None
+        return redirect("commitments:balance_pdf", period.pk)
 
 
 class FigureInline(admin.TabularInline):

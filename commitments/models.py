@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,6 +68,10 @@ class Mandate(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The commitments list of this mandate."""
+        return f"{reverse('commitments:list')}?mandate={self.pk}"
+
     def leaf_depth(self) -> int:
         return max(level.depth for level in self.levels.all())
 
@@ -85,7 +90,9 @@ class Mandate(models.Model):
 class PlanLevel(models.Model):
     """A level of a mandate's plan tree, e.g. depth 0 «Prioritat», depth 1 «Compromís»."""
 
-    mandate = models.ForeignKey(Mandate, related_name="levels", on_delete=models.CASCADE)
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("mandat"), related_name="levels", on_delete=models.CASCADE
+    )
     depth = models.PositiveSmallIntegerField(_("profunditat"))
     name = models.CharField(_("nom"), max_length=60)
     name_plural = models.CharField(_("nom en plural"), max_length=60)
@@ -137,10 +144,19 @@ class PlanNodeQuerySet(models.QuerySet):
 class PlanNode(models.Model):
     """A node of the plan tree: a priority, an objective, an axis, a commitment, an action."""
 
-    mandate = models.ForeignKey(Mandate, related_name="nodes", on_delete=models.CASCADE)
-    level = models.ForeignKey(PlanLevel, related_name="nodes", on_delete=models.PROTECT)
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("mandat"), related_name="nodes", on_delete=models.CASCADE
+    )
+    level = models.ForeignKey(
+        PlanLevel, verbose_name=_("nivell"), related_name="nodes", on_delete=models.PROTECT
+    )
     parent = models.ForeignKey(
-        "self", related_name="children", null=True, blank=True, on_delete=models.CASCADE
+        "self",
+        verbose_name=_("element superior"),
+        related_name="children",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
     )
     code = models.CharField(_("codi"), max_length=20, help_text=_("Tal com s'imprimeix: 21, 61.1"))
     text = models.TextField(_("text"), **bounded(PLAN_TEXT_MAX_LENGTH))
@@ -153,10 +169,10 @@ class PlanNode(models.Model):
     sdgs = models.JSONField(
         _("ODS"), default=list, blank=True, help_text=_("Objectius de Desenvolupament Sostenible")
     )
-    is_leaf = models.BooleanField(editable=False, default=False)
+    is_leaf = models.BooleanField(_("de l'últim nivell"), editable=False, default=False)
     # Materialised path of natural sort keys ("000002/000021"): ordering by it walks
     # the tree depth-first, and a prefix selects a subtree, each in one query.
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField(_("posició a l'arbre"), max_length=255, editable=False, db_index=True)
 
     objects = PlanNodeQuerySet.as_manager()
 
@@ -185,6 +201,9 @@ class PlanNode(models.Model):
         if stored_path is not None and stored_path != self.path:
             self._move_subtree(stored_path, leaf_depth)
         self._stored_path = self.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.pk])
 
     def _move_subtree(self, old_path: str, leaf_depth: int) -> None:
         """Rewrite the descendants' paths after this node's path changed, in one UPDATE.
@@ -262,7 +281,9 @@ class StatusCategory(models.TextChoices):
 class Status(models.Model):
     """One of a mandate's statuses, e.g. «En execució però amb retard»."""
 
-    mandate = models.ForeignKey(Mandate, related_name="statuses", on_delete=models.CASCADE)
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("mandat"), related_name="statuses", on_delete=models.CASCADE
+    )
     position = models.PositiveSmallIntegerField(_("ordre"))
     label = models.CharField(_("etiqueta"), max_length=120)
     colour = models.CharField(
@@ -297,7 +318,9 @@ class ReportingPeriodQuerySet(models.QuerySet):
 class ReportingPeriod(models.Model):
     """A semester on which every leaf of the plan reports."""
 
-    mandate = models.ForeignKey(Mandate, related_name="periods", on_delete=models.CASCADE)
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("mandat"), related_name="periods", on_delete=models.CASCADE
+    )
     label = models.CharField(_("nom"), max_length=80, help_text=_("Primer semestre de 2019"))
     start = models.DateField(_("inici"))
     end = models.DateField(_("final"))
@@ -319,6 +342,10 @@ class ReportingPeriod(models.Model):
 
     def __str__(self):
         return self.label
+
+    def get_absolute_url(self) -> str:
+        """The period's Balanç."""
+        return reverse("commitments:balance", args=[self.pk])
 
     def previous(self):
         return (
@@ -361,8 +388,18 @@ class EntryQuerySet(models.QuerySet):
 class Entry(models.Model):
     """What a leaf of the plan reports for one period: status, observations, figures."""
 
-    node = models.ForeignKey(PlanNode, related_name="entries", on_delete=models.CASCADE)
-    period = models.ForeignKey(ReportingPeriod, related_name="entries", on_delete=models.PROTECT)
+    node = models.ForeignKey(
+        PlanNode,
+        verbose_name=_("element del pla"),
+        related_name="entries",
+        on_delete=models.CASCADE,
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("període"),
+        related_name="entries",
+        on_delete=models.PROTECT,
+    )
     status = models.ForeignKey(
         Status, verbose_name=_("estat de compliment"), on_delete=models.PROTECT
     )
@@ -396,10 +433,15 @@ class Entry(models.Model):
     )
     # Optimistic locking: a save names the version it started from, so a
     # concurrent save is detected instead of silently overwritten.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actualitzat per"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
@@ -417,6 +459,10 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.node} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        """The commitment's page, which shows its entry of every period."""
+        return reverse("commitments:detail", args=[self.node_id])
 
     def owning_unit(self):
         return self.node.owning_unit()
@@ -451,8 +497,10 @@ class Entry(models.Model):
 class Figure(models.Model):
     """A figure of the observations, kept structured: 144 participants (121 dones, 23 homes)."""
 
-    entry = models.ForeignKey(Entry, related_name="figures", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("seguiment"), related_name="figures", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     label = models.CharField(_("concepte"), max_length=200)
     value = models.DecimalField(
         _("valor"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -486,6 +534,9 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.value} {self.unit} {self.label}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.entry.node_id])
 
     def clean(self):
         split = (self.women or 0) + (self.men or 0)

@@ -1,5 +1,10 @@
-from django.contrib import admin
-from django.db.models import Count
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,7 +24,133 @@ from governance.models import (
     Seat,
     Service,
 )
-from terrassa_plis.admin import ReadOnlyAdmin, RecordedOnThePagesAdmin
+from governance.roles import Role
+from terrassa_plis.admin import (
+    PermissionChoiceField,
+    ReadOnlyAdmin,
+    RecordedOnThePagesAdmin,
+    one_selected,
+)
+
+User = get_user_model()
+
+# Roles are groups named by their code («technician»), which the access guard reads: the
+# admin shows each by its name in the reader's language and keeps the code as it is.
+
+
+def role_label(group_name: str) -> str:
+    """«Personal tècnic» for the group «technician»; another group keeps its own name."""
+    return str(Role(group_name).label) if group_name in Role.values else group_name
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, group):
+        return role_label(group.name)
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("rol")
+    parameter_name = "rol"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, role_label(group.name)) for group in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(groups__pk=self.value())
+        return queryset
+
+
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    list_display = ["role", "name"]
+
+    @admin.display(description=_("rol"), ordering="name")
+    def role(self, group):
+        return role_label(group.name)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The access guard finds each role by its group's name.
+        if obj is not None and obj.name in Role.values:
+            return ["name"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.name in Role.values) and super().has_delete_permission(
+            request, obj
+        )
+
+    def _named(self, request, object_id, extra_context, **names):
+        """The page's context with the role's name where the page would print the code."""
+        group = self.get_object(request, object_id)
+        if group is None:
+            return extra_context
+        label = role_label(group.name)
+        return {
+            **(extra_context or {}),
+            "role_label": label,
+            **{key: text % {"role": label} for key, text in names.items()},
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = self._named(request, object_id, extra_context, subtitle="%(role)s")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = self._named(
+            request, object_id, extra_context, title=_("Historial de canvis: %(role)s")
+        )
+        return super().history_view(request, object_id, extra_context)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class PeopleAdmin(UserAdmin):
+    list_display = [*UserAdmin.list_display, "roles"]
+    list_filter = [RoleListFilter, "is_staff", "is_superuser", "is_active"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("rols"))
+    def roles(self, user):
+        return ", ".join(sorted(role_label(group.name) for group in user.groups.all()))
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoiceField
+        elif db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def technician_choices(assigned=None):
+    """Who may be picked as an area's or a service's technician: the active users with the
+    technician role, and those already assigned (so a form opened on old data still saves)."""
+    may_hold = Q(groups__name=Role.TECHNICIAN.value, is_active=True)
+    if assigned is not None:
+        may_hold |= Q(pk__in=assigned.values("pk"))
+    return User.objects.filter(may_hold).distinct().order_by("username")
+
+
+class TechnicianPickerAdmin(admin.ModelAdmin):
+    """The technicians' picker lists only the people who can hold the role."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("technicians")
+        if field is not None:
+            field.queryset = technician_choices(obj.technicians.all() if obj else None)
+        return form
 
 
 class ServiceInline(admin.TabularInline):
@@ -30,7 +161,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(TechnicianPickerAdmin):
     list_display = ["number", "name", "service_count"]
     search_fields = ["name"]
     filter_horizontal = ["technicians"]
@@ -45,7 +176,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(TechnicianPickerAdmin):
     list_display = ["name", "area"]
     list_filter = ["area"]
     search_fields = ["name", "area__name"]
@@ -68,6 +199,26 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "approved_on", "updated_on", "update_period"]
     search_fields = ["name", "short_name"]
     inlines = [BodyInline]
+    actions = ["download_action_plan"]
+
+    @admin.action(description=_("Descarrega el pla d'acció (PDF)"))
+    def download_action_plan(self, request, queryset):
+        """The action plan's PDF, as its page gives it: the site's pages follow the
+        current plan, so only its PDF exists."""
+        plan = one_selected(self, request, queryset)
+        if plan is None:
+            return None
+        if plan != Plan.objects.current():
+            self.message_user(
+                request,
+                _(
+                    "Les pàgines del PLIS segueixen el pla vigent: només se'n pot "
+                    "descarregar el pla d'acció."
+                ),
+                messages.WARNING,
+            )
+            return None
+        return redirect("governance:actions_pdf")
 
 
 class BodyFunctionInline(admin.TabularInline):
@@ -99,6 +250,14 @@ class BodyAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BodyFunctionInline, SeatInline]
+    actions = ["download_composition"]
+
+    @admin.action(description=_("Descarrega la composició d'avui (PDF)"))
+    def download_composition(self, request, queryset):
+        body = one_selected(self, request, queryset)
+        if body is None:
+            return None
+        return redirect("governance:body_pdf", body.slug)
 
 
 @admin.register(BodyFunction)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,6 +115,10 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The PLIS pages follow one plan, the current one (`PlanQuerySet.current`)."""
+        return reverse("governance:plan")
+
 
 class BodyKind(models.TextChoices):
     TECHNICAL_OFFICE = "technical_office", _("Oficina tècnica")
@@ -148,8 +153,8 @@ class Body(models.Model):
     kind = models.CharField(_("tipus"), max_length=24, choices=BodyKind.choices)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("sigla"), max_length=20, blank=True)
-    slug = models.SlugField(unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("identificador a l'adreça"), unique=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     purpose = models.TextField(_("finalitat"), blank=True, **bounded(DESCRIPTION_MAX_LENGTH))
     functions_note = models.TextField(
         _("nota a les funcions"),
@@ -168,10 +173,15 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:body", args=[self.slug])
+
 
 class BodyFunction(models.Model):
-    body = models.ForeignKey(Body, related_name="functions", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey(
+        Body, verbose_name=_("òrgan"), related_name="functions", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("funció"), **bounded(DESCRIPTION_MAX_LENGTH))
 
     class Meta:
@@ -181,6 +191,9 @@ class BodyFunction(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.body.get_absolute_url()
 
 
 class PublicRole(models.TextChoices):
@@ -202,8 +215,10 @@ POLITICAL_ROLES = frozenset(
 class Seat(models.Model):
     """A line of a body's composition, as the plan writes it, with its expected count."""
 
-    body = models.ForeignKey(Body, related_name="seats", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey(
+        Body, verbose_name=_("òrgan"), related_name="seats", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     description = models.TextField(_("descripció"), **bounded(DESCRIPTION_MAX_LENGTH))
     expected_count = models.PositiveSmallIntegerField(_("nombre previst"), null=True, blank=True)
     area = models.ForeignKey(
@@ -229,6 +244,10 @@ class Seat(models.Model):
         public; a seat with no post recorded is not."""
         return self.public_role in POLITICAL_ROLES
 
+    def get_absolute_url(self) -> str:
+        """The seat in its body's composition."""
+        return f"{self.body.get_absolute_url()}#placa-{self.pk}"
+
 
 class PoliticalGroup(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
@@ -249,6 +268,7 @@ class Person(models.Model):
     email = models.EmailField(_("correu electrònic"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("usuari"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -354,6 +374,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} · {self.seat}"
 
+    def get_absolute_url(self) -> str:
+        return self.seat.get_absolute_url()
+
     def unit_label(self) -> str:
         """Where the member comes from, as a composition line shows it: their political
         group, or their service (with its area), or their area; "" when none is recorded."""
@@ -412,6 +435,9 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.body} · {formatting.day(self.date)}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", args=[self.pk])
+
 
 class AgreementQuerySet(models.QuerySet):
     def pending(self, today):
@@ -441,7 +467,9 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
-    meeting = models.ForeignKey(Meeting, related_name="agreements", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("reunió"), related_name="agreements", on_delete=models.CASCADE
+    )
     text = models.TextField(_("acord"), **bounded(DESCRIPTION_MAX_LENGTH))
     owner = models.ForeignKey(
         Person, verbose_name=_("responsable"), null=True, blank=True, on_delete=models.PROTECT
@@ -458,6 +486,9 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", args=[self.meeting_id])
 
 
 class ActionDecision(models.TextChoices):
@@ -497,7 +528,9 @@ class PlanActionQuerySet(models.QuerySet):
 
 
 class PlanAction(models.Model):
-    plan = models.ForeignKey(Plan, related_name="actions", on_delete=models.CASCADE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("pla"), related_name="actions", on_delete=models.CASCADE
+    )
     code = models.CharField(_("codi"), max_length=20)
     title = models.TextField(_("títol"), **bounded(ACTION_TITLE_MAX_LENGTH))
     proposed_by = models.CharField(_("proposada per"), max_length=200, blank=True)
@@ -524,6 +557,9 @@ class PlanAction(models.Model):
     def __str__(self):
         return f"{self.code} {self.title[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:action", args=[self.pk])
+
 
 class ActionImplementationQuerySet(models.QuerySet):
     def in_period_order(self):
@@ -532,7 +568,12 @@ class ActionImplementationQuerySet(models.QuerySet):
 
 
 class ActionImplementation(models.Model):
-    action = models.ForeignKey(PlanAction, related_name="implementation", on_delete=models.CASCADE)
+    action = models.ForeignKey(
+        PlanAction,
+        verbose_name=_("acció"),
+        related_name="implementation",
+        on_delete=models.CASCADE,
+    )
     period = models.CharField(_("període"), max_length=40, help_text="2021-S1")
     degree = models.PositiveSmallIntegerField(
         _("grau d'implementació (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -556,11 +597,16 @@ class ActionImplementation(models.Model):
     def __str__(self):
         return f"{self.action.code} · {formatting.semester(self.period)}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("governance:action", args=[self.action_id])
+
 
 class Milestone(models.Model):
     """A step of the plan's drafting calendar."""
 
-    plan = models.ForeignKey(Plan, related_name="milestones", on_delete=models.CASCADE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("pla"), related_name="milestones", on_delete=models.CASCADE
+    )
     title = models.CharField(_("fita"), max_length=200)
     planned_on = models.DateField(_("data prevista"))
     done_on = models.DateField(_("data real"), null=True, blank=True)
@@ -572,6 +618,10 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The action plan's page, which ends with the calendar."""
+        return reverse("governance:actions")
 
     def is_late(self, today) -> bool:
         return (self.done_on or today) > self.planned_on

@@ -13,6 +13,7 @@ waiting or running, which the database itself guarantees.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,9 +53,13 @@ class ReportingRound(models.Model):
     status = models.CharField(
         _("estat"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("oberta el"), auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oberta per"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The latest publication asked for, so the round's page shows how it goes without a
     # query of its own: under way, failed (and why) or done.
@@ -87,6 +92,9 @@ class ReportingRound(models.Model):
         subject = self.period.label if self.period_id else str(self.year)
         return f"{self.get_kind_display()} · {subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("publication:round", args=[self.pk])
+
 
 def _pdf_path(version, filename):
     return f"published/{version.round.kind}/{version.round_id}/v{version.number}/{filename}"
@@ -95,12 +103,18 @@ def _pdf_path(version, filename):
 class PublishedVersion(models.Model):
     """What a round published, frozen: never changed after it is created."""
 
-    round = models.ForeignKey(ReportingRound, related_name="versions", on_delete=models.PROTECT)
+    round = models.ForeignKey(
+        ReportingRound, verbose_name=_("ronda"), related_name="versions", on_delete=models.PROTECT
+    )
     number = models.PositiveSmallIntegerField(_("versió"))
     note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     published_at = models.DateTimeField(_("publicada el"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicada per"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     title = models.CharField(_("títol"), max_length=200)
     html = models.TextField(_("document HTML"))
@@ -118,6 +132,10 @@ class PublishedVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} · v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        """The public page of this version, as citizens read it."""
+        return reverse("publication:public_version", args=[self.round_id, self.number])
 
 
 class JobStatus(models.TextChoices):
@@ -174,7 +192,10 @@ class PublicationJob(models.Model):
     """
 
     round = models.ForeignKey(
-        ReportingRound, related_name="publication_jobs", on_delete=models.CASCADE
+        ReportingRound,
+        verbose_name=_("ronda"),
+        related_name="publication_jobs",
+        on_delete=models.CASCADE,
     )
     note = models.TextField(_("nota de la versió"), blank=True, **bounded(NOTE_MAX_LENGTH))
     requested_by = models.ForeignKey(
@@ -219,6 +240,10 @@ class PublicationJob(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.get_status_display()} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        """The round's page, which shows how its latest publication goes."""
+        return reverse("publication:round", args=[self.round_id])
 
     @property
     def is_under_way(self) -> bool:

@@ -1,5 +1,8 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +18,8 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
+from service_charters.years import FIRST_YEAR, LAST_YEAR
+from terrassa_plis.admin import one_selected
 
 
 def _short(text: str) -> str:
@@ -72,6 +77,23 @@ class MeasurementInline(admin.TabularInline):
         return False
 
 
+# The year of the follow-up an action downloads, checked by the action itself, which says
+# what is wrong: a field of the actions bar that fails leaves only the admin's «No s'ha
+# seleccionat cap acció».
+FOLLOW_UP_YEAR = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+class YearActionForm(ActionForm):
+    """The actions bar of the charters, with the year the follow-up is asked for."""
+
+    # The actions bar prints a field's label, not its help: the label says both.
+    year = forms.CharField(
+        label=_("Any (buit: el darrer amb resultats)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+
+
 @admin.register(Charter)
 class CharterAdmin(admin.ModelAdmin):
     list_display = ["title", "service", "area", "in_force_from", "in_force_until"]
@@ -80,6 +102,26 @@ class CharterAdmin(admin.ModelAdmin):
     list_select_related = ["service__area"]
     date_hierarchy = "in_force_from"
     inlines = [OfferedServiceInline]
+    action_form = YearActionForm
+    actions = ["download_follow_up"]
+
+    @admin.action(description=_("Descarrega el seguiment de l'any (PDF)"))
+    def download_follow_up(self, request, queryset):
+        """The charter's follow-up PDF of the year typed beside the action (of its latest
+        year with results when none is), as the charter's page gives it."""
+        try:
+            year = FOLLOW_UP_YEAR.clean(request.POST.get("year", "").strip())
+        except ValidationError as error:
+            self.message_user(
+                request, _("Any: %(error)s") % {"error": " ".join(error.messages)}, messages.ERROR
+            )
+            return None
+        charter = one_selected(self, request, queryset)
+        if charter is None:
+            return None
+        return redirect(
+            "service_charters:charter_report_pdf", charter.pk, year or charter.report_year()
+        )
 
     @admin.display(description=_("àrea"), ordering="service__area__number")
     def area(self, obj):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -173,8 +174,24 @@ class Charter(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The charter's follow-up of its latest year with results (or of the year it is
+        in force nearest to today, before any result)."""
+        return reverse("service_charters:charter_report", args=[self.pk, self.report_year()])
+
     def owning_unit(self):
         return self.service.area_id, self.service_id
+
+    def report_year(self) -> int:
+        latest = (
+            Measurement.objects.of_charter(self).order_by("-year").values_list("year", flat=True)
+        ).first()
+        if latest is not None:
+            return latest
+        year = date.today().year
+        if self.in_force_until is not None:
+            year = min(year, self.in_force_until.year)
+        return max(year, self.in_force_from.year)
 
     def is_in_force(self, year: int) -> bool:
         """Whether the charter is in force at some point of `year`, as `in_force` filters."""
@@ -186,8 +203,13 @@ class Charter(models.Model):
 class OfferedService(models.Model):
     """«Servei ofert»: the first column of the follow-up table."""
 
-    charter = models.ForeignKey(Charter, related_name="offered_services", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    charter = models.ForeignKey(
+        Charter,
+        verbose_name=_("carta de serveis"),
+        related_name="offered_services",
+        on_delete=models.CASCADE,
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     name = models.CharField(_("servei ofert"), max_length=300)
 
     objects = CharterPartQuerySet.as_manager()
@@ -200,12 +222,18 @@ class OfferedService(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return self.charter.get_absolute_url()
+
 
 class Objective(models.Model):
     offered_service = models.ForeignKey(
-        OfferedService, related_name="objectives", on_delete=models.CASCADE
+        OfferedService,
+        verbose_name=_("servei ofert"),
+        related_name="objectives",
+        on_delete=models.CASCADE,
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("objectiu"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = ObjectiveQuerySet.as_manager()
@@ -218,10 +246,15 @@ class Objective(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self) -> str:
+        return self.offered_service.charter.get_absolute_url()
+
 
 class CharterCommitment(models.Model):
-    objective = models.ForeignKey(Objective, related_name="commitments", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(default=0)
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objectiu"), related_name="commitments", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("compromís"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = CharterCommitmentQuerySet.as_manager()
@@ -234,6 +267,9 @@ class CharterCommitment(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self) -> str:
+        return self.objective.offered_service.charter.get_absolute_url()
+
 
 class Periodicity(models.TextChoices):
     YEARLY = "yearly", _("Anual")
@@ -243,9 +279,12 @@ class Periodicity(models.TextChoices):
 
 class Indicator(models.Model):
     commitment = models.ForeignKey(
-        CharterCommitment, related_name="indicators", on_delete=models.CASCADE
+        CharterCommitment,
+        verbose_name=_("compromís"),
+        related_name="indicators",
+        on_delete=models.CASCADE,
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     name = models.TextField(_("indicador"), **bounded(CHARTER_TEXT_MAX_LENGTH))
     target_kind = models.CharField(
         _("tipus d'objectiu"),
@@ -280,6 +319,9 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name[:80]
 
+    def get_absolute_url(self) -> str:
+        return reverse("service_charters:indicator_detail", args=[self.pk])
+
     @property
     def is_percentage(self) -> bool:
         return self.unit == "%"
@@ -304,7 +346,12 @@ class Indicator(models.Model):
 class Measurement(models.Model):
     """An indicator's result for one year, with what explains a shortfall."""
 
-    indicator = models.ForeignKey(Indicator, related_name="measurements", on_delete=models.CASCADE)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicador"),
+        related_name="measurements",
+        on_delete=models.CASCADE,
+    )
     year = models.PositiveSmallIntegerField(_("any"))
     result = models.DecimalField(
         _("resultat"),
@@ -330,10 +377,15 @@ class Measurement(models.Model):
     improvement_due = models.DateField(
         _("data prevista de les accions de millora"), null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actualitzat per"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
@@ -352,6 +404,10 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.indicator} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        """The indicator's page, which shows its result of every year."""
+        return reverse("service_charters:indicator_detail", args=[self.indicator_id])
 
     def clean(self):
         if self.not_applicable and not self.not_applicable_reason.strip():

@@ -16,10 +16,11 @@ class DataVersion(models.Model):
     (`terrassa_plis.documents` connects the signals): part of each document's fingerprint,
     so an edit makes the next request a new document and nothing stale is served."""
 
-    value = models.BigIntegerField(default=0)
+    value = models.BigIntegerField(_("valor"), default=0)
 
     class Meta:
         verbose_name = _("versió de les dades")
+        verbose_name_plural = _("versions de les dades")
 
     def __str__(self) -> str:
         return str(self.value)
@@ -52,7 +53,7 @@ class GeneratedDocument(models.Model):
     (what it shows, in which language, from which templates) and served until the data
     changes. The row is also the progress the waiting page shows."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("identificador"), primary_key=True, default=uuid.uuid4, editable=False)
     fingerprint = models.CharField(_("empremta"), max_length=64, unique=True)
     kind = models.CharField(_("tipus"), max_length=80)
     params = models.JSONField(_("paràmetres"), default=dict)
