@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.figures import figure_text, labelled_figure_text
 from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
 from terrassa_plis.formatting import number
@@ -330,7 +331,8 @@ class ReportingPeriod(models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def for_balance(self):
-        return self.select_related("status")
+        """With the status, and the figures in one more query."""
+        return self.select_related("status").prefetch_related("figures")
 
     def progress_by_node(self, period) -> dict[int | None, Decimal]:
         """The average progress of every node of the period's mandate, leaves and roll-ups.
@@ -486,6 +488,15 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.value} {self.unit} {self.label}".strip()
+
+    @property
+    def text(self) -> str:
+        """«144 participants (121 dones i 23 homes)», as the seed prints it."""
+        return figure_text(self.value, self.unit, self.women, self.men)
+
+    @property
+    def labelled_text(self) -> str:
+        return labelled_figure_text(self.label, self.value, self.unit, self.women, self.men)
 
     def clean(self):
         split = (self.women or 0) + (self.men or 0)

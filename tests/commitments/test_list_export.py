@@ -95,7 +95,7 @@ def test_search_narrows_the_download(reader, seed_plan):
 
 def test_other_formats_are_not_found(reader, seed_plan):
     assert reader.get("/pla-de-mandat/exporta.pdf").status_code == 404
-    assert reader.get("/pla-de-mandat/exporta.json").status_code == 404
+    assert reader.get("/pla-de-mandat/exporta.html").status_code == 404
 
 
 def test_only_readers_download(client, user_without_role, seed_plan):
@@ -115,7 +115,8 @@ def test_the_export_costs_the_same_queries_whatever_the_commitments(
     # (none), SAVEPOINT, INSERT it, RELEASE. The task: claim it, read it, its first step;
     # the filter's mandates, periods, levels, statuses and areas; the nodes with area,
     # level, parent, service and the entry's status and progress; the mandate's status
-    # labels; the saving step, mark it ready. Then the request reads it to serve it.
-    with django_assert_num_queries(21):
+    # labels; the period's figures; the saving step, mark it ready. Then the request
+    # reads it to serve it.
+    with django_assert_num_queries(22):
         response = reader.get("/pla-de-mandat/exporta.csv")
     assert len(csv_rows(response)) == count + 2  # the header and commitment 21
