@@ -400,3 +400,21 @@ def test_a_mandate_with_no_plan_yet_shows_an_empty_balance(reader, seed_plan):
 
     assert response.status_code == 200
     assert "Cap element del pla no respon als filtres triats." in markup(response)
+
+
+def test_each_commitment_lists_its_figures_as_the_seed_prints_them(reader, seed_plan):
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
+
+    figures = text.split('<ul class="balance-figures">')[1].split("</ul>")[0]
+    items = [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", figures, re.S)]
+    assert items[0] == "Tràmits vinculats a la Llei d'estrangeria: 344 tràmits"
+    assert "Participants en les formacions: 144 persones (121 dones i 23 homes)" in items
+    assert len(items) == seed_plan.entry_21.figures.count()
+
+
+def test_a_balance_of_one_area_is_summed_up_under_the_area_s_name(seed_plan):
+    balance = build_balance(seed_plan.open_period, area_number=3)
+
+    assert balance.overall.title == "Àrea 3. Drets Socials i Serveis a les Persones"
+    both = build_balance(seed_plan.open_period, top_code="2", area_number=3)
+    assert both.overall.title == "PRIORITAT núm. 2 · Àrea 3. Drets Socials i Serveis a les Persones"
