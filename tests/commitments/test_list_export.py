@@ -1,8 +1,8 @@
 """The list's CSV and XLSX downloads: the import's columns, every filtered row, no pagination."""
 
 import csv
-import json
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
