@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Avg, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -333,6 +333,22 @@ class EntryQuerySet(models.QuerySet):
     def for_balance(self):
         """With the status, and the figures in one more query."""
         return self.select_related("status").prefetch_related("figures")
+
+    def progress_by_period(self, node) -> dict[int, Decimal]:
+        """The average progress of the leaves under `node` in every period, by period id:
+        an upper level's roll-up through the mandate (as `progress_by_node` per period).
+        One query."""
+        rows = (
+            self.filter(
+                node__mandate_id=node.mandate_id,
+                node__path__startswith=f"{node.path}/",
+                progress__isnull=False,
+            )
+            .order_by()
+            .values("period_id")
+            .annotate(mean=Avg("progress"))
+        )
+        return {row["period_id"]: row["mean"] for row in rows}
 
     def progress_by_node(self, period) -> dict[int | None, Decimal]:
         """The average progress of every node of the period's mandate, leaves and roll-ups.
