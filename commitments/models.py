@@ -289,6 +289,11 @@ class Status(models.Model):
     def requires_reason(self) -> bool:
         return self.category == StatusCategory.DROPPED
 
+    @property
+    def is_not_started(self) -> bool:
+        """Pending or dropped: nothing done yet, so no progress either."""
+        return self.category in (StatusCategory.PENDING, StatusCategory.DROPPED)
+
 
 class ReportingPeriodQuerySet(models.QuerySet):
     def open(self):
@@ -440,7 +445,8 @@ class Entry(models.Model):
         return self.node.owning_unit()
 
     def clean(self):
-        """The entry's own rules; the entry form runs them too, with only a status and a reason.
+        """The entry's own rules; the entry form runs them too, with a status, a reason and
+        a progress.
 
         A status, period and node of different mandates would count the entry in one
         mandate's balance with another's status, and the shares would not add up.
@@ -462,6 +468,14 @@ class Entry(models.Model):
             errors["reason"] = _(
                 "Expliqueu per què no s'inicia aquest compromís: l'estat triat ho demana."
             )
+        if status is not None and status.is_not_started and self.progress:
+            # «No iniciada» at 80 % would count as not started in the balance's shares
+            # and as well advanced in its average: one of the two is a typing slip.
+            errors["progress"] = _(
+                "L'estat «%(status)s» vol dir que encara no s'ha començat: el percentatge "
+                "d'execució ha de ser 0 o quedar buit. Corregiu el percentatge o trieu "
+                "l'estat que correspon."
+            ) % {"status": status.label}
         if errors:
             raise ValidationError(errors)
 
