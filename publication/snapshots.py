@@ -83,8 +83,9 @@ def balance_snapshot(period: ReportingPeriod) -> Snapshot:
 
 def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list]]:
     """One row per commitment (leaf) of the period's mandate: the plan's export columns
-    (`plan_io.export_table`) and the period's observations as plain text. Three queries:
-    the leaves with their entry's status, the status labels, the observations."""
+    (`plan_io.export_table`, with the figures) and the period's observations as plain
+    text. Four queries: the leaves with their entry's status, the status labels, the
+    figures, the observations."""
     leaves = list(
         PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
         .with_entry_for(period)

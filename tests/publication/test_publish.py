@@ -72,6 +72,10 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
         "ODS",
         "Estat",
         "% execució",
+        "Xifres",
+        "Xifres: total",
+        "Xifres: dones",
+        "Xifres: homes",
         "Observacions",
     ]
     assert len(rows) == 2 and len(records) == 1
@@ -79,10 +83,14 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
     assert row[:2] == ["Compromís", "21"] and row[2] == "2"
     assert row[4] == "Drets Socials i Serveis a les Persones"
     assert row[7] == "Completat o en execució dins les previsions"
-    assert row[9] == plain_text(seed_plan.entry_21.observations)
-    assert "**" not in row[9]
+    # The figures with a women/men split, summed: 144 (121 + 23) and 230 (175 + 55).
+    assert row[10:13] == ["374", "296", "78"]
+    assert record["Xifres: dones"] == 296
+    assert row[13] == plain_text(seed_plan.entry_21.observations)
+    assert "**" not in row[13]
     assert list(record) == rows[0]
-    assert [record[column] if record[column] is not None else "" for column in rows[0]] == row
+    # The same cells, numbers as JSON numbers.
+    assert [str(record[column]) if record[column] is not None else "" for column in rows[0]] == row
 
 
 def test_observations_become_plain_text():
