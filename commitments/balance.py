@@ -154,6 +154,17 @@ class Leaf:
     def status_id(self) -> int | None:
         return self.entry.status_id if self.entry else None
 
+    @property
+    def figures(self) -> list:
+        """The entry's figures, prefetched with the entries (`for_balance`)."""
+        return list(self.entry.figures.all()) if self.entry else []
+
+    @property
+    def figures_line(self) -> str:
+        """Every figure in one line, for the PDF: «Participants: 144 participants (121
+        dones i 23 homes); Tràmits: 344 tràmits»."""
+        return "; ".join(figure.labelled_text for figure in self.figures)
+
 
 @dataclass(frozen=True)
 class Balance:
@@ -224,6 +235,17 @@ def _summary(title, statuses, leaves, progress, *, node=None, chart_id) -> Summa
     return Summary(title, counts, total, progress, chart, node)
 
 
+def _overall_title(top_level: PlanLevel | None, top_node: PlanNode | None, area) -> str:
+    """What the whole summary covers: «Tot el pla», «PRIORITAT núm. 2», «Àrea 3. Drets
+    Socials…», or both filters."""
+    parts = []
+    if top_node:
+        parts.append(node_title(top_level, top_node))
+    if area:
+        parts.append(gettext("Àrea %(area)s") % {"area": area})
+    return " · ".join(parts) if parts else gettext("Tot el pla")
+
+
 def _heading_level(level: PlanLevel) -> int:
     return min(FIRST_TREE_HEADING + level.depth, 6)
 
@@ -276,7 +298,7 @@ def build_balance(
 
     Queries, whatever the plan's size: the filter options (2, unless `options` is
     given), the statuses, the levels, the nodes, the period's entries of those leaves,
-    and, where the mandate tracks progress, the roll-up (2).
+    their figures, and, where the mandate tracks progress, the roll-up (2).
     Raises UnknownFilter for a code or number the mandate does not have.
     """
     mandate = period.mandate
@@ -317,7 +339,7 @@ def build_balance(
     for leaf in leaves:
         leaves_by_top[leaf.node.path.split("/")[0]].append(leaf)
 
-    overall_title = node_title(by_depth[0], top_node) if top_node else gettext("Tot el pla")
+    overall_title = _overall_title(by_depth[0] if by_depth else None, top_node, area)
     overall = _summary(
         overall_title,
         statuses,

@@ -10,7 +10,7 @@ dashboard may be filtered by is `commitments.plan_choices`.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,11 +29,14 @@ from commitments.dashboard_figures import (
     KeyFigure,
     PlanDashboard,
     StatusShare,
+    has_completed_status,
     has_delayed_status,
     leaf_plural,
 )
+from commitments.figures import FigureTotals, sum_totals
 from commitments.models import (
     Entry,
+    Figure,
     Mandate,
     PlanLevel,
     PlanNode,
@@ -69,14 +72,16 @@ def build_plan_dashboard(
     `previous` is the period the changes are measured against (`period.previous()`);
     `areas` are every area, to name the leaves' areas without a query.
     Queries, whatever the plan's size: 1 the statuses, 2 the levels, 3 the top-level
-    nodes, 4 the leaves with both periods' statuses and the progress.
+    nodes, 4 the leaves with both periods' statuses and the progress, 5 the period's
+    figures.
     """
     mandate = period.mandate
-    # The four queries, in the docstring's order.
+    # The five queries, in the docstring's order.
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
     top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
     leaves = _read_leaves(period, previous, statuses=statuses, areas=areas, area=area)
+    figures = figure_totals_by_leaf(period, area=area)
 
     columns = _column_counts(statuses, leaves, with_missing=False)
     counter = _RowCounter(
@@ -84,10 +89,15 @@ def build_plan_dashboard(
         # Some leaf has no entry: every row gets a «Sense seguiment» column.
         with_missing=len(columns) > len(statuses),
         tracks_progress=mandate.tracks_progress,
+        figures=figures,
     )
     progress = counter.progress(leaves)
     has_delayed = has_delayed_status(statuses)
-    changes = _changes_since(previous, leaves) if previous is not None else None
+    changes = (
+        _changes_since(previous, leaves, has_completed=has_completed_status(statuses))
+        if previous is not None
+        else None
+    )
     top_name = top_level.name if top_level else gettext("Prioritat")
     return PlanDashboard(
         mandate=mandate,
@@ -99,6 +109,7 @@ def build_plan_dashboard(
         columns=columns,
         total=len(leaves),
         progress=progress,
+        figures=counter.figures_of(leaves),
         overall_chart=_overall_chart(columns, len(leaves), leaf_plural(leaf_level)),
         key_figures=_key_figures(
             leaves,
@@ -180,6 +191,21 @@ def _read_leaves(
     ]
 
 
+def figure_totals_by_leaf(
+    period: ReportingPeriod, *, area: Area | None = None
+) -> dict[int, FigureTotals]:
+    """The totals of each leaf's figures in `period` (`commitments.figures`), one query."""
+    figures = Figure.objects.filter(entry__period=period).order_by()
+    if area is not None:
+        figures = figures.filter(entry__node__area=area)
+    totals: dict[int, FigureTotals] = {}
+    for node_id, value, women, men in figures.values_list(
+        "entry__node_id", "value", "women", "men"
+    ):
+        totals[node_id] = totals.get(node_id, FigureTotals()) + FigureTotals.of(value, women, men)
+    return totals
+
+
 def _count_in(leaves: Iterable[DashboardLeaf], categories: Collection[str]) -> int:
     return sum(1 for leaf in leaves if leaf.category in categories)
 
@@ -207,11 +233,15 @@ class _RowCounter:
     statuses: Sequence[Status]
     with_missing: bool
     tracks_progress: bool
+    figures: Mapping[int, FigureTotals]  # by leaf id (`figure_totals_by_leaf`)
 
     def progress(self, leaves: Iterable[DashboardLeaf]) -> Decimal | None:
         if not self.tracks_progress:
             return None
         return average(leaf.progress for leaf in leaves if leaf.progress is not None)
+
+    def figures_of(self, leaves: Iterable[DashboardLeaf]) -> FigureTotals:
+        return sum_totals(self.figures.get(leaf.node.pk, FigureTotals()) for leaf in leaves)
 
     def row(self, label: str, text: str, leaves: Sequence[DashboardLeaf], **group) -> GroupRow:
         """The row of one group (`node=` a top-level node or `area=` an area)."""
@@ -224,6 +254,7 @@ class _RowCounter:
             favourable_share=percentage_of(_count_in(leaves, FAVOURABLE), total),
             delayed_share=percentage_of(_count_in(leaves, DELAYED), total),
             progress=self.progress(leaves),
+            figures=self.figures_of(leaves),
             **group,
         )
 
@@ -269,8 +300,11 @@ def _rows_by_area(
     return rows
 
 
-def _changes_since(previous: ReportingPeriod, leaves: Sequence[DashboardLeaf]) -> Changes:
-    """The leaves newly delayed and newly favourable (see `Changes`)."""
+def _changes_since(
+    previous: ReportingPeriod, leaves: Sequence[DashboardLeaf], *, has_completed: bool
+) -> Changes:
+    """The leaves newly delayed, newly favourable and newly completed (see `Changes`)."""
+    completed = frozenset({StatusCategory.COMPLETED})
     return Changes(
         previous=previous,
         newly_delayed=[
@@ -283,6 +317,13 @@ def _changes_since(previous: ReportingPeriod, leaves: Sequence[DashboardLeaf]) -
             for leaf in leaves
             if leaf.category in FAVOURABLE and leaf.previous_category not in FAVOURABLE
         ],
+        newly_completed=[
+            leaf
+            for leaf in leaves
+            if leaf.category in completed and leaf.previous_category not in completed
+        ]
+        if has_completed
+        else None,
     )
 
 
@@ -304,14 +345,25 @@ def _share_figure(label: str, count: int, total: int) -> KeyFigure:
 
 
 def _change_figures(changes: Changes, *, has_delayed: bool) -> list[KeyFigure]:
-    """How many leaves are newly delayed (when the mandate counts delays) and newly
-    favourable since the previous period."""
+    """How many leaves are newly delayed (when the mandate counts delays), newly
+    favourable, and newly completed (when the mandate has a «completed» status) since
+    the previous period."""
     label = changes.previous.label
     since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
     figures = []
     if has_delayed:
         figures.append(KeyFigure(gettext("Nous retards"), str(len(changes.newly_delayed)), since))
-    figures.append(KeyFigure(gettext("Nous completats"), str(len(changes.newly_favourable)), since))
+    figures.append(
+        KeyFigure(
+            gettext("Nous completats o dins les previsions"),
+            str(len(changes.newly_favourable)),
+            since,
+        )
+    )
+    if changes.newly_completed is not None:
+        figures.append(
+            KeyFigure(gettext("Nous completats"), str(len(changes.newly_completed)), since)
+        )
     return figures
 
 

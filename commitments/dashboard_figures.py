@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from commitments.balance import NO_ENTRY_LABEL
+from commitments.figures import FigureTotals
 from commitments.models import Mandate, PlanLevel, PlanNode, ReportingPeriod, Status, StatusCategory
 from governance.models import Area
 from terrassa_plis.formatting import percent, shorten
@@ -18,6 +19,12 @@ from terrassa_plis.formatting import percent, shorten
 def has_delayed_status(statuses: Sequence[Status]) -> bool:
     """Whether the mandate has a «delayed» status: only then are delays counted."""
     return any(status.category == StatusCategory.DELAYED for status in statuses)
+
+
+def has_completed_status(statuses: Sequence[Status]) -> bool:
+    """Whether the mandate tells «completed» apart from «on track» (2019-2023's
+    «Finalitzada»): only then are completions counted on their own."""
+    return any(status.category == StatusCategory.COMPLETED for status in statuses)
 
 
 def leaf_plural(leaf_level: PlanLevel | None) -> str:
@@ -87,6 +94,7 @@ class GroupRow:
     favourable_share: Decimal
     delayed_share: Decimal
     progress: Decimal | None
+    figures: FigureTotals = FigureTotals()  # the figures with a women/men split, summed
     node: PlanNode | None = None
     area: Area | None = None
 
@@ -124,18 +132,24 @@ class KeyFigure:
 
 @dataclass(frozen=True)
 class Changes:
-    """What moved since the previous period.
+    """What moved since the previous period; each list is named for exactly what it counts.
 
     - *Nous retards*: leaves whose status is in the «delayed» category now and was not
       in the previous period (another category, or no entry then).
-    - *Nous completats*: leaves whose status is «completed» or «on track» now and was
-      in neither of those two categories in the previous period (delayed, pending,
-      dropped, or no entry then). A move between «on track» and «completed» is not new.
+    - *Nous completats o dins les previsions*: leaves whose status is «completed» or «on
+      track» now and was in neither of those two categories in the previous period
+      (delayed, pending, dropped, or no entry then). A move between «on track» and
+      «completed» is not new.
+    - *Nous completats*: leaves whose status is «completed» now and was not then (an
+      action finished in the period). None where the mandate has no «completed» status
+      (the 2015-2019 plan's favourable status is «Completat o en execució dins les
+      previsions», on track): it could only ever say 0.
     """
 
     previous: ReportingPeriod
     newly_delayed: list[DashboardLeaf]
     newly_favourable: list[DashboardLeaf]
+    newly_completed: list[DashboardLeaf] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,7 @@ class PlanDashboard:
     columns: list[StatusShare]  # the overall counts: also the breakdowns' columns
     total: int
     progress: Decimal | None  # None where the mandate does not track progress
+    figures: FigureTotals  # of every leaf shown
     overall_chart: SafeString
     key_figures: list[KeyFigure]
     by_top_node: Breakdown

@@ -66,6 +66,7 @@ class CommitmentFilter(django_filters.FilterSet):
         )
         # None: every level is listed (chosen, or a value the form rejects and ignores).
         self.level = {level.pk: level for level in own_levels}.get(_as_id(data.get("level")))
+        self.level_is_leaf = self.level is not None and self.level == leaf_level
         # The table shows each row's status from this map, with no query per row.
         self.statuses = {status.pk: status for status in own_statuses}
 
@@ -105,6 +106,15 @@ class CommitmentFilter(django_filters.FilterSet):
             }
         name = self.level.name if count == 1 else self.level.name_plural
         return f"{number(count)} {name.lower()}"
+
+    def empty_text(self) -> str:
+        """What an empty list says, in the level's own name: «Cap actuació no coincideix
+        amb aquests filtres.», «Cap compromís…», or «Cap element del pla…» for every level."""
+        if self.level is None:
+            return _("Cap element del pla no coincideix amb aquests filtres.")
+        return _("Cap %(level)s no coincideix amb aquests filtres.") % {
+            "level": self.level.name.lower()
+        }
 
     def _set_choices(self, name, choices):
         self.filters[name].extra["choices"] = choices

@@ -128,7 +128,12 @@ class EntryForm(forms.Form):
         if cleaned.get("status") is not None and "reason" not in self.errors:
             # The node and period are the view's, not the form's: Entry.clean checks
             # only what it is given.
-            entry = Entry(status=cleaned["status"], reason=cleaned.get("reason", ""))
+            entry = Entry(
+                status=cleaned["status"],
+                reason=cleaned.get("reason", ""),
+                # A progress the field refused is told there already.
+                progress=cleaned.get("progress") if "progress" not in self.errors else None,
+            )
             _run_model_clean(self, entry)
         return cleaned
 

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Avg, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.figures import figure_text, labelled_figure_text
 from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
 from terrassa_plis.formatting import number
@@ -309,6 +310,11 @@ class Status(models.Model):
     def requires_reason(self) -> bool:
         return self.category == StatusCategory.DROPPED
 
+    @property
+    def is_not_started(self) -> bool:
+        """Pending or dropped: nothing done yet, so no progress either."""
+        return self.category in (StatusCategory.PENDING, StatusCategory.DROPPED)
+
 
 class ReportingPeriodQuerySet(models.QuerySet):
     def open(self):
@@ -357,7 +363,24 @@ class ReportingPeriod(models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def for_balance(self):
-        return self.select_related("status")
+        """With the status, and the figures in one more query."""
+        return self.select_related("status").prefetch_related("figures")
+
+    def progress_by_period(self, node) -> dict[int, Decimal]:
+        """The average progress of the leaves under `node` in every period, by period id:
+        an upper level's roll-up through the mandate (as `progress_by_node` per period).
+        One query."""
+        rows = (
+            self.filter(
+                node__mandate_id=node.mandate_id,
+                node__path__startswith=f"{node.path}/",
+                progress__isnull=False,
+            )
+            .order_by()
+            .values("period_id")
+            .annotate(mean=Avg("progress"))
+        )
+        return {row["period_id"]: row["mean"] for row in rows}
 
     def progress_by_node(self, period) -> dict[int | None, Decimal]:
         """The average progress of every node of the period's mandate, leaves and roll-ups.
@@ -468,7 +491,8 @@ class Entry(models.Model):
         return self.node.owning_unit()
 
     def clean(self):
-        """The entry's own rules; the entry form runs them too, with only a status and a reason.
+        """The entry's own rules; the entry form runs them too, with a status, a reason and
+        a progress.
 
         A status, period and node of different mandates would count the entry in one
         mandate's balance with another's status, and the shares would not add up.
@@ -490,6 +514,14 @@ class Entry(models.Model):
             errors["reason"] = _(
                 "Expliqueu per què no s'inicia aquest compromís: l'estat triat ho demana."
             )
+        if status is not None and status.is_not_started and self.progress:
+            # «No iniciada» at 80 % would count as not started in the balance's shares
+            # and as well advanced in its average: one of the two is a typing slip.
+            errors["progress"] = _(
+                "L'estat «%(status)s» vol dir que encara no s'ha començat: el percentatge "
+                "d'execució ha de ser 0 o quedar buit. Corregiu el percentatge o trieu "
+                "l'estat que correspon."
+            ) % {"status": status.label}
         if errors:
             raise ValidationError(errors)
 
@@ -537,6 +569,15 @@ class Figure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.entry.node_id])
+
+    @property
+    def text(self) -> str:
+        """«144 participants (121 dones i 23 homes)», as the seed prints it."""
+        return figure_text(self.value, self.unit, self.women, self.men)
+
+    @property
+    def labelled_text(self) -> str:
+        return labelled_figure_text(self.label, self.value, self.unit, self.women, self.men)
 
     def clean(self):
         split = (self.women or 0) + (self.men or 0)

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from commitments.figures import FigureTotals, labelled_figure_text
 from commitments.models import (
     LEAF_NEEDS_AREA,
     PLAN_TEXT_MAX_LENGTH,
+    Figure,
     Mandate,
     PlanLevel,
     PlanNode,
@@ -35,6 +37,7 @@ from commitments.models import (
 )
 from governance.models import Area, Service
 from terrassa_plis import documents
+from terrassa_plis.formatting import plain_decimal
 from terrassa_plis.imports import RefusedImport
 from terrassa_plis.text_bounds import too_long
 
@@ -47,7 +50,14 @@ LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
     "Servei",
     "ODS",
 ]
-EXPORT_ONLY_COLUMNS = ["Estat", "% execució"]
+FIGURES, FIGURES_TOTAL, FIGURES_WOMEN, FIGURES_MEN = FIGURE_COLUMNS = [
+    "Xifres",
+    "Xifres: total",
+    "Xifres: dones",
+    "Xifres: homes",
+]
+# What the period reported, for reading: the import leaves these columns alone.
+EXPORT_ONLY_COLUMNS = ["Estat", "% execució", *FIGURE_COLUMNS]
 # A file without Servei or ODS leaves those fields as they are; the others are needed
 # to place a row in the tree at all.
 REQUIRED_COLUMNS = [LEVEL, CODE, PARENT, TEXT, AREA]
@@ -79,22 +89,31 @@ def format_sdgs(sdgs) -> str:
 def export_table(
     nodes: Iterable[PlanNode], period: ReportingPeriod | None
 ) -> tuple[list[str], list[list]]:
-    """Header and rows of `nodes`, with each node's status and progress in `period`.
+    """Header and rows of `nodes`, with each node's status, progress and figures in `period`.
 
     Nodes come from `PlanNodeQuerySet.with_entry_for(period)`; with level, parent,
-    area and service selected, this costs one query for the nodes and one for the
-    mandate's status labels.
+    area and service selected, this costs one query for the nodes, one for the
+    mandate's status labels and one for the period's figures. «Xifres» prints a leaf's
+    figures as the balance does; the totals add up the figures with a women/men split
+    (`commitments.figures`), of the leaf or of every leaf under an upper level.
     """
     nodes = list(nodes)
     labels = {}
+    figures = _PeriodFigures()
     if period is not None and nodes:
         labels = dict(
             Status.objects.filter(mandate_id=period.mandate_id).values_list("id", "label")
+        )
+        figures = _PeriodFigures(
+            Figure.objects.filter(entry__period=period)
+            .order_by("entry__node__path", "position", "pk")
+            .values_list("entry__node__path", "label", "value", "unit", "women", "men")
         )
     rows = []
     for node in nodes:
         status_id = getattr(node, "period_status_id", None) if period is not None else None
         progress = getattr(node, "period_progress", None) if period is not None else None
+        totals = figures.totals(node.path)
         rows.append(
             [
                 node.level.name,
@@ -108,9 +127,42 @@ def export_table(
                 format_sdgs(node.sdgs),
                 labels.get(status_id, ""),
                 progress,
+                figures.text(node.path),
+                *_totals_cells(totals),
             ]
         )
     return PLAN_COLUMNS + EXPORT_ONLY_COLUMNS, rows
+
+
+def _totals_cells(totals: FigureTotals) -> tuple:
+    """Total, women and men as cells; empty where no figure has a split."""
+    if not totals.count:
+        return (None, None, None)
+    return tuple(plain_decimal(value) for value in (totals.total, totals.women, totals.men))
+
+
+class _PeriodFigures:
+    """A period's figures by the path of their leaf: the printed line of a leaf and the
+    totals of any node (its own figures, or those of every leaf under it)."""
+
+    def __init__(self, rows=()):
+        self._lines: dict[str, list[str]] = {}
+        self._totals: dict[str, FigureTotals] = {}
+        for path, label, value, unit, women, men in rows:
+            self._lines.setdefault(path, []).append(
+                labelled_figure_text(label, value, unit, women, men)
+            )
+            own = FigureTotals.of(value, women, men)
+            parts = path.split("/")
+            for i in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:i])
+                self._totals[prefix] = self._totals.get(prefix, FigureTotals()) + own
+
+    def text(self, path: str) -> str:
+        return "; ".join(self._lines.get(path, []))
+
+    def totals(self, path: str) -> FigureTotals:
+        return self._totals.get(path, FigureTotals())
 
 
 @dataclass(eq=False)

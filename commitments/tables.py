@@ -50,15 +50,30 @@ class CommitmentTable(tables.Table):
         verbose_name=_("% execució"),
         accessor="period_progress",
         attrs={"th": {"class": "number"}, "td": {"class": "number"}},
+        # An upper level has no entry: it still shows its leaves' mean.
+        empty_values=(),
     )
 
     class Meta:
-        empty_text = _("Cap compromís no coincideix amb aquests filtres.")
         order_by = ("code",)
         sequence = ("code", "level", "text", "area", "status", "progress")
 
-    def __init__(self, data, *, statuses, show_progress, show_level=False, **kwargs):
-        """`statuses` maps every status id of the mandate to its Status, loaded once."""
+    def __init__(
+        self,
+        data,
+        *,
+        statuses,
+        show_progress,
+        show_level=False,
+        empty_text=None,
+        rolled_up_progress=None,
+        **kwargs,
+    ):
+        """`statuses` maps every status id of the mandate to its Status, loaded once;
+        `empty_text` names the listed level (`CommitmentFilter.empty_text`);
+        `rolled_up_progress` is the average progress of every upper level by node id
+        (`EntryQuerySet.progress_by_node`), shown where a node has no entry of its own."""
+        self._rolled_up_progress = rolled_up_progress or {}
         # A mandate has a handful of statuses: render each mark once, not once a row.
         template = get_template("commitments/_status.html")
         self._status_marks = {
@@ -68,7 +83,7 @@ class CommitmentTable(tables.Table):
         exclude = [] if show_progress else ["progress"]
         if not show_level:
             exclude.append("level")
-        super().__init__(data, exclude=exclude, **kwargs)
+        super().__init__(data, exclude=exclude, empty_text=empty_text, **kwargs)
 
     def configure(self, request) -> None:
         """Sort by the request, and paginate always with PER_PAGE rows.
@@ -101,5 +116,8 @@ class CommitmentTable(tables.Table):
             return NOT_REPORTED
         return self._status_marks.get(value, self._status_marks[None])
 
-    def render_progress(self, value):
+    def render_progress(self, value, record):
+        if not record.is_leaf:
+            # An upper level reports nothing itself: it shows the mean of its leaves.
+            return percent(self._rolled_up_progress.get(record.pk))
         return percent(value)

@@ -14,6 +14,7 @@ urlpatterns = [
         entries.entry_edit,
         name="entry_edit",
     ),
+    path("balanc/", balance.balance_choose, name="balance_choose"),
     path("balanc/<int:period_pk>/", balance.balance_page, name="balance"),
     path("balanc/<int:period_pk>/pdf/", balance.balance_pdf, name="balance_pdf"),
 ]

@@ -30,6 +30,7 @@ GUARDS = {
     "commitments:detail": GETTER,
     "commitments:mine": may_read_internal,
     "commitments:entry_edit": GETTER,
+    "commitments:balance_choose": may_read_internal,
     "commitments:balance": may_read_internal,
     "commitments:balance_pdf": may_read_internal,
     "publication:dashboard": may_steer,

@@ -123,10 +123,13 @@ MATRIX = [
     Row(GET,  "commitments:list", (), READERS),
     Row(GET,  "commitments:export", ("csv",), READERS),
     Row(GET,  "commitments:export", ("xlsx",), READERS),
+    Row(GET,  "commitments:export", ("json",), READERS),
     Row(GET,  "commitments:detail", ("commitment_21",), READERS),
     Row(GET,  "commitments:mine", (), READERS),
     Row(GET,  "commitments:entry_edit", ("commitment_21", "open_period"), EDITORS_OF_21),
     Row(POST, "commitments:entry_edit", ("commitment_21", "open_period"), EDITORS_OF_21, {}),
+    # The navigation's Balanç: the chosen (or latest reported) semester's balance.
+    Row(GET,  "commitments:balance_choose", (), READERS_302),
     Row(GET,  "commitments:balance", ("open_period",), READERS),
     Row(GET,  "commitments:balance_pdf", ("open_period",), READERS),
     # Service charters

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from commitments.documents import EXPORTERS, PLAN_EXPORT
 from commitments.filters import CommitmentFilter
 from commitments.history import commitment_history
-from commitments.models import PlanNode
+from commitments.models import Entry, PlanNode
 from commitments.tables import CommitmentTable
 from governance.access import get_item_for_user, reader_required
 from terrassa_plis import documents
@@ -17,11 +17,18 @@ from terrassa_plis import documents
 def commitment_list(request):
     filterset = CommitmentFilter(request.GET)
     mandate = filterset.mandate
+    show_progress = bool(mandate and mandate.tracks_progress)
+    rolled_up = None
+    if show_progress and filterset.period and not (filterset.level and filterset.level_is_leaf):
+        # Upper levels are listed: their leaves' mean, two queries whatever the plan's size.
+        rolled_up = Entry.objects.progress_by_node(filterset.period)
     table = CommitmentTable(
         filterset.qs,
         statuses=filterset.statuses,
-        show_progress=bool(mandate and mandate.tracks_progress),
+        show_progress=show_progress,
         show_level=filterset.level is None,
+        empty_text=filterset.empty_text(),
+        rolled_up_progress=rolled_up,
     )
     table.configure(request)
     return render(
@@ -69,6 +76,11 @@ def commitment_detail(request, pk):
         .order_by("-period__start")
     )
     entry_of_period = {entry.period_id: entry for entry in entries}
+    # An upper level reports nothing itself: it shows its leaves' mean in each period.
+    rolled_up = []
+    if not node.is_leaf and node.mandate.tracks_progress:
+        means = Entry.objects.progress_by_period(node)
+        rolled_up = [(period, means.get(period.pk)) for period in periods if period.pk in means]
     history = commitment_history(
         node,
         entries=entries,
@@ -82,6 +94,7 @@ def commitment_detail(request, pk):
             "node": node,
             "ancestors": ancestors,
             "marks": [(period, entry_of_period.get(period.pk)) for period in periods],
+            "rolled_up_progress": rolled_up,
             "statuses": statuses.values(),
             "entries": entries,
             "open_period": node.period_open_to(request.user),

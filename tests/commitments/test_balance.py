@@ -266,9 +266,10 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     url = balance_url(seed_plan.previous_period)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the period with its mandate,
     # 5 the top-level nodes with their level and 6 the areas (filter options),
-    # 7 the statuses, 8 the levels, 9 the nodes, 10 the period's entries with their
-    # status. The balance shows no figures, so none are loaded.
-    with django_assert_num_queries(10):
+    # 7 the mandates, 8 the periods and 9 the areas (the chooser's choices),
+    # 10 the statuses, 11 the levels, 12 the nodes, 13 the period's entries with their
+    # status, 14 their figures.
+    with django_assert_num_queries(14):
         response = reader.get(url)
     assert response.status_code == 200
     assert markup(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
@@ -280,8 +281,8 @@ def test_the_builder_runs_the_same_queries_whatever_the_plan_size(
 ):
     build_commitments(seed_plan, size)
     period = ReportingPeriod.objects.select_related("mandate").get(pk=seed_plan.previous_period.pk)
-    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries.
-    with django_assert_num_queries(6):
+    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries, 7 their figures.
+    with django_assert_num_queries(7):
         balance = build_balance(period, top_code="2", area_number=3)
     # Commitment 21 counts too, as «Sense seguiment» in that period.
     assert balance.overall.total == len([n for n in range(size) if n % 5 == 1]) + 1
@@ -326,8 +327,8 @@ def test_the_builder_of_a_progress_tracking_plan_adds_the_roll_up(
         )
     period = ReportingPeriod.objects.select_related("mandate").get(pk=plan_2019_2023.pk)
 
-    # 1-6 as for any plan, 7 the leaves' progress, 8 the paths of the mandate's nodes.
-    with django_assert_num_queries(8):
+    # 1-7 as for any plan, 8 the leaves' progress, 9 the paths of the mandate's nodes.
+    with django_assert_num_queries(9):
         balance = build_balance(period)
 
     assert balance.overall.progress == Decimal(50)
@@ -399,3 +400,21 @@ def test_a_mandate_with_no_plan_yet_shows_an_empty_balance(reader, seed_plan):
 
     assert response.status_code == 200
     assert "Cap element del pla no respon als filtres triats." in markup(response)
+
+
+def test_each_commitment_lists_its_figures_as_the_seed_prints_them(reader, seed_plan):
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
+
+    figures = text.split('<ul class="balance-figures">')[1].split("</ul>")[0]
+    items = [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", figures, re.S)]
+    assert items[0] == "Tràmits vinculats a la Llei d'estrangeria: 344 tràmits"
+    assert "Participants en les formacions: 144 persones (121 dones i 23 homes)" in items
+    assert len(items) == seed_plan.entry_21.figures.count()
+
+
+def test_a_balance_of_one_area_is_summed_up_under_the_area_s_name(seed_plan):
+    balance = build_balance(seed_plan.open_period, area_number=3)
+
+    assert balance.overall.title == "Àrea 3. Drets Socials i Serveis a les Persones"
+    both = build_balance(seed_plan.open_period, top_code="2", area_number=3)
+    assert both.overall.title == "PRIORITAT núm. 2 · Àrea 3. Drets Socials i Serveis a les Persones"

@@ -37,8 +37,10 @@ def test_the_pdf_text_holds_commitment_21_as_printed(seed_pdf):
     assert "344 tràmits" in text
     assert "144 participants (121 dones i 23 homes)" in text
     assert "Memòria 2018" in text
-    # The current status is plain in the text, not only in colour.
-    assert "Completat o en execució dins les previsions (estat actual)" in text
+    # The current status is plain in the text, not only in colour; the page's words for
+    # screen readers, «(estat actual)», are not printed.
+    assert "Completat o en execució dins les previsions" in text
+    assert "(estat actual)" not in text
     assert "Pla de Mandat 2015-2019 · Primer semestre de 2019" in text  # running header
     assert "Pàgina 1 de" in text
 
@@ -70,10 +72,42 @@ def test_each_commitment_names_only_its_current_status_and_the_summary_lists_the
     text = pdf_text(seed_pdf.getvalue())
     tree = text[text.index("COMPROMÍS núm. 21") :]
 
-    assert "ESTAT DE COMPLIMENT: ● Completat o en execució dins les previsions (estat actual)" in (
-        tree
+    assert "ESTAT DE COMPLIMENT: ● Completat o en execució dins les previsions OBSERVACIONS" in (
+        " ".join(tree.split())
     )
     # The other statuses are named once, in the summary's tables, not under the commitment.
     for label in ["No iniciat per canvi de prioritat", "Pendent", "En execució però amb retard"]:
         assert label in text[: text.index("COMPROMÍS núm. 21")]
         assert label not in tree
+
+
+def test_every_page_of_a_priority_s_commitments_repeats_the_priority(seed_pdf):
+    """Commitment 21 runs over two pages: the second still says which priority it is in,
+    as a running header; the cover and the summary belong to no priority."""
+    pages = [page.extract_text() for page in pdf_reader(seed_pdf.getvalue()).pages]
+    tree_pages = [page for page in pages if "COMPROMÍS núm. 21" in page]
+    first_tree_page = pages.index(tree_pages[0])
+
+    assert len(pages) - first_tree_page >= 2
+    assert all("PRIORITAT núm. 2" in page for page in pages[first_tree_page:])
+    assert "PRIORITAT núm. 2" not in pages[0]
+
+
+def test_each_commitment_prints_its_figures_on_one_line(seed_pdf):
+    text = " ".join(pdf_text(seed_pdf.getvalue()).split())
+
+    assert (
+        "XIFRES: Tràmits vinculats a la Llei d'estrangeria: 344 tràmits; "
+        "Sessions d'assessorament grupal: 5 sessions;" in text
+    )
+    assert "Participants en les formacions: 144 persones (121 dones i 23 homes);" in text
+
+
+def test_a_pdf_of_one_area_is_titled_by_the_area_not_the_whole_plan(client, director, seed_plan):
+    client.force_login(director)
+
+    response = client.get(pdf_url(seed_plan.open_period, "?area=3"))
+
+    text = " ".join(pdf_text(response.getvalue()).split())
+    assert "Tot el pla" not in text
+    assert "Àrea 3. Drets Socials i Serveis a les Persones" in text

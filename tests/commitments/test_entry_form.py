@@ -621,3 +621,49 @@ def test_the_form_s_split_error_is_the_model_s(url, marta, typed):
         error_next_to(response, "id_figures-1")
         == "Dones i homes (1.121,5) sumen més que el total (1.100)."
     )
+
+
+@pytest.fixture
+def action_form(seed_plan, organisation, marta):
+    """Action 61.1 of the 2019-2023 plan, open for entry: its URL and the form as opened."""
+    mandate = seed_plan.mandate_2019_2023
+    levels = {level.depth: level for level in mandate.levels.all()}
+    objective = PlanNode.objects.create(mandate=mandate, level=levels[0], code="1", text="O")
+    axis = PlanNode.objects.create(
+        mandate=mandate, level=levels[1], parent=objective, code="61", text="Eix 61"
+    )
+    action = PlanNode.objects.create(
+        mandate=mandate, level=levels[2], parent=axis, code="61.1", text="A", area=organisation[3]
+    )
+    period = ReportingPeriod.objects.get(mandate=mandate, start=date(2019, 7, 1))
+    ReportingPeriod.objects.filter(pk=period.pk).update(is_open=True)
+    action_url = reverse("commitments:entry_edit", args=[action.pk, period.pk])
+    return action, period, action_url, browser_data(marta.get(action_url))
+
+
+def test_not_started_with_progress_is_refused_next_to_the_progress(marta, action_form):
+    action, period, action_url, data = action_form
+    not_started = Status.objects.get(mandate=action.mandate, label="No iniciada")
+    data.update(status=str(not_started.pk), progress="80", observations="Escrit a mà")
+
+    refused = marta.post(action_url, data)
+
+    assert refused.status_code == 200
+    assert error_next_to(refused, "id_progress") == (
+        "L'estat «No iniciada» vol dir que encara no s'ha començat: el percentatge "
+        "d'execució ha de ser 0 o quedar buit. Corregiu el percentatge o trieu l'estat que "
+        "correspon."
+    )
+    assert input_value(refused, "progress") == "80"
+    assert "Escrit a mà" in textarea(refused, "observations")
+    assert not Entry.objects.filter(node=action, period=period).exists()
+
+
+@pytest.mark.parametrize(("label", "progress"), [("No iniciada", "0"), ("En execució", "80")])
+def test_a_progress_that_fits_the_status_is_saved(marta, action_form, label, progress):
+    action, period, action_url, data = action_form
+    data.update(status=str(Status.objects.get(mandate=action.mandate, label=label).pk))
+    data["progress"] = progress
+
+    assert marta.post(action_url, data).status_code == 302
+    assert Entry.objects.get(node=action, period=period).progress == Decimal(progress)

@@ -136,7 +136,7 @@ def test_a_mandate_that_tracks_progress_shows_the_progress_column(reader, seed_p
     assert "% execució" in html
     assert '<option value="5" selected>Actuacions</option>' in html
     assert "Primer semestre de 2023" in html
-    assert "Cap compromís no coincideix amb aquests filtres." in html
+    assert "Cap actuació no coincideix amb aquests filtres." in html
 
 
 def test_changing_the_mandate_drops_the_choices_of_the_previous_one(reader, seed_plan):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -95,7 +96,7 @@ def test_search_narrows_the_download(reader, seed_plan):
 
 def test_other_formats_are_not_found(reader, seed_plan):
     assert reader.get("/pla-de-mandat/exporta.pdf").status_code == 404
-    assert reader.get("/pla-de-mandat/exporta.json").status_code == 404
+    assert reader.get("/pla-de-mandat/exporta.html").status_code == 404
 
 
 def test_only_readers_download(client, user_without_role, seed_plan):
@@ -115,7 +116,52 @@ def test_the_export_costs_the_same_queries_whatever_the_commitments(
     # (none), SAVEPOINT, INSERT it, RELEASE. The task: claim it, read it, its first step;
     # the filter's mandates, periods, levels, statuses and areas; the nodes with area,
     # level, parent, service and the entry's status and progress; the mandate's status
-    # labels; the saving step, mark it ready. Then the request reads it to serve it.
-    with django_assert_num_queries(21):
+    # labels; the period's figures; the saving step, mark it ready. Then the request
+    # reads it to serve it.
+    with django_assert_num_queries(22):
         response = reader.get("/pla-de-mandat/exporta.csv")
     assert len(csv_rows(response)) == count + 2  # the header and commitment 21
+
+
+def test_the_download_carries_each_commitment_s_figures_in_their_own_columns(reader, seed_plan):
+    header, *rows = csv_rows(reader.get("/pla-de-mandat/exporta.csv"))
+
+    assert header[9:] == ["Xifres", "Xifres: total", "Xifres: dones", "Xifres: homes"]
+    [row] = [dict(zip(header, row, strict=True)) for row in rows]
+    assert row["Xifres"].startswith("Tràmits vinculats a la Llei d'estrangeria: 344 tràmits; ")
+    assert "Participants en les formacions: 144 persones (121 dones i 23 homes)" in row["Xifres"]
+    # The figures with a women/men split: 144 (121 + 23) and 230 (175 + 55).
+    assert (row["Xifres: total"], row["Xifres: dones"], row["Xifres: homes"]) == (
+        "374",
+        "296",
+        "78",
+    )
+
+
+def test_the_json_download_has_one_object_per_commitment_with_numbers(reader, seed_plan):
+    response = reader.get("/pla-de-mandat/exporta.json")
+
+    assert response["Content-Type"] == "application/json"
+    [commitment] = json.loads(response.getvalue())
+    assert commitment["Codi"] == "21"
+    assert commitment["Estat"] == "Completat o en execució dins les previsions"
+    assert (commitment["Xifres: total"], commitment["Xifres: dones"]) == (374, 296)
+    assert commitment["Xifres: homes"] == 78
+
+
+def test_an_upper_level_adds_up_the_figures_of_its_leaves(reader, seed_plan):
+    build_commitments(seed_plan, 5)  # 101 under priority 2, with 21; figures in 2018-S2
+    period = seed_plan.previous_period
+
+    response = reader.get("/pla-de-mandat/exporta.xlsx", {"period": period.pk, "level": ""})
+
+    header, *rows = xlsx_rows(response)
+    by_code = {(row[0], row[1]): dict(zip(header, row, strict=True)) for row in rows}
+    priority_2 = by_code[("Prioritat", "2")]
+    commitment_101 = by_code[("Compromís", "101")]
+    # Each built commitment has figures 11 and 12, 4 women each; 21 none in 2018-S2.
+    assert commitment_101["Xifres: total"] == 23
+    assert commitment_101["Xifres: dones"] == 4 * 2
+    assert priority_2["Xifres: total"] == 23
+    assert by_code[("Prioritat", "5")]["Xifres: total"] == 23  # commitment 104
+    assert commitment_101["Xifres"] == "Xifra 1: 11 (4 dones); Xifra 2: 12 (4 dones)"

@@ -227,3 +227,16 @@ def test_full_clean_refuses_a_too_long_text_as_the_forms_do(seed_plan):
 
     entry.observations = long_text(10_000)
     entry.full_clean()
+
+
+def test_an_entry_not_started_has_no_progress(seed_plan):
+    mandate = seed_plan.mandate_2019_2023
+    not_started = mandate.statuses.get(label="No iniciada")
+
+    with pytest.raises(ValidationError) as refused:
+        Entry(status=not_started, progress=Decimal(80)).clean()
+
+    assert list(refused.value.message_dict) == ["progress"]
+    Entry(status=not_started, progress=Decimal(0)).clean()
+    Entry(status=not_started, progress=None).clean()
+    Entry(status=mandate.statuses.get(label="En execució"), progress=Decimal(80)).clean()

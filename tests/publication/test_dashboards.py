@@ -100,7 +100,7 @@ def test_the_plan_dashboard_opens_on_the_latest_period_with_entries(reader, seed
     ]
     # Commitment 21 had no entry in the semester before: it counts as newly on track.
     changes = section(response, "dashboard-newly-favourable")
-    assert "Nous completats 1" in text_keeping_nbsp(changes)
+    assert "Nous completats o dins les previsions 1" in text_keeping_nbsp(changes)
     [item] = list_items(changes)
     # The text is cut short at a word.
     assert item.startswith("21 Garantirem els drets de les persones migrades")
@@ -310,23 +310,23 @@ def test_the_plan_dashboard_runs_the_same_queries_whatever_the_plan_size(
     url = plan_url(seed_plan.previous_period)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the periods with their mandate,
     # 5 the mandates, 6 the areas, 7 the previous period, 8 the statuses, 9 the levels,
-    # 10 the top-level nodes, 11 the leaves with both periods' statuses.
-    with django_assert_num_queries(11):
+    # 10 the top-level nodes, 11 the leaves with both periods' statuses, 12 the figures.
+    with django_assert_num_queries(12):
         response = reader.get(url)
     assert response.status_code == 200
     assert f"{size + 1} compromisos" in markup(response)
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_the_plan_builder_runs_four_queries_whatever_the_plan_size(
+def test_the_plan_builder_runs_five_queries_whatever_the_plan_size(
     seed_plan, size, django_assert_num_queries
 ):
     build_commitments(seed_plan, size)
     choices = plan_choices()
     period = choices.period(seed_plan.previous_period.pk)
     previous = period.previous()
-    # 1 the statuses, 2 the levels, 3 the top-level nodes, 4 the leaves.
-    with django_assert_num_queries(4):
+    # 1 the statuses, 2 the levels, 3 the top-level nodes, 4 the leaves, 5 the figures.
+    with django_assert_num_queries(5):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
     assert dashboard.total == size + 1
     assert len(dashboard.attention) == len(
