@@ -8,7 +8,8 @@ worker's, Django included).
 
 `floor` is WeasyPrint's floor for the balance: the 2015-2019 balance PDF's own lines of text
 (its cover, summary rows and commitments), each line one plain paragraph
-(benchmarks/templates/benchmarks/plain_pdf.html), same stylesheet, fonts and page size. A document's pages per second over the floor's says how close its markup
+(benchmarks/templates/benchmarks/plain_pdf.html), same stylesheet, fonts and page size.
+A document's pages per second over the floor's says how close its markup
 is to plain text.
 """
 

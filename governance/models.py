@@ -238,15 +238,15 @@ class Seat(models.Model):
     def __str__(self):
         return self.description[:80]
 
+    def get_absolute_url(self) -> str:
+        """The seat in its body's composition."""
+        return f"{self.body.get_absolute_url()}#placa-{self.pk}"
+
     @property
     def is_political(self) -> bool:
         """An elected post (a councillor's, a spokesperson's): its holders are named in
         public; a seat with no post recorded is not."""
         return self.public_role in POLITICAL_ROLES
-
-    def get_absolute_url(self) -> str:
-        """The seat in its body's composition."""
-        return f"{self.body.get_absolute_url()}#placa-{self.pk}"
 
 
 class PoliticalGroup(models.Model):
