@@ -28,6 +28,29 @@ WIDTHS = (320, 1366)
 ORIGIN = "https://testserver"
 
 
+# The outermost elements that reach past the page's right edge outside any scrolling
+# box: where a page that scrolls sideways is to be mended.
+WIDEST_ELEMENTS = r"""() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const scrolls = (box) => ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+  const name = (element) => element.tagName.toLowerCase() +
+    (typeof element.className === "string" && element.className.trim()
+      ? "." + element.className.trim().split(/\s+/).join(".") : "");
+  const found = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.right <= edge || box.width === 0) continue;
+    let parent = element.parentElement, inside = false;
+    while (parent && !inside) { inside = scrolls(parent); parent = parent.parentElement; }
+    if (inside) continue;
+    // The innermost: none of its children reaches as far.
+    const wider = [...element.children].some((child) => child.getBoundingClientRect().right >= box.right);
+    if (!wider) found.push(`${name(element)} (${Math.round(box.width)} px) «${element.textContent.trim().slice(0, 30)}»`);
+  }
+  return found.slice(0, 4);
+}"""
+
+
 @dataclass
 class Findings:
     """What the checkers found on one page: empty lists when it passes."""
@@ -77,7 +100,10 @@ class Chromium:
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             if overflow > 0:
-                findings.sideways_scroll.append(f"{width} px wide: {overflow} px sideways")
+                culprits = ", ".join(self.page.evaluate(WIDEST_ELEMENTS))
+                findings.sideways_scroll.append(
+                    f"{width} px wide: {overflow} px sideways, because of {culprits}"
+                )
             result = self.page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
                 " resultTypes: ['violations']})",
