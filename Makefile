@@ -21,6 +21,12 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# The accessibility checkers (axe-core, the Nu HTML Checker), from the npm registry at
+# the versions package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 translations: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 
@@ -34,8 +40,8 @@ run: $(VENV)/.installed translations
 	$(PY) manage.py runserver $(ADDRESS)
 
 # Persistent connections would keep the live server's thread attached to the test database.
-test: $(VENV)/.installed-test translations
-	DATABASE_CONN_MAX_AGE=0 $(PY) -m pytest
+test: $(VENV)/.installed-test node_modules/.installed translations
+	DATABASE_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

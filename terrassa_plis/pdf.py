@@ -146,4 +146,19 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         font_config=font_config,
         pdf_variant="pdf/ua-1",
         optimize_images=True,
+        finisher=scope_table_headers,
     )
+
+
+def scope_table_headers(document, pdf) -> None:
+    """Give every table header cell the Scope PDF/UA asks for, which WeasyPrint's tagging
+    leaves out: a column's for a cell of the table's head, a row's elsewhere, as the
+    templates' `scope` attributes say. Runs on the PDF's objects before they are written."""
+
+    def parent(element):
+        return pdf.objects[int(element["P"].split()[0])]
+
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            in_head = parent(parent(element)).get("S") == "/THead"
+            element["A"]["Scope"] = "/Column" if in_head else "/Row"

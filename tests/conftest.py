@@ -1,4 +1,8 @@
-"""Shared fixtures: the city's organisation and the named personas of every test."""
+"""Shared fixtures: the city's organisation, the named personas of every test, and the
+Chromium that browser tests and accessibility checks drive."""
+
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -172,3 +176,42 @@ def manager(client, staff):
 def _compiled_translations(django_db_blocker):
     """Tests read the interface in Catalan, Spanish and English: compile the .po files first."""
     call_command("compile_translations", verbosity=0)
+
+
+# Playwright drives Debian's Chromium; the project never downloads a browser. Without
+# Chromium the tests that need it skip with the reason, except in CI (CI=true), where a
+# missing browser is a failure.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Playwright's sync API runs an event loop in the test thread; the tests still
+# touch the database synchronously to arrange data, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Flags that keep Chromium from reaching out to the network, which these machines refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (browser tests are required in CI)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
