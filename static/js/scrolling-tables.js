@@ -37,4 +37,6 @@
   } else {
     markAll();
   }
+  // Web fonts arrive after the document: a table may be wider once they are in.
+  window.addEventListener("load", markAll);
 })();
