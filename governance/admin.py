@@ -25,6 +25,7 @@ from governance.models import (
     Service,
 )
 from governance.roles import Role
+from terrassa_plis import formatting
 from terrassa_plis.admin import (
     PermissionChoiceField,
     ReadOnlyAdmin,
@@ -359,14 +360,37 @@ class PlanActionAdmin(SimpleHistoryAdmin):
     inlines = [ActionImplementationInline]
 
 
+class SemesterFilter(admin.SimpleListFilter):
+    """The semesters that have entries, in words («2n semestre 2026»), latest first."""
+
+    title = _("període")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        periods = (
+            model_admin.get_queryset(request)
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .distinct()
+        )
+        return [(period, formatting.semester(period)) for period in periods]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(period=self.value()) if self.value() else queryset
+
+
 @admin.register(ActionImplementation)
 class ActionImplementationAdmin(RecordedOnThePagesAdmin, admin.ModelAdmin):
     """As the inline: entries are recorded on the action's page."""
 
-    list_display = ["action", "period", "degree"]
-    list_filter = ["period"]
+    list_display = ["action", "semester", "degree"]
+    list_filter = [SemesterFilter]
     search_fields = ["action__code", "action__title", "observations"]
     list_select_related = ["action"]
+
+    @admin.display(description=_("període"), ordering="period")
+    def semester(self, implementation):
+        return formatting.semester(implementation.period)
 
 
 @admin.register(Milestone)

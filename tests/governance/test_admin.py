@@ -262,3 +262,21 @@ def test_each_record_leads_to_a_page_a_reader_may_open(client, director, plis):
 def test_areas_and_people_have_no_page_of_their_own(organisation):
     assert not hasattr(Area, "get_absolute_url")
     assert not hasattr(Person, "get_absolute_url")
+
+
+def test_implementation_periods_read_in_words_in_the_list_and_its_filter(admin_client, plis):
+    action = PlanAction.objects.create(
+        plan=plis.plan, code="1.1.1", title="Acció", axis="Eix 1", line="1.1"
+    )
+    ActionImplementation.objects.create(action=action, period="2024-S1", degree=40)
+    ActionImplementation.objects.create(action=action, period="2026-S2", degree=60)
+
+    response = admin_client.get(changelist_url(ActionImplementation))
+    page = visible_text(response)
+
+    assert "2n semestre 2026" in page and "1r semestre 2024" in page
+    assert "2026-S2" not in page and "2024-S1" not in page
+    filtered = admin_client.get(changelist_url(ActionImplementation) + "?period=2026-S2")
+    assert "2n semestre 2026" in visible_text(filtered)
+    results = re.search(r'<table id="result_list".*?</table>', markup(filtered), re.S)[0]
+    assert "2n semestre 2026" in text_of(results) and "1r semestre 2024" not in text_of(results)
