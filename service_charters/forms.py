@@ -87,8 +87,24 @@ def _text_field(label, *, rows=3, help_text="") -> forms.CharField:
     )
 
 
+class HiddenInitialBoundField(forms.BoundField):
+    """A field whose hidden copy of its initial value (`show_hidden_initial`, how a save
+    tells what changed since the page was opened) carries no aria-* attribute. Django 5.2
+    gives that hidden input the visible field's `aria-describedby`, which HTML forbids
+    on a hidden input."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if widget is not None and widget.is_hidden:
+            for name in [name for name in attrs if name.startswith("aria-")]:
+                del attrs[name]
+        return attrs
+
+
 class ResultForm(forms.Form):
     """One indicator's result for the year; `assessment` is set once it is clean."""
+
+    bound_field_class = HiddenInitialBoundField
 
     result = ResultField(label=_("Resultat"), show_hidden_initial=True)
     not_applicable = forms.BooleanField(

@@ -118,6 +118,14 @@ def test_every_indicator_is_on_the_page_in_order_under_its_headings(seed_charter
     )
 
 
+def test_the_hidden_copies_of_the_opened_values_point_at_no_help_text(seed_charter, url, laia):
+    """What the page was opened with travels in hidden inputs; HTML forbids aria-* there."""
+    hidden_inputs = re.findall(r'<input type="hidden"[^>]*>', markup(laia.get(url)))
+
+    assert any('name="initial-' in tag for tag in hidden_inputs)
+    assert not [tag for tag in hidden_inputs if "aria-" in tag]
+
+
 def test_a_percentage_shows_its_unit_and_a_yes_no_reads_si(seed_charter, url, laia):
     response = laia.get(url)
     percentage, yearly_cycle = seed_charter.indicators[0], seed_charter.indicators[5]
