@@ -44,8 +44,10 @@ WIDEST_ELEMENTS = r"""() => {
     while (parent && !inside) { inside = scrolls(parent); parent = parent.parentElement; }
     if (inside) continue;
     // The innermost: none of its children reaches as far.
-    const wider = [...element.children].some((child) => child.getBoundingClientRect().right >= box.right);
-    if (!wider) found.push(`${name(element)} (${Math.round(box.width)} px) «${element.textContent.trim().slice(0, 30)}»`);
+    const wider = [...element.children].some(
+      (child) => child.getBoundingClientRect().right >= box.right);
+    const text = element.textContent.trim().slice(0, 30);
+    if (!wider) found.push(`${name(element)} (${Math.round(box.width)} px) «${text}»`);
   }
   return found.slice(0, 4);
 }"""

@@ -15,20 +15,12 @@ from typing import NamedTuple
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from tests.accessibility.checkers import Chromium, missing_tools, vnu_errors
 from tests.conftest import EVERY_PERSONA as PERSONAS
-from tests.test_permission_matrix import (  # noqa: F401 (fixtures used by name)
-    GET,
-    MATRIX,
-    _media_in_a_temporary_folder,
-    as_persona,
-    media_root,
-    seed,
-)
+from tests.test_permission_matrix import GET, MATRIX, as_persona
 
 pytestmark = pytest.mark.accessibility
 

@@ -17,12 +17,7 @@ from pypdf.generic import DictionaryObject
 from tests.conftest import IMMEDIATE_TASKS
 from tests.governance.conftest import OTL, TRANSVERSAL
 from tests.pages import pdf_reader
-from tests.test_permission_matrix import (  # noqa: F401 (fixtures used by name)
-    _media_in_a_temporary_folder,
-    as_persona,
-    media_root,
-    seed,
-)
+from tests.test_permission_matrix import as_persona
 
 pytestmark = pytest.mark.accessibility
 
