@@ -23,6 +23,7 @@ from commitments.models import (
 )
 from commitments.operations import EntryData, FigureData
 from terrassa_plis.formatting import plain_decimal
+from terrassa_plis.input_bounds import BoundedFormSet, bounded_formset_factory
 from terrassa_plis.text_bounds import LongTextField
 
 NEGATIVE = _("La xifra no pot ser negativa.")
@@ -213,15 +214,20 @@ class FigureForm(forms.Form):
         }
 
 
-class BaseFigureFormSet(forms.BaseFormSet):
+# A semester's figures: the seeds print at most a handful per commitment.
+MAX_FIGURES = 50
+
+
+class BaseFigureFormSet(BoundedFormSet):
     def figure_data(self) -> tuple[FigureData, ...]:
         """The figures to keep, in the order the user gave (deleted and empty rows left out)."""
         return tuple(form.figure_data() for form in self.ordered_forms if not form.is_blank())
 
 
-FigureFormSet = forms.formset_factory(
+FigureFormSet = bounded_formset_factory(
     FigureForm,
     formset=BaseFigureFormSet,
+    max_num=MAX_FIGURES,
     extra=3,
     can_order=True,
     can_delete=True,

@@ -23,6 +23,7 @@ from governance.models import (
     Service,
 )
 from governance.operations import MembershipData, membership_rule_errors
+from terrassa_plis.input_bounds import validate_date_in_range
 
 # The formats a date is typed in, and the one it is shown in, are the format modules'
 # (terrassa_plis/formats), as for every form of the project.
@@ -40,6 +41,7 @@ def _date_field(label, *, required=True, help_text="") -> forms.DateField:
         help_text=help_text,
         widget=date_input(),
         error_messages={"invalid": INVALID_DATE, "required": _("Escriviu la data.")},
+        validators=[validate_date_in_range],
     )
 
 

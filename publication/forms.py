@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ReportingPeriod
 from publication.models import NOTE_MAX_LENGTH, RoundKind
+from terrassa_plis.input_bounds import validate_date_in_range
 from terrassa_plis.text_bounds import LongTextField
 
 
@@ -47,6 +48,7 @@ class OpenRoundForm(forms.Form):
     deadline = forms.DateField(
         label=_("Termini"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],
         help_text=_("Data límit perquè les àrees i els serveis hi aportin les dades."),
     )
     reminder_days = forms.IntegerField(

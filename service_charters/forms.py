@@ -21,6 +21,11 @@ from service_charters.models import (
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
 from terrassa_plis.formatting import plain_decimal
+from terrassa_plis.input_bounds import (
+    BoundedFormSet,
+    bounded_formset_factory,
+    validate_date_in_range,
+)
 from terrassa_plis.text_bounds import LongTextField
 
 NOT_A_NUMBER = _("Escriviu un nombre.")
@@ -127,6 +132,7 @@ class ResultForm(forms.Form):
         localize=True,
         help_text=_("En format dd/mm/aaaa."),
         error_messages={"invalid": _("Escriviu una data com 31/12/2022.")},
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         show_hidden_initial=True,
     )
@@ -249,7 +255,12 @@ class ResultForm(forms.Form):
         }
 
 
-class BaseResultFormSet(forms.BaseFormSet):
+# Far above any charter's indicators (the seeds' largest has a few dozen); the rows come
+# from the database, so this caps only what a forged management form may claim.
+MAX_INDICATORS = 500
+
+
+class BaseResultFormSet(BoundedFormSet):
     """One ResultForm per indicator of the charter, in the printed order.
 
     Only the indicators the user changed are validated and saved (each form is
@@ -296,4 +307,6 @@ class BaseResultFormSet(forms.BaseFormSet):
         return [form.result_data() for form in self.changed_forms()]
 
 
-ResultFormSet = forms.formset_factory(ResultForm, formset=BaseResultFormSet, extra=0)
+ResultFormSet = bounded_formset_factory(
+    ResultForm, formset=BaseResultFormSet, max_num=MAX_INDICATORS, extra=0
+)

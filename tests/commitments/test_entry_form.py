@@ -6,6 +6,7 @@ form and empty figure rows included.
 """
 
 import re
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -667,3 +668,23 @@ def test_a_progress_that_fits_the_status_is_saved(marta, action_form, label, pro
 
     assert marta.post(action_url, data).status_code == 302
     assert Entry.objects.get(node=action, period=period).progress == Decimal(progress)
+
+
+# Bounds
+
+
+def test_a_forged_count_of_figure_rows_is_refused_quickly(seed_plan, url, marta):
+    """A tiny POST claiming 100,000 figure rows builds at most the cap, and saves nothing."""
+    data = browser_data(marta.get(url))
+    data["observations"] = "Una observació que no s'ha de desar."
+    data["figures-TOTAL_FORMS"] = "100000"
+    entries = Entry.objects.count()
+    started = time.monotonic()
+    response = marta.post(url, data)
+
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    assert len(response.content) < 300_000
+    assert "Com a màxim s'hi poden enviar 50 files; no s'ha desat res." in markup(response)
+    assert Entry.objects.count() == entries
+    assert not Entry.objects.filter(observations__contains="no s'ha de desar").exists()

@@ -571,3 +571,16 @@ def test_the_count_is_checked_with_the_seat_row_locked(plis):
     lock = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and "governance_seat" in q)
     count = next(i for i, q in enumerate(sql) if 'FROM "governance_membership"' in q)
     assert lock < count
+
+
+@pytest.mark.parametrize("typed", ["01/01/0001", "31/12/9999"])
+def test_a_date_out_of_range_is_said_next_to_the_field(manager, plis, typed):
+    response = manager.post(
+        create_url(), form_data(plis.technicians_seat, new_person_name="Clara", start=typed)
+    )
+
+    assert field_errors(response, "start")[0].startswith(
+        "Escriviu una data entre el 01/01/2000 i el "
+    )
+    assert f'value="{typed}"' in response.content.decode()
+    assert not Membership.objects.exists()

@@ -156,6 +156,7 @@ def test_staff_open_a_round_from_the_list(client, seed_plan, staff):
         ({"kind": "charters"}, "year", "Escriviu l'any del seguiment de les cartes."),
         ({"deadline": "2001-01-01"}, "deadline", "El termini no pot ser anterior a avui."),
         ({"deadline": "dijous"}, "deadline", "Introduïu una data vàlida."),
+        ({"deadline": "9999-12-31"}, "deadline", "Escriviu una data entre el 01/01/2000 i el"),
         ({"reminder_days": "-1"}, "reminder_days", "més gran o igual que 0"),
     ],
 )

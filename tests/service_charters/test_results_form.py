@@ -5,6 +5,7 @@ boxes, textareas) so that every POST carries what a browser would send.
 """
 
 import re
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -578,3 +579,28 @@ def test_the_saved_band_uses_the_reports_band_colours(seed_charter, cycles, url,
     )
     yearly_cycle = seed_charter.indicators[5]
     assert 'class="badge result-band band--met">Assolit' in block_of_html(response, yearly_cycle)
+
+
+@pytest.mark.parametrize("typed_date", ["01/01/0001", "31/12/9999", "31/12/1999"])
+def test_an_improvement_date_out_of_range_is_refused(cycles, url, laia, typed, typed_date):
+    typed[field(cycles, "improvement_due")] = typed_date
+    response = laia.post(url, typed)
+
+    assert error_next_to(response, f"id_{field(cycles, 'improvement_due')}").startswith(
+        "Escriviu una data entre el 01/01/2000 i el "
+    )
+    assert_everything_typed_is_kept(response, typed)
+    assert measurement_of(cycles).improvement_due is None
+
+
+def test_a_forged_count_of_indicators_is_refused_quickly(cycles, url, laia, typed):
+    """A tiny POST claiming 100,000 rows: no form built for them, nothing saved."""
+    typed["results-TOTAL_FORMS"] = "100000"
+    started = time.monotonic()
+    response = laia.post(url, typed)
+
+    assert time.monotonic() - started < 2
+    assert response.status_code == 200
+    assert len(response.content) < 300_000
+    assert "Com a màxim s'hi poden enviar 500 files; no s'ha desat res." in markup(response)
+    assert measurement_of(cycles).observations != "Menys cicles per la COVID-19."
