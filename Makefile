@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 ADDRESS = 127.0.0.1:$(PORT)
 SCALE ?= city
+# The settings default to production (DEBUG off, which needs SECRET_KEY, ALLOWED_HOSTS,
+# SITE_URL and ADMINS); these commands are the developer's, so they run in demo mode
+# unless DEBUG is set. The benches set production themselves.
+export DEBUG ?= 1
 
 .PHONY: run test lint bench bench-load messages translations clean
 

@@ -29,6 +29,8 @@ PRODUCTION_ENVIRONMENT = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-" + "x" * 50,
     "SECURE_SSL_REDIRECT": "0",
+    "SITE_URL": "http://127.0.0.1:8000",
+    "ADMINS": "bench@example.org",
     "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
 }
 

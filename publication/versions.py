@@ -22,6 +22,7 @@ from publication.models import (
     RoundStatus,
 )
 from publication.snapshots import Snapshot
+from terrassa_plis import events
 
 NOTE_REQUIRED = _("Expliqueu què canvia en aquesta versió.")
 
@@ -90,4 +91,11 @@ def freeze_version(
         if version is not None and version.pdf.name:
             version.pdf.storage.delete(version.pdf.name)
         raise
+    events.publication.info(
+        "Published version %s of round %s («%s») by %s.",
+        version.number,
+        round.pk,
+        round,
+        events.actor(acting_user),
+    )
     return version

@@ -9,11 +9,15 @@ class TerrassaPlisConfig(AppConfig):
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
+        from django_tasks.signals import task_finished
 
         from terrassa_plis.documents import on_model_change
+        from terrassa_plis.events import on_task_finished
 
         # Any change to the data a document shows makes the next document new.
         for change in (post_save, post_delete, m2m_changed):
             change.connect(on_model_change, dispatch_uid=f"documents-{change}")
+        # Every failed background task leaves a line in the log (and an e-mail to ADMINS).
+        task_finished.connect(on_task_finished, dispatch_uid="events-task-finished")
         # Each app declares its kinds of document in its own `documents.py`.
         autodiscover_modules("documents")

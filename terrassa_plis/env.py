@@ -6,6 +6,7 @@ a traceback.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -63,6 +64,26 @@ def env_list(name: str, default: list[str], *, required: bool = False) -> list[s
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_admins(name: str, *, required: bool = False) -> list[tuple[str, str]]:
+    """`Name <address>, other@address`: the people told of every server error."""
+    admins = []
+    for item in env_list(name, [], required=required):
+        match = _ADMIN.fullmatch(item)
+        if not match:
+            raise SettingsError(
+                f"{name} must list e-mail addresses, as 'Name <name@example.org>, "
+                f"other@example.org'; got {item!r}."
+            )
+        address = match["address"] or match["bare"]
+        admins.append(((match["name"] or "").strip() or address, address))
+    return admins
+
+
+_ADMIN = re.compile(
+    r"(?:(?P<name>[^<>]*)<(?P<address>[^<>@\s]+@[^<>@\s]+)>|(?P<bare>[^<>@\s]+@[^<>@\s]+))"
+)
 
 
 def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:

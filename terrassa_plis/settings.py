@@ -1,7 +1,9 @@
 """Settings for Terrassa PLIS.
 
-With no environment at all the app runs in demo mode (DEBUG on, SQLite under
-`var/`). Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+Production is the default: with DEBUG unset, start-up stops with one sentence until
+SECRET_KEY, ALLOWED_HOSTS, SITE_URL and ADMINS are set (and DATABASE_URL, for anything
+but the embedded SQLite file). Demo mode (DEBUG=1, SQLite under `var/`) is what
+`make run` and the tests ask for.
 """
 
 from datetime import timedelta
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from terrassa_plis.env import (
     database_from_url,
+    env_admins,
     env_bool,
     env_choice,
     env_int,
@@ -21,7 +24,8 @@ from terrassa_plis.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a forgotten variable must never serve the demo's secret key.
+DEBUG = env_bool("DEBUG", False)
 
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "demo-only-key-never-use-in-production-2f9c1e")
@@ -168,6 +172,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The load balancer asks over plain HTTP; a redirect would read as «down».
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -211,6 +217,10 @@ TASKS_BACKEND = env_choice(
     default="database",
 )
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+# `/health/` answers 503 when a task has waited longer than this many seconds for a
+# worker (0: never): the workers are down or far behind. A whole-plan PDF takes tens of
+# seconds, so a few queued behind one another stay well within it.
+HEALTH_MAX_QUEUE_AGE = env_int("HEALTH_MAX_QUEUE_AGE", 900)
 # Seconds a publication may spend rendering its document before it stops and publishes
 # nothing (the 2019-2023 balance at city scale takes about 20 s).
 PUBLISH_TIME_BUDGET = env_int("PUBLISH_TIME_BUDGET", 300)
@@ -222,16 +232,50 @@ EMAIL_BACKEND = (
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "plis@terrassa.cat")
-# The app's public address, for links in e-mails sent by commands (no request to ask).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Error reports leave from this address (Django's default, root@localhost, is refused
+# by most mail relays).
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The people e-mailed every server error and every failed background task: the 500
+# page tells the reader they have been informed, so production needs someone to inform.
+ADMINS = env_admins("ADMINS", required=not DEBUG)
+# The app's public address, for links in e-mails sent by commands (no request to ask):
+# in production a wrong default would send every technician a link to nowhere.
+SITE_URL = (
+    env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_str("SITE_URL", required=True)
+)
 
+# One line per event the team may be asked about: who published, imported, sent
+# reminders, and every background task that failed (which is also e-mailed to ADMINS).
+# The named loggers are `terrassa_plis.<event>`: publication, imports, reminders, tasks.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "event": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "event"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "terrassa_plis": {
+            "level": env_choice(
+                "LOG_LEVEL", {name: name for name in ("DEBUG", "INFO", "WARNING")}, "INFO"
+            ),
+        },
+        "terrassa_plis.tasks": {"handlers": ["mail_admins"]},
         # The PDFs share the screen stylesheet, whose screen-only rules WeasyPrint
         # reports as ignored on every render.
         "weasyprint": {"level": "ERROR"},

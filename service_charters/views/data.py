@@ -34,7 +34,7 @@ from service_charters.followup import COLUMNS, load_rows
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter
 from service_charters.years import FIRST_YEAR, LAST_YEAR, check_year
-from terrassa_plis import documents
+from terrassa_plis import documents, events
 from terrassa_plis.exports import TableError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -240,5 +240,11 @@ def import_confirm(request):
         del request.session[SESSION_KEY]
         return _render(request, form, preview, status=400)
     del request.session[SESSION_KEY]
+    events.log_import(
+        f"the follow-up of charter {report.charter.pk} ({report.year})",
+        file_name=stash["name"],
+        acting_user=request.user,
+        report=report,
+    )
     messages.success(request, report.summary())
     return redirect("service_charters:charter_report", pk=report.charter.pk, year=report.year)

@@ -6,6 +6,7 @@ program, in CSV and in XLSX, and read back through `read_table` as the command d
 
 import csv
 import io
+import logging
 from decimal import Decimal
 
 import pytest
@@ -660,3 +661,14 @@ def test_an_import_runs_a_fixed_number_of_queries(
     # 1-4. levels, areas, services, nodes; 5. SAVEPOINT; 6. one UPDATE; 7. RELEASE SAVEPOINT
     with django_assert_num_queries(7):
         assert import_plan(rows, mandate=mandate_2019) == ImportReport(0, count, 0)
+
+
+def test_an_import_leaves_one_line_saying_which_file_went_where(mandate_2019, tmp_path, caplog):
+    path = write_table(tmp_path / "pla.csv", [HEADER, *TREE_2019])
+
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.imports"):
+        import_file(path)
+
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.imports"]
+    assert line.startswith("Imported the plan of mandate 2019-2023 from 'pla.csv' by command")
+    assert line.endswith(": 7 new, 0 updated, 0 unchanged.")

@@ -4,6 +4,7 @@ open data, exactly as they were; later edits of the entries never reach it."""
 import csv
 import io
 import json
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -331,3 +332,13 @@ def test_the_admin_shows_rounds_and_versions_but_never_changes_a_version(
     assert client.get(reverse("admin:publication_publishedversion_add")).status_code == 403
     version.refresh_from_db()
     assert version.title == "Balanç del Pla de Mandat 2015-2019 · Primer semestre de 2019"
+
+
+def test_publishing_leaves_one_line_saying_who_published_what(balance, staff, caplog):
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.publication"):
+        publish_round(balance, acting_user=staff)
+
+    assert [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.publication"] == [
+        f"Published version 1 of round {balance.pk} "
+        f"(«{balance}») by user {staff.get_username()!r} (id {staff.pk})."
+    ]

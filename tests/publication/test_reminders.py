@@ -1,6 +1,7 @@
 """`manage.py send_round_reminders`: the technicians with missing items of an open round get
 an e-mail `reminder_days` before the deadline and on the deadline, and on no other day."""
 
+import logging
 from datetime import date, timedelta
 from io import StringIO
 
@@ -177,3 +178,17 @@ def test_a_wrong_date_is_refused(db):
 def test_without_today_it_takes_the_real_date(balance_round, with_emails, mailoutbox):
     assert "Cap recordatori" in remind(None)
     assert mailoutbox == []
+
+
+def test_each_reminder_run_leaves_one_line(balance_round, with_emails, mailoutbox, caplog):
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.reminders"):
+        remind(REMINDER_DAY)
+        remind(REMINDER_DAY + timedelta(days=1))
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.reminders"]
+    assert [line.split(" by ")[0] for line in lines] == [
+        f"Reminder run for {REMINDER_DAY.isoformat()}",
+        f"Reminder run for {(REMINDER_DAY + timedelta(days=1)).isoformat()}",
+    ]
+    assert [line.split(": ")[-1] for line in lines] == ["2 e-mails sent.", "0 e-mails sent."]
+    assert "command run by system user" in lines[0]

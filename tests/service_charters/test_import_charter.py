@@ -10,6 +10,7 @@ the rules). Other files are written into tmp_path as a spreadsheet program saves
 import csv
 import html
 import io
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -1043,3 +1044,28 @@ def test_the_browser_import_shows_the_shifted_row_and_offers_no_confirmation(cli
     assert SHIFTED in page
     assert "Confirma la importació" not in page
     assert not Charter.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_one_line_saying_who_imported_which_file(client, staff, caplog):
+    client.force_login(staff)
+    upload(client, SEED_FILE.name, SEED_FILE.read_bytes())
+    token = client.session["service_charters.import"]["token"]
+
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.imports"):
+        client.post(IMPORT_CONFIRM_URL, {"token": token})
+
+    charter = Charter.objects.get()
+    assert [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.imports"] == [
+        f"Imported the follow-up of charter {charter.pk} (2021) from {SEED_FILE.name!r} "
+        f"by user {staff.get_username()!r} (id {staff.pk}): 7 new, 0 updated, 0 unchanged."
+    ]
+
+
+def test_the_import_command_leaves_one_line_too(organisation, caplog):
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.imports"):
+        import_file(SEED_FILE)
+
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.imports"]
+    assert line.startswith(f"Imported the follow-up of charter {Charter.objects.get().pk} (2021)")
+    assert "by command run by system user" in line

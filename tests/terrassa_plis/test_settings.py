@@ -9,6 +9,13 @@ from terrassa_plis.env import SettingsError, database_from_url, env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x7Qp9Lm2Zr5Tv8Wn4Bc6Hd1Jf0Gs3Ky" * 2
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "plis.terrassa.cat",
+    "SITE_URL": "https://plis.terrassa.cat",
+    "ADMINS": "plis-ops@terrassa.cat",
+}
 
 
 def run_manage(*args, **env):
@@ -16,7 +23,17 @@ def run_manage(*args, **env):
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "SITE_URL",
+            "ADMINS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            # pytest's own settings module asks for demo mode; manage.py's does not.
+            "DJANGO_SETTINGS_MODULE",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -66,7 +83,7 @@ def test_production_without_secret_key_stops_with_one_sentence():
 
 
 def test_a_malformed_database_url_stops_start_up_with_one_sentence():
-    result = run_manage("check", DATABASE_URL="postgres//missing-colon")
+    result = run_manage("check", DEBUG="1", DATABASE_URL="postgres//missing-colon")
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "DATABASE_URL" in result.stderr
@@ -78,9 +95,63 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="0",
-        SECRET_KEY=STRONG_KEY,
-        ALLOWED_HOSTS="plis.terrassa.cat",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_with_debug_unset_the_app_does_not_start_in_demo_mode():
+    """A forgotten DEBUG must not serve the repository's secret key to the world."""
+    result = run_manage("check")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: SECRET_KEY is not set: production mode (DEBUG off) needs it."
+    ]
+
+
+@pytest.mark.parametrize("missing", ["ALLOWED_HOSTS", "SITE_URL", "ADMINS"])
+def test_production_without_a_required_setting_stops_with_one_sentence(missing):
+    environment = {key: value for key, value in PRODUCTION.items() if key != missing}
+    del environment["DEBUG"]  # unset is production
+
+    result = run_manage("check", **environment)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Configuration error: {missing} is not set: production mode (DEBUG off) needs it."
+    ]
+
+
+def test_admins_must_be_e_mail_addresses():
+    result = run_manage("check", **{**PRODUCTION, "ADMINS": "Equip PLIS"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ADMINS must list e-mail addresses, as "
+        "'Name <name@example.org>, other@example.org'; got 'Equip PLIS'."
+    ]
+
+
+def test_admins_and_e_mail_come_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.ADMINS, s.SERVER_EMAIL, s.EMAIL_HOST, s.EMAIL_USE_TLS, s.SITE_URL)",
+        **{
+            **PRODUCTION,
+            "ADMINS": "Equip PLIS <plis-ops@terrassa.cat>, guardia@terrassa.cat",
+            "SERVER_EMAIL": "errors@terrassa.cat",
+            "EMAIL_HOST": "smtp.terrassa.cat",
+            "EMAIL_USE_TLS": "1",
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "[('Equip PLIS', 'plis-ops@terrassa.cat'), "
+        "('guardia@terrassa.cat', 'guardia@terrassa.cat')] "
+        "errors@terrassa.cat smtp.terrassa.cat True https://plis.terrassa.cat"
+    )

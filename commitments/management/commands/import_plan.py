@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Mandate
 from commitments.plan_io import PlanImportError, import_plan
+from terrassa_plis import events
 from terrassa_plis.exports import TableError, read_table
 
 
@@ -55,4 +56,10 @@ class Command(BaseCommand):
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        events.log_import(
+            f"the plan of mandate {plan_mandate.term}",
+            file_name=path.name,
+            acting_user=None,
+            report=report,
+        )
         self.stdout.write(report.summary())

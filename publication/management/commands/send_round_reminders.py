@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from publication.rounds import build_completion, rounds_due
-from terrassa_plis import formatting
+from terrassa_plis import events, formatting
 
 
 def _round_title(round) -> str:
@@ -44,6 +44,9 @@ class Command(BaseCommand):
         base_url = settings.SITE_URL.rstrip("/")
         with translation.override("ca"):
             sent = self._send(day, base_url)
+        events.reminders.info(
+            "Reminder run for %s by %s: %s e-mails sent.", day, events.actor(None), sent
+        )
         if not sent:
             self.stdout.write(f"Cap recordatori per enviar el {formatting.day(day)}.")
 

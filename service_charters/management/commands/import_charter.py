@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from service_charters.charter_import import CharterImportError, apply_sheet, find_service
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.years import FIRST_YEAR, LAST_YEAR
+from terrassa_plis import events
 from terrassa_plis.exports import TableError
 
 
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        events.log_import(
+            f"the follow-up of charter {report.charter.pk} ({report.year})",
+            file_name=path.name,
+            acting_user=None,
+            report=report,
+        )
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(_("Avís: %(warning)s") % {"warning": warning}))
         self.stdout.write(report.summary())
