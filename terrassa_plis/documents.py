@@ -22,7 +22,6 @@ This module knows no app's models: the builders do.
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,11 +39,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from terrassa_plis import events
 from terrassa_plis.exports import Export
 from terrassa_plis.isolation import run_isolated
 from terrassa_plis.models import DataVersion, DocumentStatus, GeneratedDocument
-
-logger = logging.getLogger(__name__)
 
 # The apps whose data the documents show: a change to any of their models makes the next
 # document new.
@@ -245,6 +243,13 @@ def make_document(document_id: str) -> str:
         Progress(document, done=document.steps_total - 1).step(_("S'està desant el document"))
         document.file.save(export.filename, ContentFile(export.content), save=False)
     except DocumentTooLong:
+        events.tasks.error(
+            "Document %s (%s) asked for by %s failed: it ran past its %s s budget.",
+            document.pk,
+            document.kind,
+            events.actor(document.requested_by),
+            budget,
+        )
         return _fail(
             document,
             _(
@@ -254,7 +259,12 @@ def make_document(document_id: str) -> str:
             % {"minutes": max(1, round(budget / 60))},
         )
     except Exception:
-        logger.exception("Document %s (%s) failed", document.pk, document.kind)
+        events.tasks.exception(
+            "Document %s (%s) asked for by %s failed.",
+            document.pk,
+            document.kind,
+            events.actor(document.requested_by),
+        )
         return _fail(
             document,
             _(

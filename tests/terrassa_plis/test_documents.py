@@ -3,6 +3,7 @@ work, the same document is never made twice, an edit makes a new one, a failure 
 and can be tried again."""
 
 import io
+import logging
 import os
 import time
 from datetime import timedelta
@@ -363,3 +364,19 @@ def test_a_child_process_yields_the_processor_even_to_web_processes_of_another_s
     assert leads_its_session
     if autogroup:
         assert autogroup.endswith("nice 19")
+
+
+def test_a_failed_document_leaves_one_line_saying_who_asked_for_what(director, caplog):
+    flaky["fails"] = True
+
+    with caplog.at_level(logging.INFO, logger="terrassa_plis.tasks"):
+        ask_for_the_flaky_document(director)
+
+    document = GeneratedDocument.objects.get()
+    (line,) = [r for r in caplog.records if r.name == "terrassa_plis.tasks"]
+    assert (line.levelname, line.getMessage()) == (
+        "ERROR",
+        f"Document {document.pk} ({FLAKY}) asked for by user "
+        f"{director.get_username()!r} (id {director.pk}) failed.",
+    )
+    assert "the printer is on fire" in line.exc_text
