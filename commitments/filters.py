@@ -107,6 +107,17 @@ class CommitmentFilter(django_filters.FilterSet):
         name = self.level.name if count == 1 else self.level.name_plural
         return f"{number(count)} {name.lower()}"
 
+    def caption(self) -> str:
+        """The table's caption: what it lists, of which plan and semester, e.g.
+        «Compromisos · Pla de Mandat 2015-2019 · Primer semestre de 2019»."""
+        listed = self.level.name_plural if self.level else str(_("Elements del pla"))
+        parts = [
+            listed,
+            self.mandate.name if self.mandate else "",
+            self.period.label if self.period else "",
+        ]
+        return " · ".join(part for part in parts if part)
+
     def empty_text(self) -> str:
         """What an empty list says, in the level's own name: «Cap actuació no coincideix
         amb aquests filtres.», «Cap compromís…», or «Cap element del pla…» for every level."""

@@ -66,14 +66,17 @@ class CommitmentTable(tables.Table):
         show_progress,
         show_level=False,
         empty_text=None,
+        caption="",
         rolled_up_progress=None,
         **kwargs,
     ):
         """`statuses` maps every status id of the mandate to its Status, loaded once;
-        `empty_text` names the listed level (`CommitmentFilter.empty_text`);
+        `empty_text` names the listed level (`CommitmentFilter.empty_text`), `caption` what
+        the table lists (`CommitmentFilter.caption`);
         `rolled_up_progress` is the average progress of every upper level by node id
         (`EntryQuerySet.progress_by_node`), shown where a node has no entry of its own."""
         self._rolled_up_progress = rolled_up_progress or {}
+        self.caption = caption
         # A mandate has a handful of statuses: render each mark once, not once a row.
         template = get_template("commitments/_status.html")
         self._status_marks = {

@@ -202,7 +202,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # Background work (documents, large exports, publishing) runs in `manage.py db_worker`
 # processes: tasks wait in the database, so any number of web processes and workers on

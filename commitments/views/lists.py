@@ -28,6 +28,7 @@ def commitment_list(request):
         show_progress=show_progress,
         show_level=filterset.level is None,
         empty_text=filterset.empty_text(),
+        caption=filterset.caption(),
         rolled_up_progress=rolled_up,
     )
     table.configure(request)

@@ -129,6 +129,28 @@ def test_fifty_rows_a_page(reader, seed_plan):
     assert len(codes(reader.get(LIST, {"page": 2}))) == 11
 
 
+def test_the_table_says_what_it_lists_and_how_it_is_sorted(reader, seed_plan):
+    html = reader.get(LIST, {"sort": "-code"}).content.decode()
+
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", html, re.S)[1]
+    assert caption.startswith("Compromisos · ") and "2015-2019" in caption
+    headers = re.findall(r"<th [^>]*>", html.split("<thead")[1].split("</thead>")[0])
+    assert headers and all('scope="col"' in header for header in headers)
+    [sorted_header] = [header for header in headers if "aria-sort" in header]
+    assert 'aria-sort="descending"' in sorted_header
+
+
+def test_the_pages_are_a_navigation_that_marks_the_current_one(reader, seed_plan):
+    build_commitments(seed_plan, 60)
+
+    html = reader.get(LIST, {"page": 2}).content.decode()
+
+    pages = re.search(r'<nav class="pagination-nav" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
+    assert pages[1] == "Pàgines de la taula"
+    assert re.findall(r'<a aria-current="page"[^>]*>(\d+)</a>', pages[2]) == ["2"]
+    assert "Anterior" in pages[2] and 'href="#"' not in pages[2]
+
+
 def test_a_mandate_that_tracks_progress_shows_the_progress_column(reader, seed_plan):
     mandate = seed_plan.mandate_2019_2023
     response = reader.get(LIST, {"mandate": mandate.pk})
