@@ -261,6 +261,8 @@ def test_a_status_is_required(seed_plan, url, marta, typed):
     response = marta.post(url, typed)
 
     assert error_next_to(response, "id_status") == "Trieu l'estat de compliment."
+    # The group of choices, not one of them, is described by its error.
+    assert re.search(r'<fieldset [^>]*aria-describedby="id_status_error"', markup(response))
     assert_everything_typed_is_kept(response, typed)
     assert Entry.objects.get(pk=seed_plan.entry_21.pk).version == seed_plan.entry_21.version
 
