@@ -89,7 +89,7 @@ def test_the_chart_draws_compliance_per_year_and_names_the_years_not_assessed(re
     assert "Anys no avaluats: 2022." in desc
     bars = [text_of(label) for label in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
     assert bars == ["2020", "50 %", "2021", "75 %", "2022", "0 % (no avaluat)"]
-    assert 'fill="#d08c00"' in svg  # partly met
+    assert 'fill="#b07400"' in svg  # partly met
 
 
 def test_the_history_lists_who_changed_which_field(reader, cycles, technician_area3):

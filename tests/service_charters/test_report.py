@@ -153,7 +153,7 @@ def test_the_year_report_summarises_all_charters_and_each_service(reader, seed_c
     # The chart is drawn on the server, in the band colours, with a text alternative.
     svg = text.split("<svg")[1].split("</svg>")[0]
     assert "<title" in svg and "Grau de compliment dels compromisos" in svg
-    for colour in ("#2e7d32", "#d08c00", "#b3261e", "#6b7280"):
+    for colour in ("#2e7d32", "#b07400", "#b3261e", "#6b7280"):
         assert f'fill="{colour}"' in svg
     # Both charters follow, each with its own header and table.
     assert text.count('<table class="followup-table">') == 2

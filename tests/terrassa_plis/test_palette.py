@@ -11,7 +11,7 @@ CODE_FOLDERS = ["terrassa_plis", "commitments", "service_charters", "governance"
 
 def test_python_reads_the_colours_the_stylesheet_defines():
     assert palette.colour("band-met") == "#2e7d32"
-    assert palette.colour("no-entry") == "#9aa5b1"
+    assert palette.colour("no-entry") == "#7b8794"
     assert len(palette.colours()) >= 20
 
 
