@@ -23,6 +23,9 @@ from terrassa_plis import formatting
 # The answer to a save refused because the record changed: the request conflicts with
 # the resource's current state.
 CONFLICT_STATUS = 409
+# The version of a record the page did not show (none existed, or the page carried no
+# version): versions start at 1, so a save naming it claims nothing and is refused.
+UNSEEN = 0
 
 
 def claim_version(queryset: QuerySet, base_version: int) -> bool:
@@ -51,13 +54,30 @@ class Saver:
         )
 
 
-def last_saved(record) -> Saver:
+def last_saved(record, fields: tuple[str, ...] = ()) -> Saver:
     """Who saved `record` last and when: its `updated_by`/`updated_at` when it keeps
-    them, otherwise its newest django-simple-history record."""
+    them, otherwise its newest django-simple-history record; with `fields`, the newest
+    one that changed one of them (a record may have parts that others edit apart)."""
     if hasattr(record, "updated_at"):
         return Saver.of(getattr(record, "updated_by", None), record.updated_at)
     history = getattr(record, "history", None)
-    newest = history.select_related("history_user").first() if history is not None else None
+    if history is None:
+        return Saver.of(None, None)
+    records = history.select_related("history_user").order_by("-history_date", "-history_id")
+    if not fields:
+        newest = records.first()
+    else:
+        # Only read on a conflict, and a record's history is short.
+        records = list(records)
+        newest = next(
+            (
+                newer
+                for newer, older in zip(records, [*records[1:], None], strict=True)
+                if older is None
+                or any(getattr(newer, name) != getattr(older, name) for name in fields)
+            ),
+            None,
+        )
     if newest is None:
         return Saver.of(None, None)
     return Saver.of(newest.history_user, newest.history_date)
