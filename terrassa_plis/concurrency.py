@@ -17,6 +17,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from terrassa_plis import formatting
 
@@ -149,3 +150,51 @@ def conflict_message(saver: Saver | None, what: str) -> str:
         )
         % values
     )
+
+
+class VersionCheckedAdminForm(forms.ModelForm):
+    """The admin's change form of a record that people edit in the site's forms: it
+    carries the version it was opened with, like them, and refuses a stale save with the
+    same message, keeping what was typed and the version now shown, so that the next
+    save overwrites it on purpose."""
+
+    base_version = base_version_field()
+    # What the message says was saved («aquest seguiment»); each admin's form names it.
+    saved_thing = gettext_lazy("aquest registre")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("base_version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locked until the admin's transaction ends: a site form's save waits, then
+        # finds the version this save claims.
+        current = type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
+        if cleaned.get("base_version") != current.version:
+            self.data = rebased(self.data, {"base_version": current.version})
+            raise forms.ValidationError(
+                conflict_message(last_saved(current), str(self.saved_thing)), code="conflict"
+            )
+        return cleaned
+
+
+class VersionCheckedAdmin:
+    """A ModelAdmin mix-in that claims the version its form checked (see
+    `VersionCheckedAdminForm`), so that a form opened in the site meanwhile is refused."""
+
+    form = VersionCheckedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            base_version = form.cleaned_data["base_version"]
+            rows = type(obj)._default_manager.filter(pk=obj.pk)
+            if not claim_version(rows, base_version):
+                # Only if the database locked nothing between the check and now.
+                current = rows.get()
+                raise EditConflict(current, saver=last_saved(current))
+            obj.version = base_version + 1
+        super().save_model(request, obj, form, change)
