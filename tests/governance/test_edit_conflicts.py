@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
-from governance.action_plan_operations import decide_action
+from governance.action_plan_operations import decide_action, record_implementation
 from governance.models import ActionDecision, ActionImplementation, Membership, PlanAction
 from governance.operations import MembershipData, change_membership
 from terrassa_plis import formatting
@@ -299,3 +299,55 @@ def test_of_two_decisions_saved_at_once_from_one_version_only_one_wins(staff, ad
     action.refresh_from_db()
     assert action.decision == saved[0].decision
     assert action.version == opened + 1
+
+
+# The admin's action form takes part in the same check
+
+
+def test_an_admin_edit_of_an_action_opened_before_a_decision_is_refused(
+    manager, staff, second, action
+):
+    change_url = reverse("admin:governance_planaction_change", args=[action.pk])
+    admin_page = browser_data(second.get(change_url))
+    decision_url = reverse("governance:action_decision", args=[action.pk])
+    site_page = browser_data(manager.get(action_url(action)), decision_url)
+    manager.post(decision_url, {**site_page, "decision": "validated", "decided_on": "12/03/2024"})
+    # The selects, which the page reader leaves out, as the admin's page showed them.
+    selects = {"plan": action.plan_id, "decision": "proposed"}
+
+    refused = second.post(change_url, {**admin_page, **selects, "title": "Títol corregit"})
+
+    assert refused.status_code == 200
+    action.refresh_from_db()
+    assert (action.decision, action.title) == (
+        ActionDecision.VALIDATED,
+        "Itineraris personalitzats d'inserció",
+    )
+    assert told_who_and_when(refused, staff, action)
+    resent = {**browser_data(refused), **selects, "decision": "validated"}
+    assert resent["title"] == "Títol corregit"
+    assert second.post(change_url, resent).status_code == 302
+    action.refresh_from_db()
+    assert (action.decision, action.title) == (ActionDecision.VALIDATED, "Títol corregit")
+
+
+def test_a_refused_decision_names_who_decided_not_who_recorded_an_implementation_since(
+    staff, administrator, validated_action
+):
+    action = validated_action
+    opened = action.version
+    decide_action(action, ActionDecision.VALIDATED, on=date(2024, 3, 13), acting_user=administrator)
+    record_implementation(action, "2024-S1", 40, acting_user=staff, today=date(2024, 7, 1))
+
+    with pytest.raises(EditConflict) as refused:
+        decide_action(
+            action,
+            ActionDecision.REJECTED,
+            on=date(2024, 3, 14),
+            reason="Duplicada.",
+            acting_user=staff,
+            base_version=opened,
+        )
+
+    assert refused.value.saver.name == formatting.person_name(administrator)
+    assert PlanAction.objects.get(pk=action.pk).decision == ActionDecision.VALIDATED
