@@ -105,7 +105,12 @@ class EditConflict(Exception):
 def base_version_field() -> forms.IntegerField:
     """The hidden field that carries the version a form was opened with (empty for a
     record that did not exist yet)."""
-    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    return forms.IntegerField(
+        label=gettext_lazy("versió de partida"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+    )
 
 
 def rebased(data: QueryDict, versions: dict[str, int | str | None]) -> QueryDict:
