@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
-from governance.action_plan_operations import decide_action, record_implementation
+from governance.action_plan_operations import NO_ENTRY, decide_action, record_implementation
 from governance.models import ActionDecision, ActionImplementation, Membership, PlanAction
 from governance.operations import MembershipData, change_membership
 from terrassa_plis import formatting
@@ -351,3 +351,34 @@ def test_a_refused_decision_names_who_decided_not_who_recorded_an_implementation
 
     assert refused.value.saver.name == formatting.person_name(administrator)
     assert PlanAction.objects.get(pk=action.pk).decision == ActionDecision.VALIDATED
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_of_two_first_records_of_a_period_saved_at_once_only_one_wins(staff, administrator, plis):
+    action = PlanAction.objects.create(
+        plan=plis.plan,
+        code="9.9.8",
+        title="Acció validada",
+        decision=ActionDecision.VALIDATED,
+        decided_on=date(2024, 3, 12),
+    )
+
+    def record(user, degree):
+        return lambda: record_implementation(
+            PlanAction.objects.get(pk=action.pk),
+            "2024-S1",
+            degree,
+            acting_user=user,
+            today=date(2024, 7, 1),
+            base_version=NO_ENTRY,
+        )
+
+    outcomes = _at_once(record(staff, 40), record(administrator, 60))
+
+    conflicts = [o for o in outcomes if isinstance(o, EditConflict)]
+    saved = [o[0] for o in outcomes if isinstance(o, tuple)]
+    assert (len(saved), len(conflicts)) == (1, 1), outcomes
+    [entry] = ActionImplementation.objects.filter(action=action)
+    assert entry.degree == saved[0].degree
+    assert conflicts[0].current.degree == entry.degree
