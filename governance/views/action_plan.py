@@ -126,6 +126,9 @@ def _action_page(
             "implementation_form": implementation_form,
             "may_record": may_record,
             "history": action_history(action),
+            # The refusal's message says what happened and what to do: no «correct the
+            # marked fields» above it.
+            "conflict": status == CONFLICT_STATUS,
         },
         status=status,
     )

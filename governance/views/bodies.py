@@ -213,6 +213,7 @@ def membership_edit(request, pk):
             "membership": membership,
             "leaving": leaving,
             "history": membership_history(membership),
+            "conflict": status == CONFLICT_STATUS,
         },
         status=status,
     )

@@ -60,6 +60,8 @@ def told_who_and_when(response, user, record) -> bool:
         formatting.person_name(user) in text
         and f"el {saver.day} a les {saver.time}" in text
         and "No s'ha desat res del que heu escrit" in text
+        # No field is marked: the page does not ask to correct one.
+        and "corregiu els camps marcats" not in text
     )
 
 
