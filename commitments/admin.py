@@ -14,6 +14,7 @@ from commitments.models import (
     Status,
 )
 from terrassa_plis.admin import ReadOnlyAdmin, one_selected
+from terrassa_plis.concurrency import VersionCheckedAdmin, VersionCheckedAdminForm
 
 
 class PlanLevelInline(admin.TabularInline):
@@ -107,8 +108,20 @@ class FigureInline(admin.TabularInline):
     extra = 0
 
 
+class EntryAdminForm(VersionCheckedAdminForm):
+    saved_thing = _("aquest seguiment")
+
+    class Meta:
+        model = Entry
+        fields = "__all__"
+
+
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin):
+class EntryAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+    """Takes part in the entry form's check: an edit here opened before a technician's
+    save is refused, and a technician's form opened before an edit here is too."""
+
+    form = EntryAdminForm
     list_display = ["node", "period", "status", "progress", "updated_at", "updated_by"]
     list_filter = ["period__mandate", "period", "status", "node__area"]
     search_fields = ["node__code", "node__text", "observations"]
@@ -118,9 +131,6 @@ class EntryAdmin(SimpleHistoryAdmin):
     inlines = [FigureInline]
 
     def save_model(self, request, obj, form, change):
-        # An edit here must still be noticed by anyone who has the entry's form open.
-        if change:
-            obj.version += 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 

@@ -22,6 +22,7 @@ from commitments.models import (
     Status,
 )
 from commitments.operations import EntryData, FigureData
+from terrassa_plis.concurrency import base_version_field
 from terrassa_plis.formatting import plain_decimal
 from terrassa_plis.input_bounds import BoundedFormSet, bounded_formset_factory
 from terrassa_plis.text_bounds import LongTextField
@@ -112,7 +113,7 @@ class EntryForm(forms.Form):
         help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
     )
     # The version the user started from: a save that finds a newer one is refused.
-    base_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    base_version = base_version_field()
 
     def __init__(self, *args, mandate: Mandate, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,21 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from commitments.models import Entry, Figure, PlanNode, ReportingPeriod, Status
+from terrassa_plis.concurrency import EditConflict, claim_version, last_saved
 
-
-class EditConflict(Exception):
-    """Someone else saved the entry after this form was opened.
-
-    It carries the current entry and no message: the view words it for the user,
-    with who saved it and when.
-    """
-
-    def __init__(self, current: Entry):
-        super().__init__(current)
-        self.current = current
+__all__ = ["EditConflict", "EntryData", "FigureData", "PeriodClosed", "save_entry"]
 
 
 class PeriodClosed(Exception):
@@ -70,23 +60,24 @@ def save_entry(
                 _fill(entry, data, acting_user)
                 entry.save()
         except IntegrityError:
-            raise EditConflict(Entry.objects.get(node=node, period=period)) from None
+            raise _conflict(Entry.objects.get(node=node, period=period)) from None
     else:
         # Claim the version in one conditional UPDATE: of two concurrent saves
         # started from the same version, exactly one matches.
-        claimed = Entry.objects.filter(node=node, period=period, version=base_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
+        if not claim_version(Entry.objects.filter(node=node, period=period), base_version):
             current = Entry.objects.filter(node=node, period=period).first()
             if current is None:
                 return save_entry(node, period, data, base_version=None, acting_user=acting_user)
-            raise EditConflict(current)
+            raise _conflict(current)
         entry = Entry.objects.get(node=node, period=period)
         _fill(entry, data, acting_user)
         entry.save()
     _replace_figures(entry, data.figures, acting_user)
     return entry
+
+
+def _conflict(current: Entry) -> EditConflict:
+    return EditConflict(current, saver=last_saved(current))
 
 
 def _fill(entry: Entry, data: EntryData, acting_user) -> None:

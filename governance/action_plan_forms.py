@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.action_plan_operations import (
     DEGREE_MESSAGE,
+    NO_ENTRY,
     NOT_VALIDATED,
+    PERIOD_PATTERN,
     decision_rule_errors,
     normalise_period,
     period_choices,
@@ -24,7 +26,10 @@ from governance.models import (
     Plan,
     PlanAction,
 )
+from terrassa_plis.concurrency import base_version_field
 from terrassa_plis.text_bounds import LongTextField
+
+STALE_PAGE = _("La pàgina no diu quines dades heu vist: torneu-la a obrir i torneu a desar.")
 
 
 class ActionFilterForm(forms.Form):
@@ -95,6 +100,8 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatori si la comissió rebutja l'acció."),
     )
+    # The action's version the page was opened with: a save that finds a newer one is refused.
+    base_version = base_version_field()
 
     def __init__(self, *args, plan: Plan, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +150,9 @@ class ImplementationForm(forms.Form):
         max_length=OBSERVATIONS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # The version of each period's entry the page was opened with, «2024-S1:3 2024-S2:1»:
+    # the user may pick any period, and a save over an entry saved since is refused.
+    seen_versions = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, action: PlanAction, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,8 +160,26 @@ class ImplementationForm(forms.Form):
         self.today = today or timezone.localdate()
         self.fields["period"].widget.choices = period_choices(action.plan, today=self.today)
 
+    @staticmethod
+    def versions_of(entries) -> str:
+        """The `seen_versions` of a page that shows `entries`."""
+        return " ".join(f"{entry.period}:{entry.version}" for entry in entries)
+
     def clean_period(self):
         return normalise_period(self.cleaned_data["period"], self.action.plan, today=self.today)
+
+    def clean_seen_versions(self) -> dict[str, int]:
+        versions = {}
+        for pair in self.cleaned_data["seen_versions"].split():
+            period, _sep, version = pair.partition(":")
+            if not PERIOD_PATTERN.match(period) or not version.isascii() or not version.isdigit():
+                raise forms.ValidationError(STALE_PAGE, code="invalid")
+            versions[period] = int(version)
+        return versions
+
+    def base_version(self) -> int:
+        """The version of the chosen period's entry the page showed (`NO_ENTRY` if none)."""
+        return self.cleaned_data["seen_versions"].get(self.cleaned_data["period"], NO_ENTRY)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,9 @@ The transversal technical commission decides on each proposed action (validates 
 rejects it, with a reason for a rejection, on a day between the plan's approval and
 today), and staff record how far each validated action is implemented in each period
 (a semester from the plan's approval year to next year). Both lock the action's row,
-so two people saving at once are applied one after the other. The action's history
+so two people saving at once are applied one after the other, and both claim the
+version their form was opened with (`terrassa_plis.concurrency`): a save opened before
+another one was saved is refused, never silently replaces it. The action's history
 (django-simple-history) records who changed what; implementation entries have no
 history of their own, so recording one also leaves a line in the action's history that
 names the period and the degree.
@@ -14,13 +16,14 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import ActionDecision, ActionImplementation, Plan, PlanAction
 from terrassa_plis import formatting
+from terrassa_plis.concurrency import UNSEEN, EditConflict, claim_version, last_saved
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-S([12])$")
 PERIOD_MESSAGE = _("Escriviu el període com 2021-S1: l'any, un guió i S1 o S2 (el semestre).")
@@ -40,6 +43,12 @@ DECISION_BEFORE_PLAN = _(
 )
 
 DECISIONS = (ActionDecision.VALIDATED, ActionDecision.REJECTED)
+
+# The fields of an action that its decision sets: who decided is the newest history
+# record that changed one of them (implementation entries also leave a line there).
+DECISION_FIELDS = ("decision", "decided_on", "decision_reason")
+# The version an implementation form names for a period it saw no entry of.
+NO_ENTRY = UNSEEN
 
 # simple-history's change reason column holds 100 characters.
 REASON_LENGTH = 100
@@ -115,10 +124,15 @@ def decide_action(
     reason: str = "",
     acting_user,
     today: date | None = None,
+    base_version: int | None = None,
 ) -> PlanAction:
     """Record the transversal commission's decision on `action`: validated or rejected
     on `on`, with `reason` (required for a rejection). Raises ValidationError with each
-    broken rule under its form field's name."""
+    broken rule under its form field's name.
+
+    `base_version` is the action's version the form was opened with: if the action was
+    saved since, nothing is saved and `EditConflict` carries the action as it is now.
+    None (a command, a test) overwrites without checking."""
     reason = (reason or "").strip()
     errors = decision_rule_errors(
         decision, on, reason, plan=action.plan, today=today or timezone.localdate()
@@ -127,7 +141,15 @@ def decide_action(
         errors["decided_on"] = _("Escriviu la data de la decisió.")
     if errors:
         raise ValidationError(errors)
+    if base_version is not None and not claim_version(
+        PlanAction.objects.filter(pk=action.pk), base_version
+    ):
+        current = PlanAction.objects.get(pk=action.pk)
+        raise EditConflict(current, saver=last_saved(current, DECISION_FIELDS))
     current = _locked(action)
+    if base_version is None:
+        # Unchecked, but a form opened before must still learn of this save.
+        current.version += 1
     current.decision = decision
     current.decided_on = on
     current.decision_reason = reason
@@ -150,11 +172,16 @@ def record_implementation(
     *,
     acting_user,
     today: date | None = None,
+    base_version: int | None = None,
 ) -> tuple[ActionImplementation, bool]:
     """Record how far the validated `action` is implemented in `period` («2021-S1»):
     one entry per period, so recording a period again changes its entry. Returns
     (entry, created). Raises ValidationError with each broken rule under its form
-    field's name, and a non-field error unless the action is validated."""
+    field's name, and a non-field error unless the action is validated.
+
+    `base_version` is the version of the period's entry the form saw (`NO_ENTRY` if it
+    saw none): if the entry was saved since, nothing is saved and `EditConflict` carries
+    the entry as it is now. None (a command, a test) overwrites without checking."""
     errors = {}
     try:
         period = normalise_period(period, action.plan, today=today or timezone.localdate())
@@ -168,11 +195,31 @@ def record_implementation(
     current = _locked(action)
     if current.decision != ActionDecision.VALIDATED:
         raise ValidationError(NOT_VALIDATED, code="not_validated")
-    entry, created = ActionImplementation.objects.update_or_create(
-        action=current,
-        period=period,
-        defaults={"degree": degree, "observations": (observations or "").strip()},
-    )
+    entries = ActionImplementation.objects.filter(action=current, period=period)
+    if base_version not in (None, NO_ENTRY) and not claim_version(entries, base_version):
+        if entries.exists():
+            _raise_implementation_conflict(entries)
+        # Deleted meanwhile: what the user typed makes a new entry.
+        base_version = NO_ENTRY
+    entry = entries.first()
+    created = entry is None
+    if entry is None:
+        entry = ActionImplementation(action=current, period=period)
+    elif base_version == NO_ENTRY:
+        # The form saw no entry of this period, and someone has recorded one since.
+        _raise_implementation_conflict(entries)
+    elif base_version is None:
+        # Unchecked, but a form opened before must still learn of this save.
+        entry.version += 1
+    entry.degree = degree
+    entry.observations = (observations or "").strip()
+    entry.updated_by = acting_user
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # The same period recorded by someone else between the read and this insert.
+        _raise_implementation_conflict(entries)
     current._history_user = acting_user
     current._change_reason = _history_reason(
         gettext("Implementació %(period)s: %(degree)s %%")
@@ -180,3 +227,8 @@ def record_implementation(
     )
     current.save()
     return entry, created
+
+
+def _raise_implementation_conflict(entries):
+    current = entries.select_related("updated_by").first()
+    raise EditConflict(current, saver=last_saved(current) if current is not None else None)

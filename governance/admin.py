@@ -32,6 +32,7 @@ from terrassa_plis.admin import (
     RecordedOnThePagesAdmin,
     one_selected,
 )
+from terrassa_plis.concurrency import VersionCheckedAdmin, VersionCheckedAdminForm
 
 User = get_user_model()
 
@@ -350,8 +351,20 @@ class ActionImplementationInline(RecordedOnThePagesAdmin, admin.TabularInline):
     extra = 0
 
 
+class PlanActionAdminForm(VersionCheckedAdminForm):
+    saved_thing = _("aquesta acció")
+
+    class Meta:
+        model = PlanAction
+        fields = "__all__"
+
+
 @admin.register(PlanAction)
-class PlanActionAdmin(SimpleHistoryAdmin):
+class PlanActionAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+    """Takes part in the decision form's check: the commission's decision is edited
+    here too, and neither side may silently replace the other's newer save."""
+
+    form = PlanActionAdminForm
     list_display = ["code", "title", "decision", "decided_on", "axis", "plan"]
     list_filter = ["decision", "plan", "axis", "areas"]
     search_fields = ["code", "title", "proposed_by", "axis", "line"]

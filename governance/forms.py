@@ -23,6 +23,7 @@ from governance.models import (
     Service,
 )
 from governance.operations import MembershipData, membership_rule_errors
+from terrassa_plis.concurrency import base_version_field
 from terrassa_plis.input_bounds import validate_date_in_range
 
 # The formats a date is typed in, and the one it is shown in, are the format modules'
@@ -102,6 +103,8 @@ class MembershipForm(forms.Form):
         required=False,
         help_text=_("L'últim dia a l'òrgan (dd/mm/aaaa). Deixeu-la en blanc si continua."),
     )
+    # The membership's version the form was opened with (`terrassa_plis.concurrency`).
+    base_version = base_version_field()
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +123,7 @@ class MembershipForm(forms.Form):
             "delegate_of": membership.delegate_of_id,
             "start": membership.start,
             "end": membership.end,
+            "base_version": membership.version,
         }
 
     def clean(self):
@@ -166,6 +170,7 @@ class EndMembershipForm(forms.Form):
         _("Data de baixa"),
         help_text=_("L'últim dia que la persona forma part de l'òrgan (dd/mm/aaaa)."),
     )
+    base_version = base_version_field()
 
 
 class CompositionDateForm(forms.Form):

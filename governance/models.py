@@ -356,7 +356,10 @@ class Membership(models.Model):
     )
     start = models.DateField(_("inici"))
     end = models.DateField(_("final"), null=True, blank=True)
-    history = HistoricalRecords()
+    # Optimistic locking (`terrassa_plis.concurrency`): an edit names the version it
+    # started from, so a second edit opened meanwhile cannot silently replace it.
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = MembershipQuerySet.as_manager()
 
@@ -544,7 +547,9 @@ class PlanAction(models.Model):
     axis = models.CharField(_("eix"), max_length=200, blank=True)
     line = models.CharField(_("línia"), max_length=200, blank=True)
     areas = models.ManyToManyField(Area, verbose_name=_("àrees responsables"), blank=True)
-    history = HistoricalRecords(m2m_fields=[areas])
+    # Optimistic locking of the commission's decision (`terrassa_plis.concurrency`).
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["version"])
 
     objects = PlanActionQuerySet.as_manager()
 
@@ -580,6 +585,18 @@ class ActionImplementation(models.Model):
     )
     observations = models.TextField(
         _("observacions"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH)
+    )
+    # Optimistic locking (`terrassa_plis.concurrency`); who saved it last and when is
+    # what a refused second save is told.
+    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actualitzat per"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ActionImplementationQuerySet.as_manager()

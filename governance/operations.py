@@ -12,11 +12,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from governance.models import Area, Membership, Person, PoliticalGroup, Seat, Service
+from terrassa_plis.concurrency import EditConflict, claim_version, last_saved
 
 END_NOT_AFTER_START = gettext_lazy("La data de final ha de ser posterior a la d'inici.")
 # The leaving form calls its one date «Data de baixa».
@@ -146,15 +147,43 @@ def add_membership(data: MembershipData, *, acting_user) -> Membership:
     return _fill(Membership(), data, acting_user)
 
 
+def _claim(membership: Membership, base_version: int | None) -> None:
+    """Claim the version the form was opened with (`terrassa_plis.concurrency`), or
+    raise `EditConflict` with the membership as saved now. None (a command, a test)
+    claims whatever is saved, so that a form opened before still learns of this save."""
+    rows = Membership.objects.filter(pk=membership.pk)
+    if base_version is None:
+        rows.update(version=F("version") + 1)
+    elif not claim_version(rows, base_version):
+        current = rows.select_related("person", "seat__body__plan").get()
+        raise EditConflict(current, saver=last_saved(current))
+    # `_fill` saves every column, the version too.
+    membership.version = rows.values_list("version", flat=True).get()
+
+
 @transaction.atomic
-def change_membership(membership: Membership, data: MembershipData, *, acting_user) -> Membership:
+def change_membership(
+    membership: Membership,
+    data: MembershipData,
+    *,
+    acting_user,
+    base_version: int | None = None,
+) -> Membership:
+    """Change what is recorded of a member. `base_version` is the membership's version
+    the form was opened with: if it was saved since, nothing is saved and
+    `EditConflict` carries the membership as it is now."""
+    _claim(membership, base_version)
     _check(data, exclude_pk=membership.pk)
     return _fill(membership, data, acting_user)
 
 
 @transaction.atomic
-def end_membership(membership: Membership, end: date, *, acting_user) -> Membership:
-    """The member leaves the body on `end` (their last day in it)."""
+def end_membership(
+    membership: Membership, end: date, *, acting_user, base_version: int | None = None
+) -> Membership:
+    """The member leaves the body on `end` (their last day in it); `base_version` as
+    in `change_membership`."""
+    _claim(membership, base_version)
     data = replace(MembershipData.of(membership), end=end)
     if end <= membership.start:
         raise ValidationError({"end": LEAVING_NOT_AFTER_START})

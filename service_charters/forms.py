@@ -20,6 +20,7 @@ from service_charters.models import (
 )
 from service_charters.operations import ResultData
 from service_charters.targets import TargetError, parse_result
+from terrassa_plis.concurrency import base_version_field
 from terrassa_plis.formatting import plain_decimal
 from terrassa_plis.input_bounds import (
     BoundedFormSet,
@@ -137,7 +138,7 @@ class ResultForm(forms.Form):
         show_hidden_initial=True,
     )
     # The version the page was opened with: a save that finds a newer one is refused.
-    base_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    base_version = base_version_field()
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,22 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils.translation import gettext as _
 
 from service_charters.models import Charter, Indicator, Measurement
+from terrassa_plis.concurrency import EditConflict, claim_version
 
-
-class EditConflict(Exception):
-    """Someone else saved some of these results after the page was opened.
-
-    `current` holds the measurements as they are saved now, for the indicators that
-    conflicted (with `updated_by` loaded), so the page can show them beside the user's text.
-    """
-
-    def __init__(self, current: list[Measurement]):
-        super().__init__(_("Una altra persona ha desat aquests resultats mentre els editàveu."))
-        self.current = current
+__all__ = ["EditConflict", "ResultData", "save_results"]
 
 
 @dataclass(frozen=True)
@@ -71,9 +60,9 @@ def save_results(
             continue
         # Claim the version in one conditional UPDATE: of two concurrent saves
         # started from the same version, exactly one matches.
-        if Measurement.objects.filter(
-            indicator=row.indicator, year=year, version=row.base_version
-        ).update(version=F("version") + 1):
+        if claim_version(
+            Measurement.objects.filter(indicator=row.indicator, year=year), row.base_version
+        ):
             claimed.append(row)
         else:
             # Either someone saved it since, or it was deleted: the latter is a new one.
@@ -118,6 +107,8 @@ def save_results(
 
 def _raise_conflict(indicator_ids: list[int], current: dict[int, Measurement]):
     # Raising inside the transaction also undoes the versions claimed for the other rows.
+    # `current` is every measurement that conflicted (with `updated_by` loaded): the page
+    # words who saved which.
     raise EditConflict([current[pk] for pk in indicator_ids if pk in current])
 
 

@@ -11,8 +11,9 @@ from tests.pages import markup
 class _PostForm(HTMLParser):
     """The fields of the page's POST form, as a browser would submit them."""
 
-    def __init__(self):
+    def __init__(self, action=None):
         super().__init__()
+        self.action = action
         self.in_form = False
         self.textarea = None
         self.data: dict[str, str] = {}
@@ -21,7 +22,10 @@ class _PostForm(HTMLParser):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
             # The page's own form posts back to its URL; sign-out and language do not.
-            self.in_form = not attrs.get("action")
+            # A page with several forms names each one's URL: `action` picks one.
+            self.in_form = (
+                attrs.get("action") == self.action if self.action else not attrs.get("action")
+            )
         elif not self.in_form:
             return
         elif tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
@@ -37,7 +41,7 @@ class _PostForm(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self.in_form = False
-        elif tag == "textarea":
+        elif tag == "textarea" and self.textarea:
             # Browsers drop the newline that opens a textarea's content.
             name, self.textarea = self.textarea, None
             self.data[name] = self.data[name].removeprefix("\n")
@@ -47,8 +51,9 @@ class _PostForm(HTMLParser):
             self.data[self.textarea] += data
 
 
-def browser_data(response) -> dict[str, str]:
-    parser = _PostForm()
+def browser_data(response, action: str | None = None) -> dict[str, str]:
+    """What the page's POST form sends (the one posting to `action`, if given)."""
+    parser = _PostForm(action)
     parser.feed(response.content.decode())
     assert "csrfmiddlewaretoken" in parser.data, "the page has no POST form"
     return parser.data

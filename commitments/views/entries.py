@@ -9,10 +9,9 @@ from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
 from commitments.worklist import worklists
 from governance.access import get_item_for_user, reader_required
-from terrassa_plis import formatting
+from terrassa_plis.concurrency import CONFLICT_STATUS, last_saved, rebased
 from terrassa_plis.formatting import person_name
 
-CONFLICT_STATUS = 409
 # The name of the second submit button: save, then come back to the form.
 CONTINUE = "continue"
 
@@ -42,12 +41,10 @@ def _entry_of(node, period):
 
 
 def _conflict_message(current: Entry) -> str:
-    values = {
-        "date": formatting.day(current.updated_at),
-        "time": formatting.clock(current.updated_at),
-    }
-    if current.updated_by is not None:
-        values["name"] = person_name(current.updated_by)
+    saver = last_saved(current)
+    values = {"date": saver.day, "time": saver.time}
+    if saver.name:
+        values["name"] = saver.name
         return (
             _(
                 "Una altra persona (%(name)s) ha desat aquest seguiment el %(date)s a les %(time)s "
@@ -128,8 +125,7 @@ def entry_edit(request, pk, period_pk):
                 messages.error(request, _conflict_message(conflict_entry))
                 # Keep every typed character, but let the next «Desa» overwrite the
                 # version the user has now been shown.
-                data = request.POST.copy()
-                data["base_version"] = str(conflict_entry.version)
+                data = rebased(request.POST, {"base_version": conflict_entry.version})
                 form = EntryForm(data, mandate=mandate)
                 formset = figure_formset(data)
                 status_code = CONFLICT_STATUS

@@ -29,6 +29,13 @@ from governance.documents import ACTION_PLAN_PDF, action_plan_context
 from governance.models import ActionDecision, Area, PlanAction
 from governance.views.shared import current_plan
 from terrassa_plis import documents, formatting
+from terrassa_plis.concurrency import (
+    CONFLICT_STATUS,
+    UNSEEN,
+    EditConflict,
+    conflict_message,
+    rebased,
+)
 
 # The plan
 
@@ -75,23 +82,38 @@ def _action(pk: int) -> PlanAction:
 
 
 def _action_page(
-    request, action: PlanAction, *, today, decision_form=None, implementation_form=None
+    request,
+    action: PlanAction,
+    *,
+    today,
+    decision_form=None,
+    implementation_form=None,
+    status=200,
 ):
     """The action's page with the forms this user may fill in: the one given (bound, with
     its errors, when a post was refused) and a blank one for the other. Which forms the
     page offers is what it shows, not a guard: each POST view declares its own."""
     if decision_form is None and may_decide_actions(request.user, today=today):
-        initial = {"decided_on": today, "reason": action.decision_reason}
+        initial = {
+            "decided_on": today,
+            "reason": action.decision_reason,
+            "base_version": action.version,
+        }
         if action.decision != ActionDecision.PROPOSED:
             initial["decision"] = action.decision
         decision_form = DecisionForm(initial=initial, plan=action.plan, today=today)
     may_record = may_manage_governance(request.user)
+    implementation = list(action.implementation.in_period_order())
     # Only a validated action is carried out, so only it takes implementation entries.
     if implementation_form is None and may_record and action.decision == ActionDecision.VALIDATED:
         implementation_form = ImplementationForm(
-            initial={"period": current_period(today)}, action=action, today=today
+            initial={
+                "period": current_period(today),
+                "seen_versions": ImplementationForm.versions_of(implementation),
+            },
+            action=action,
+            today=today,
         )
-    implementation = list(action.implementation.in_period_order())
     return render(
         request,
         "governance/action.html",
@@ -104,8 +126,30 @@ def _action_page(
             "implementation_form": implementation_form,
             "may_record": may_record,
             "history": action_history(action),
+            # The refusal's message says what happened and what to do: no «correct the
+            # marked fields» above it.
+            "conflict": status == CONFLICT_STATUS,
         },
+        status=status,
     )
+
+
+def _conflicted(form_class, request, conflict: EditConflict, versions: dict, what: str, **kwargs):
+    """The form again with every typed character, the versions just shown (so the next
+    save overwrites them on purpose) and the message of who saved what and when."""
+    form = form_class(rebased(request.POST, versions), **kwargs)
+    form.is_valid()
+    form.add_error(None, conflict_message(conflict.saver, what))
+    return form
+
+
+def _decision_words(action: PlanAction) -> str:
+    if action.decided_on is None:
+        return _("la decisió «%(decision)s»") % {"decision": action.get_decision_display()}
+    return _("la decisió «%(decision)s» amb data %(date)s") % {
+        "decision": action.get_decision_display(),
+        "date": formatting.day(action.decided_on),
+    }
 
 
 @reader_required
@@ -136,9 +180,25 @@ def action_decision(request, pk):
                 reason=data["reason"],
                 acting_user=request.user,
                 today=today,
+                # A page that carried no version is as stale as an old one.
+                base_version=data["base_version"] or UNSEEN,
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except EditConflict as conflict:
+            action = _action(pk)
+            form = _conflicted(
+                DecisionForm,
+                request,
+                conflict,
+                {"base_version": conflict.version},
+                _decision_words(action),
+                plan=action.plan,
+                today=today,
+            )
+            return _action_page(
+                request, action, today=today, decision_form=form, status=CONFLICT_STATUS
+            )
         else:
             messages.success(
                 request,
@@ -170,9 +230,35 @@ def action_implementation(request, pk):
                 data["observations"],
                 acting_user=request.user,
                 today=today,
+                base_version=form.base_version(),
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except EditConflict as conflict:
+            action = _action(pk)
+            entries = list(action.implementation.in_period_order())
+            current = conflict.current
+            what = (
+                _("la implementació de %(period)s: %(degree)s")
+                % {
+                    "period": formatting.semester(current.period),
+                    "degree": formatting.percent(current.degree),
+                }
+                if current is not None
+                else _("la implementació d'aquest període")
+            )
+            form = _conflicted(
+                ImplementationForm,
+                request,
+                conflict,
+                {"seen_versions": ImplementationForm.versions_of(entries)},
+                what,
+                action=action,
+                today=today,
+            )
+            return _action_page(
+                request, action, today=today, implementation_form=form, status=CONFLICT_STATUS
+            )
         else:
             message = (
                 _("S'ha afegit la implementació de %(period)s: %(degree)s.")

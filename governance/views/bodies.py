@@ -26,6 +26,13 @@ from governance.operations import add_membership, change_membership, end_members
 from governance.popolo import build_popolo
 from governance.views.shared import current_plan
 from terrassa_plis import documents, formatting
+from terrassa_plis.concurrency import (
+    CONFLICT_STATUS,
+    UNSEEN,
+    EditConflict,
+    conflict_message,
+    rebased,
+)
 from terrassa_plis.exports import json_export
 
 
@@ -140,8 +147,10 @@ def membership_edit(request, pk):
     )
     body = membership.seat.body
     leaving = bool(request.GET.get("baixa"))
+    status = 200
     if leaving:
-        form_class, initial = EndMembershipForm, {"end": timezone.localdate()}
+        form_class = EndMembershipForm
+        initial = {"end": timezone.localdate(), "base_version": membership.version}
         form_kwargs = {}
     else:
         form_class, initial = MembershipForm, MembershipForm.initial_from(membership)
@@ -149,22 +158,46 @@ def membership_edit(request, pk):
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
+            # A page that carried no version is as stale as an old one.
+            base_version = form.cleaned_data["base_version"] or UNSEEN
             try:
                 if leaving:
-                    end_membership(membership, form.cleaned_data["end"], acting_user=request.user)
+                    end_membership(
+                        membership,
+                        form.cleaned_data["end"],
+                        acting_user=request.user,
+                        base_version=base_version,
+                    )
                     message = _("%(person)s deixa «%(body)s» el %(date)s.") % {
                         "person": membership.person.name,
                         "body": body.name,
                         "date": formatting.day(membership.end),
                     }
                 else:
-                    change_membership(membership, form.membership_data(), acting_user=request.user)
+                    change_membership(
+                        membership,
+                        form.membership_data(),
+                        acting_user=request.user,
+                        base_version=base_version,
+                    )
                     message = _("S'han desat els canvis de %(person)s a «%(body)s».") % {
                         "person": membership.person.name,
                         "body": body.name,
                     }
             except ValidationError as error:
                 form.add_error(None, error)
+            except EditConflict as conflict:
+                membership = conflict.current
+                form = form_class(
+                    rebased(request.POST, {"base_version": conflict.version}), **form_kwargs
+                )
+                form.is_valid()
+                what = _("les dades de %(person)s a «%(body)s»") % {
+                    "person": membership.person.name,
+                    "body": body.name,
+                }
+                form.add_error(None, conflict_message(conflict.saver, what))
+                status = CONFLICT_STATUS
             else:
                 messages.success(request, message)
                 return redirect(_body_url(body, membership.seat_id))
@@ -180,5 +213,7 @@ def membership_edit(request, pk):
             "membership": membership,
             "leaving": leaving,
             "history": membership_history(membership),
+            "conflict": status == CONFLICT_STATUS,
         },
+        status=status,
     )

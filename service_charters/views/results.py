@@ -17,8 +17,7 @@ from service_charters.models import Charter, Measurement
 from service_charters.operations import EditConflict, save_results
 from service_charters.years import check_year
 from terrassa_plis import formatting
-
-CONFLICT_STATUS = 409
+from terrassa_plis.concurrency import CONFLICT_STATUS, last_saved, rebased
 
 
 @dataclass(frozen=True)
@@ -77,10 +76,9 @@ def _saver(measurement: Measurement) -> str:
 
 
 def _conflict_of(measurement: Measurement) -> Conflict:
+    saver = last_saved(measurement)
     return Conflict(
-        saved_by=_saver(measurement),
-        saved_on=formatting.day(measurement.updated_at),
-        saved_at=formatting.clock(measurement.updated_at),
+        saved_by=saver.name or _saver(measurement), saved_on=saver.day, saved_at=saver.time
     )
 
 
@@ -152,11 +150,13 @@ def results_edit(request, pk, year):
                 conflicts = {m.indicator_id: _conflict_of(m) for m in conflict.current}
                 # Keep every typed character, but let the next «Desa» overwrite the
                 # versions the user has now been shown.
-                data = request.POST.copy()
-                for measurement in conflict.current:
-                    data[f"{formset.prefix}-{measurement.indicator_id}-base_version"] = str(
-                        measurement.version
-                    )
+                data = rebased(
+                    request.POST,
+                    {
+                        f"{formset.prefix}-{m.indicator_id}-base_version": m.version
+                        for m in conflict.current
+                    },
+                )
                 rows = followup.load_rows([charter], year)
                 formset = ResultFormSet(data, rows=rows)
                 status_code = CONFLICT_STATUS

@@ -3,12 +3,16 @@ page on the site."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import reverse
 
 from commitments.documents import BALANCE_PDF
-from commitments.models import ReportingPeriod
+from commitments.models import Entry, ReportingPeriod
+from terrassa_plis.concurrency import last_saved
+from terrassa_plis.formatting import person_name
 from terrassa_plis.models import GeneratedDocument
 from tests.admin_actions import changelist_url, run_action
+from tests.forms import browser_data
 from tests.pages import visible_text
 
 
@@ -79,3 +83,83 @@ def test_each_record_leads_to_a_page_a_reader_may_open(client, director, seed_pl
         assert response.status_code == 200, record
     assert seed_plan.mandate.get_absolute_url().endswith(f"?mandate={seed_plan.mandate.pk}")
     assert entry.get_absolute_url() == seed_plan.commitment_21.get_absolute_url()
+
+
+# The admin takes part in the entry form's check
+
+
+def _entry_of_commitment_21(seed_plan):
+    return Entry.objects.get(node=seed_plan.commitment_21, period=seed_plan.open_period)
+
+
+def _admin_post_data(page, entry) -> dict:
+    """The admin's change form as a browser posts it (its selects, which the page
+    reader leaves out, as they were)."""
+    return {**browser_data(page), "period": entry.period_id, "status": entry.status_id}
+
+
+@pytest.fixture
+def marta(technician_area3):
+    browser = Client()
+    browser.force_login(technician_area3)
+    return browser
+
+
+@pytest.fixture
+def entry_url(seed_plan):
+    return reverse(
+        "commitments:entry_edit", args=[seed_plan.commitment_21.pk, seed_plan.open_period.pk]
+    )
+
+
+def test_an_admin_edit_opened_before_a_technician_saved_is_refused_and_can_be_sent_again(
+    admin_client, marta, technician_area3, seed_plan, entry_url
+):
+    entry = _entry_of_commitment_21(seed_plan)
+    change_url = reverse("admin:commitments_entry_change", args=[entry.pk])
+    admin_data = _admin_post_data(admin_client.get(change_url), entry)
+    technician_data = browser_data(marta.get(entry_url))
+
+    saved = marta.post(
+        entry_url, {**technician_data, "observations": "La tècnica ho ha revisat avui."}
+    )
+    typed = "Correcció feta des de l'administració."
+    refused = admin_client.post(change_url, {**admin_data, "observations": typed})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    entry.refresh_from_db()
+    assert entry.observations == "La tècnica ho ha revisat avui."
+    saver = last_saved(entry)
+    text = visible_text(refused)
+    assert f"({person_name(technician_area3)}) ha desat aquest seguiment el {saver.day}" in text
+    assert f"a les {saver.time}" in text
+    resent = _admin_post_data(refused, entry)
+    assert resent["observations"] == typed
+    assert resent["base_version"] == str(entry.version)
+
+    again = admin_client.post(change_url, resent)
+
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.observations == typed
+
+
+def test_a_technician_s_form_opened_before_an_admin_edit_is_refused(
+    admin_client, administrator, marta, seed_plan, entry_url
+):
+    entry = _entry_of_commitment_21(seed_plan)
+    change_url = reverse("admin:commitments_entry_change", args=[entry.pk])
+    technician_data = browser_data(marta.get(entry_url))
+
+    saved = admin_client.post(
+        change_url,
+        {**_admin_post_data(admin_client.get(change_url), entry), "observations": "Admin."},
+    )
+    refused = marta.post(entry_url, {**technician_data, "observations": "Tècnica."})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 409
+    assert person_name(administrator) in visible_text(refused)
+    entry.refresh_from_db()
+    assert entry.observations == "Admin."

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.action_plan import build_action_plan, natural_key
+from governance.action_plan_forms import ImplementationForm
 from governance.action_plan_operations import decide_action, record_implementation
 from governance.models import (
     ActionDecision,
@@ -96,10 +97,18 @@ def action_url(action):
 
 
 def decision_post(client, action, **data):
+    """As the page opened just now posts it: with the action's version, unless given."""
+    opened = PlanAction.objects.filter(pk=action.pk).first()
+    data.setdefault("base_version", opened.version if opened else "")
     return client.post(reverse("governance:action_decision", args=[action.pk]), data)
 
 
 def implementation_post(client, action, **data):
+    """As the page opened just now posts it: with the versions of the entries it shows."""
+    data.setdefault(
+        "seen_versions",
+        ImplementationForm.versions_of(ActionImplementation.objects.filter(action=action)),
+    )
     return client.post(reverse("governance:action_implementation", args=[action.pk]), data)
 
 

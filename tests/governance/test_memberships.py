@@ -50,6 +50,11 @@ def edit_url(membership, query=""):
     return reverse("governance:membership_edit", args=[membership.pk]) + query
 
 
+def as_opened(membership, data: dict) -> dict:
+    """`data` as the edit page opened just now posts it: with the membership's version."""
+    return {**data, "base_version": Membership.objects.get(pk=membership.pk).version}
+
+
 def form_data(seat, **values):
     data = {
         "person": "",
@@ -335,12 +340,15 @@ def test_staff_change_a_membership_and_the_history_keeps_both_versions(
     form = manager.get(edit_url(membership))
     response = manager.post(
         edit_url(membership),
-        form_data(
-            plis.technicians_seat,
-            person=membership.person.pk,
-            area=organisation[5].pk,
-            body_role="secretary",
-            start="01/01/2020",
+        as_opened(
+            membership,
+            form_data(
+                plis.technicians_seat,
+                person=membership.person.pk,
+                area=organisation[5].pk,
+                body_role="secretary",
+                start="01/01/2020",
+            ),
         ),
     )
 
@@ -365,13 +373,17 @@ def test_a_change_that_would_overfill_the_seat_is_refused(manager, plis):
     # The 22nd runs on past her end: the seat keeps 22 members, it does not overfill.
     longer = manager.post(
         edit_url(leaving),
-        form_data(seat, person=leaving.person.pk, start="01/01/2020", end="31/12/2021"),
+        as_opened(
+            leaving, form_data(seat, person=leaving.person.pk, start="01/01/2020", end="31/12/2021")
+        ),
     )
     build_memberships(seat, 1, start=date(2022, 1, 1), first=200)
     # Now a newcomer takes the 22nd place from 2022: running on into 2022 overfills.
     overfilling = manager.post(
         edit_url(leaving),
-        form_data(seat, person=leaving.person.pk, start="01/01/2020", end="31/12/2022"),
+        as_opened(
+            leaving, form_data(seat, person=leaving.person.pk, start="01/01/2020", end="31/12/2022")
+        ),
     )
 
     assert longer.status_code == 302
@@ -384,7 +396,9 @@ def test_staff_record_that_a_member_leaves(manager, staff, plis):
     [membership] = build_memberships(plis.technicians_seat, 1, start=date(2020, 1, 1))
 
     form = manager.get(edit_url(membership, "?baixa=1"))
-    response = manager.post(edit_url(membership, "?baixa=1"), {"end": "30/06/2021"})
+    response = manager.post(
+        edit_url(membership, "?baixa=1"), as_opened(membership, {"end": "30/06/2021"})
+    )
 
     assert form.status_code == 200
     assert "Dona de baixa: Persona de prova 001" in visible_text(form)
@@ -403,7 +417,9 @@ def test_staff_record_that_a_member_leaves(manager, staff, plis):
 def test_leaving_before_joining_is_refused(manager, plis):
     [membership] = build_memberships(plis.technicians_seat, 1, start=date(2020, 1, 1))
 
-    response = manager.post(edit_url(membership, "?baixa=1"), {"end": "31/12/2019"})
+    response = manager.post(
+        edit_url(membership, "?baixa=1"), as_opened(membership, {"end": "31/12/2019"})
+    )
 
     assert field_errors(response, "end") == [LEAVING_NOT_AFTER_START]
     assert "Data de baixa" in visible_text(response)

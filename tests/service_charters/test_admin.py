@@ -87,3 +87,20 @@ def test_a_charter_without_results_opens_on_a_year_it_is_in_force(seed_charter):
     assert charter.report_year() == max(2019, charter.in_force_from.year)
     charter.in_force_until = None
     assert charter.report_year() == date.today().year
+
+
+# A technician's newer save is never overwritten from here
+
+
+def test_the_admin_shows_charter_results_read_only(admin_client, seed_charter):
+    measurement = Measurement.objects.first()
+    change_url = reverse("admin:service_charters_measurement_change", args=[measurement.pk])
+    before = measurement.observations
+
+    shown = admin_client.get(change_url)
+    posted = admin_client.post(change_url, {"observations": "Sobreescrit.", "result": "1"})
+
+    assert shown.status_code == 200
+    assert posted.status_code == 403
+    measurement.refresh_from_db()
+    assert measurement.observations == before
