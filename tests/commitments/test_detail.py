@@ -1,5 +1,6 @@
 """One commitment's page: where it sits in the plan, every period's follow-up, its history."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -62,6 +63,25 @@ def test_every_period_of_the_mandate_has_a_mark_and_the_missing_ones_say_so(
     assert "Primer semestre de 2019: Completat o en execució dins les previsions" in marks
     assert "Segon semestre de 2015: Sense seguiment" in marks
     assert marks.count("Sense seguiment") == 7
+
+
+def test_each_status_category_has_a_shape_of_its_own_not_only_a_colour(client, director, seed_plan):
+    client.force_login(director)
+    html = client.get(detail_url(seed_plan.commitment_21)).content.decode()
+
+    categories = set(seed_plan.mandate.statuses.values_list("category", flat=True))
+    # Each category's drawing with its colours taken out: what is left is the shape.
+    shapes = {
+        category: re.sub(
+            r'(fill|stroke)="#[0-9a-fA-F]{6}"',
+            "",
+            re.search(
+                rf'<svg class="status__mark status__mark--{category}"[^>]*>(.*?)</svg>', html
+            )[1],
+        )
+        for category in categories
+    }
+    assert len(set(shapes.values())) == len(categories), shapes
 
 
 def test_entries_are_listed_newest_first(client, director, seed_plan):
