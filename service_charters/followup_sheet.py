@@ -10,7 +10,6 @@ The file's own Diferència and Grau de compliment are only compared with what
 error and never copied. `charter_import` saves what is read here.
 """
 
-import csv
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,7 +27,7 @@ from service_charters.models import (
     OfferedService,
 )
 from service_charters.targets import Target, TargetError, parse_result, parse_target
-from terrassa_plis.exports import TableError, read_table
+from terrassa_plis.imports import read_import
 from terrassa_plis.text_bounds import too_long
 
 (
@@ -98,20 +97,10 @@ def match_key(text: str) -> str:
 
 
 def read_sheet(name: str, content: bytes) -> list[list[str]]:
-    """`exports.read_table`, with every unreadable file reported as a TableError."""
-    try:
-        # A figure typed as a number in the spreadsheet must reach `parse_result` the
-        # Catalan way, or 2.125 would be read as 2125.
-        return read_table(name, content, numbers="catalan")
-    except csv.Error:
-        # The sniffer finds no delimiter in a file of one column (or of plain text).
-        raise TableError(
-            _(
-                "No s'entén el fitxer CSV «%(name)s»: no s'hi troben columnes separades "
-                "per comes, punts i comes o tabuladors."
-            )
-            % {"name": name}
-        ) from None
+    """The sheet's rows through the imports' one reader (`RefusedImport` if unreadable)."""
+    # A figure typed as a number in the spreadsheet must reach `parse_result` the
+    # Catalan way, or 2.125 would be read as 2125.
+    return read_import(name, content, numbers="catalan")
 
 
 @dataclass(frozen=True)

@@ -606,7 +606,7 @@ def test_the_command_refuses_a_file_that_is_neither_csv_nor_xlsx(seed_plan, tmp_
     path = tmp_path / "pla.ods"
     path.write_bytes(b"")
 
-    with pytest.raises(CommandError, match="El fitxer «pla.ods» ha de ser CSV o XLSX."):
+    with pytest.raises(CommandError, match="El fitxer ha de ser CSV o XLSX; «pla.ods» no ho és."):
         import_file(path)
 
 

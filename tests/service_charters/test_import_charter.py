@@ -23,7 +23,7 @@ from service_charters.charter_import import CharterImportError, apply_sheet
 from service_charters.followup import COLUMNS
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
-from terrassa_plis.exports import TableError
+from terrassa_plis.imports import RefusedImport
 from tests.forms import long_text
 
 SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
@@ -321,9 +321,13 @@ def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
         raise csv.Error("Could not determine delimiter")
 
     # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
-    monkeypatch.setattr("service_charters.followup_sheet.read_table", give_up)
-    with pytest.raises(TableError, match="No s'entén el fitxer CSV «notes.csv»"):
+    monkeypatch.setattr("terrassa_plis.imports.read_table", give_up)
+    with pytest.raises(RefusedImport) as refused:
         read_sheet("notes.csv", b"Una nota")
+    assert refused.value.errors == [
+        "No es pot llegir «notes.csv» com a CSV: no s'hi troben columnes separades per "
+        "comes, punts i comes o tabuladors. Deseu-lo de nou com a CSV (UTF-8) o com a XLSX."
+    ]
 
 
 # Importing -----------------------------------------------------------------------------
@@ -699,7 +703,12 @@ def test_a_file_with_errors_shows_them_and_offers_no_confirmation(client, admini
             b"Servei ofert,Objectiu\nA,B\n",
             "Falten les columnes «Compromís», «Indicador»",
         ),
-        ("seguiment.xlsx", b"PK not really a workbook", "No es pot llegir el full de càlcul"),
+        (
+            "seguiment.xlsx",
+            b"PK not really a workbook",
+            "No es pot llegir «seguiment.xlsx» com a full de càlcul XLSX: el fitxer està malmès "
+            "o no és un XLSX",
+        ),
     ],
 )
 def test_wrong_files_get_a_clear_message(client, staff, name, content, message):
