@@ -660,3 +660,45 @@ def test_an_import_runs_a_fixed_number_of_queries(
     # 1-4. levels, areas, services, nodes; 5. SAVEPOINT; 6. one UPDATE; 7. RELEASE SAVEPOINT
     with django_assert_num_queries(7):
         assert import_plan(rows, mandate=mandate_2019) == ImportReport(0, count, 0)
+
+
+# Files a person cannot be blamed for ------------------------------------------------------
+
+
+def test_a_nul_byte_is_refused_with_its_row_and_column_and_saves_nothing(mandate_2019, tmp_path):
+    rows = [HEADER, *[list(row) for row in TREE_2019]]
+    rows[3][3] = "Taula local\0 per a les persones refugiades"
+    path = write_table(tmp_path / "pla.csv", rows)
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert str(raised.value).startswith(
+        "Fila 4, columna D («Text»): hi ha un caràcter de control invisible (com un NUL)"
+    )
+    assert not PlanNode.objects.filter(mandate=mandate_2019).exists()
+
+
+def test_a_column_given_twice_is_refused_not_read_from_either(mandate_2019, tmp_path):
+    rows = [[*HEADER, "Text"], *[[*row, "Un altre text"] for row in TREE_2019]]
+    path = write_table(tmp_path / "pla.xlsx", rows)
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert str(raised.value) == (
+        "La columna «Text» surt 2 vegades a la capçalera (fila 1, columnes D, H): no se sap "
+        "quina llegir; deixeu-ne només una."
+    )
+    assert not PlanNode.objects.filter(mandate=mandate_2019).exists()
+
+
+def test_an_xlsx_that_is_no_workbook_is_told_in_catalan(mandate_2019, tmp_path):
+    path = tmp_path / "pla.xlsx"
+    path.write_bytes(b"Nivell;Codi;Codi superior;Text\n")
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert "File is not a zip file" not in str(raised.value)
+    assert str(raised.value).startswith("No es pot llegir «pla.xlsx» com a full de càlcul XLSX")

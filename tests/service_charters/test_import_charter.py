@@ -1052,3 +1052,71 @@ def test_the_browser_import_shows_the_shifted_row_and_offers_no_confirmation(cli
     assert SHIFTED in page
     assert "Confirma la importació" not in page
     assert not Charter.objects.exists()
+
+
+# Files a person cannot be blamed for ------------------------------------------------------
+
+
+def csv_content(rows) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_is_a_message_on_the_page_not_a_server_error(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = seed_rows()
+    rows[3][8] = "Una observació\0 amb un caràcter nul"
+    before = snapshot()
+
+    response = upload(client, "seguiment.csv", csv_content(rows))
+
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Fila 4, columna I («Observacions»): hi ha un caràcter de control invisible" in page
+    assert "Confirma la importació" not in page
+    assert "service_charters.import" not in client.session
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_stops_the_command_with_one_sentence(seed_charter, tmp_path):
+    rows = seed_rows()
+    rows[3][8] = "Una observació\0"
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=r"^Fila 4, columna I \(«Observacions»\)"):
+        import_file(write_table(tmp_path / "seguiment.csv", rows))
+
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_column_given_twice_is_refused_on_the_page(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = [[*row, row[5]] for row in seed_rows()]
+    rows[0][-1] = "RESULTAT"
+    before = snapshot()
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert (
+        "La columna «Resultat» surt 2 vegades a la capçalera (fila 1, columnes F, J): no se sap "
+        "quina llegir; deixeu-ne només una."
+    ) in page
+    assert "Confirma la importació" not in page
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_is_refused_on_the_page_before_it_is_opened(client, staff, settings):
+    from tests.terrassa_plis.test_imports import zip_bomb
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = 2 * 1024 * 1024
+    client.force_login(staff)
+
+    page = page_of(upload(client, "seguiment.xlsx", zip_bomb(3 * 1024 * 1024)))
+
+    assert "però descomprimit en faria 3 MB, més dels 2 MB que s'accepten" in page
+    assert "Confirma la importació" not in page
