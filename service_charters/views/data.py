@@ -152,6 +152,8 @@ def _preview(name: str, content: bytes, service: Service, year: int) -> dict:
                 for index, text in enumerate(row.cells())
             ],
             "change": CHANGE_LABELS[report.changes[row.number]] if report else "",
+            # Every saved text the row replaces, so nothing is overwritten unseen.
+            "field_changes": report.field_changes.get(row.number, []) if report else [],
         }
         for row in parsed.rows
     ]

@@ -10,6 +10,7 @@ the rules). Other files are written into tmp_path as a spreadsheet program saves
 import csv
 import html
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from service_charters.charter_import import CharterImportError, apply_sheet
 from service_charters.followup import COLUMNS
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
+from terrassa_plis.formatting import moment
 from terrassa_plis.imports import RefusedImport
 from tests.forms import long_text
 
@@ -1120,3 +1122,150 @@ def test_a_zip_bomb_is_refused_on_the_page_before_it_is_opened(client, staff, se
 
     assert "però descomprimit en faria 3 MB, més dels 2 MB que s'accepten" in page
     assert "Confirma la importació" not in page
+
+
+# A sheet exported, edited, and imported after someone saved ---------------------------------
+
+LATER_OBSERVATION = "Es va fer una exposició a la Biblioteca Central que no constava."
+
+
+def exported_sheet(client, seed) -> list[list[str]]:
+    """The charter's sheet as the «CSV» link downloads it, with its «Versió» column."""
+    url = reverse("service_charters:charter_export", args=[seed.charter.pk, 2021, "csv"])
+    return read_sheet("seguiment.csv", client.get(url).content)
+
+
+def a_technician_saves_an_observation(seed, technician, position=0):
+    """The results form's save, for the indicator at `position` (row `position + 2`)."""
+    from service_charters.operations import ResultData, save_results
+
+    indicator = seed.indicators[position]
+    measurement = Measurement.objects.get(indicator=indicator, year=2021)
+    save_results(
+        seed.charter,
+        2021,
+        [
+            ResultData(
+                indicator=indicator,
+                base_version=measurement.version,
+                result=measurement.result,
+                observations=LATER_OBSERVATION,
+            )
+        ],
+        acting_user=technician,
+    )
+    return Measurement.objects.get(pk=measurement.pk)
+
+
+@pytest.mark.django_db
+def test_a_stale_sheet_cannot_erase_an_observation_saved_since_its_export(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    saved = a_technician_saves_an_observation(seed_charter, technician_of_service)
+    rows[3][5] = "4"  # what the person meant to change: Fila 4's result
+    before = snapshot()
+
+    response = upload(client, "seguiment.csv", csv_content(rows))
+
+    page = page_of(response)
+    when = moment(saved.updated_at)
+    assert (
+        f"Fila 2: «Observacions» ha canviat a l'aplicació des que es va exportar aquest full "
+        f"(ho va desar Laia el {when}): ara hi diu «{LATER_OBSERVATION}» i "
+        "el fitxer hi posaria «(buit)». No s'ha importat res, per no esborrar-ho sense voler"
+    ) in page
+    assert "Confirma la importació" not in page
+    assert snapshot() == before
+
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        import_file(write_table_at(rows))
+    assert snapshot() == before
+
+
+def write_table_at(rows) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    return write_table(folder / "seguiment.csv", rows)
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_every_change_with_the_text_it_replaces(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[3][5] = "4"
+    rows[3][8] = "Es van fer els quatre cicles."
+    rows[4][4] = "3"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    row_4 = page[page.index('<th scope="row" class="number">4</th>') :].split("</tr>")[0]
+    assert "«Resultat»: abans «3», ara «4»" in row_4
+    assert f"«Observacions»: abans «{COVID}», ara «Es van fer els quatre cicles.»" in row_4
+    row_5 = page[page.index('<th scope="row" class="number">5</th>') :].split("</tr>")[0]
+    assert "«Indicador de mesura»: abans «2», ara «3»" in row_5
+    assert "Confirma la importació" in page
+
+    token = client.session["service_charters.import"]["token"]
+    client.post(IMPORT_CONFIRM_URL, {"token": token})
+    cycles = Measurement.objects.get(indicator=seed_charter.indicators[2], year=2021)
+    assert (cycles.result, cycles.observations) == (Decimal(4), "Es van fer els quatre cicles.")
+
+
+@pytest.mark.django_db
+def test_a_row_nobody_touched_since_the_export_still_imports_beside_one_that_was(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    a_technician_saves_an_observation(seed_charter, technician_of_service, position=1)
+    rows[3][5] = "4"
+    # The person keeps the observation saved meanwhile: nothing of it is undone.
+    rows[2][8] = LATER_OBSERVATION
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "ha canviat a l'aplicació" not in page
+    assert "En confirmar: 0 indicadors nous, 1 actualitzats i 6 sense canvis." in page
+
+
+@pytest.mark.django_db
+def test_emptying_the_version_cell_overwrites_on_purpose_and_the_preview_says_what(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    a_technician_saves_an_observation(seed_charter, technician_of_service)
+    rows[1][-1] = ""
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert f"«Observacions»: abans «{LATER_OBSERVATION}», ara «(buit)»" in page
+    assert "Confirma la importació" in page
+
+
+@pytest.mark.django_db
+def test_a_version_cell_from_another_year_is_no_licence_to_overwrite(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    other = Measurement.objects.get(indicator=seed_charter.indicators[1], year=2021)
+    rows[1][-1] = re.sub(r"^m\d+", f"m{other.pk}", rows[1][-1])
+    rows[1][8] = "Una observació nova"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "Fila 2: la cel·la «Versió» és d'una altra fila o d'un altre any" in page
+    assert "Confirma la importació" not in page
+
+
+@pytest.mark.django_db
+def test_a_version_cell_typed_over_is_an_error_of_its_row(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[2][-1] = "3"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "Fila 3: la columna «Versió» diu «3», que no és la versió que hi escriu" in page

@@ -56,6 +56,17 @@ class Command(BaseCommand):
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        for number, changes in sorted(report.field_changes.items()):
+            for change in changes:
+                self.stdout.write(
+                    _("Fila %(row)s: «%(column)s»: abans «%(old)s», ara «%(new)s».")
+                    % {
+                        "row": number,
+                        "column": change.column,
+                        "old": change.old or _("(buit)"),
+                        "new": change.new or _("(buit)"),
+                    }
+                )
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(_("Avís: %(warning)s") % {"warning": warning}))
         self.stdout.write(report.summary())
