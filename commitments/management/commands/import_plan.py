@@ -51,4 +51,6 @@ class Command(BaseCommand):
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        for line in report.change_lines():
+            self.stdout.write(line)
         self.stdout.write(report.summary())
