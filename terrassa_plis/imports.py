@@ -34,19 +34,13 @@ class RefusedImport(Exception):
         )
 
 
-# The shared reader ----------------------------------------------------------------------
-#
-# Every import reads its file here, so that every bound is checked before anything is
-# parsed and every library's complaint reaches a person as one Catalan sentence.
-
+# Every import reads its file through `read_import`, so that every bound is checked before
+# anything is parsed and every library's complaint reaches a person as one Catalan sentence.
 logger = logging.getLogger("terrassa_plis.imports")
 _MEGABYTE = 1024 * 1024
 # Characters a text cell never holds: a NUL makes PostgreSQL refuse the row, the others
 # are not allowed in an XLSX. Tabs and line breaks are ordinary text.
 _CONTROL = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
-# A NUL byte makes Python's csv reader stop; read as this control character instead, it
-# reaches the check above with its row and column.
-_NUL_STAND_IN = b"\x1a"
 
 
 def upload_size(count: int) -> str:
@@ -93,8 +87,6 @@ def read_import(name: str, content: bytes, *, numbers: Numbers = "code") -> list
         raise RefusedImport([too_large(name)])
     if suffix == ".xlsx":
         _check_workbook(name, content)
-    else:
-        content = content.replace(b"\x00", _NUL_STAND_IN)
     try:
         rows = read_table(name, content, numbers=numbers, max_rows=settings.IMPORT_MAX_ROWS)
     except TableRowsExceeded:
