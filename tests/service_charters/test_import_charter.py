@@ -1269,3 +1269,22 @@ def test_a_version_cell_typed_over_is_an_error_of_its_row(client, staff, seed_ch
     page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
 
     assert "Fila 3: la columna «Versió» diu «3», que no és la versió que hi escriu" in page
+
+
+@pytest.mark.django_db
+def test_a_save_between_the_preview_and_the_confirmation_is_not_overwritten(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[1][8] = "Observació de la persona que importa."
+    upload(client, "seguiment.csv", csv_content(rows))
+    token = client.session["service_charters.import"]["token"]
+    a_technician_saves_an_observation(seed_charter, technician_of_service)
+    before = snapshot()
+
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token})
+
+    assert response.status_code == 400
+    assert "Fila 2: «Observacions» ha canviat a l'aplicació" in page_of(response)
+    assert snapshot() == before
