@@ -78,5 +78,11 @@ def plan_export(params: dict, progress) -> Export:
     for name, values in params["filters"].items():
         query.setlist(name, values)
     filterset = CommitmentFilter(query)
-    header, rows = export_table(filterset.qs.select_related("parent", "service"), filterset.period)
+    # CSV and XLSX are edited and imported again: «Versió» keeps an import from undoing
+    # what was saved since.
+    header, rows = export_table(
+        filterset.qs.select_related("parent", "service"),
+        filterset.period,
+        with_version=params["format"] != "json",
+    )
     return EXPORTERS[params["format"]](plan_export_name(filterset), header, rows)

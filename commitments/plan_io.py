@@ -17,9 +17,11 @@ Codes are text, not numbers: a spreadsheet that takes `61.10` for a number keeps
 so a round trip keeps `61.10`; see docs/import_plan.md for codes typed by hand.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,7 +39,7 @@ from commitments.models import (
 )
 from governance.models import Area, Service
 from terrassa_plis import documents
-from terrassa_plis.formatting import plain_decimal
+from terrassa_plis.formatting import moment, person_name, plain_decimal
 from terrassa_plis.imports import RefusedImport
 from terrassa_plis.text_bounds import too_long
 
@@ -58,6 +60,12 @@ FIGURES, FIGURES_TOTAL, FIGURES_WOMEN, FIGURES_MEN = FIGURE_COLUMNS = [
 ]
 # What the period reported, for reading: the import leaves these columns alone.
 EXPORT_ONLY_COLUMNS = ["Estat", "% execució", *FIGURE_COLUMNS]
+VERSION = "Versió"
+"""The last column of the list's own downloads: the node and a digest of each column the
+import may change (`EDITABLE_COLUMNS`) as exported, so that an import can refuse to undo
+what someone changed in the app since the file was made."""
+EDITABLE_COLUMNS = [PARENT, TEXT, AREA, SERVICE, SDGS]
+_VERSION_CELL = re.compile(rf"^n(\d+)((?:-[0-9a-f]{{6}}){{{len(EDITABLE_COLUMNS)}}})$")
 # A file without Servei or ODS leaves those fields as they are; the others are needed
 # to place a row in the tree at all.
 REQUIRED_COLUMNS = [LEVEL, CODE, PARENT, TEXT, AREA]
@@ -67,15 +75,42 @@ CODE_MAX_LENGTH = PlanNode._meta.get_field("code").max_length
 
 
 @dataclass(frozen=True)
+class PlanChange:
+    """One cell of a saved node that the import changes, with its old and new text."""
+
+    row: int
+    code: str
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class ImportReport:
     created: int
     updated: int
     unchanged: int
+    changes: tuple[PlanChange, ...] = dataclass_field(default=(), compare=False)
+    """What the counts summarise, cell by cell: listed, not compared."""
 
     def summary(self) -> str:
         return _(
             "Importats: %(created)s nous, %(updated)s actualitzats, %(unchanged)s sense canvis."
         ) % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def change_lines(self) -> list[str]:
+        """Each changed cell as a line: «Fila 4 (61.1): «Text»: abans «…», ara «…».»"""
+        return [
+            _("Fila %(row)s (%(code)s): «%(column)s»: abans «%(old)s», ara «%(new)s».")
+            % {
+                "row": change.row,
+                "code": change.code,
+                "column": change.column,
+                "old": change.old or _("(buit)"),
+                "new": change.new or _("(buit)"),
+            }
+            for change in self.changes
+        ]
 
 
 class PlanImportError(RefusedImport):
@@ -87,7 +122,7 @@ def format_sdgs(sdgs) -> str:
 
 
 def export_table(
-    nodes: Iterable[PlanNode], period: ReportingPeriod | None
+    nodes: Iterable[PlanNode], period: ReportingPeriod | None, *, with_version: bool = False
 ) -> tuple[list[str], list[list]]:
     """Header and rows of `nodes`, with each node's status, progress and figures in `period`.
 
@@ -95,7 +130,8 @@ def export_table(
     area and service selected, this costs one query for the nodes, one for the
     mandate's status labels and one for the period's figures. «Xifres» prints a leaf's
     figures as the balance does; the totals add up the figures with a women/men split
-    (`commitments.figures`), of the leaf or of every leaf under an upper level.
+    (`commitments.figures`), of the leaf or of every leaf under an upper level. With
+    `with_version`, «Versió» last (`version_cell`), for a file to be edited and imported.
     """
     nodes = list(nodes)
     labels = {}
@@ -129,9 +165,33 @@ def export_table(
                 progress,
                 figures.text(node.path),
                 *_totals_cells(totals),
+                *([version_cell(node)] if with_version else []),
             ]
         )
-    return PLAN_COLUMNS + EXPORT_ONLY_COLUMNS, rows
+    return PLAN_COLUMNS + EXPORT_ONLY_COLUMNS + ([VERSION] if with_version else []), rows
+
+
+def _digest(value: str) -> str:
+    # Six hex digits per cell: enough to tell that one cell changed.
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:6]
+
+
+def _editable_values(node: PlanNode, parent_code: str) -> list[str]:
+    """What `EDITABLE_COLUMNS` hold for `node`, independent of names typed otherwise."""
+    return [
+        parent_code,
+        node.text,
+        str(node.area_id or ""),
+        str(node.service_id or ""),
+        format_sdgs(sorted(node.sdgs)),
+    ]
+
+
+def version_cell(node: PlanNode) -> str:
+    """«n42-1a2b3c-…»: the node and the digest of each editable cell as exported."""
+    parent_code = node.parent.code if node.parent_id else ""
+    digests = "-".join(_digest(value) for value in _editable_values(node, parent_code))
+    return f"n{node.pk}-{digests}"
 
 
 def _totals_cells(totals: FigureTotals) -> tuple:
@@ -225,19 +285,23 @@ def import_plan(rows: list[list[str]], *, mandate: Mandate) -> ImportReport:
             _check_parent(row, above[row.level.pk], first_row_of, existing, unplaced, errors)
     if SERVICE not in header:
         _check_kept_services(first_row_of, existing, services, errors)
+    changes = []
+    if not errors:
+        changes = _changes(first_row_of, existing, areas, services, set(header), errors)
     if errors:
         # Sorting by row alone keeps each row's errors in the order of its columns.
         errors.sort(key=lambda error: error[0])
         raise PlanImportError([_row_error(number, message) for number, message in errors])
 
-    return _save(parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header))
+    report = _save(parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header))
+    return ImportReport(report.created, report.updated, report.unchanged, tuple(changes))
 
 
 def _split_header(rows: list[list[str]]) -> tuple[dict[str, int], list[list[str]]]:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise PlanImportError([_("El fitxer és buit: la primera fila ha de ser la capçalera.")])
     header: dict[str, int] = {}
-    by_name = {column.casefold(): column for column in PLAN_COLUMNS}
+    by_name = {column.casefold(): column for column in [*PLAN_COLUMNS, VERSION]}
     for index, title in enumerate(rows[0]):
         column = by_name.get(title.strip().casefold())
         # Other columns (Estat, % execució, notes) are the export's or the user's.
@@ -255,7 +319,7 @@ def _cells_by_column(header: dict[str, int], data_rows: list[list[str]]):
     for number, raw in enumerate(data_rows, start=2):
         if not any(cell.strip() for cell in raw):
             continue
-        cells = {column: "" for column in PLAN_COLUMNS}
+        cells = {column: "" for column in [*PLAN_COLUMNS, VERSION]}
         for column, index in header.items():
             if index < len(raw):
                 cells[column] = raw[index].strip()
@@ -423,6 +487,115 @@ def _check_kept_services(first_row_of, existing, services, errors):
                     % {"code": row.code, "service": service.name},
                 )
             )
+
+
+def _changes(first_row_of, existing, areas, services, has_column, errors) -> list[PlanChange]:
+    """Every cell of a saved node that the file changes, old and new text; and an error
+    for each that someone changed in the app since the file was exported (its «Versió»
+    says what the export held): importing it would silently undo their change. A file
+    without «Versió» (made by hand) is not checked; the command lists what it changes."""
+    codes = {node.pk: node.code for node in existing.values()}
+    area_names = {area.pk: area.name for area in areas}
+    service_names = {service.pk: service.name for service in services}
+    changes = []
+    for key, row in first_row_of.items():
+        node = existing.get(key)
+        if node is None:
+            continue
+        saved = _editable_values(node, codes.get(node.parent_id, ""))
+        typed = [
+            row.parent_code,
+            row.cells[TEXT],
+            str(row.area.pk if row.area else ""),
+            str(row.service.pk if row.service else ""),
+            format_sdgs(row.sdgs),
+        ]
+        shown = {
+            PARENT: (saved[0], typed[0]),
+            TEXT: (saved[1], typed[1]),
+            AREA: (area_names.get(node.area_id, ""), row.area.name if row.area else ""),
+            SERVICE: (
+                service_names.get(node.service_id, ""),
+                row.service.name if row.service else "",
+            ),
+            SDGS: (saved[4], typed[4]),
+        }
+        version_text = row.cells[VERSION]
+        match = _VERSION_CELL.match(version_text.lower()) if version_text else None
+        if version_text and match is None:
+            errors.append(
+                (
+                    row.number,
+                    _(
+                        "la columna «%(column)s» diu «%(text)s», que no és la versió que hi "
+                        "escriu l'exportació: deixeu-la com estava, o buideu-la per importar "
+                        "la fila sense comprovar què ha canviat des de l'exportació."
+                    )
+                    % {"column": VERSION, "text": version_text},
+                )
+            )
+            continue
+        exported = None
+        if match is not None:
+            exported = dict(zip(EDITABLE_COLUMNS, match.group(2).split("-")[1:], strict=True))
+            if int(match.group(1)) != node.pk:
+                errors.append(
+                    (
+                        row.number,
+                        _(
+                            "la cel·la «%(column)s» és de la fila d'un altre element, no de "
+                            "«%(code)s»: copieu la fila sencera de l'exportació, o buideu la "
+                            "cel·la per importar-la sense comprovar què ha canviat."
+                        )
+                        % {"column": VERSION, "code": row.code},
+                    )
+                )
+                continue
+        for index, column in enumerate(EDITABLE_COLUMNS):
+            if column not in has_column or saved[index] == typed[index]:
+                continue
+            old, new = shown[column]
+            if exported is not None and _digest(saved[index]) != exported[column]:
+                errors.append(
+                    (
+                        row.number,
+                        _(
+                            "«%(column)s» de «%(code)s» ha canviat a l'aplicació des que es va "
+                            "exportar aquest fitxer (%(who)s): ara hi diu «%(saved)s» i el "
+                            "fitxer hi posaria «%(file)s». No s'ha importat res, per no "
+                            "esborrar-ho sense voler: torneu a exportar el pla i refeu-hi els "
+                            "vostres canvis, o buideu la cel·la «%(version)s» d'aquesta fila per "
+                            "sobreescriure-ho expressament."
+                        )
+                        % {
+                            "column": column,
+                            "code": row.code,
+                            "who": _who_changed(node),
+                            "saved": old or _("(buit)"),
+                            "file": new or _("(buit)"),
+                            "version": VERSION,
+                        },
+                    )
+                )
+            changes.append(PlanChange(row.number, row.code, column, old, new))
+    return changes
+
+
+def _who_changed(node: PlanNode) -> str:
+    """«ho va desar Anna Puig el 27/11/2026 10:15», from the node's last history record:
+    one query, only for a row refused."""
+    # The plan's nodes gain their history with issue 12's history work; until then the
+    # app does not know who changed a node.
+    records = getattr(node, "history", None)
+    last = records.select_related("history_user").first() if records is not None else None
+    if last is None:
+        return _("no consta qui ni quan")
+    if last.history_user is None:
+        return _("es va desar el %(moment)s") % {"moment": moment(last.history_date)}
+    return _("ho va desar %(person)s el %(moment)s") % {
+        "person": person_name(last.history_user),
+        "moment": moment(last.history_date),
+    }
 
 
 # The fields of `_state`, in its order: the file's, then those derived from the tree.

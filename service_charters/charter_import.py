@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from governance.models import Service
-from service_charters.followup import SERVICE_COLUMN, format_result
+from service_charters.followup import (
+    COLUMNS,
+    EDITABLE_COLUMNS,
+    SERVICE_COLUMN,
+    VERSION_COLUMN,
+    digest,
+    editable_values,
+    format_result,
+    observations_text,
+)
 from service_charters.followup_sheet import (
     ParsedSheet,
     SheetRow,
@@ -37,6 +46,7 @@ from service_charters.models import (
     OfferedService,
 )
 from terrassa_plis import documents
+from terrassa_plis.formatting import moment, person_name
 from terrassa_plis.imports import RefusedImport
 
 CHANGE_REASON = "Importació del full de seguiment"
@@ -70,6 +80,16 @@ class RowChange(StrEnum):
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One cell the import would change in the app: its column, and the text saved now
+    and the text it would become."""
+
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class ImportReport:
     charter: Charter
     charter_created: bool
@@ -81,6 +101,8 @@ class ImportReport:
     """The saved Resultat cell that a row replaces with another, by row number."""
     kept_results: dict[int, str] = field(default_factory=dict)
     """The saved Resultat cell that a row with an empty Resultat leaves as it is."""
+    field_changes: dict[int, list[FieldChange]] = field(default_factory=dict)
+    """Every saved cell a row changes, old and new text, by row number."""
 
     def _count(self, change: RowChange) -> int:
         return sum(1 for value in self.changes.values() if value == change)
@@ -178,6 +200,7 @@ class _ImportChanges:
         self.errors: list[str] = []
         self.replaced_results: dict[int, str] = {}
         self.kept_results: dict[int, str] = {}
+        self.field_changes: dict[int, list[FieldChange]] = {}
         if not self.charter_created:
             self._load_tree()
 
@@ -204,11 +227,16 @@ class _ImportChanges:
             parent_model = model
         self.measurements = {
             measurement.indicator_id: measurement
-            for measurement in Measurement.objects.of_charter(charter).filter(year=self.year)
+            for measurement in Measurement.objects.of_charter(charter)
+            .filter(year=self.year)
+            .select_related("updated_by")
         }
 
-    def _child(self, parent: _Node, level: int, text: str) -> tuple[_Node, str]:
-        """The child of `parent` called `text`: found, found but typed otherwise, or new."""
+    def _child(
+        self, parent: _Node, level: int, text: str, changes: list[FieldChange]
+    ) -> tuple[_Node, str]:
+        """The child of `parent` called `text`: found, found but typed otherwise (said in
+        `changes`), or new."""
         model, text_field, parent_field = _LEVELS[level]
         node = parent.children.get(match_key(text))
         if node is None:
@@ -221,6 +249,7 @@ class _ImportChanges:
             return node, _NEW
         if getattr(node.item, text_field) == text:
             return node, _FOUND
+        changes.append(FieldChange(COLUMNS[level], getattr(node.item, text_field), text))
         setattr(node.item, text_field, text)
         if model is not Indicator and id(node.item) not in self.touched:
             self.touched.add(id(node.item))
@@ -230,10 +259,11 @@ class _ImportChanges:
     def add(self, row: SheetRow, acting_user) -> RowChange:
         node = self.root
         changed = False
+        changes: list[FieldChange] = []
         for level, text in enumerate((row.offered_service, row.objective, row.commitment)):
-            node, state = self._child(node, level, text)
+            node, state = self._child(node, level, text, changes)
             changed = changed or state != _FOUND
-        indicator_node, state = self._child(node, 3, row.indicator)
+        indicator_node, state = self._child(node, 3, row.indicator, changes)
         indicator = indicator_node.item
         target = row.target
         if self._retargets_other_years(indicator, row):
@@ -249,6 +279,11 @@ class _ImportChanges:
                 )
             )
             return RowChange.UNCHANGED
+        saved = self.measurements.get(indicator.pk) if indicator.pk else None
+        saved_values = editable_values(indicator, saved)
+        before = _editable_cells(indicator, saved)
+        # Taken now: `_measure` stamps the measurement with the importing user.
+        saved_stamp = (saved.updated_by, saved.updated_at) if saved else (None, None)
         wanted = {
             "target_kind": target.kind.value,
             "target_value": target.value,
@@ -264,9 +299,18 @@ class _ImportChanges:
                 self.touched.add(id(indicator))
                 self.changed_indicators.append(indicator)
 
-        measured = self._measure(indicator, row, acting_user)
+        measured, measurement = self._measure(indicator, row, acting_user)
         if state == _NEW:
             return RowChange.CREATED
+        after = _editable_cells(indicator, measurement)
+        changes += [
+            FieldChange(column, before[column], after[column])
+            for column in EDITABLE_COLUMNS
+            if before[column] != after[column]
+        ]
+        if changes:
+            self.field_changes[row.number] = changes
+        self._refuse_overwrites(row, indicator, saved, saved_stamp, saved_values, before, after)
         if changed or state == _RENAMED or retargeted or measured:
             return RowChange.UPDATED
         return RowChange.UNCHANGED
@@ -285,7 +329,66 @@ class _ImportChanges:
             indicator.target_value,
         )
 
-    def _measure(self, indicator: Indicator, row: SheetRow, acting_user) -> bool:
+    def _refuse_overwrites(
+        self, row, indicator, saved, saved_stamp, saved_values, before, after
+    ) -> None:
+        """An error for each cell that the file changes and that someone changed in the
+        app since the sheet was exported: importing it would silently undo their change.
+
+        A sheet without «Versió» (made by hand) is not checked: its preview lists every
+        change with the text it replaces.
+        """
+        exported = row.exported
+        if exported is None:
+            return
+        touched = [column for column in EDITABLE_COLUMNS if before[column] != after[column]]
+        if not touched:
+            return
+        other_row = (
+            saved is not None
+            and exported.measurement_id != 0
+            and exported.measurement_id != saved.pk
+        )
+        for column, value in zip(EDITABLE_COLUMNS, saved_values, strict=True):
+            if column not in touched:
+                continue
+            if other_row:
+                message = _(
+                    "la cel·la «%(version)s» és d'una altra fila o d'un altre any, no de la "
+                    "d'aquest indicador el %(year)s, i «%(column)s» ja hi diu «%(saved)s», que "
+                    "el fitxer canviaria per «%(file)s». No s'ha importat res: exporteu el "
+                    "full d'aquest any, o buideu la cel·la «%(version)s» d'aquesta fila per "
+                    "sobreescriure-ho expressament."
+                )
+            elif digest(value) != exported.digests[column]:
+                message = _(
+                    "«%(column)s» ha canviat a l'aplicació des que es va exportar aquest full "
+                    "(%(who)s): ara hi diu «%(saved)s» i el fitxer hi posaria «%(file)s». No "
+                    "s'ha importat res, per no esborrar-ho sense voler: torneu a exportar el "
+                    "full i refeu-hi els vostres canvis, o buideu la cel·la «%(version)s» "
+                    "d'aquesta fila per sobreescriure-ho expressament."
+                )
+            else:
+                continue
+            self.errors.append(
+                row_message(
+                    row.number,
+                    message
+                    % {
+                        "version": VERSION_COLUMN,
+                        "year": self.year,
+                        "column": column,
+                        "who": _who_changed(indicator, saved_stamp, column),
+                        "saved": before[column] or _("(buit)"),
+                        "file": after[column] or _("(buit)"),
+                    },
+                )
+            )
+
+    def _measure(
+        self, indicator: Indicator, row: SheetRow, acting_user
+    ) -> tuple[bool, Measurement | None]:
+        """Whether the row changes the year's measurement, and the measurement after it."""
         measurement = self.measurements.get(indicator.pk) if indicator.pk else None
         saved = measurement is not None and (
             measurement.result is not None or measurement.not_applicable
@@ -311,17 +414,17 @@ class _ImportChanges:
             }
         if measurement is None:
             if row.result is None and not row.not_applicable and not row.observations:
-                return False  # nothing to record: no empty measurement is made
+                return False, None  # nothing to record: no empty measurement is made
             measurement = Measurement(
                 indicator=indicator, year=self.year, updated_by=acting_user, **wanted
             )
             self.new_measurements.append(measurement)
             if indicator.pk:
                 self.measurements[indicator.pk] = measurement
-            return True
+            return True, measurement
         differing = [name for name, value in wanted.items() if getattr(measurement, name) != value]
         if not differing:
-            return False
+            return False, measurement
         if measurement.pk and {"result", "not_applicable"} & set(differing):
             self.replaced_results[row.number] = format_result(indicator, measurement)
         for name in differing:
@@ -333,7 +436,7 @@ class _ImportChanges:
             measurement.version += 1
             measurement.updated_by = acting_user
             self.changed_measurements.append(measurement)
-        return True
+        return True, measurement
 
     def write(self, acting_user) -> None:
         """Save the changes: a fixed number of bulk queries, parents before children."""
@@ -366,6 +469,40 @@ class _ImportChanges:
             Measurement.history.bulk_history_create(
                 self.changed_measurements, update=True, **history
             )
+
+
+def _editable_cells(indicator: Indicator, measurement: Measurement | None) -> dict[str, str]:
+    """The editable cells as the sheet writes them, by column."""
+    return dict(
+        zip(
+            EDITABLE_COLUMNS,
+            (
+                indicator.target_text,
+                format_result(indicator, measurement),
+                observations_text(measurement),
+            ),
+            strict=True,
+        )
+    )
+
+
+def _who_changed(indicator: Indicator, stamp: tuple, column: str) -> str:
+    """«ho va desar Anna Puig el 27/11/2026 10:15»: the last save of what holds `column`."""
+    if column == EDITABLE_COLUMNS[0]:
+        # The target is the indicator's; only its history says who set it (one query,
+        # only for a row refused).
+        last = indicator.history.select_related("history_user").first()
+        user, when = (last.history_user, last.history_date) if last else (None, None)
+    else:
+        user, when = stamp
+    if when is None:
+        return _("no consta qui ni quan")
+    if user is None:
+        return _("es va desar el %(moment)s") % {"moment": moment(when)}
+    return _("ho va desar %(person)s el %(moment)s") % {
+        "person": person_name(user),
+        "moment": moment(when),
+    }
 
 
 def _work_out_changes(
@@ -421,6 +558,7 @@ def _import_report(
         warnings=warnings,
         replaced_results=import_changes.replaced_results,
         kept_results=import_changes.kept_results,
+        field_changes=import_changes.field_changes,
     )
 
 

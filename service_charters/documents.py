@@ -33,7 +33,11 @@ def open_data_export(
     rows: list[FollowUpRow], *, stem: str, file_format: str, year: int, with_service: bool
 ) -> Export:
     """The follow-up's rows as CSV, XLSX or JSON, with the columns the import reads."""
-    header, table, records = open_data_table(rows, year, with_service=with_service)
+    # The app's own downloads carry «Versió», so an edited sheet cannot silently undo a
+    # change saved since it was made; JSON is read by machines, not imported.
+    header, table, records = open_data_table(
+        rows, year, with_service=with_service, with_version=file_format != "json"
+    )
     if file_format == "json":
         return json_export(stem, records)
     if file_format == "csv":

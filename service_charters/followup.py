@@ -4,6 +4,7 @@ The report, the open-data exports and the import all go through these rows, so
 they share one column order and one way of writing each figure.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,13 +85,7 @@ class FollowUpRow:
 
     @property
     def observations_text(self) -> str:
-        """The reason when the indicator did not apply, else the observations."""
-        measurement = self.measurement
-        if measurement is None:
-            return ""
-        if measurement.not_applicable and measurement.not_applicable_reason:
-            return measurement.not_applicable_reason
-        return measurement.observations
+        return observations_text(self.measurement)
 
     def cells(self) -> list[str]:
         """The nine columns as text, written the way the city publishes them."""
@@ -105,6 +100,50 @@ class FollowUpRow:
             self.compliance_text,
             self.observations_text,
         ]
+
+
+def observations_text(measurement: Measurement | None) -> str:
+    """The Observacions cell: the reason when the indicator did not apply, else the
+    observations."""
+    if measurement is None:
+        return ""
+    if measurement.not_applicable and measurement.not_applicable_reason:
+        return measurement.not_applicable_reason
+    return measurement.observations
+
+
+VERSION_COLUMN = "Versió"
+"""The last column of the sheets exported to be edited and imported again (not of the
+published open data): which measurement the row showed, at which version, and a digest
+of each cell a person may change (`EDITABLE_COLUMNS`), so that an import can tell what
+changed in the app since the sheet was made from what the person changed in the file."""
+EDITABLE_COLUMNS = (COLUMNS[4], COLUMNS[5], COLUMNS[8])
+"""Indicador de mesura, Resultat and Observacions."""
+
+
+def editable_values(indicator: Indicator, measurement: Measurement | None) -> tuple[str, ...]:
+    """What the editable cells hold, in `EDITABLE_COLUMNS`' order, independent of the
+    language the cells are written in."""
+    if measurement is None:
+        result = ""
+    elif measurement.not_applicable:
+        result = "n/a"
+    else:
+        result = "" if measurement.result is None else str(measurement.result.normalize())
+    return (indicator.target_text, result, observations_text(measurement))
+
+
+def digest(value: str) -> str:
+    # Six hex digits: with the version beside them, enough to tell a changed cell.
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:6]
+
+
+def version_cell(indicator: Indicator, measurement: Measurement | None) -> str:
+    """«m12v3-1a2b3c-4d5e6f-7a8b9c»: the measurement (m0v0 for none yet) and the digests
+    of its editable cells as exported."""
+    identity = f"m{measurement.pk}v{measurement.version}" if measurement else "m0v0"
+    digests = "-".join(digest(value) for value in editable_values(indicator, measurement))
+    return f"{identity}-{digests}"
 
 
 def format_result(indicator: Indicator, measurement: Measurement | None) -> str:
@@ -253,17 +292,24 @@ def _figures(row: FollowUpRow, year: int) -> dict:
 
 
 def open_data_table(
-    rows: list[FollowUpRow], year: int, *, with_service: bool
+    rows: list[FollowUpRow], year: int, *, with_service: bool, with_version: bool = False
 ) -> tuple[list[str], list[list[str]], list[dict]]:
     """The follow-up as open data: the header, the rows as published text (CSV, XLSX) and
     the rows as records with their figures as numbers too (JSON).
 
     Written the Catalan way (1.234,5) whatever language the reader uses, so a downloaded
-    file imports back; with «Servei» first when it holds several charters.
+    file imports back; with «Servei» first when it holds several charters, and with
+    «Versió» last (`version_cell`) when it is downloaded to be edited and imported again.
     """
     header = ([SERVICE_COLUMN] if with_service else []) + COLUMNS
     with translation.override("ca"):
         table = [([row.charter.service.name] if with_service else []) + row.cells() for row in rows]
+    if with_version:
+        header = [*header, VERSION_COLUMN]
+        table = [
+            [*cells, version_cell(row.indicator, row.measurement)]
+            for row, cells in zip(rows, table, strict=True)
+        ]
     records = [
         dict(zip(header, cells, strict=True)) | _figures(row, year)
         for row, cells in zip(rows, table, strict=True)

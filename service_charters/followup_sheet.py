@@ -10,7 +10,7 @@ The file's own Diferència and Grau de compliment are only compared with what
 error and never copied. `charter_import` saves what is read here.
 """
 
-import csv
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from service_charters.compliance import Assessment, TargetKind, assess
-from service_charters.followup import COLUMNS, SERVICE_COLUMN, format_percent, format_value
+from service_charters.followup import (
+    COLUMNS,
+    EDITABLE_COLUMNS,
+    SERVICE_COLUMN,
+    VERSION_COLUMN,
+    format_percent,
+    format_value,
+)
 from service_charters.models import (
     CharterCommitment,
     Indicator,
@@ -28,7 +35,7 @@ from service_charters.models import (
     OfferedService,
 )
 from service_charters.targets import Target, TargetError, parse_result, parse_target
-from terrassa_plis.exports import TableError, read_table
+from terrassa_plis.imports import read_import
 from terrassa_plis.text_bounds import too_long
 
 (
@@ -98,20 +105,37 @@ def match_key(text: str) -> str:
 
 
 def read_sheet(name: str, content: bytes) -> list[list[str]]:
-    """`exports.read_table`, with every unreadable file reported as a TableError."""
-    try:
-        # A figure typed as a number in the spreadsheet must reach `parse_result` the
-        # Catalan way, or 2.125 would be read as 2125.
-        return read_table(name, content, numbers="catalan")
-    except csv.Error:
-        # The sniffer finds no delimiter in a file of one column (or of plain text).
-        raise TableError(
-            _(
-                "No s'entén el fitxer CSV «%(name)s»: no s'hi troben columnes separades "
-                "per comes, punts i comes o tabuladors."
-            )
-            % {"name": name}
-        ) from None
+    """The sheet's rows through the imports' one reader (`RefusedImport` if unreadable)."""
+    # A figure typed as a number in the spreadsheet must reach `parse_result` the
+    # Catalan way, or 2.125 would be read as 2125.
+    return read_import(name, content, numbers="catalan")
+
+
+_VERSION = re.compile(rf"^m(\d+)v(\d+)((?:-[0-9a-f]{{6}}){{{len(EDITABLE_COLUMNS)}}})$")
+
+
+@dataclass(frozen=True)
+class ExportedVersion:
+    """What the «Versió» cell says the app held when the sheet was exported
+    (`followup.version_cell`)."""
+
+    measurement_id: int
+    """0: the indicator had no result that year yet."""
+    version: int
+    digests: dict[str, str]
+    """Each of `EDITABLE_COLUMNS` by its digest as exported."""
+
+    @classmethod
+    def read(cls, text: str) -> "ExportedVersion | None":
+        match = _VERSION.match(text.strip().lower())
+        if match is None:
+            return None
+        digests = match.group(3).split("-")[1:]
+        return cls(
+            measurement_id=int(match.group(1)),
+            version=int(match.group(2)),
+            digests=dict(zip(EDITABLE_COLUMNS, digests, strict=True)),
+        )
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,8 @@ class SheetRow:
     observations: str
     """The Observacions cell: the reason when the result is «No aplicable»."""
     assessment: Assessment
+    exported: ExportedVersion | None = None
+    """The «Versió» cell of a sheet the app exported; None for a sheet made by hand."""
 
     def cells(self) -> list[str]:
         """The nine columns as the report would publish them, figures recomputed."""
@@ -205,6 +231,7 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
     sheet.has_service_column = _fold(SERVICE_COLUMN) in positions
     wanted = ([SERVICE_COLUMN] if sheet.has_service_column else []) + COLUMNS
     index_of = {column: positions[_fold(column)] for column in wanted}
+    version_index = positions.get(_fold(VERSION_COLUMN))
 
     levels = [SERVICE_COLUMN, OFFERED_SERVICE, OBJECTIVE, COMMITMENT]
     carried = dict.fromkeys(levels, "")
@@ -218,6 +245,21 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
         if not any(cell.strip() for cell in cells.values()):
             continue
         errors: list[str] = _misplaced_figures(cells)
+        version_text = (
+            row[version_index].strip()
+            if version_index is not None and version_index < len(row)
+            else ""
+        )
+        exported = ExportedVersion.read(version_text) if version_text else None
+        if version_text and exported is None:
+            errors.append(
+                _(
+                    "la columna «%(column)s» diu «%(text)s», que no és la versió que hi "
+                    "escriu l'exportació: deixeu-la com estava, o buideu-la per importar la "
+                    "fila sense comprovar què ha canviat des de l'exportació."
+                )
+                % {"column": VERSION_COLUMN, "text": version_text}
+            )
 
         # An empty cell repeats the one above, as a merged cell of the printed table does;
         # but not across a new parent: an objective cannot span two offered services.
@@ -320,6 +362,7 @@ def parse_sheet(rows: list[list[str]]) -> ParsedSheet:
             not_applicable=not_applicable,
             observations=observations,
             assessment=assessment,
+            exported=exported,
         )
         sheet.rows.append(sheet_row)
         sheet.warnings += _disagreements(sheet_row, cells[DIFFERENCE], cells[COMPLIANCE])

@@ -113,14 +113,17 @@ class TableError(ValueError):
 Numbers = Literal["code", "catalan"]
 
 
-def read_table(name: str, content: bytes, *, numbers: Numbers = "code") -> list[list[str]]:
+def read_table(
+    name: str, content: bytes, *, numbers: Numbers = "code", max_rows: int | None = None
+) -> list[list[str]]:
     """Rows of a CSV or XLSX file as text cells (header first), by the file's extension.
 
     `numbers` says how an XLSX number cell becomes text. "code": as a code is typed, with
     a dot (61.1; 21.0 becomes 21). "catalan": as a figure is typed in Catalan, with a
     decimal comma and no grouping (2,125; 97,5), and a cell formatted as a percentage
     as its percentage (0.975 becomes «97,5 %»), for readers that take a dot for a
-    thousands separator.
+    thousands separator. More than `max_rows` rows is a `TableRowsExceeded`, raised as
+    soon as the row after the last allowed one is read, whatever the file declares.
     """
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
@@ -133,21 +136,39 @@ def read_table(name: str, content: bytes, *, numbers: Numbers = "code") -> list[
         sheet = workbook.worksheets[0]
         if numbers == "catalan":
             # Whole cells, not values: a percentage is told apart only by its format.
-            return [[_catalan_text(cell) for cell in row] for row in sheet.iter_rows()]
-        return [
-            ["" if value is None else _text(value) for value in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+            rows = ([_catalan_text(cell) for cell in row] for row in sheet.iter_rows())
+        else:
+            rows = (
+                ["" if value is None else _text(value) for value in row]
+                for row in sheet.iter_rows(values_only=True)
+            )
+        return _bounded(rows, max_rows)
     if suffix == ".csv":
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252")
-        return [
-            [_csv_text(cell) for cell in row]
-            for row in csv.reader(io.StringIO(text), _csv_dialect(text))
-        ]
+        return _bounded(
+            (
+                [_csv_text(cell) for cell in row]
+                for row in csv.reader(io.StringIO(text), _csv_dialect(text))
+            ),
+            max_rows,
+        )
     raise TableError(f"El fitxer «{name}» ha de ser CSV o XLSX.")
+
+
+class TableRowsExceeded(TableError):
+    """The file has more rows than the reader was allowed to read."""
+
+
+def _bounded(rows: Iterable[list[str]], max_rows: int | None) -> list[list[str]]:
+    table = []
+    for row in rows:
+        if max_rows is not None and len(table) >= max_rows:
+            raise TableRowsExceeded(max_rows)
+        table.append(row)
+    return table
 
 
 CSV_DELIMITERS = ",;\t"

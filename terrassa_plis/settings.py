@@ -225,6 +225,16 @@ HEALTH_MAX_QUEUE_AGE = env_int("HEALTH_MAX_QUEUE_AGE", 900)
 # nothing (the 2019-2023 balance at city scale takes about 20 s).
 PUBLISH_TIME_BUDGET = env_int("PUBLISH_TIME_BUDGET", 300)
 
+# Uploads and imports, bounded before anything is parsed (`terrassa_plis.imports`). A
+# follow-up sheet or a plan is a few hundred rows and well under 1 MB; an XLSX unpacks to
+# ten or twenty times its size, never to gigabytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -35,9 +36,8 @@ from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter
 from service_charters.years import FIRST_YEAR, LAST_YEAR, check_year
 from terrassa_plis import documents, events
-from terrassa_plis.exports import TableError
+from terrassa_plis.imports import RefusedImport, too_large, upload_size
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SESSION_KEY = "service_charters.import"
 # Resultat, Diferència and Grau de compliment: right-aligned figures in the preview.
 FIGURE_COLUMNS = {5, 6, 7}
@@ -92,7 +92,7 @@ class ImportForm(forms.Form):
         help_text=_(
             "Amb les columnes del seguiment: Servei ofert, Objectiu, Compromís, Indicador, "
             "Indicador de mesura, Resultat, Diferència respecte la previsió, Grau de "
-            "compliment i Observacions. Màxim 2 MB."
+            "compliment i Observacions. Màxim %(size)s."
         ),
         # An empty file gets our own message below, not the generic one.
         allow_empty_file=True,
@@ -106,6 +106,10 @@ class ImportForm(forms.Form):
         label=_("Any dels resultats"), min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text %= {"size": upload_size(settings.IMPORT_MAX_FILE_BYTES)}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
@@ -115,14 +119,9 @@ class ImportForm(forms.Form):
             )
         if upload.size == 0:
             raise ValidationError(_("El fitxer «%(name)s» és buit."), params={"name": upload.name})
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _(
-                    "El fitxer «%(name)s» ocupa més de 2 MB: un full de seguiment n'ocupa "
-                    "molt menys."
-                ),
-                params={"name": upload.name},
-            )
+        if upload.size > settings.IMPORT_MAX_FILE_BYTES:
+            # Before its bytes are read: the reader would refuse it with these words too.
+            raise ValidationError(too_large(upload.name))
         return upload
 
 
@@ -153,6 +152,8 @@ def _preview(name: str, content: bytes, service: Service, year: int) -> dict:
                 for index, text in enumerate(row.cells())
             ],
             "change": CHANGE_LABELS[report.changes[row.number]] if report else "",
+            # Every saved text the row replaces, so nothing is overwritten unseen.
+            "field_changes": report.field_changes.get(row.number, []) if report else [],
         }
         for row in parsed.rows
     ]
@@ -195,8 +196,9 @@ def import_upload(request):
     content = upload.read()
     try:
         preview = _preview(upload.name, content, service, year)
-    except TableError as error:
-        form.add_error("file", str(error))
+    except RefusedImport as error:
+        for message in error.errors:
+            form.add_error("file", message)
         return _render(request, form)
 
     token = None
@@ -233,10 +235,10 @@ def import_confirm(request):
     try:
         parsed = parse_sheet(read_sheet(stash["name"], content))
         report = apply_sheet(parsed, service=service, year=stash["year"], acting_user=request.user)
-    except (TableError, CharterImportError) as error:
+    except RefusedImport as error:
         # Previewed without errors, the same bytes can only fail if the data moved meanwhile.
         preview = _preview(stash["name"], content, service, stash["year"])
-        preview["errors"] = preview["errors"] or getattr(error, "errors", [str(error)])
+        preview["errors"] = preview["errors"] or error.errors
         del request.session[SESSION_KEY]
         return _render(request, form, preview, status=400)
     del request.session[SESSION_KEY]

@@ -7,6 +7,7 @@ program, in CSV and in XLSX, and read back through `read_table` as the command d
 import csv
 import io
 import logging
+import re
 from decimal import Decimal
 
 import pytest
@@ -159,7 +160,11 @@ def test_round_trip_through_xlsx_changes_only_the_edited_text(seed_plan, tmp_pat
     workbook.save(path)
     before = snapshot(seed_plan.mandate)
 
-    assert import_file(path, "2015-2019") == "Importats: 0 nous, 1 actualitzats, 5 sense canvis."
+    assert import_file(path, "2015-2019") == (
+        f"Fila 3 (21): «Text»: abans «{seed_plan.commitment_21.text}», ara «Garantirem els "
+        "drets de les persones migrades (text revisat).».\n"
+        "Importats: 0 nous, 1 actualitzats, 5 sense canvis."
+    )
 
     after = snapshot(seed_plan.mandate)
     changed = {key for key in before if before[key] != after[key]}
@@ -441,7 +446,10 @@ def test_a_priority_and_a_commitment_may_share_a_number(seed_plan, tmp_path, suf
     ]
     path = write_table(tmp_path / f"pla{suffix}", rows)
 
-    assert import_file(path, "2015-2019") == "Importats: 1 nous, 1 actualitzats, 1 sense canvis."
+    assert import_file(path, "2015-2019") == (
+        f"Fila 3 (2): «Text»: abans «{seed_plan.priority_2.text}», ara «La prioritat 2, "
+        "revisada».\nImportats: 1 nous, 1 actualitzats, 1 sense canvis."
+    )
 
     priority = PlanNode.objects.get(pk=seed_plan.priority_2.pk)
     assert (priority.level.name, priority.parent, priority.path) == ("Prioritat", None, "000002")
@@ -607,7 +615,7 @@ def test_the_command_refuses_a_file_that_is_neither_csv_nor_xlsx(seed_plan, tmp_
     path = tmp_path / "pla.ods"
     path.write_bytes(b"")
 
-    with pytest.raises(CommandError, match="El fitxer «pla.ods» ha de ser CSV o XLSX."):
+    with pytest.raises(CommandError, match="El fitxer ha de ser CSV o XLSX; «pla.ods» no ho és."):
         import_file(path)
 
 
@@ -672,3 +680,137 @@ def test_an_import_leaves_one_line_saying_which_file_went_where(mandate_2019, tm
     (line,) = [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.imports"]
     assert line.startswith("Imported the plan of mandate 2019-2023 from 'pla.csv' by command")
     assert line.endswith(": 7 new, 0 updated, 0 unchanged.")
+
+
+# Files a person cannot be blamed for ------------------------------------------------------
+
+
+def test_a_nul_byte_is_refused_with_its_row_and_column_and_saves_nothing(mandate_2019, tmp_path):
+    rows = [HEADER, *[list(row) for row in TREE_2019]]
+    rows[3][3] = "Taula local\0 per a les persones refugiades"
+    path = write_table(tmp_path / "pla.csv", rows)
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert str(raised.value).startswith(
+        "Fila 4, columna D («Text»): hi ha un caràcter de control invisible (com un NUL)"
+    )
+    assert not PlanNode.objects.filter(mandate=mandate_2019).exists()
+
+
+def test_a_column_given_twice_is_refused_not_read_from_either(mandate_2019, tmp_path):
+    rows = [[*HEADER, "Text"], *[[*row, "Un altre text"] for row in TREE_2019]]
+    path = write_table(tmp_path / "pla.xlsx", rows)
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert str(raised.value) == (
+        "La columna «Text» surt 2 vegades a la capçalera (fila 1, columnes D, H): no se sap "
+        "quina llegir; deixeu-ne només una."
+    )
+    assert not PlanNode.objects.filter(mandate=mandate_2019).exists()
+
+
+def test_an_xlsx_that_is_no_workbook_is_told_in_catalan(mandate_2019, tmp_path):
+    path = tmp_path / "pla.xlsx"
+    path.write_bytes(b"Nivell;Codi;Codi superior;Text\n")
+
+    with pytest.raises(CommandError) as raised:
+        import_file(path)
+
+    assert "File is not a zip file" not in str(raised.value)
+    assert str(raised.value).startswith("No es pot llegir «pla.xlsx» com a full de càlcul XLSX")
+
+
+# A file exported, edited, and imported after someone changed the plan ------------------------
+
+
+def exported_leaves(seed_plan, tmp_path):
+    """The leaves as the list's XLSX download writes them, «Versió» last; the workbook,
+    its sheet and the row of commitment 21, to edit as a person would."""
+    leaves = (
+        PlanNode.objects.filter(mandate=seed_plan.mandate)
+        .leaves()
+        .select_related("level", "parent", "area", "service")
+        .with_entry_for(seed_plan.open_period)
+    )
+    header, rows = export_table(leaves, seed_plan.open_period, with_version=True)
+    assert header[-1] == "Versió"
+    workbook = load_workbook(io.BytesIO(xlsx_export("pla", header, rows).content))
+    row_21 = next(row for row in workbook.active.iter_rows(min_row=2) if row[1].value == "21")
+    return workbook, row_21
+
+
+def test_a_stale_plan_file_cannot_undo_a_text_changed_since_its_export(seed_plan, tmp_path):
+    build_commitments(seed_plan, 2)
+    workbook, row_21 = exported_leaves(seed_plan, tmp_path)
+    PlanNode.objects.filter(pk=seed_plan.commitment_21.pk).update(text="Text corregit a l'app.")
+    row_21[6].value = "10"  # what the person meant to change: the SDGs
+    path = tmp_path / "pla.xlsx"
+    workbook.save(path)
+    before = snapshot(seed_plan.mandate)
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        call_command("import_plan", str(path), mandate="2015-2019", stderr=stderr)
+
+    message = stderr.getvalue().strip()
+    assert message.startswith(
+        f"Fila {row_21[0].row}: «Text» de «21» ha canviat a l'aplicació des que es va exportar "
+        "aquest fitxer ("
+    )
+    assert message.endswith(
+        f"): ara hi diu «Text corregit a l'app.» i el fitxer hi posaria "
+        f"«{seed_plan.commitment_21.text}». No s'ha importat res, per no esborrar-ho sense "
+        "voler: torneu a exportar el pla i refeu-hi els vostres canvis, o buideu la cel·la "
+        "«Versió» d'aquesta fila per sobreescriure-ho expressament."
+    )
+    assert snapshot(seed_plan.mandate) == before
+
+
+def test_a_fresh_plan_file_imports_and_lists_what_it_changed(seed_plan, tmp_path):
+    workbook, row_21 = exported_leaves(seed_plan, tmp_path)
+    row_21[6].value = "10, 16"
+    path = tmp_path / "pla.xlsx"
+    workbook.save(path)
+
+    output = import_file(path, "2015-2019")
+
+    assert output.splitlines() == [
+        f"Fila {row_21[0].row} (21): «ODS»: abans «(buit)», ara «10, 16».",
+        "Importats: 0 nous, 1 actualitzats, 0 sense canvis.",
+    ]
+    assert PlanNode.objects.get(pk=seed_plan.commitment_21.pk).sdgs == [10, 16]
+
+
+def test_emptying_the_version_cell_overwrites_the_plan_on_purpose(seed_plan, tmp_path):
+    workbook, row_21 = exported_leaves(seed_plan, tmp_path)
+    PlanNode.objects.filter(pk=seed_plan.commitment_21.pk).update(text="Text corregit a l'app.")
+    row_21[-1].value = None
+    path = tmp_path / "pla.xlsx"
+    workbook.save(path)
+
+    output = import_file(path, "2015-2019")
+
+    assert (
+        f"Fila {row_21[0].row} (21): «Text»: abans «Text corregit a l'app.», ara "
+        f"«{seed_plan.commitment_21.text}»."
+    ) in output
+    assert PlanNode.objects.get(pk=seed_plan.commitment_21.pk).text == seed_plan.commitment_21.text
+
+
+def test_a_plan_version_cell_of_another_node_is_refused(seed_plan, tmp_path):
+    workbook, row_21 = exported_leaves(seed_plan, tmp_path)
+    row_21[-1].value = re.sub(r"^n\d+", f"n{seed_plan.priority_2.pk}", row_21[-1].value)
+    path = tmp_path / "pla.xlsx"
+    workbook.save(path)
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_plan", str(path), mandate="2015-2019", stderr=stderr)
+
+    assert stderr.getvalue().startswith(
+        f"Fila {row_21[0].row}: la cel·la «Versió» és de la fila d'un altre element, no de «21»"
+    )

@@ -126,7 +126,7 @@ def test_the_export_costs_the_same_queries_whatever_the_commitments(
 def test_the_download_carries_each_commitment_s_figures_in_their_own_columns(reader, seed_plan):
     header, *rows = csv_rows(reader.get("/pla-de-mandat/exporta.csv"))
 
-    assert header[9:] == ["Xifres", "Xifres: total", "Xifres: dones", "Xifres: homes"]
+    assert header[9:] == ["Xifres", "Xifres: total", "Xifres: dones", "Xifres: homes", "Versió"]
     [row] = [dict(zip(header, row, strict=True)) for row in rows]
     assert row["Xifres"].startswith("Tràmits vinculats a la Llei d'estrangeria: 344 tràmits; ")
     assert "Participants en les formacions: 144 persones (121 dones i 23 homes)" in row["Xifres"]

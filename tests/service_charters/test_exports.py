@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from governance.models import Service
-from service_charters.followup import COLUMNS
+from service_charters.followup import COLUMNS, VERSION_COLUMN
 from service_charters.models import Measurement
 from terrassa_plis.models import GeneratedDocument
 from tests.pages import markup, visible_text
@@ -67,6 +67,14 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
     ]
 
 
+def editable_sheet(rows: list[list[str]]) -> list[list[str]]:
+    """The rows without their last column, checked to be the export's «Versió»: the
+    measurement, its version and a digest of each editable cell."""
+    assert rows[0][-1] == VERSION_COLUMN
+    assert all(re.fullmatch(r"m\d+v\d+(-[0-9a-f]{6}){3}", row[-1]) for row in rows[1:])
+    return [row[:-1] for row in rows]
+
+
 def filename(response) -> str:
     return response["Content-Disposition"].split('filename="')[1].rstrip('"')
 
@@ -90,7 +98,7 @@ def test_the_charter_csv_holds_the_published_table_with_every_cell_filled(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.csv"
-    rows = csv_rows(response)
+    rows = editable_sheet(csv_rows(response))
     assert rows[0] == COLUMNS
     assert len(rows) == 8
     # Open data: no blank «repeat the cell above», every row stands on its own.
@@ -109,7 +117,7 @@ def test_the_charter_xlsx_holds_the_same_cells(seed_charter, other_area_reader):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert filename(response) == "seguiment-solidaritat-i-cooperacio-internacional-2021.xlsx"
-    rows = xlsx_rows(response.getvalue())
+    rows = editable_sheet(xlsx_rows(response.getvalue()))
     assert rows[0] == COLUMNS
     assert rows[3] == CYCLES_ROW
     assert len(rows) == 8
@@ -162,7 +170,7 @@ def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, other
     response = other_area_reader.get(year_url("csv"))
 
     assert filename(response) == "seguiment-cartes-2021.csv"
-    rows = csv_rows(response)
+    rows = editable_sheet(csv_rows(response))
     assert rows[0] == ["Servei", *COLUMNS]
     assert len(rows) == 1 + 7 + 2
     assert {row[0] for row in rows[1:]} == {SERVICE, other.name}
@@ -172,14 +180,14 @@ def test_the_year_export_tells_the_charters_apart_by_service(seed_charter, other
     assert len(records) == 9
     assert {record["Servei"] for record in records} == {SERVICE, other.name}
 
-    sheet = xlsx_rows(other_area_reader.get(year_url("xlsx")).getvalue())
+    sheet = editable_sheet(xlsx_rows(other_area_reader.get(year_url("xlsx")).getvalue()))
     assert sheet[0] == ["Servei", *COLUMNS] and len(sheet) == 10
 
 
 @pytest.mark.django_db
 def test_a_charter_not_in_force_that_year_is_left_out(seed_charter, other_area_reader):
     rows = csv_rows(other_area_reader.get(year_url("csv", year=2017)))
-    assert rows == [["Servei", *COLUMNS]]
+    assert rows == [["Servei", *COLUMNS, VERSION_COLUMN]]
 
 
 @pytest.mark.django_db
@@ -448,7 +456,7 @@ def test_a_charter_report_links_the_charter_s_own_open_data(seed_charter, reader
     for file_format in ("csv", "xlsx", "json"):
         assert charter_url(seed_charter, file_format) in links
     assert year_url("csv") not in links
-    assert csv_rows(reader.get(charter_url(seed_charter, "csv")))[0] == COLUMNS
+    assert csv_rows(reader.get(charter_url(seed_charter, "csv")))[0] == [*COLUMNS, VERSION_COLUMN]
 
 
 def test_the_charters_index_links_the_open_data_of_the_year_it_shows(seed_charter, reader):

@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import logging
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from service_charters.charter_import import CharterImportError, apply_sheet
 from service_charters.followup import COLUMNS
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.models import Charter, Indicator, Measurement
-from terrassa_plis.exports import TableError
+from terrassa_plis.formatting import moment
+from terrassa_plis.imports import RefusedImport
 from tests.forms import long_text
 
 SEED_FILE = Path(__file__).parent / "data" / "seguiment_2021_solidaritat.csv"
@@ -322,9 +324,13 @@ def test_a_csv_without_columns_is_a_clear_table_error(monkeypatch):
         raise csv.Error("Could not determine delimiter")
 
     # The sniffer gives up on some texts; the person reads why in Catalan, not a traceback.
-    monkeypatch.setattr("service_charters.followup_sheet.read_table", give_up)
-    with pytest.raises(TableError, match="No s'entén el fitxer CSV «notes.csv»"):
+    monkeypatch.setattr("terrassa_plis.imports.read_table", give_up)
+    with pytest.raises(RefusedImport) as refused:
         read_sheet("notes.csv", b"Una nota")
+    assert refused.value.errors == [
+        "No es pot llegir «notes.csv» com a CSV: no s'hi troben columnes separades per "
+        "comes, punts i comes o tabuladors. Deseu-lo de nou com a CSV (UTF-8) o com a XLSX."
+    ]
 
 
 # Importing -----------------------------------------------------------------------------
@@ -700,7 +706,12 @@ def test_a_file_with_errors_shows_them_and_offers_no_confirmation(client, admini
             b"Servei ofert,Objectiu\nA,B\n",
             "Falten les columnes «Compromís», «Indicador»",
         ),
-        ("seguiment.xlsx", b"PK not really a workbook", "No es pot llegir el full de càlcul"),
+        (
+            "seguiment.xlsx",
+            b"PK not really a workbook",
+            "No es pot llegir «seguiment.xlsx» com a full de càlcul XLSX: el fitxer està malmès "
+            "o no és un XLSX",
+        ),
     ],
 )
 def test_wrong_files_get_a_clear_message(client, staff, name, content, message):
@@ -1069,3 +1080,237 @@ def test_the_import_command_leaves_one_line_too(organisation, caplog):
     (line,) = [r.getMessage() for r in caplog.records if r.name == "terrassa_plis.imports"]
     assert line.startswith(f"Imported the follow-up of charter {Charter.objects.get().pk} (2021)")
     assert "by command run by system user" in line
+
+
+# Files a person cannot be blamed for ------------------------------------------------------
+
+
+def csv_content(rows) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_is_a_message_on_the_page_not_a_server_error(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = seed_rows()
+    rows[3][8] = "Una observació\0 amb un caràcter nul"
+    before = snapshot()
+
+    response = upload(client, "seguiment.csv", csv_content(rows))
+
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Fila 4, columna I («Observacions»): hi ha un caràcter de control invisible" in page
+    assert "Confirma la importació" not in page
+    assert "service_charters.import" not in client.session
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_stops_the_command_with_one_sentence(seed_charter, tmp_path):
+    rows = seed_rows()
+    rows[3][8] = "Una observació\0"
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=r"^Fila 4, columna I \(«Observacions»\)"):
+        import_file(write_table(tmp_path / "seguiment.csv", rows))
+
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_column_given_twice_is_refused_on_the_page(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = [[*row, row[5]] for row in seed_rows()]
+    rows[0][-1] = "RESULTAT"
+    before = snapshot()
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert (
+        "La columna «Resultat» surt 2 vegades a la capçalera (fila 1, columnes F, J): no se sap "
+        "quina llegir; deixeu-ne només una."
+    ) in page
+    assert "Confirma la importació" not in page
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_is_refused_on_the_page_before_it_is_opened(client, staff, settings):
+    from tests.terrassa_plis.test_imports import zip_bomb
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = 2 * 1024 * 1024
+    client.force_login(staff)
+
+    page = page_of(upload(client, "seguiment.xlsx", zip_bomb(3 * 1024 * 1024)))
+
+    assert "però descomprimit en faria 3 MB, més dels 2 MB que s'accepten" in page
+    assert "Confirma la importació" not in page
+
+
+# A sheet exported, edited, and imported after someone saved ---------------------------------
+
+LATER_OBSERVATION = "Es va fer una exposició a la Biblioteca Central que no constava."
+
+
+def exported_sheet(client, seed) -> list[list[str]]:
+    """The charter's sheet as the «CSV» link downloads it, with its «Versió» column."""
+    url = reverse("service_charters:charter_export", args=[seed.charter.pk, 2021, "csv"])
+    return read_sheet("seguiment.csv", client.get(url).content)
+
+
+def a_technician_saves_an_observation(seed, technician, position=0):
+    """The results form's save, for the indicator at `position` (row `position + 2`)."""
+    from service_charters.operations import ResultData, save_results
+
+    indicator = seed.indicators[position]
+    measurement = Measurement.objects.get(indicator=indicator, year=2021)
+    save_results(
+        seed.charter,
+        2021,
+        [
+            ResultData(
+                indicator=indicator,
+                base_version=measurement.version,
+                result=measurement.result,
+                observations=LATER_OBSERVATION,
+            )
+        ],
+        acting_user=technician,
+    )
+    return Measurement.objects.get(pk=measurement.pk)
+
+
+@pytest.mark.django_db
+def test_a_stale_sheet_cannot_erase_an_observation_saved_since_its_export(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    saved = a_technician_saves_an_observation(seed_charter, technician_of_service)
+    rows[3][5] = "4"  # what the person meant to change: Fila 4's result
+    before = snapshot()
+
+    response = upload(client, "seguiment.csv", csv_content(rows))
+
+    page = page_of(response)
+    when = moment(saved.updated_at)
+    assert (
+        f"Fila 2: «Observacions» ha canviat a l'aplicació des que es va exportar aquest full "
+        f"(ho va desar Laia el {when}): ara hi diu «{LATER_OBSERVATION}» i "
+        "el fitxer hi posaria «(buit)». No s'ha importat res, per no esborrar-ho sense voler"
+    ) in page
+    assert "Confirma la importació" not in page
+    assert snapshot() == before
+
+    with pytest.raises(CommandError, match="S'ha trobat 1 error; no s'ha importat res."):
+        import_file(write_table_at(rows))
+    assert snapshot() == before
+
+
+def write_table_at(rows) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    return write_table(folder / "seguiment.csv", rows)
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_every_change_with_the_text_it_replaces(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[3][5] = "4"
+    rows[3][8] = "Es van fer els quatre cicles."
+    rows[4][4] = "3"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    row_4 = page[page.index('<th scope="row" class="number">4</th>') :].split("</tr>")[0]
+    assert "«Resultat»: abans «3», ara «4»" in row_4
+    assert f"«Observacions»: abans «{COVID}», ara «Es van fer els quatre cicles.»" in row_4
+    row_5 = page[page.index('<th scope="row" class="number">5</th>') :].split("</tr>")[0]
+    assert "«Indicador de mesura»: abans «2», ara «3»" in row_5
+    assert "Confirma la importació" in page
+
+    token = client.session["service_charters.import"]["token"]
+    client.post(IMPORT_CONFIRM_URL, {"token": token})
+    cycles = Measurement.objects.get(indicator=seed_charter.indicators[2], year=2021)
+    assert (cycles.result, cycles.observations) == (Decimal(4), "Es van fer els quatre cicles.")
+
+
+@pytest.mark.django_db
+def test_a_row_nobody_touched_since_the_export_still_imports_beside_one_that_was(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    a_technician_saves_an_observation(seed_charter, technician_of_service, position=1)
+    rows[3][5] = "4"
+    # The person keeps the observation saved meanwhile: nothing of it is undone.
+    rows[2][8] = LATER_OBSERVATION
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "ha canviat a l'aplicació" not in page
+    assert "En confirmar: 0 indicadors nous, 1 actualitzats i 6 sense canvis." in page
+
+
+@pytest.mark.django_db
+def test_emptying_the_version_cell_overwrites_on_purpose_and_the_preview_says_what(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    a_technician_saves_an_observation(seed_charter, technician_of_service)
+    rows[1][-1] = ""
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert f"«Observacions»: abans «{LATER_OBSERVATION}», ara «(buit)»" in page
+    assert "Confirma la importació" in page
+
+
+@pytest.mark.django_db
+def test_a_version_cell_from_another_year_is_no_licence_to_overwrite(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    other = Measurement.objects.get(indicator=seed_charter.indicators[1], year=2021)
+    rows[1][-1] = re.sub(r"^m\d+", f"m{other.pk}", rows[1][-1])
+    rows[1][8] = "Una observació nova"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "Fila 2: la cel·la «Versió» és d'una altra fila o d'un altre any" in page
+    assert "Confirma la importació" not in page
+
+
+@pytest.mark.django_db
+def test_a_version_cell_typed_over_is_an_error_of_its_row(client, staff, seed_charter):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[2][-1] = "3"
+
+    page = page_of(upload(client, "seguiment.csv", csv_content(rows)))
+
+    assert "Fila 3: la columna «Versió» diu «3», que no és la versió que hi escriu" in page
+
+
+@pytest.mark.django_db
+def test_a_save_between_the_preview_and_the_confirmation_is_not_overwritten(
+    client, staff, technician_of_service, seed_charter
+):
+    client.force_login(staff)
+    rows = exported_sheet(client, seed_charter)
+    rows[1][8] = "Observació de la persona que importa."
+    upload(client, "seguiment.csv", csv_content(rows))
+    token = client.session["service_charters.import"]["token"]
+    a_technician_saves_an_observation(seed_charter, technician_of_service)
+    before = snapshot()
+
+    response = client.post(IMPORT_CONFIRM_URL, {"token": token})
+
+    assert response.status_code == 400
+    assert "Fila 2: «Observacions» ha canviat a l'aplicació" in page_of(response)
+    assert snapshot() == before

@@ -6,16 +6,15 @@ across levels, as priority 2 and commitment 2 do. A file with any error imports
 nothing: every error is printed, one per line, and the command exits with status 1.
 """
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from commitments.models import Mandate
-from commitments.plan_io import PlanImportError, import_plan
+from commitments.plan_io import import_plan
 from terrassa_plis import events
-from terrassa_plis.exports import TableError, read_table
+from terrassa_plis.imports import RefusedImport, read_import
 
 
 class Command(BaseCommand):
@@ -43,19 +42,18 @@ class Command(BaseCommand):
                 % {"file": file, "reason": error.strerror or error}
             ) from None
         try:
-            rows = read_table(path.name, content)
+            rows = read_import(path.name, content)
+        except RefusedImport as error:
+            # The file could not be read at all: its one sentence says why.
+            raise CommandError(" ".join(error.errors)) from None
+        try:
             report = import_plan(rows, mandate=plan_mandate)
-        except TableError as error:
-            raise CommandError(str(error)) from None
-        except csv.Error as error:
-            raise CommandError(
-                _("No es pot llegir el CSV «%(file)s» (%(reason)s): deseu-lo com a XLSX.")
-                % {"file": path.name, "reason": error}
-            ) from None
-        except PlanImportError as error:
+        except RefusedImport as error:
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        for line in report.change_lines():
+            self.stdout.write(line)
         events.log_import(
             f"the plan of mandate {plan_mandate.term}",
             file_name=path.name,

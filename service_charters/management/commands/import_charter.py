@@ -10,11 +10,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from service_charters.charter_import import CharterImportError, apply_sheet, find_service
+from service_charters.charter_import import apply_sheet, find_service
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.years import FIRST_YEAR, LAST_YEAR
 from terrassa_plis import events
-from terrassa_plis.exports import TableError
+from terrassa_plis.imports import RefusedImport
 
 
 class Command(BaseCommand):
@@ -47,15 +47,27 @@ class Command(BaseCommand):
             ) from None
         try:
             rows = read_sheet(path.name, content)
-        except TableError as error:
-            raise CommandError(str(error)) from None
-        parsed = parse_sheet(rows)
+        except RefusedImport as error:
+            # The file could not be read at all: its one sentence says why.
+            raise CommandError(" ".join(error.errors)) from None
         try:
+            parsed = parse_sheet(rows)
             report = apply_sheet(parsed, service=charter_service, year=year, acting_user=None)
-        except CharterImportError as error:
+        except RefusedImport as error:
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(str(error)) from None
+        for number, changes in sorted(report.field_changes.items()):
+            for change in changes:
+                self.stdout.write(
+                    _("Fila %(row)s: «%(column)s»: abans «%(old)s», ara «%(new)s».")
+                    % {
+                        "row": number,
+                        "column": change.column,
+                        "old": change.old or _("(buit)"),
+                        "new": change.new or _("(buit)"),
+                    }
+                )
         events.log_import(
             f"the follow-up of charter {report.charter.pk} ({report.year})",
             file_name=path.name,
