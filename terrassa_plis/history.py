@@ -20,8 +20,10 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from terrassa_plis.formatting import day, moment, number
 
@@ -226,3 +228,24 @@ def history_rows(
         )
     rows.sort(key=lambda row: (row.when, row.record.history_id), reverse=True)
     return rows
+
+
+class ChangeHistory(HistoricalRecords):
+    """The history every model a person edits keeps: django-simple-history's, with the
+    historical model named in Catalan after the model («persona (historial)») where the
+    library would write «historical persona» whatever the language."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy(
+                HISTORY_NAME, model=model._meta.verbose_name
+            )
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy(
+                HISTORY_NAME, model=model._meta.verbose_name_plural
+            )
+        return options
+
+
+HISTORY_NAME = _("{model} (historial)")
