@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Mandate
 from commitments.plan_io import PlanImportError, import_plan
 from terrassa_plis.exports import TableError, read_table
+from terrassa_plis.history import importing_user
 
 
 class Command(BaseCommand):
@@ -23,8 +24,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The plan as CSV or XLSX, with the export's columns.")
         parser.add_argument("--mandate", required=True, help="The mandate's term, e.g. 2019-2023.")
+        parser.add_argument(
+            "--user", help="The username the history records as the importer of the changes."
+        )
 
-    def handle(self, *args, file, mandate, **options):
+    def handle(self, *args, file, mandate, user=None, **options):
+        try:
+            importer = importing_user(user)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         try:
             plan_mandate = Mandate.objects.get(term=mandate)
         except Mandate.DoesNotExist:
@@ -43,7 +51,7 @@ class Command(BaseCommand):
             ) from None
         try:
             rows = read_table(path.name, content)
-            report = import_plan(rows, mandate=plan_mandate)
+            report = import_plan(rows, mandate=plan_mandate, user=importer, file_name=path.name)
         except TableError as error:
             raise CommandError(str(error)) from None
         except csv.Error as error:

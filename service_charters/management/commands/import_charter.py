@@ -14,6 +14,7 @@ from service_charters.charter_import import CharterImportError, apply_sheet, fin
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.years import FIRST_YEAR, LAST_YEAR
 from terrassa_plis.exports import TableError
+from terrassa_plis.history import importing_user
 
 
 class Command(BaseCommand):
@@ -27,8 +28,15 @@ class Command(BaseCommand):
             help="The service's name, with or without «Servei de ».",
         )
         parser.add_argument("--year", required=True, type=int, help="The year of the results.")
+        parser.add_argument(
+            "--user", help="The username the history records as the importer of the changes."
+        )
 
-    def handle(self, *args, file, service, year, **options):
+    def handle(self, *args, file, service, year, user=None, **options):
+        try:
+            importer = importing_user(user)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         charter_service = find_service(service)
         if charter_service is None:
             raise CommandError(
@@ -50,7 +58,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         parsed = parse_sheet(rows)
         try:
-            report = apply_sheet(parsed, service=charter_service, year=year, acting_user=None)
+            report = apply_sheet(
+                parsed,
+                service=charter_service,
+                year=year,
+                acting_user=importer,
+                file_name=path.name,
+            )
         except CharterImportError as error:
             for message in error.errors:
                 self.stderr.write(message)
