@@ -6,10 +6,12 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from commitments.models import PlanNode
 from commitments.plan_io import PLAN_COLUMNS
 from terrassa_plis.history import import_reason
+from tests.pages import text_of
 
 ROWS = [
     ["Objectiu", "1", "", "Una ciutat que garanteix drets", "", "", ""],
@@ -53,3 +55,19 @@ def test_a_long_file_name_is_shortened_to_fit_the_reason_column():
     assert len(reason) == 100
     assert reason.startswith("Importat del fitxer «aaa")
     assert "…" in reason and reason.endswith("aaaa-final.xlsx»")
+
+
+@pytest.mark.django_db
+def test_the_commitment_s_page_shows_the_imported_change_and_its_file(
+    client, seed_plan, staff, director, tmp_path
+):
+    import_rows(tmp_path, ROWS, user=staff.username)
+    changed = [ROWS[0], [*ROWS[1][:3], "Ciutadania, diversitat i convivència", *ROWS[1][4:]]]
+    import_rows(tmp_path, changed, name="pla revisat.csv", user=staff.username)
+    axis = PlanNode.objects.get(mandate__term="2019-2023", code="61")
+    client.force_login(director)
+
+    page = text_of(client.get(reverse("commitments:detail", args=[axis.pk])).content.decode())
+
+    assert "Element del pla · Modificat · Importat del fitxer «pla revisat.csv»" in page
+    assert "Text: Ciutadania i convivència → Ciutadania, diversitat i convivència" in page
