@@ -235,8 +235,9 @@ def test_the_latest_changes_run_the_same_queries_whatever_the_history(
         )
     # 1 session, 2 user, 3 the user's groups (roles), 4 the body with its plan,
     # 5 its functions, 6 its seats, 7 the memberships of the day, 8 the areas (members
-    # per area), 9 the latest changes of the composition.
-    with django_assert_num_queries(9):
+    # per area), 9 the latest changes of the composition: its memberships', 10 its
+    # seats' and 11 its members' names' history records.
+    with django_assert_num_queries(11):
         response = reader.get(body_url())
     assert len(events(response, "recent-changes-title")) == min(2 * size, 20)
 
