@@ -13,7 +13,7 @@ from commitments.models import (
     ReportingPeriod,
     Status,
 )
-from terrassa_plis.admin import ReadOnlyAdmin, one_selected
+from terrassa_plis.admin import HistoryAdmin, ReadOnlyAdmin, one_selected
 from terrassa_plis.concurrency import VersionCheckedAdmin, VersionCheckedAdminForm
 
 
@@ -33,7 +33,7 @@ class ReportingPeriodInline(admin.TabularInline):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(HistoryAdmin):
     list_display = ["term", "name", "start_year", "end_year", "tracks_progress"]
     list_filter = ["tracks_progress"]
     search_fields = ["term", "name"]
@@ -41,7 +41,7 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanLevel)
-class PlanLevelAdmin(admin.ModelAdmin):
+class PlanLevelAdmin(HistoryAdmin):
     list_display = ["name", "name_plural", "depth", "mandate"]
     list_filter = ["mandate"]
     search_fields = ["name", "name_plural"]
@@ -49,7 +49,7 @@ class PlanLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanNode)
-class PlanNodeAdmin(admin.ModelAdmin):
+class PlanNodeAdmin(HistoryAdmin):
     list_display = ["code", "level", "short_text", "area", "service", "mandate"]
     list_filter = ["mandate", "level", "area", "is_leaf"]
     search_fields = ["code", "text"]
@@ -72,7 +72,7 @@ class PlanNodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(HistoryAdmin):
     list_display = ["label", "position", "category", "colour", "mandate"]
     list_filter = ["mandate", "category"]
     search_fields = ["label"]
@@ -80,7 +80,7 @@ class StatusAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(HistoryAdmin):
     list_display = ["label", "start", "end", "is_open", "mandate", "balance_link"]
     list_filter = ["mandate", "is_open"]
     search_fields = ["label"]

@@ -1,4 +1,4 @@
-"""Who changed what in a commitment's follow-up, and when, from django-simple-history.
+"""Who changed what in a commitment and its follow-up, and when, from django-simple-history.
 
 The entries' records are diffed by the one history engine
 (`terrassa_plis.history.history_rows`), from one query per model; each save becomes the
@@ -11,19 +11,21 @@ and added are therefore netted: what it re-created unchanged is no change.
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Entry, Figure
+from commitments.models import Entry, Figure, PlanNode
 from terrassa_plis import history
 from terrassa_plis.formatting import number, percent, person_name
 from terrassa_plis.history import FieldChange, FieldValue, HistoryEvent
 
 ENTRY_FIELDS = ["status", "progress", "reason", "observations", "related_information"]
+# What the plan says of the commitment itself: edited in the admin and by `import_plan`.
+NODE_FIELDS = ["code", "parent", "text", "area", "service", "sdgs"]
 FIGURE_FIELDS = ["label", "value", "unit", "women", "men"]
 # A figure record this close after its entry's record, by the same person, is part of
 # the same save (save_entry writes the entry, then the figures, in one transaction).
@@ -86,11 +88,12 @@ class _Save:
 
 
 def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent]:
-    """Every recorded change of `node`'s entries and their figures, newest first, each of
-    its semester (the event's subject).
+    """Every recorded change of `node` itself (its text, area…: subject «Element del pla»,
+    and the import's file, if any, in the summary) and of its entries and their figures,
+    each of its semester (the event's subject), newest first.
 
     `entries` are the node's current entries (the records also name deleted ones);
-    `periods` and `statuses` map ids of the node's mandate to objects. Two queries.
+    `periods` and `statuses` map ids of the node's mandate to objects. Three queries.
     """
     entry_records = list(
         Entry.history.filter(node_id=node.pk)
@@ -168,7 +171,32 @@ def commitment_history(node, *, entries, periods, statuses) -> list[HistoryEvent
         for event in (save.event() for save in saves)
         if event is not None
     ]
+    events += _node_events(node)
     return sorted(events, key=lambda event: event.when, reverse=True)
+
+
+def _node_events(node) -> list[HistoryEvent]:
+    """The saves of the node itself, each summarised by its kind and, for an import, the
+    file it came from (the record's reason). One query."""
+    records = PlanNode.history.filter(id=node.pk).select_related(
+        "history_user", "parent__level", "area", "service"
+    )
+    subject = history.capitalised(PlanNode._meta.verbose_name)
+    return [
+        replace(
+            row,
+            subject=subject,
+            summary=f"{row.summary} · {row.record.history_change_reason}"
+            if row.record.history_change_reason
+            else row.summary,
+            changes=[_shortened(change) for change in row.changes],
+        )
+        for row in history.history_rows(
+            records,
+            history.model_fields(PlanNode, NODE_FIELDS),
+            who=lambda record: person_name(record.history_user),
+        )
+    ]
 
 
 def _entry_fields(statuses) -> list[history.Field]:

@@ -17,12 +17,12 @@ from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from commitments.figures import figure_text, labelled_figure_text
 from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
 from terrassa_plis.formatting import number
+from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
 
 # The longest text a person may type (or import) in each free-text field, in one place.
@@ -61,6 +61,8 @@ class Mandate(models.Model):
         ),
     )
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["start_year"]
         verbose_name = _("mandat")
@@ -97,6 +99,8 @@ class PlanLevel(models.Model):
     depth = models.PositiveSmallIntegerField(_("profunditat"))
     name = models.CharField(_("nom"), max_length=60)
     name_plural = models.CharField(_("nom en plural"), max_length=60)
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["mandate", "depth"]
@@ -176,6 +180,8 @@ class PlanNode(models.Model):
     path = models.CharField(_("posició a l'arbre"), max_length=255, editable=False, db_index=True)
 
     objects = PlanNodeQuerySet.as_manager()
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["mandate", "path"]
@@ -295,6 +301,8 @@ class Status(models.Model):
     )
     category = models.CharField(_("categoria"), max_length=12, choices=StatusCategory.choices)
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["mandate", "position"]
         constraints = [
@@ -333,6 +341,8 @@ class ReportingPeriod(models.Model):
     is_open = models.BooleanField(_("oberta l'entrada de dades"), default=False)
 
     objects = ReportingPeriodQuerySet.as_manager()
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["mandate", "start"]
@@ -466,7 +476,7 @@ class Entry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = ChangeHistory(excluded_fields=["version", "updated_at"])
 
     objects = EntryQuerySet.as_manager()
 
@@ -554,7 +564,7 @@ class Figure(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    history = HistoricalRecords()
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["entry", "position", "id"]

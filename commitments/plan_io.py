@@ -25,6 +25,7 @@ from dataclasses import field as dataclass_field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commitments.figures import FigureTotals, labelled_figure_text
 from commitments.models import (
@@ -40,6 +41,7 @@ from commitments.models import (
 from governance.models import Area, Service
 from terrassa_plis import documents
 from terrassa_plis.formatting import moment, person_name, plain_decimal
+from terrassa_plis.history import import_reason
 from terrassa_plis.imports import RefusedImport
 from terrassa_plis.text_bounds import too_long
 
@@ -251,8 +253,11 @@ class _Row:
         return None if self.level is None else (self.level.pk, self.code)
 
 
-def import_plan(rows: list[list[str]], *, mandate: Mandate) -> ImportReport:
+def import_plan(
+    rows: list[list[str]], *, mandate: Mandate, user=None, file_name: str = ""
+) -> ImportReport:
     """Create or update `mandate`'s nodes from `rows` (header first), all or nothing.
+    The history of every node it saves names `user` and the file.
 
     A row is keyed by its level and code. Every row is checked before anything is
     saved; if any is wrong, `PlanImportError` lists every error by the row number a
@@ -293,7 +298,10 @@ def import_plan(rows: list[list[str]], *, mandate: Mandate) -> ImportReport:
         errors.sort(key=lambda error: error[0])
         raise PlanImportError([_row_error(number, message) for number, message in errors])
 
-    report = _save(parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header))
+    history = {"default_user": user, "default_change_reason": import_reason(file_name)}
+    report = _save(
+        parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header), **history
+    )
     return ImportReport(report.created, report.updated, report.unchanged, tuple(changes))
 
 
@@ -617,7 +625,9 @@ def _state(node: PlanNode) -> tuple:
 
 
 @transaction.atomic
-def _save(parsed, existing, mandate, levels, above, leaf_depth, *, has_column) -> ImportReport:
+def _save(
+    parsed, existing, mandate, levels, above, leaf_depth, *, has_column, **history
+) -> ImportReport:
     levels_by_id = {level.pk: level for level in levels}
     nodes_by_id = {node.pk: node for node in existing.values()}
     before = {node.pk: _state(node) for node in existing.values()}
@@ -663,7 +673,7 @@ def _save(parsed, existing, mandate, levels, above, leaf_depth, *, has_column) -
             node.set_tree_fields(leaf_depth)
         new_at_depth = [node for node in by_depth[depth] if node.pk is None]
         if new_at_depth:
-            PlanNode.objects.bulk_create(new_at_depth)
+            bulk_create_with_history(new_at_depth, PlanNode, **history)
 
     changed = [node for node in existing.values() if _state(node) != before[node.pk]]
     if changed:
@@ -673,7 +683,7 @@ def _save(parsed, existing, mandate, levels, above, leaf_depth, *, has_column) -
             for index, field in enumerate(STATE_FIELDS)
             if any(_state(node)[index] != before[node.pk][index] for node in changed)
         ]
-        PlanNode.objects.bulk_update(changed, fields)
+        bulk_update_with_history(changed, PlanNode, fields, **history)
 
     in_file = {row.key for row in parsed}
     updated = sum(

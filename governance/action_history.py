@@ -2,12 +2,13 @@
 save changed (django-simple-history, diffed by `terrassa_plis.history`)."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Area, PlanAction
+from governance.models import ActionImplementation, Area, PlanAction
 from terrassa_plis import history
-from terrassa_plis.formatting import person_name
+from terrassa_plis.formatting import person_name, semester
 
 ACTION_FIELDS = [
     "code",
@@ -21,6 +22,11 @@ ACTION_FIELDS = [
 ]
 ACTION_EVENTS = {"+": _("Acció creada"), "~": _("Acció modificada"), "-": _("Acció esborrada")}
 HISTORY_LINES = 10
+IMPLEMENTATION_FIELDS = ["degree", "observations"]
+IMPLEMENTATION_EVENT = _("Implementació %(period)s")
+# An implementation record this close to the action's record, by the same person, is
+# part of the same save (record_implementation writes both in one transaction).
+SAME_SAVE = timedelta(minutes=1)
 
 
 def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[history.HistoryEvent]:
@@ -64,7 +70,42 @@ def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[histo
         # The oldest record read is only there to compare the next one with.
         base = records[-1]
         rows = [row for row in rows if row.record is not base]
-    return [
+    events = [
         replace(row, summary=row.record.history_change_reason or str(ACTION_EVENTS[row.kind]))
         for row in rows[:limit]
     ]
+    return _with_implementation(action, events, limit)
+
+
+def _with_implementation(action, events, limit):
+    """The events with what each save of an implementation entry changed (its degree, its
+    observations, before → after): in the action's event of the same save when it is
+    listed, else as an event of its own. One query."""
+    records = ActionImplementation.history.filter(action_id=action.pk).select_related(
+        "history_user"
+    )
+    rows = history.history_rows(
+        records,
+        history.model_fields(ActionImplementation, IMPLEMENTATION_FIELDS),
+        who=lambda record: person_name(record.history_user),
+    )
+    events = list(events)
+    for row in rows:
+        same_save = next(
+            (
+                index
+                for index, event in enumerate(events)
+                # Saved outside a request, the entry's record names no one.
+                if (event.who == row.who or row.record.history_user_id is None)
+                and abs(event.when - row.when) <= SAME_SAVE
+                and not event.changes
+            ),
+            None,
+        )
+        if same_save is not None:
+            events[same_save] = replace(events[same_save], changes=row.changes)
+        else:
+            summary = IMPLEMENTATION_EVENT % {"period": semester(row.record.period)}
+            events.append(replace(row, summary=f"{summary} · {row.summary}"))
+    events.sort(key=lambda event: event.when, reverse=True)
+    return events[:limit]

@@ -27,6 +27,7 @@ from governance.models import (
 from governance.roles import Role
 from terrassa_plis import formatting
 from terrassa_plis.admin import (
+    HistoryAdmin,
     PermissionChoiceField,
     ReadOnlyAdmin,
     RecordedOnThePagesAdmin,
@@ -144,7 +145,7 @@ def technician_choices(assigned=None):
     return User.objects.filter(may_hold).distinct().order_by("username")
 
 
-class TechnicianPickerAdmin(admin.ModelAdmin):
+class TechnicianPickerAdmin(HistoryAdmin):
     """The technicians' picker lists only the people who can hold the role."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -197,7 +198,7 @@ class BodyInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "approved_on", "updated_on", "update_period"]
     search_fields = ["name", "short_name"]
     inlines = [BodyInline]
@@ -245,7 +246,7 @@ class SeatInline(admin.StackedInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "plan", "position"]
     list_filter = ["kind", "plan"]
     search_fields = ["name", "short_name", "purpose"]
@@ -263,7 +264,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(BodyFunction)
-class BodyFunctionAdmin(admin.ModelAdmin):
+class BodyFunctionAdmin(HistoryAdmin):
     list_display = ["__str__", "body", "position"]
     list_filter = ["body"]
     search_fields = ["text"]
@@ -271,7 +272,7 @@ class BodyFunctionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin):
+class SeatAdmin(HistoryAdmin):
     list_display = ["__str__", "body", "position", "expected_count", "public_role", "area"]
     list_filter = ["body", "public_role", "for_political_groups", "area"]
     search_fields = ["description", "body__name"]
@@ -279,13 +280,13 @@ class SeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(PoliticalGroup)
-class PoliticalGroupAdmin(admin.ModelAdmin):
+class PoliticalGroupAdmin(HistoryAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "email", "user"]
     search_fields = ["name", "email", "user__username"]
     list_select_related = ["user"]
@@ -322,7 +323,7 @@ class AgreementInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["date", "body"]
     list_filter = ["body", "date"]
     search_fields = ["agenda", "minutes", "body__name"]
@@ -333,7 +334,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(HistoryAdmin):
     list_display = ["__str__", "meeting", "owner", "due", "done_on"]
     list_filter = ["meeting__body", "due", "done_on"]
     search_fields = ["text", "owner__name"]
@@ -393,7 +394,7 @@ class SemesterFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActionImplementation)
-class ActionImplementationAdmin(RecordedOnThePagesAdmin, admin.ModelAdmin):
+class ActionImplementationAdmin(RecordedOnThePagesAdmin, HistoryAdmin):
     """As the inline: entries are recorded on the action's page."""
 
     list_display = ["action", "semester", "degree"]
@@ -407,7 +408,7 @@ class ActionImplementationAdmin(RecordedOnThePagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ["title", "planned_on", "done_on", "plan"]
     list_filter = ["plan", "planned_on"]
     search_fields = ["title"]

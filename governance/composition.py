@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from governance.models import Area, Body, BodyKind, Membership, Plan, Seat
+from governance.models import Area, Body, BodyKind, Membership, Person, Plan, Seat
 from governance.wording import elides_de
 from terrassa_plis import history
 from terrassa_plis.formatting import person_name
@@ -203,6 +203,19 @@ CHANGED = gettext_lazy("Canvi")
 LEFT = gettext_lazy("Baixa")
 DELETED = gettext_lazy("Esborrat")
 RECENT_CHANGES = 20
+# The saves of a seat (in the admin) and of a member's name, in the body's latest changes.
+SEAT_FIELDS = ["position", "description", "expected_count", "area", "public_role"]
+SEAT_SUMMARIES = {
+    "+": gettext_lazy("Plaça nova"),
+    "~": gettext_lazy("Canvi de la plaça"),
+    "-": gettext_lazy("Plaça suprimida"),
+}
+PERSON_FIELDS = ["name"]
+PERSON_SUMMARIES = {
+    "+": gettext_lazy("Persona nova"),
+    "~": gettext_lazy("Canvi del nom"),
+    "-": gettext_lazy("Persona esborrada"),
+}
 
 
 def _label(name: str) -> str:
@@ -288,8 +301,78 @@ def recent_composition_changes(
     )
     records = Membership.history.filter(id__in=latest).select_related(*MEMBERSHIP_RELATED)
     rows = [
-        row
+        _in_body_list(row)
         for row in _history_rows(records)
         if row.record.seat is not None and row.record.seat.body_id == body.pk
     ]
-    return [_in_body_list(row) for row in rows[:limit]]
+    rows += _seat_changes(body, limit) + _member_name_changes(body, limit)
+    rows.sort(key=lambda row: row.when, reverse=True)
+    return rows[:limit]
+
+
+def _listed_alone(event: history.HistoryEvent, subject: str, summary) -> history.HistoryEvent:
+    """A save of something other than a membership, as the body's latest changes list it:
+    a creation or a deletion lists the values it had."""
+    values, changes = [], event.changes
+    if event.kind != "~":
+        values = [
+            history.FieldValue(change.label, change.after if event.kind == "+" else change.before)
+            for change in changes
+        ]
+        changes = []
+    return replace(
+        event,
+        changes=changes,
+        values=values,
+        subject=subject or history.EMPTY,
+        summary=str(summary),
+    )
+
+
+def _latest_records(model, limit: int, **of_body):
+    """Every record of the objects that the latest `limit` records of `of_body` are of (so
+    that each has its predecessor to be compared with), with who saved it. One query."""
+    latest = (
+        model.history.filter(**of_body)
+        .order_by("-history_date", "-history_id")
+        .values("id")[:limit]
+    )
+    return model.history.filter(id__in=latest).select_related("history_user")
+
+
+def _seat_changes(body: Body, limit: int) -> list[history.HistoryEvent]:
+    records = _latest_records(Seat, limit, body=body).select_related("area")
+    rows = history.history_rows(
+        records,
+        history.model_fields(Seat, SEAT_FIELDS),
+        who=lambda record: person_name(record.history_user),
+    )
+    return [
+        _listed_alone(row, split_description(row.record.description)[0], SEAT_SUMMARIES[row.kind])
+        for row in rows
+        if row.record.body_id == body.pk and not _unrecorded_before(row)
+    ]
+
+
+def _unrecorded_before(event: history.HistoryEvent) -> bool:
+    """The first save of something saved before its history began: what it changed is
+    not on record."""
+    return event.kind == "~" and any(
+        change.before == str(history.UNRECORDED_TEXT) for change in event.changes
+    )
+
+
+def _member_name_changes(body: Body, limit: int) -> list[history.HistoryEvent]:
+    """The renamings of the people who ever sat in `body`, under their new name."""
+    members = Membership.objects.filter(seat__body=body).values("person_id")
+    records = _latest_records(Person, limit, id__in=members, history_type="~")
+    rows = history.history_rows(
+        records,
+        history.model_fields(Person, PERSON_FIELDS),
+        who=lambda record: person_name(record.history_user),
+    )
+    return [
+        _listed_alone(row, row.record.name, PERSON_SUMMARIES[row.kind])
+        for row in rows
+        if row.kind == "~" and not _unrecorded_before(row)
+    ]

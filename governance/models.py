@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from terrassa_plis import formatting
+from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
 
 # The longest text a person may type (or import) in each free-text field, in one place.
@@ -49,6 +49,8 @@ class Area(models.Model):
         help_text=_("Poden editar els elements de tota l'àrea."),
     )
 
+    history = ChangeHistory(m2m_fields=[technicians])
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("àrea")
@@ -72,6 +74,8 @@ class Service(models.Model):
         blank=True,
         help_text=_("Poden editar els elements d'aquest servei."),
     )
+
+    history = ChangeHistory(m2m_fields=[technicians])
 
     class Meta:
         ordering = ["area__number", "name"]
@@ -107,6 +111,8 @@ class Plan(models.Model):
     update_period = models.CharField(_("període de l'actualització"), max_length=20, blank=True)
 
     objects = PlanQuerySet.as_manager()
+
+    history = ChangeHistory()
 
     class Meta:
         verbose_name = _("pla")
@@ -165,6 +171,8 @@ class Body(models.Model):
 
     objects = BodyQuerySet.as_manager()
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["plan", "position"]
         verbose_name = _("òrgan")
@@ -183,6 +191,8 @@ class BodyFunction(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("funció"), **bounded(DESCRIPTION_MAX_LENGTH))
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["body", "position"]
@@ -230,6 +240,8 @@ class Seat(models.Model):
     for_political_groups = models.BooleanField(_("per als grups municipals"), default=False)
     delegate_allowed = models.BooleanField(_("s'hi pot delegar"), default=False)
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["body", "position"]
         verbose_name = _("plaça")
@@ -251,6 +263,8 @@ class Seat(models.Model):
 
 class PoliticalGroup(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["name"]
@@ -274,6 +288,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["name"]
@@ -359,7 +375,7 @@ class Membership(models.Model):
     # Optimistic locking (`terrassa_plis.concurrency`): an edit names the version it
     # started from, so a second edit opened meanwhile cannot silently replace it.
     version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = ChangeHistory(excluded_fields=["version"])
 
     objects = MembershipQuerySet.as_manager()
 
@@ -430,6 +446,8 @@ class Meeting(models.Model):
 
     objects = MeetingQuerySet.as_manager()
 
+    history = ChangeHistory(m2m_fields=[attendees])
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("reunió")
@@ -481,6 +499,8 @@ class Agreement(models.Model):
     done_on = models.DateField(_("complert el"), null=True, blank=True)
 
     objects = AgreementQuerySet.as_manager()
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["due", "pk"]
@@ -549,7 +569,7 @@ class PlanAction(models.Model):
     areas = models.ManyToManyField(Area, verbose_name=_("àrees responsables"), blank=True)
     # Optimistic locking of the commission's decision (`terrassa_plis.concurrency`).
     version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
-    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["version"])
+    history = ChangeHistory(m2m_fields=[areas], excluded_fields=["version"])
 
     objects = PlanActionQuerySet.as_manager()
 
@@ -601,6 +621,8 @@ class ActionImplementation(models.Model):
 
     objects = ActionImplementationQuerySet.as_manager()
 
+    history = ChangeHistory(excluded_fields=["version", "updated_at", "updated_by"])
+
     class Meta:
         ordering = ["action", "period"]
         constraints = [
@@ -627,6 +649,8 @@ class Milestone(models.Model):
     title = models.CharField(_("fita"), max_length=200)
     planned_on = models.DateField(_("data prevista"))
     done_on = models.DateField(_("data real"), null=True, blank=True)
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["plan", "planned_on"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from publication.models import PublicationJob, PublishedVersion, ReportingRound
-from terrassa_plis.admin import ReadOnlyAdmin, RecordedOnThePagesAdmin
+from terrassa_plis.admin import HistoryAdmin, ReadOnlyAdmin, RecordedOnThePagesAdmin
 
 
 class PublishedVersionInline(RecordedOnThePagesAdmin, admin.TabularInline):
@@ -14,7 +14,7 @@ class PublishedVersionInline(RecordedOnThePagesAdmin, admin.TabularInline):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "deadline", "reminder_days", "status", "opened_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["period"]

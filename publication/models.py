@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ReportingPeriod
+from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
 
 # The longest note a person may type when publishing a version: what changes from the
@@ -71,6 +72,8 @@ class ReportingRound(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = ChangeHistory(excluded_fields=["last_publication"])
 
     class Meta:
         ordering = ["-deadline", "-pk"]

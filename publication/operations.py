@@ -95,15 +95,18 @@ def open_round(
     if errors:
         raise ValidationError(errors)
     try:
+        round = ReportingRound(
+            kind=kind,
+            period=period,
+            year=year,
+            deadline=deadline,
+            reminder_days=reminder_days,
+            opened_by=acting_user,
+        )
+        round._history_user = acting_user
         with transaction.atomic():
-            return ReportingRound.objects.create(
-                kind=kind,
-                period=period,
-                year=year,
-                deadline=deadline,
-                reminder_days=reminder_days,
-                opened_by=acting_user,
-            )
+            round.save()
+            return round
     except IntegrityError:
         # Someone opened the same round meanwhile.
         field = "period" if kind == RoundKind.BALANCE else "year"
@@ -118,6 +121,7 @@ def move_to_review(round: ReportingRound, *, acting_user=None) -> ReportingRound
     if round.status != RoundStatus.OPEN:
         raise ValidationError(NOT_OPEN)
     round.status = RoundStatus.IN_REVIEW
+    round._history_user = acting_user
     round.save(update_fields=["status"])
     return round
 

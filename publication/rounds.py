@@ -25,6 +25,7 @@ from governance.models import Area, Service
 from governance.roles import Role
 from publication.models import ReportingRound, RoundKind, RoundStatus
 from service_charters.models import INDICATOR_CHARTER, Charter, Indicator, Measurement
+from terrassa_plis import history
 from terrassa_plis.formatting import percentage_of, person_name
 
 
@@ -451,3 +452,18 @@ def preview_links(round: ReportingRound) -> dict[str, str]:
         args = [round.year]
         page, pdf = "service_charters:year_report", "service_charters:year_report_pdf"
     return {"page": reverse(page, args=args), "pdf": reverse(pdf, args=args)}
+
+
+# What a round's history compares: what staff set when opening it, and where it stands.
+ROUND_FIELDS = ["deadline", "reminder_days", "status"]
+
+
+def round_history(round: ReportingRound) -> list[history.HistoryEvent]:
+    """Who opened the round, moved it to review, or changed its deadline in the admin,
+    and when, newest first. One query."""
+    records = ReportingRound.history.filter(id=round.pk).select_related("history_user")
+    return history.history_rows(
+        records,
+        history.model_fields(ReportingRound, ROUND_FIELDS),
+        who=lambda record: person_name(record.history_user),
+    )

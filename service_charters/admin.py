@@ -19,7 +19,7 @@ from service_charters.models import (
     OfferedService,
 )
 from service_charters.years import FIRST_YEAR, LAST_YEAR
-from terrassa_plis.admin import one_selected
+from terrassa_plis.admin import HistoryAdmin, one_selected
 
 
 def _short(text: str) -> str:
@@ -95,7 +95,7 @@ class YearActionForm(ActionForm):
 
 
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(HistoryAdmin):
     list_display = ["title", "service", "area", "in_force_from", "in_force_until"]
     list_filter = ["service__area", "service", "in_force_from"]
     search_fields = ["title", "service__name"]
@@ -129,7 +129,7 @@ class CharterAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfferedService)
-class OfferedServiceAdmin(admin.ModelAdmin):
+class OfferedServiceAdmin(HistoryAdmin):
     list_display = ["name", "charter", "position"]
     list_filter = ["charter__service"]
     search_fields = ["name", "charter__title"]
@@ -138,7 +138,7 @@ class OfferedServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(HistoryAdmin):
     list_display = ["short_text", "offered_service", "charter", "position"]
     list_filter = ["offered_service__charter__service"]
     search_fields = ["text", "offered_service__name", "offered_service__charter__title"]
@@ -155,7 +155,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharterCommitment)
-class CharterCommitmentAdmin(admin.ModelAdmin):
+class CharterCommitmentAdmin(HistoryAdmin):
     list_display = ["short_text", "short_objective", "charter", "position"]
     list_filter = ["objective__offered_service__charter__service"]
     search_fields = ["text", "objective__text", "objective__offered_service__charter__title"]

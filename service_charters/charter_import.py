@@ -47,9 +47,9 @@ from service_charters.models import (
 )
 from terrassa_plis import documents
 from terrassa_plis.formatting import moment, person_name
+from terrassa_plis.history import import_reason
 from terrassa_plis.imports import RefusedImport
 
-CHANGE_REASON = "Importació del full de seguiment"
 _NEW, _FOUND, _RENAMED = "new", "found", "renamed"
 
 
@@ -438,19 +438,25 @@ class _ImportChanges:
             self.changed_measurements.append(measurement)
         return True, measurement
 
-    def write(self, acting_user) -> None:
+    def write(self, acting_user, file_name: str) -> None:
         """Save the changes: a fixed number of bulk queries, parents before children."""
         # Bulk writes send no model signal: the documents learn of the change here.
         documents.data_changed()
+        history = {"default_user": acting_user, "default_change_reason": import_reason(file_name)}
         if self.charter_created:
+            self.charter._history_user = acting_user
+            self.charter._change_reason = history["default_change_reason"]
             self.charter.save()
         for model, text_field, _parent in _LEVELS:
             if self.new[model]:
                 # Children were built on unsaved parents: Django copies the parents' new ids.
                 model.objects.bulk_create(self.new[model])
+                if model is not Indicator:
+                    model.history.bulk_history_create(self.new[model], **history)
             if self.renamed[model]:
                 model.objects.bulk_update(self.renamed[model], [text_field])
-        history = {"default_user": acting_user, "default_change_reason": CHANGE_REASON}
+                if model is not Indicator:
+                    model.history.bulk_history_create(self.renamed[model], update=True, **history)
         if self.new[Indicator]:
             Indicator.history.bulk_history_create(self.new[Indicator], **history)
         if self.changed_indicators:
@@ -568,13 +574,16 @@ def preview_sheet(parsed: ParsedSheet, *, service: Service, year: int) -> Import
     return _import_report(import_changes, changes, parsed)
 
 
-def apply_sheet(parsed: ParsedSheet, *, service: Service, year: int, acting_user) -> ImportReport:
+def apply_sheet(
+    parsed: ParsedSheet, *, service: Service, year: int, acting_user, file_name: str = ""
+) -> ImportReport:
     """Import the sheet into `service`'s charter in force in `year`: all rows, or nothing.
+    The history of everything it saves names `acting_user` and the file.
 
     Queries: the charter, its tree (4) and the year's measurements, then one bulk query per
     kind of change (creations and updates, plus their history), whatever the row count.
     """
     with transaction.atomic():
         import_changes, changes = _work_out_changes(parsed, service, year, acting_user)
-        import_changes.write(acting_user)
+        import_changes.write(acting_user, file_name)
     return _import_report(import_changes, changes, parsed)

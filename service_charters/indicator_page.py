@@ -19,6 +19,7 @@ from service_charters.followup import FollowUpRow
 from service_charters.models import (
     MEASUREMENT_DATA_FIELDS,
     Charter,
+    CharterCommitment,
     Indicator,
     Measurement,
     assess_measurement,
@@ -81,6 +82,14 @@ INDICATOR_EVENTS = {
     "+": _("Creat l'indicador"),
     "~": _("Modificat l'indicador"),
     "-": _("Esborrat l'indicador"),
+}
+# The charter's commitment the indicator measures: its text, edited in the admin or by
+# an import.
+COMMITMENT_FIELDS = ["text"]
+COMMITMENT_EVENTS = {
+    "+": _("Creat el compromís"),
+    "~": _("Modificat el compromís"),
+    "-": _("Esborrat el compromís"),
 }
 
 
@@ -170,10 +179,10 @@ def _measurement_fields(indicator: Indicator) -> list[history.Field]:
 
 
 def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
-    """Who changed which field of the indicator or of its results, newest first; the
-    results deleted too.
+    """Who changed which field of the indicator, of its results or of the commitment it
+    measures, newest first; the results deleted too.
 
-    Two queries, the indicator's records and its results' records, each diffed here
+    Three queries, the indicator's, its results' and its commitment's records, each diffed here
     against the one before it of the same object (terrassa_plis.history), rather than
     asking each record for its predecessor (a query per record).
     """
@@ -191,6 +200,17 @@ def indicator_history(indicator: Indicator) -> list[HistoryEvent]:
         replace(row, summary=str(INDICATOR_EVENTS[row.kind]))
         for row in history.history_rows(
             indicator_records, history.model_fields(Indicator, INDICATOR_FIELDS), who=_saved_by
+        )
+    ]
+    commitment_records = CharterCommitment.history.filter(
+        id=indicator.commitment_id
+    ).select_related("history_user")
+    events += [
+        replace(row, summary=str(COMMITMENT_EVENTS[row.kind]))
+        for row in history.history_rows(
+            commitment_records,
+            history.model_fields(CharterCommitment, COMMITMENT_FIELDS),
+            who=_saved_by,
         )
     ]
     # The records' ids order the events saved within the same instant.

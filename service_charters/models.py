@@ -16,10 +16,10 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
+from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
 
 # The longest text a person may type (or import) in each free-text field, in one place.
@@ -159,6 +159,8 @@ class Charter(models.Model):
 
     objects = CharterQuerySet.as_manager()
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["service__name", "-in_force_from"]
         constraints = [
@@ -214,6 +216,8 @@ class OfferedService(models.Model):
 
     objects = CharterPartQuerySet.as_manager()
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["charter", "position", "id"]
         verbose_name = _("servei ofert")
@@ -238,6 +242,8 @@ class Objective(models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
+    history = ChangeHistory()
+
     class Meta:
         ordering = ["offered_service", "position", "id"]
         verbose_name = _("objectiu")
@@ -258,6 +264,8 @@ class CharterCommitment(models.Model):
     text = models.TextField(_("compromís"), **bounded(CHARTER_TEXT_MAX_LENGTH))
 
     objects = CharterCommitmentQuerySet.as_manager()
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["objective", "position", "id"]
@@ -307,7 +315,7 @@ class Indicator(models.Model):
     periodicity = models.CharField(
         _("periodicitat"), max_length=12, choices=Periodicity.choices, default=Periodicity.YEARLY
     )
-    history = HistoricalRecords()
+    history = ChangeHistory()
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -387,7 +395,7 @@ class Measurement(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = ChangeHistory(excluded_fields=["version", "updated_at"])
 
     objects = MeasurementQuerySet.as_manager()
 

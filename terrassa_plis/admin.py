@@ -7,14 +7,30 @@ from axes.models import AccessAttempt
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+from simple_history.admin import SimpleHistoryAdmin
 
 admin.site.site_header = _("Terrassa PLIS · Administració")
 admin.site.site_title = _("Terrassa PLIS · Administració")
 admin.site.index_title = _("Pla de Mandat, cartes de serveis i PLIS")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every save here recorded in the model's history (who, when, before → after), which
+    its «Historial» shows to whoever may read the history model (settings: only
+    administrators). Going back to an old version is an edit: refused to whoever may not
+    change the record and its history (the library saves a posted one for a reader)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not (
+            self.has_change_permission(request) and self.has_change_history_permission(request)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class RecordedOnThePagesAdmin:

@@ -19,9 +19,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from terrassa_plis.formatting import day, moment, number
 
@@ -226,3 +229,69 @@ def history_rows(
         )
     rows.sort(key=lambda row: (row.when, row.record.history_id), reverse=True)
     return rows
+
+
+class ChangeHistory(HistoricalRecords):
+    """The history every model a person edits keeps: django-simple-history's, with the
+    historical model named in Catalan after the model («persona (historial)») where the
+    library would write «historical persona» whatever the language."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy(HISTORY_NAME, model=model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy(
+                HISTORY_NAME, model=model._meta.verbose_name_plural
+            )
+        return options
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return
+        # Changed from the other side (a user's areas): the library would record the
+        # history of `instance`, which keeps none; each object added or removed records
+        # its own. Those a clear removes are read before it.
+        if action == "pre_clear":
+            instance._history_cleared = list(model.objects.filter(**{attr: instance}))
+        elif action in ("post_add", "post_remove") and pk_set:
+            for changed in model.objects.filter(pk__in=pk_set):
+                self.create_historical_record(changed, "~")
+        elif action == "post_clear":
+            for changed in instance.__dict__.pop("_history_cleared", []):
+                self.create_historical_record(changed, "~")
+
+
+HISTORY_NAME = _("{model} (historial)")
+
+
+# simple-history's column for the reason of a save.
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+def import_reason(file_name: str) -> str:
+    """The reason every save an import makes records: the name of the file it came from
+    (shortened in the middle, «plan…2023.xlsx», when the column would not hold it), or
+    that it was imported when the caller knows no file."""
+    if not file_name:
+        return gettext("Importat")
+    reason = gettext("Importat del fitxer «%(file)s»")
+    room = CHANGE_REASON_MAX_LENGTH - len(reason % {"file": ""})
+    if len(file_name) > room:
+        head = (room - 1) // 2
+        file_name = f"{file_name[:head]}…{file_name[len(file_name) - (room - 1 - head) :]}"
+    return reason % {"file": file_name}
+
+
+def importing_user(username: str | None):
+    """The user a command's `--user` names, whom the import's history records; None when
+    no one is named. `LookupError` (in Catalan) when no active user has that name."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise LookupError(
+            gettext("No hi ha cap usuari actiu que es digui «%(user)s».") % {"user": username}
+        )
+    return user

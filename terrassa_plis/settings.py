@@ -202,6 +202,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
+# A model's history (its «Historial» in the admin, and going back to an old version) is
+# open to whoever holds a permission on the history model itself, which no role is
+# given: administrators only, never whoever may merely read or change the record.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # Background work (documents, large exports, publishing) runs in `manage.py db_worker`

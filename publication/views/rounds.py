@@ -32,6 +32,7 @@ from publication.operations import (
 from publication.rounds import (
     build_completion,
     preview_links,
+    round_history,
     round_summaries,
     rounds_with_subjects,
 )
@@ -122,6 +123,7 @@ def _render_round(request, round, publish_form: PublishForm | None, *, status: i
         "publish_form": publish_form,
         "publishes_again": bool(versions),
         "publication": publication,
+        "history": round_history(round),
     }
     return render(request, "publication/round.html", context, status=status)
 

@@ -234,7 +234,13 @@ def import_confirm(request):
     form = ImportForm(initial={"service": service, "year": stash["year"]})
     try:
         parsed = parse_sheet(read_sheet(stash["name"], content))
-        report = apply_sheet(parsed, service=service, year=stash["year"], acting_user=request.user)
+        report = apply_sheet(
+            parsed,
+            service=service,
+            year=stash["year"],
+            acting_user=request.user,
+            file_name=stash["name"],
+        )
     except RefusedImport as error:
         # Previewed without errors, the same bytes can only fail if the data moved meanwhile.
         preview = _preview(stash["name"], content, service, stash["year"])

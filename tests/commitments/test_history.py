@@ -102,8 +102,8 @@ def test_a_creation_and_a_later_figure_edit_by_someone_else_are_two_events(
     periods = {p.pk: p for p in seed_plan.mandate.periods.all()}
     statuses = {s.pk: s for s in seed_plan.mandate.statuses.all()}
     entries = list(node.entries.all())
-    # The entries' history records; their figures' history records.
-    with django_assert_num_queries(2):
+    # The entries' history records; their figures' history records; the node's own.
+    with django_assert_num_queries(3):
         events = commitment_history(node, entries=entries, periods=periods, statuses=statuses)
 
     figures_event, created = events

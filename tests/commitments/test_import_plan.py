@@ -659,15 +659,16 @@ def test_an_import_runs_a_fixed_number_of_queries(
     rows = plan_rows(count)
     # 1-4. the mandate's levels, the areas, the services, the mandate's nodes
     # 5. SAVEPOINT
-    # 6-8. INSERT the objective, then the axes, then the actions
-    # 9. RELEASE SAVEPOINT
-    with django_assert_num_queries(9):
+    # 6-11. INSERT the objective, then the axes, then the actions, each with its history
+    # 12. RELEASE SAVEPOINT
+    with django_assert_num_queries(12):
         assert import_plan(rows, mandate=mandate_2019) == ImportReport(count, 0, 0)
 
     for row in rows[1:]:
         row[3] += " (revisat)"
-    # 1-4. levels, areas, services, nodes; 5. SAVEPOINT; 6. one UPDATE; 7. RELEASE SAVEPOINT
-    with django_assert_num_queries(7):
+    # 1-4. levels, areas, services, nodes; 5. SAVEPOINT; 6. one UPDATE; 7. INSERT its
+    # history; 8. RELEASE SAVEPOINT
+    with django_assert_num_queries(8):
         assert import_plan(rows, mandate=mandate_2019) == ImportReport(0, count, 0)
 
 

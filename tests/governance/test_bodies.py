@@ -408,8 +408,9 @@ def test_the_body_page_runs_the_same_queries_whatever_the_number_of_members(
     # 1 session, 2 user, 3 the user's groups (roles), 4 the body with its plan,
     # 5 its functions, 6 its seats, 7 the memberships of the day with their people,
     # areas, services, groups and delegators, 8 the areas (members per area),
-    # 9 the latest changes of the composition.
-    with django_assert_num_queries(9):
+    # 9 the latest changes of the composition: its memberships', 10 its seats' and
+    # 11 its members' names' history records.
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert f"{size} designats" in visible_text(response)

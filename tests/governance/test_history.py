@@ -235,8 +235,9 @@ def test_the_latest_changes_run_the_same_queries_whatever_the_history(
         )
     # 1 session, 2 user, 3 the user's groups (roles), 4 the body with its plan,
     # 5 its functions, 6 its seats, 7 the memberships of the day, 8 the areas (members
-    # per area), 9 the latest changes of the composition.
-    with django_assert_num_queries(9):
+    # per area), 9 the latest changes of the composition: its memberships', 10 its
+    # seats' and 11 its members' names' history records.
+    with django_assert_num_queries(11):
         response = reader.get(body_url())
     assert len(events(response, "recent-changes-title")) == min(2 * size, 20)
 
@@ -290,7 +291,9 @@ def test_a_change_of_areas_and_an_implementation_entry_show_in_the_history(
 
     listed = events(reader.get(action_url(action)), "history-title")
 
-    assert listed[0] == "Publicacio · DATE · Implementació 1r semestre 2024: 40 %"
+    assert listed[0] == (
+        "Publicacio · DATE · Implementació 1r semestre 2024: 40 % Grau d'implementació (%): — → 40"
+    )
     assert listed[1] == (
         "Publicacio · DATE · Acció modificada Àrees responsables: "
         "4. Desenvolupament Econòmic, Indústria i Ocupació → "
@@ -315,8 +318,9 @@ def test_an_action_s_history_runs_the_same_queries_and_compares_its_oldest_line(
     # 1 session, 2 user, 3 the user's groups (roles), 4 the action with its plan,
     # 5 its areas, 6 the user's membership of the commission (may decide),
     # 7 its implementation entries, 8 its latest history with their users,
-    # 9 the areas that history kept.
-    with django_assert_num_queries(9):
+    # 9 the areas that history kept, 10 its implementation entries' history records
+    # with their users.
+    with django_assert_num_queries(10):
         response = reader.get(action_url(action))
     listed = events(response, "history-title")
     assert len(listed) == min(decisions + 2, 10)
@@ -379,3 +383,23 @@ def test_values_are_shown_in_catalan():
         FieldChange("Valor", "—", "1.234,5"),
     ]
     assert changed.who == "Marta" and changed.kind_label == "Modificat"
+
+
+def test_an_overwritten_implementation_observation_is_kept_in_the_history(
+    reader, plis, staff, technician_area3
+):
+    action = make_action(plis.plan, "2.1.2", decision="validated")
+    today = date(2024, 7, 1)
+    record_implementation(
+        action, "2024-S1", 40, observations="Primera nota", acting_user=staff, today=today
+    )
+    record_implementation(
+        action, "2024-S1", 50, observations="Segona nota", acting_user=technician_area3, today=today
+    )
+
+    listed = events(reader.get(action_url(action)), "history-title")
+
+    assert listed[0].endswith(
+        "Implementació 1r semestre 2024: 50 % "
+        "Grau d'implementació (%): 40 → 50 Observacions: Primera nota → Segona nota"
+    )

@@ -15,9 +15,10 @@ from publication.models import PublishedVersion, ReportingRound, RoundKind, Roun
 from publication.operations import move_to_review, open_round, publish_round
 from publication.rounds import build_completion, round_summaries, rounds_with_subjects
 from service_charters.models import Measurement
+from terrassa_plis.formatting import person_name
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS, make_user
-from tests.pages import page_links, section, visible_text
+from tests.pages import page_links, section, text_of, visible_text
 from tests.service_charters.conftest import build_charters
 
 LOGIN = 302
@@ -595,8 +596,8 @@ def test_the_round_page_runs_the_same_queries_at_any_size(
 
     # Session, user, the user's roles; the round with its period, mandate, opener and
     # version count; the versions with who published them; the completion (leaves,
-    # areas' technicians).
-    with django_assert_num_queries(7):
+    # areas' technicians); the round's history records with who saved each.
+    with django_assert_num_queries(8):
         response = client.get(round_url(round))
     assert response.status_code == 200
 
@@ -630,3 +631,39 @@ def test_round_summaries_agree_with_the_completion(plan_with_gaps, seed_plan, se
             completion.done,
             completion.total,
         )
+
+
+def test_the_round_page_shows_who_opened_reviewed_and_changed_the_round(
+    client, seed_plan, staff, administrator
+):
+    round = balance_round(seed_plan, staff, deadline=date(2031, 7, 15))
+    move_to_review(round, acting_user=staff)
+    client.force_login(administrator)
+    client.post(
+        reverse("admin:publication_reportinground_change", args=[round.pk]),
+        {
+            "kind": round.kind,
+            "period": round.period_id,
+            "year": "",
+            "deadline": "20/07/2031",
+            "reminder_days": "7",
+            "status": RoundStatus.IN_REVIEW,
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
+    )
+    client.force_login(staff)
+
+    history = text_of(section(client.get(round_url(round)), "round-history-title"))
+
+    opened, reviewed, changed = (
+        history.index(text)
+        for text in (
+            "Creat Termini: — → 15/07/2031",
+            "Modificat Estat: Oberta → En revisió",
+            "Modificat Termini: 15/07/2031 → 20/07/2031",
+        )
+    )
+    assert changed < reviewed < opened  # newest first
+    assert history.count(person_name(staff)) == 2
+    assert history.count(person_name(administrator)) == 1

@@ -221,10 +221,25 @@ def test_the_page_runs_the_same_queries_whatever_its_years_and_changes(
 
     # Session, user, the user's roles; the indicator with its commitment, objective,
     # offered service, charter, service and area; its results; their history records;
-    # the indicator's own history records.
-    with django_assert_num_queries(7):
+    # the indicator's own history records; its commitment's history records.
+    with django_assert_num_queries(8):
         response = reader.get(detail_url(indicator))
     assert response.status_code == 200
     assert len(result_rows(response.content.decode())) == 1 + max(extra_years - 1, 0)
     history = history_section(html.unescape(response.content.decode()))
     assert history.count("Modificat l'indicador") == extra_years
+
+
+def test_the_page_shows_a_change_of_the_commitment_s_text(reader, seed_charter, staff):
+    indicator = seed_charter.indicators[2]
+    commitment = indicator.commitment
+    before = commitment.text
+    commitment.save()  # the text as it was
+    commitment.text = "Un compromís reescrit"
+    commitment._history_user = staff
+    commitment.save()
+
+    history = history_section(html.unescape(reader.get(detail_url(indicator)).content.decode()))
+
+    assert "Modificat el compromís" in history
+    assert f"Compromís: {before} → Un compromís reescrit" in history

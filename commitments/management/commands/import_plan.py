@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from commitments.models import Mandate
 from commitments.plan_io import import_plan
 from terrassa_plis import events
+from terrassa_plis.history import importing_user
 from terrassa_plis.imports import RefusedImport, read_import
 
 
@@ -23,8 +24,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The plan as CSV or XLSX, with the export's columns.")
         parser.add_argument("--mandate", required=True, help="The mandate's term, e.g. 2019-2023.")
+        parser.add_argument(
+            "--user", help="The username the history records as the importer of the changes."
+        )
 
-    def handle(self, *args, file, mandate, **options):
+    def handle(self, *args, file, mandate, user=None, **options):
+        try:
+            importer = importing_user(user)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         try:
             plan_mandate = Mandate.objects.get(term=mandate)
         except Mandate.DoesNotExist:
@@ -47,7 +55,7 @@ class Command(BaseCommand):
             # The file could not be read at all: its one sentence says why.
             raise CommandError(" ".join(error.errors)) from None
         try:
-            report = import_plan(rows, mandate=plan_mandate)
+            report = import_plan(rows, mandate=plan_mandate, user=importer, file_name=path.name)
         except RefusedImport as error:
             for message in error.errors:
                 self.stderr.write(message)
@@ -57,7 +65,7 @@ class Command(BaseCommand):
         events.log_import(
             f"the plan of mandate {plan_mandate.term}",
             file_name=path.name,
-            acting_user=None,
+            acting_user=importer,
             report=report,
         )
         self.stdout.write(report.summary())

@@ -14,6 +14,7 @@ from service_charters.charter_import import apply_sheet, find_service
 from service_charters.followup_sheet import parse_sheet, read_sheet
 from service_charters.years import FIRST_YEAR, LAST_YEAR
 from terrassa_plis import events
+from terrassa_plis.history import importing_user
 from terrassa_plis.imports import RefusedImport
 
 
@@ -28,8 +29,15 @@ class Command(BaseCommand):
             help="The service's name, with or without «Servei de ».",
         )
         parser.add_argument("--year", required=True, type=int, help="The year of the results.")
+        parser.add_argument(
+            "--user", help="The username the history records as the importer of the changes."
+        )
 
-    def handle(self, *args, file, service, year, **options):
+    def handle(self, *args, file, service, year, user=None, **options):
+        try:
+            importer = importing_user(user)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         charter_service = find_service(service)
         if charter_service is None:
             raise CommandError(
@@ -52,7 +60,13 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.errors)) from None
         try:
             parsed = parse_sheet(rows)
-            report = apply_sheet(parsed, service=charter_service, year=year, acting_user=None)
+            report = apply_sheet(
+                parsed,
+                service=charter_service,
+                year=year,
+                acting_user=importer,
+                file_name=path.name,
+            )
         except RefusedImport as error:
             for message in error.errors:
                 self.stderr.write(message)
@@ -71,7 +85,7 @@ class Command(BaseCommand):
         events.log_import(
             f"the follow-up of charter {report.charter.pk} ({report.year})",
             file_name=path.name,
-            acting_user=None,
+            acting_user=importer,
             report=report,
         )
         for warning in report.warnings:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0006_catalan_labels'),
+        ('governance', '0007_history_of_every_edited_model'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
