@@ -20,6 +20,22 @@ class SettingsError(ImproperlyConfigured):
     pass
 
 
+def load_env_file(path: Path) -> None:
+    """A developer's local settings: `NAME=value` lines of `path` (blank lines and `#`
+    comments aside) for every name the environment does not set already. A checkout
+    without the file, as in CI and production, reads the environment alone."""
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        if not equals or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name.strip()):
+            raise SettingsError(f"{path.name}, line {number}: write NAME=value; got {line!r}.")
+        os.environ.setdefault(name.strip(), value.strip().strip("'\""))
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:

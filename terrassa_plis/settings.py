@@ -6,6 +6,7 @@ but the embedded SQLite file). Demo mode (DEBUG=1, SQLite under `var/`) is what
 `make run` and the tests ask for.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,10 +20,15 @@ from terrassa_plis.env import (
     env_int,
     env_list,
     env_str,
+    load_env_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+# A developer's checkout may keep its settings in `.env` (not in git: `DEBUG=1` is
+# enough to run manage.py by hand), or in the file ENV_FILE names; the environment wins.
+load_env_file(Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env"))
 
 # Off unless asked for: a forgotten variable must never serve the demo's secret key.
 DEBUG = env_bool("DEBUG", False)

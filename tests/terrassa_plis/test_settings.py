@@ -38,7 +38,8 @@ def run_manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        # Whatever a developer's `.env` says, these runs see only the environment given.
+        env={**clean, "ENV_FILE": os.devnull, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -155,3 +156,29 @@ def test_admins_and_e_mail_come_from_the_environment():
         "('guardia@terrassa.cat', 'guardia@terrassa.cat')] "
         "errors@terrassa.cat smtp.terrassa.cat True https://plis.terrassa.cat"
     )
+
+
+def test_a_local_env_file_fills_what_the_environment_does_not_set(tmp_path, monkeypatch):
+    from terrassa_plis.env import load_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("# local\nDEBUG=1\n\nSITE_URL='http://127.0.0.1:8000'\nPORT=9000\n")
+    monkeypatch.delenv("DEBUG", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8000")
+
+    load_env_file(path)
+
+    assert os.environ["DEBUG"] == "1"
+    assert os.environ["SITE_URL"] == "http://127.0.0.1:8000"
+    assert os.environ["PORT"] == "8000"  # the environment wins
+
+
+def test_a_malformed_env_file_line_is_one_sentence(tmp_path):
+    from terrassa_plis.env import SettingsError, load_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("DEBUG 1\n")
+
+    with pytest.raises(SettingsError, match=r"\.env, line 1: write NAME=value"):
+        load_env_file(path)
