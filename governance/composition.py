@@ -131,8 +131,14 @@ def build_composition(body: Body, day: date, *, public: bool = False) -> BodyCom
             area_counts.append(AreaCount(None, counts[None]))
     if public:
         for item in seats:
-            if not item.seat.is_political:
-                item.unnamed, item.members = len(item.members), []
+            # A political post names its holder, not whoever the group delegates to
+            # (an adviser, a member of staff): delegates are counted, not named.
+            named = [
+                member
+                for member in item.members
+                if item.seat.is_political and member.delegate_of_id is None
+            ]
+            item.unnamed, item.members = len(item.members) - len(named), named
     return BodyComposition(body=body, day=day, seats=seats, area_counts=area_counts)
 
 

@@ -321,9 +321,10 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=day), start__lte=day)
 
     def named_in_public(self):
-        """The memberships of elected posts, the only ones whose person the public pages
-        and the public open data name (`POLITICAL_ROLES`)."""
-        return self.filter(seat__public_role__in=POLITICAL_ROLES)
+        """The memberships of elected posts held in person, the only ones whose person the
+        public pages and the public open data name (`POLITICAL_ROLES`): a delegate is not
+        named."""
+        return self.filter(seat__public_role__in=POLITICAL_ROLES, delegate_of__isnull=True)
 
     def with_role_rank(self):
         """Each membership with `role_rank`: 0 the chair, 1 the secretary, 2 the others."""

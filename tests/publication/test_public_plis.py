@@ -113,3 +113,21 @@ def test_public_plis_query_counts(client, plis, size, django_assert_num_queries)
     # 1 plans, 2 bodies, 3 political groups, 4 seats, 5 memberships of elected posts.
     with django_assert_num_queries(5):
         assert client.get(reverse("publication:public_popolo")).status_code == 200
+
+
+def test_a_delegate_on_a_spokesperson_s_seat_is_counted_not_named(client, plis, seated):
+    """The seat is political, the person sitting in delegation may be an adviser or a
+    member of staff: the public page and Popolo name only who holds the post."""
+    spokespeople = plis.seat(FOLLOW_UP, 1)
+    [spokesperson, delegate] = build_memberships(spokespeople, 2, first=20)
+    delegate.delegate_of = spokesperson.person
+    delegate.save()
+
+    text = visible_text(client.get(body_url(FOLLOW_UP)))
+    popolo = json.loads(client.get(reverse("publication:public_popolo")).content)
+
+    assert spokesperson.person.name in text
+    assert delegate.person.name not in text
+    assert "I 1 persona més, en delegació, que no es publica." in text
+    names = {person["name"] for person in popolo["persons"]}
+    assert spokesperson.person.name in names and delegate.person.name not in names
