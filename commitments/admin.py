@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import (
     Entry,
@@ -117,7 +116,7 @@ class EntryAdminForm(VersionCheckedAdminForm):
 
 
 @admin.register(Entry)
-class EntryAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+class EntryAdmin(VersionCheckedAdmin, HistoryAdmin):
     """Takes part in the entry form's check: an edit here opened before a technician's
     save is refused, and a technician's form opened before an edit here is too."""
 
@@ -136,7 +135,7 @@ class EntryAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class FigureAdmin(ReadOnlyAdmin, HistoryAdmin):
     """Read only: figures are edited in their entry's page, which bumps the entry's version.
 
     A change here would leave the version as it was, and an entry form opened before

@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import (
     ActionImplementation,
@@ -294,7 +293,7 @@ class PersonAdmin(HistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin, HistoryAdmin):
     """Read only: members are seated, changed and unseated on the body's page, whose
     operations check the seat's expected count and that nobody holds a seat twice."""
 
@@ -361,7 +360,7 @@ class PlanActionAdminForm(VersionCheckedAdminForm):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+class PlanActionAdmin(VersionCheckedAdmin, HistoryAdmin):
     """Takes part in the decision form's check: the commission's decision is edited
     here too, and neither side may silently replace the other's newer save."""
 

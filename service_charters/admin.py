@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from service_charters.bands import BAND_LABELS
 from service_charters.followup import format_percent
@@ -178,7 +177,7 @@ class CharterCommitmentAdmin(HistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["short_name", "target_text", "target_kind", "unit", "periodicity", "charter"]
     list_filter = ["target_kind", "periodicity", f"{INDICATOR_CHARTER}__service"]
     search_fields = ["name", "target_text", "commitment__text", f"{INDICATOR_CHARTER}__title"]
@@ -196,7 +195,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(HistoryAdmin):
     """Read only: a result changes through the results form, which claims its version, so
     an edit here could not tell a form opened meanwhile that its copy is stale."""
 
@@ -232,10 +231,3 @@ class MeasurementAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting to an old version is an edit too, and simple_history saves a posted
-        # revert without asking for the change permission.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -192,6 +193,13 @@ class VersionCheckedAdmin:
     `VersionCheckedAdminForm`), so that a form opened in the site meanwhile is refused."""
 
     form = VersionCheckedAdminForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Going back to an old version would save that version's fields over whatever was
+        # saved since, past the check: shown, never posted.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -163,3 +163,18 @@ def test_a_technician_s_form_opened_before_an_admin_edit_is_refused(
     assert person_name(administrator) in visible_text(refused)
     entry.refresh_from_db()
     assert entry.observations == "Admin."
+
+
+def test_an_entry_s_old_version_is_shown_but_never_saved_back_over_newer_saves(
+    admin_client, seed_plan
+):
+    """Going back to a version would skip the check that protects a technician's newer
+    save: the administrator reads it, and edits through the change form instead."""
+    entry = seed_plan.entry_21
+    entry.save()  # its first recorded version
+    old = entry.history.order_by("history_id").first()
+    url = reverse("admin:commitments_entry_simple_history", args=[entry.pk, old.history_id])
+
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {}).status_code == 403
+    assert Entry.objects.get(pk=entry.pk).version == entry.version
