@@ -171,8 +171,12 @@ class _ImportChanges:
     """What importing the rows would change, worked out on the charter's tree in memory;
     `write` saves it."""
 
-    def __init__(self, service: Service, year: int):
+    def __init__(self, service: Service, year: int, *, lock: bool = False):
+        """`lock`: to write, inside the import's transaction. The year's results are then
+        locked as they are read, so a results form saved meanwhile waits for the import
+        and is refused by its version check, instead of being overwritten by it."""
         self.year = year
+        self.lock = lock
         self.charter = (
             Charter.objects.in_force(year)
             .filter(service=service)
@@ -225,12 +229,14 @@ class _ImportChanges:
                 parent = nodes.get((parent_model, getattr(item, f"{parent_field}_id")))
                 parent.adopt(node, getattr(item, text_field))
             parent_model = model
-        self.measurements = {
-            measurement.indicator_id: measurement
-            for measurement in Measurement.objects.of_charter(charter)
+        measurements = (
+            Measurement.objects.of_charter(charter)
             .filter(year=self.year)
             .select_related("updated_by")
-        }
+        )
+        if self.lock:
+            measurements = measurements.select_for_update(of=("self",))
+        self.measurements = {measurement.indicator_id: measurement for measurement in measurements}
 
     def _child(
         self, parent: _Node, level: int, text: str, changes: list[FieldChange]
@@ -512,12 +518,13 @@ def _who_changed(indicator: Indicator, stamp: tuple, column: str) -> str:
 
 
 def _work_out_changes(
-    parsed: ParsedSheet, service: Service, year: int, acting_user
+    parsed: ParsedSheet, service: Service, year: int, acting_user, *, lock: bool = False
 ) -> tuple[_ImportChanges, dict[int, RowChange]]:
-    """What importing `parsed` would change, and each row's fate by its number."""
+    """What importing `parsed` would change, and each row's fate by its number; `lock`
+    as `_ImportChanges` says."""
     if parsed.errors:
         raise CharterImportError(parsed.errors)
-    import_changes = _ImportChanges(service, year)
+    import_changes = _ImportChanges(service, year, lock=lock)
     changes: dict[int, RowChange] = {}
     services = None  # loaded once, only for a sheet with the «Servei» column
     found: dict[str, Service | None] = {}
@@ -584,6 +591,6 @@ def apply_sheet(
     kind of change (creations and updates, plus their history), whatever the row count.
     """
     with transaction.atomic():
-        import_changes, changes = _work_out_changes(parsed, service, year, acting_user)
+        import_changes, changes = _work_out_changes(parsed, service, year, acting_user, lock=True)
         import_changes.write(acting_user, file_name)
     return _import_report(import_changes, changes, parsed)
