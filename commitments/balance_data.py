@@ -21,6 +21,7 @@ from django.db.models import F
 
 from commitments.models import Figure, PlanNode, ReportingPeriod
 from commitments.plan_io import FIGURES, export_table
+from terrassa_plis.exports import json_number
 from terrassa_plis.richtext import plain_text
 
 PERIOD_COLUMN = "Període"
@@ -29,14 +30,13 @@ RELATED_COLUMN = "Informació relacionada"
 
 
 def _json_value(value):
+    """A cell as JSON: numbers as numbers, also those the export writes as text ("374")."""
     if isinstance(value, str):
         try:
             value = Decimal(value)
         except ArithmeticError:
             return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    return json_number(value)
 
 
 def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list], list[dict]]:

@@ -1,6 +1,5 @@
 """The Mandate Plan's documents made in the background (`terrassa_plis.documents`)."""
 
-from decimal import Decimal
 
 from django.http import QueryDict
 from django.utils.text import slugify
@@ -12,21 +11,14 @@ from commitments.models import ReportingPeriod
 from commitments.plan_io import export_table
 from governance.access import may_read_internal
 from terrassa_plis.documents import document_kind
-from terrassa_plis.exports import Export, csv_export, json_export, xlsx_export
+from terrassa_plis.exports import Export, csv_export, json_export, json_number, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE, render_pdf
-
-
-def _json_number(value):
-    """A Decimal as JSON writes a number: 144 and 12.5, not "144.00"."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _json_table(stem: str, header, rows) -> Export:
     """The table as a list of objects keyed by the columns' names."""
     return json_export(
-        stem, [dict(zip(header, map(_json_number, row), strict=True)) for row in rows]
+        stem, [dict(zip(header, map(json_number, row), strict=True)) for row in rows]
     )
 
 

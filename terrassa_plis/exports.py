@@ -101,6 +101,14 @@ def xlsx_export(
     return Export(f"{stem}.xlsx", XLSX, buffer.getvalue())
 
 
+def json_number(value):
+    """A Decimal as JSON writes a number: 144 and 12.5, not "144.00"; anything else as
+    it is."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def json_export(stem: str, data: Any) -> Export:
     content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     return Export(f"{stem}.json", JSON, content)
