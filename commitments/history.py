@@ -18,9 +18,10 @@ from typing import Any
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from commitments.figures import labelled_figure_text
 from commitments.models import Entry, Figure, PlanNode
 from terrassa_plis import history
-from terrassa_plis.formatting import number, percent, person_name
+from terrassa_plis.formatting import percent, person_name
 from terrassa_plis.history import FieldChange, FieldValue, HistoryEvent
 
 ENTRY_FIELDS = ["status", "progress", "reason", "observations", "related_information"]
@@ -224,11 +225,6 @@ def _figure_values(record) -> tuple:
 
 
 def _figure_text(values: tuple) -> str:
+    """A figure as the balance prints it (`commitments.figures`)."""
     label, value, unit, women, men = values
-    text = f"{label}: {number(value)} {unit}".strip()
-    split = []
-    if women is not None:
-        split.append(_("%(count)s dones") % {"count": number(women)})
-    if men is not None:
-        split.append(_("%(count)s homes") % {"count": number(men)})
-    return f"{text} ({', '.join(split)})" if split else text
+    return labelled_figure_text(label, value, unit, women, men)

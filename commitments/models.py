@@ -537,7 +537,7 @@ class Entry(models.Model):
 
 
 class Figure(models.Model):
-    """A figure of the observations, kept structured: 144 participants (121 dones, 23 homes)."""
+    """A figure of the observations, kept structured: 144 participants (121 dones i 23 homes)."""
 
     entry = models.ForeignKey(
         Entry, verbose_name=_("seguiment"), related_name="figures", on_delete=models.CASCADE
