@@ -18,12 +18,17 @@ from terrassa_plis.formatting import number, percentage_of, share
 
 def split_text(women: Decimal | None, men: Decimal | None) -> str:
     """«121 dones i 23 homes», «121 dones», «23 homes», or "" with no split."""
-    parts = []
+    # Whole sentences, so that each language orders and joins them its own way.
+    if women is not None and men is not None:
+        return gettext("%(women)s dones i %(men)s homes") % {
+            "women": number(women),
+            "men": number(men),
+        }
     if women is not None:
-        parts.append(gettext("%(count)s dones") % {"count": number(women)})
+        return gettext("%(count)s dones") % {"count": number(women)}
     if men is not None:
-        parts.append(gettext("%(count)s homes") % {"count": number(men)})
-    return gettext(" i ").join(parts)
+        return gettext("%(count)s homes") % {"count": number(men)}
+    return ""
 
 
 def figure_text(value, unit: str = "", women=None, men=None) -> str:
