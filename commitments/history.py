@@ -195,7 +195,6 @@ def _node_events(node) -> list[HistoryEvent]:
         for row in history.history_rows(
             records,
             history.model_fields(PlanNode, NODE_FIELDS),
-            who=lambda record: person_name(record.history_user),
         )
     ]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import ActionImplementation, Area, PlanAction
 from terrassa_plis import history
-from terrassa_plis.formatting import person_name, semester
+from terrassa_plis.formatting import semester
 
 ACTION_FIELDS = [
     "code",
@@ -63,7 +63,6 @@ def action_history(action: PlanAction, limit: int = HISTORY_LINES) -> list[histo
     rows = history.history_rows(
         records,
         fields,
-        who=lambda record: person_name(record.history_user),
         keep_unchanged=True,
     )
     if len(records) > limit:
@@ -87,7 +86,6 @@ def _with_implementation(action, events, limit):
     rows = history.history_rows(
         records,
         history.model_fields(ActionImplementation, IMPLEMENTATION_FIELDS),
-        who=lambda record: person_name(record.history_user),
     )
     events = list(events)
     for row in rows:

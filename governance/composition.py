@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from governance.models import Area, Body, BodyKind, Membership, Person, Plan, Seat
 from governance.wording import elides_de
 from terrassa_plis import history
-from terrassa_plis.formatting import person_name
 
 # The transversal commission is made of technicians "of the 5 areas": the plan's
 # balance between areas is part of what it describes.
@@ -251,9 +250,7 @@ def _history_rows(records) -> list[history.HistoryEvent]:
     fields = history.model_fields(
         Membership, MEMBERSHIP_FIELDS, person=_person_name, seat=_seat_title
     )
-    rows = history.history_rows(
-        records, fields, who=lambda record: person_name(record.history_user)
-    )
+    rows = history.history_rows(records, fields)
     return [replace(row, summary=_what(row)) for row in rows]
 
 
@@ -351,7 +348,6 @@ def _seat_changes(body: Body, limit: int) -> list[history.HistoryEvent]:
     rows = history.history_rows(
         records,
         history.model_fields(Seat, SEAT_FIELDS),
-        who=lambda record: person_name(record.history_user),
     )
     return [
         _listed_alone(row, split_description(row.record.description)[0], SEAT_SUMMARIES[row.kind])
@@ -375,7 +371,6 @@ def _member_name_changes(body: Body, limit: int) -> list[history.HistoryEvent]:
     rows = history.history_rows(
         records,
         history.model_fields(Person, PERSON_FIELDS),
-        who=lambda record: person_name(record.history_user),
     )
     return [
         _listed_alone(row, row.record.name, PERSON_SUMMARIES[row.kind])

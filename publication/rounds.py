@@ -465,5 +465,4 @@ def round_history(round: ReportingRound) -> list[history.HistoryEvent]:
     return history.history_rows(
         records,
         history.model_fields(ReportingRound, ROUND_FIELDS),
-        who=lambda record: person_name(record.history_user),
     )

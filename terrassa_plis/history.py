@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from terrassa_plis.formatting import day, moment, number
+from terrassa_plis.formatting import day, moment, number, person_name
 
 EMPTY = "—"
 KIND_LABELS = {"+": _("Creat"), "~": _("Modificat"), "-": _("Esborrat")}
@@ -179,7 +179,7 @@ def history_rows(
     records: Iterable[Any],
     fields: Sequence[Field],
     *,
-    who: Callable[[Any], str],
+    who: Callable[[Any], str] | None = None,
     keep_unchanged: bool = False,
 ) -> list[HistoryEvent]:
     """The records (of one object or of many, in any order) as events, newest first,
@@ -189,8 +189,10 @@ def history_rows(
     kept of an object lists the values it was created with (before: «—»), or, when it
     is no creation, the values it had (before: «no registrat»); a deletion lists the
     values the object had (after: «—»). A change that changed none of `fields` is left
-    out unless `keep_unchanged`. `who(record)` names the person who saved it.
+    out unless `keep_unchanged`. `who(record)` names the person who saved it (by default,
+    the record's history user).
     """
+    who = who or _history_user
     ordered = sorted(
         records, key=lambda record: (record.id, record.history_date, record.history_id)
     )
@@ -295,3 +297,7 @@ def importing_user(username: str | None):
             gettext("No hi ha cap usuari actiu que es digui «%(user)s».") % {"user": username}
         )
     return user
+
+
+def _history_user(record) -> str:
+    return person_name(record.history_user)
