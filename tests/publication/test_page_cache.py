@@ -86,6 +86,12 @@ def test_a_kept_dashboard_reads_as_the_one_built(
     assert built.status_code == kept.status_code == 200
     assert kept_pages() == 1
     assert without_csrf_tokens(kept) == without_csrf_tokens(built)
+    # The same headers too: it varies with the reader's cookies (their session, their
+    # language), and no browser or proxy is told it may keep a page with CSRF tokens.
+    assert sorted(kept.headers.keys()) == sorted(built.headers.keys())
+    assert kept.headers["Vary"] == built.headers["Vary"]
+    assert "Cookie" in kept.headers["Vary"]
+    assert "ETag" not in kept.headers
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -179,6 +185,7 @@ def test_a_kept_public_page_reads_as_the_one_built(page_cache, client, plis, sta
         kept = client.get(url)
         assert built.status_code == kept.status_code == 200
         assert without_csrf_tokens(kept) == without_csrf_tokens(built), url
+        assert kept.headers["Vary"] == built.headers["Vary"], url
     assert kept_pages() == len(urls)
 
 
