@@ -59,6 +59,7 @@ def home(request):
 
 @cached_for_audience
 def public_home(request):
+    """The citizens' home, the same for every visitor (kept, see `caching`)."""
     rounds = list(published_rounds()[: HOME_PUBLICATIONS + 1])
     for round_ in rounds:
         round_.subject = _subject(round_)
