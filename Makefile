@@ -10,7 +10,7 @@ SCALE ?= city
 # unless DEBUG is set. The benches set production themselves.
 export DEBUG ?= 1
 
-.PHONY: run test lint bench bench-load messages translations clean
+.PHONY: run test lint bench bench-users bench-load messages translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+# The benches' load client (Locust), besides the app.
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[bench]"
 	touch $@ $(VENV)/.installed
 
 # The accessibility checkers (axe-core, the Nu HTML Checker), from the npm registry at
@@ -51,9 +56,17 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Timings of named pages on city-scale data (a separate SQLite file unless DATABASE_URL is set).
-bench: $(VENV)/.installed translations
-	BENCH=1 $(PY) benchmarks/run.py --scale $(SCALE)
+# Timings of named pages on city-scale data (a separate SQLite file unless DATABASE_URL is
+# set), then the same data under load: 20 signed-in users, then 20 anonymous visitors.
+# Both parts run whatever the first says; either missing a target fails the command.
+bench: $(VENV)/.installed-bench translations
+	BENCH=1 $(PY) benchmarks/run.py --scale $(SCALE); pages=$$?; \
+	$(PY) benchmarks/users.py && exit $$pages
+
+# The load part alone (after `make bench`): gunicorn as in production, Locust headless,
+# throughput, p50/p95/p99 and errors against the targets.
+bench-users: $(VENV)/.installed-bench translations
+	$(PY) benchmarks/users.py
 
 # 20 logged-in users browsing the production server (gunicorn and a db_worker), alone and
 # while the worker makes the whole-plan PDF: p95 with it within 1.5x of p95 without.

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +11,7 @@ class TerrassaPlisConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
         from django_tasks.signals import task_finished
 
+        from terrassa_plis.cache import prepare_cache
         from terrassa_plis.documents import on_model_change
         from terrassa_plis.events import on_task_finished
 
@@ -19,5 +20,7 @@ class TerrassaPlisConfig(AppConfig):
             change.connect(on_model_change, dispatch_uid=f"documents-{change}")
         # Every failed background task leaves a line in the log (and an e-mail to ADMINS).
         task_finished.connect(on_task_finished, dispatch_uid="events-task-finished")
+        # Every migrate makes the database cache's table and forgets the pages kept before.
+        post_migrate.connect(prepare_cache, sender=self, dispatch_uid="cache-prepare")
         # Each app declares its kinds of document in its own `documents.py`.
         autodiscover_modules("documents")

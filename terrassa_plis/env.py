@@ -142,3 +142,52 @@ def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+# CACHE_URL schemes: Django's backend for each (and whether LOCATION is the URL itself).
+_CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def cache_from_url(url: str | None, *, table: str, max_entries: int) -> dict:
+    """Translate CACHE_URL into Django's CACHES['default'].
+
+    Absent: the database cache in `table`, which every web process on every machine
+    shares through the database. `db://other_table`, `locmem://` (one process only),
+    `redis://host:6379/0` (needs redis-py), `memcached://host:11211[,host2:11211]`
+    (needs pymemcache) or `dummy://` (nothing kept) otherwise.
+    """
+    if not url:
+        url = f"db://{table}"
+    parts = urlsplit(url)
+    backend = _CACHE_BACKENDS.get(parts.scheme)
+    if backend is None:
+        raise SettingsError(
+            f"CACHE_URL must start with one of {', '.join(f'{s}://' for s in _CACHE_BACKENDS)}; "
+            f"got scheme {parts.scheme!r}."
+        )
+    config = {"BACKEND": backend}
+    if parts.scheme == "db":
+        name = parts.netloc or parts.path.strip("/")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise SettingsError(f"CACHE_URL db:// must name a table, as db://{table}; got {url!r}.")
+        config["LOCATION"] = name
+    elif parts.scheme in {"redis", "rediss"}:
+        config["LOCATION"] = url
+    elif parts.scheme == "memcached":
+        servers = [server for server in parts.netloc.split(",") if server]
+        if not servers:
+            raise SettingsError(
+                "CACHE_URL memcached:// must name a server: memcached://host:11211."
+            )
+        config["LOCATION"] = servers
+    if parts.scheme in {"db", "locmem"}:
+        # These two forget the oldest third of their entries past this many.
+        config["OPTIONS"] = {"MAX_ENTRIES": max_entries}
+    return config

@@ -10,3 +10,9 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from terrassa_plis.settings import *  # noqa: E402, F403
+
+# Pages are built on every request, unless a test asks for the cache (the `page_cache`
+# fixture): the data version that makes a kept page new is raised when a change commits,
+# which a test's change never does (its transaction is rolled back at the end), so a test
+# reading a page, changing the data and reading it again would read the page it kept.
+PAGE_CACHE_SECONDS = 0

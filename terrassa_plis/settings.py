@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from terrassa_plis.env import (
+    cache_from_url,
     database_from_url,
     env_admins,
     env_bool,
@@ -115,6 +116,19 @@ if not env_str("DATABASE_URL"):
     # The embedded default: make its folder on first use, so a fresh clone just runs.
     VAR_DIR.mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache: by default the database cache table (`plis_cache`, made by every
+# `manage.py migrate`, see `TerrassaPlisConfig`), which every web process on every machine
+# shares through the database; CACHE_URL points it elsewhere (redis://…, memcached://…).
+CACHES = {
+    "default": cache_from_url(
+        env_str("CACHE_URL"), table="plis_cache", max_entries=env_int("CACHE_MAX_ENTRIES", 2000)
+    )
+}
+# How long a page that is the same for everyone (a dashboard, a public page) is kept
+# (`terrassa_plis.cache`); 0 makes every request build it again. An edit of the data it
+# shows makes the next request build it anew whatever this says.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,7 @@ from commitments import dashboard as plan_dashboards
 from commitments.plan_choices import PlanChoices, plan_choices
 from governance import dashboard as plis_dashboards
 from governance.access import steering_required
+from publication.views.caching import cached_for_audience
 from service_charters import dashboard as charters_dashboards
 
 # The Mandate Plan
@@ -59,6 +60,7 @@ def _plan_filters(cleaned, choices: PlanChoices):
 
 
 @steering_required
+@cached_for_audience
 def plan_dashboard(request):
     choices = plan_choices()
     form = PlanDashboardForm(request.GET, choices=choices)
@@ -96,6 +98,7 @@ class YearForm(forms.Form):
 
 
 @steering_required
+@cached_for_audience
 def charters_dashboard(request):
     form_years = charters_dashboards.available_years()
     form = YearForm(request.GET, years=form_years)
@@ -112,6 +115,7 @@ def charters_dashboard(request):
 
 
 @steering_required
+@cached_for_audience
 def plis_dashboard(request):
     context = {
         "dashboard_section": "plis",

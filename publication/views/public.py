@@ -24,6 +24,7 @@ from publication.public import (
     published_table,
     version_list,
 )
+from publication.views.caching import cached_for_audience
 from terrassa_plis.exports import CSV, JSON, XLSX, Export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE
 
@@ -53,6 +54,12 @@ def home(request):
     bodies and the open data, with the staff's sign-in as a link."""
     if request.user.is_authenticated:
         return render(request, "home.html")
+    return public_home(request)
+
+
+@cached_for_audience
+def public_home(request):
+    """The citizens' home, the same for every visitor (kept, see `caching`)."""
     rounds = list(published_rounds()[: HOME_PUBLICATIONS + 1])
     for round_ in rounds:
         round_.subject = _subject(round_)
@@ -77,6 +84,7 @@ def home(request):
 
 @login_not_required
 @require_safe
+@cached_for_audience
 def published_index(request):
     rounds = list(published_rounds())
     for round_ in rounds:
@@ -86,6 +94,7 @@ def published_index(request):
 
 @login_not_required
 @require_safe
+@cached_for_audience
 def published_page(request, round_pk, number=None):
     version = public_version(round_pk, number, content="html")
     round_ = version.round

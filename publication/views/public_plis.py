@@ -17,11 +17,13 @@ from governance.documents import composition_context
 from governance.models import Body
 from governance.popolo import build_popolo
 from governance.views.shared import current_plan
+from publication.views.caching import cached_for_audience
 from terrassa_plis.exports import json_export
 
 
 @login_not_required
 @require_safe
+@cached_for_audience
 def public_plan(request):
     plan = current_plan()
     context = {"plan": plan, "bodies": bodies_with_counts(plan, timezone.localdate())}
@@ -30,6 +32,7 @@ def public_plan(request):
 
 @login_not_required
 @require_safe
+@cached_for_audience
 def public_body(request, slug):
     body = get_object_or_404(Body.objects.select_related("plan"), slug=slug)
     today = timezone.localdate()

@@ -4,6 +4,7 @@
 from django import template
 
 from terrassa_plis import formatting, richtext
+from terrassa_plis.cache import CAPTURED_BLOCKS
 
 register = template.Library()
 
@@ -18,3 +19,30 @@ register.filter("machine_moment", formatting.machine_moment)
 @register.filter
 def rich_text(value):
     return richtext.render(value or "")
+
+
+@register.tag
+def page_block(parser, token):
+    """`{% page_block "content" %}{% block content %}{% endblock %}{% endpage_block %}`:
+    renders what it wraps and, when the page is being kept (`terrassa_plis.cache`),
+    hands the result over under that name."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("page_block takes one name in quotes") from None
+    nodelist = parser.parse(("endpage_block",))
+    parser.delete_first_token()
+    return PageBlockNode(name.strip("\"'"), nodelist)
+
+
+class PageBlockNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        captured = getattr(context.get("request"), CAPTURED_BLOCKS, None)
+        if captured is not None:
+            captured[self.name] = output
+        return output

@@ -30,8 +30,12 @@ PAGE_STATUSES = {200, 400, 403, 404}
 # URL names that answer with a file, not a page.
 FILES = re.compile(r"(_pdf|export|popolo|public_data|health|document_progress)$")
 # Templates that are no page of their own: included parts (_name.html), what pages
-# extend, and PDF documents (checked as PDFs, in test_pdf_structure.py).
-NOT_PAGES = re.compile(r"(^|/)_[^/]+$|(^|/)(base|public_base|pdf_base)\.html$|_pdf\.html$")
+# extend, PDF documents (checked as PDFs, in test_pdf_structure.py), and the page a kept
+# page is put back into (`cached_page.html`: the kept page reads as the page built,
+# tests/publication/test_page_cache.py).
+NOT_PAGES = re.compile(
+    r"(^|/)_[^/]+$|(^|/)(base|public_base|pdf_base|cached_page)\.html$|_pdf\.html$"
+)
 # Pages no URL of the matrix answers with, rendered as their view renders them.
 OTHER_PAGES = ["500.html", "registration/locked_out.html"]
 

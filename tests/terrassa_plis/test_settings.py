@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from terrassa_plis.env import SettingsError, database_from_url, env_bool
+from terrassa_plis.env import SettingsError, cache_from_url, database_from_url, env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x7Qp9Lm2Zr5Tv8Wn4Bc6Hd1Jf0Gs3Ky" * 2
@@ -81,6 +81,44 @@ def test_production_without_secret_key_stops_with_one_sentence():
     assert result.stderr.strip().splitlines() == [
         "Configuration error: SECRET_KEY is not set: production mode (DEBUG off) needs it."
     ]
+
+
+def test_without_cache_url_the_database_cache_table_is_shared():
+    config = cache_from_url(None, table="plis_cache", max_entries=2000)
+    assert config == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "plis_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("db://other_cache", "db.DatabaseCache", "other_cache"),
+        ("redis://cache.example:6379/1", "redis.RedisCache", "redis://cache.example:6379/1"),
+        ("memcached://a:11211,b:11211", "memcached.PyMemcacheCache", ["a:11211", "b:11211"]),
+        ("locmem://", "locmem.LocMemCache", None),
+        ("dummy://", "dummy.DummyCache", None),
+    ],
+)
+def test_cache_url_points_the_cache_elsewhere(url, backend, location):
+    config = cache_from_url(url, table="plis_cache", max_entries=10)
+    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["mongodb://x", "db://", "db://no-dashes", "memcached://"])
+def test_a_malformed_cache_url_is_refused(url):
+    with pytest.raises(SettingsError):
+        cache_from_url(url, table="plis_cache", max_entries=10)
+
+
+def test_a_malformed_cache_url_stops_start_up_with_one_sentence():
+    result = run_manage("check", DEBUG="1", CACHE_URL="mongodb://cache")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "CACHE_URL" in result.stderr
 
 
 def test_a_malformed_database_url_stops_start_up_with_one_sentence():
