@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "commitments",
     "service_charters",
     "publication",
+    "overview",
+    "search",
 ]
 
 MIDDLEWARE = [
