@@ -86,9 +86,7 @@ def build_area_commitments(area: Area) -> AreaCommitments | None:
         return None
     previous = period.previous()
     statuses = list(Status.objects.filter(mandate_id=period.mandate_id).order_by("position"))
-    leaf_level = (
-        PlanLevel.objects.filter(mandate_id=period.mandate_id).order_by("-depth").first()
-    )
+    leaf_level = PlanLevel.objects.filter(mandate_id=period.mandate_id).order_by("-depth").first()
     status_by_id = {status.pk: status for status in statuses}
     detail_url = detail_url_maker()
     leaves = [

@@ -103,9 +103,7 @@ def _indicator_hit(indicator) -> Hit:
 
 def _body_hit(body, *, public: bool = False) -> Hit:
     url = (
-        reverse("publication:public_body", args=[body.slug])
-        if public
-        else body.get_absolute_url()
+        reverse("publication:public_body", args=[body.slug]) if public else body.get_absolute_url()
     )
     return Hit(
         title=body.name,
