@@ -70,6 +70,8 @@ PUBLISHERS_405 = expect( LOGIN,   403,  403,  403,  403,  403,  405,  405)
 EDITORS_OF_21  = expect( LOGIN,   403,  200,  403,  403,  403,  403,  200)
 # The seed charter is Laia's service's, in area 3.
 CHARTER_EDITORS = expect(LOGIN,   403,  200,  403,  200,  403,  403,  200)
+# An area's page: those who steer, and the technicians of that area (Marta, area 3).
+AREA_3_READERS = expect( LOGIN,   403,  200,  403,  403,  200,  200,  200)
 # Django's admin sends whoever is not staff (is_staff) to its own login page.
 ADMIN_SITE     = expect(   302,   302,  302,  302,  302,  302,  302,  200)
 # fmt: on
@@ -198,6 +200,13 @@ MATRIX = [
     Row(GET,  "publication:public_body", ("no-existeix",), NOT_FOUND),
     Row(POST, "publication:public_body", (TRANSVERSAL,), NOT_ALLOWED, {}),
     Row(GET,  "publication:public_popolo", (), EVERYONE),
+    # An area's picture across the instruments (overview); an area that does not exist
+    Row(GET,  "overview:area", (3,), AREA_3_READERS),
+    Row(GET,  "overview:area", (9,), expect(LOGIN, 403, 404, 404, 404, 404, 404, 404)),
+    Row(POST, "overview:area", (3,), expect(LOGIN, 405, 405, 405, 405, 405, 405, 405), {}),
+    # Search: everyone; who reads what is the search's own test (tests/search/)
+    Row(GET,  "search:search", (), EVERYONE),
+    Row(POST, "search:search", (), NOT_ALLOWED, {}),
 ]
 # fmt: on
 
