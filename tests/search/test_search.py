@@ -126,9 +126,7 @@ def test_a_visitor_never_sees_what_was_changed_after_publication(client, everyth
     assert REFUGEE_TABLE_INDICATOR in visible_text(response)
 
 
-def test_a_user_without_role_searches_only_what_was_published(
-    persona_client, everything
-):
+def test_a_user_without_role_searches_only_what_was_published(persona_client, everything):
     response = search(persona_client("user_without_role"), "refugiades")
 
     assert "La cerca pública només inclou el que s'ha publicat" in visible_text(response)
