@@ -53,6 +53,7 @@ GUARDS = {
     "publication:public_plis": PUBLIC,
     "publication:public_body": PUBLIC,
     "publication:public_popolo": PUBLIC,
+    "publication:public_area": PUBLIC,
     "service_charters:list": may_read_internal,
     "service_charters:year_report": may_read_internal,
     "service_charters:year_report_pdf": may_read_internal,

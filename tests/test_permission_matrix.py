@@ -200,6 +200,9 @@ MATRIX = [
     Row(GET,  "publication:public_body", ("no-existeix",), NOT_FOUND),
     Row(POST, "publication:public_body", (TRANSVERSAL,), NOT_ALLOWED, {}),
     Row(GET,  "publication:public_popolo", (), EVERYONE),
+    # An area's published picture, from the latest published balance and follow-up
+    Row(GET,  "publication:public_area", (3,), EVERYONE),
+    Row(GET,  "publication:public_area", (9,), NOT_FOUND),
     # An area's picture across the instruments (overview); an area that does not exist
     Row(GET,  "overview:area", (3,), AREA_3_READERS),
     Row(GET,  "overview:area", (9,), expect(LOGIN, 403, 404, 404, 404, 404, 404, 404)),
@@ -247,6 +250,18 @@ def seed(django_db_setup, django_db_blocker, media_root):
         open_period = ReportingPeriod.objects.get(is_open=True)
         published = open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)
         publish_round(published, acting_user=staff)
+        # A balance published too: each area's published picture needs both.
+        # (A round opens only on a period open for entry: the past one is, for a moment.)
+        previous_period = ReportingPeriod.objects.get(
+            mandate=open_period.mandate, label="Segon semestre de 2018"
+        )
+        ReportingPeriod.objects.filter(pk=previous_period.pk).update(is_open=True)
+        previous_period.refresh_from_db()
+        published_balance = open_round(
+            RoundKind.BALANCE, period=previous_period, deadline=deadline, acting_user=staff
+        )
+        publish_round(published_balance, acting_user=staff)
+        ReportingPeriod.objects.filter(pk=previous_period.pk).update(is_open=False)
         transversal = Body.objects.get(slug=TRANSVERSAL)
         [membership] = build_memberships(transversal.seats.get(position=2), 1)
         ids = {
