@@ -83,8 +83,10 @@ def published_index(request):
     for round_ in rounds:
         round_.subject = _subject(round_)
     # Each area's published picture (`public_area`) exists once both kinds are published.
-    both_published = {RoundKind.BALANCE, RoundKind.CHARTERS} <= {r.kind for r in rounds}
-    areas = list(Area.objects.all()) if both_published else []
+    # The areas are read either way, so the page's queries do not depend on what is.
+    areas = list(Area.objects.all())
+    if not {RoundKind.BALANCE, RoundKind.CHARTERS} <= {r.kind for r in rounds}:
+        areas = []
     return render(request, "publication/public_index.html", {"rounds": rounds, "areas": areas})
 
 
