@@ -68,6 +68,15 @@ def require_steering(user) -> None:
         raise PermissionDenied
 
 
+def may_read_area(user, area_id: int) -> bool:
+    """An area's picture across the instruments: those who steer, and the technicians
+    of that area, who report on its items and answer for how it goes. A technician of
+    one service or of another area reads each item, but not the area's summary."""
+    if may_steer(user):
+        return True
+    return has_role(user, Role.TECHNICIAN) and area_id in editable_scope(user).area_ids
+
+
 def may_manage_governance(user) -> bool:
     return has_role(user, Role.PUBLICATION_STAFF, Role.ADMINISTRATOR)
 
@@ -161,6 +170,17 @@ steering_required = permission_required(may_steer)
 publisher_required = permission_required(may_publish)
 governance_manager_required = permission_required(may_manage_governance)
 action_decider_required = permission_required(may_decide_actions)
+
+
+def get_area_for_user(user, queryset, **lookup):
+    """Fetch one area (404 if absent) whose picture `user` may read (`may_read_area`);
+    403 before any query for whoever may read no area's picture."""
+    if not may_steer(user) and not has_role(user, Role.TECHNICIAN):
+        raise PermissionDenied
+    area = get_object_or_404(queryset, **lookup)
+    if not may_read_area(user, area.pk):
+        raise PermissionDenied
+    return area
 
 
 def get_item_for_user(user, queryset, *, write: bool = False, **lookup):

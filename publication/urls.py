@@ -17,6 +17,7 @@ urlpatterns = [
     path("publicat/plis/", public_plis.public_plan, name="public_plis"),
     path("publicat/plis/popolo.json", public_plis.public_popolo, name="public_popolo"),
     path("publicat/plis/<slug:slug>/", public_plis.public_body, name="public_body"),
+    path("publicat/arees/<int:number>/", public.public_area, name="public_area"),
     path("publicat/<int:round_pk>/", public.published_page, name="public_page"),
     path("publicat/<int:round_pk>/v<int:number>/", public.published_page, name="public_version"),
     path("publicat/<int:round_pk>/v<int:number>/pdf/", public.published_pdf, name="public_pdf"),

@@ -315,3 +315,23 @@ def open_data_table(
         for row, cells in zip(rows, table, strict=True)
     ]
     return header, table, records
+
+
+def summarise_published(records: Iterable[dict], label: str) -> Summary:
+    """The commitments of published follow-up records (`open_data_table`'s JSON, as a
+    version froze them) by band: each commitment assessed on its indicators' published
+    compliance, by the same rule as `summarise`, never on today's results."""
+    by_commitment: dict[tuple, list[Assessment]] = {}
+    for record in records:
+        compliance = record.get("compliance")
+        assessment = Assessment(
+            difference=None,
+            compliance=None if compliance is None else Decimal(str(compliance)),
+        )
+        key = (record.get(SERVICE_COLUMN), record.get(COLUMNS[1]), record.get(COLUMNS[2]))
+        by_commitment.setdefault(key, []).append(assessment)
+    assessments = [
+        Assessment(difference=None, compliance=average_compliance(group))
+        for group in by_commitment.values()
+    ]
+    return Summary(label, band_counts(assessments), band_shares(assessments))

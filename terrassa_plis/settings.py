@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "commitments",
     "service_charters",
     "publication",
+    "overview",
+    "search",
 ]
 
 MIDDLEWARE = [

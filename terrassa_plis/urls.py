@@ -21,6 +21,8 @@ urlpatterns = [
     path("pla-de-mandat/", include("commitments.urls")),
     path("cartes-de-serveis/", include("service_charters.urls")),
     path("plis/", include("governance.urls")),
+    path("arees/", include("overview.urls")),
+    path("cerca/", include("search.urls")),
     path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]

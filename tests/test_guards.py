@@ -1,6 +1,7 @@
 """Every view of the project states its guard at its top: a
 decorator of the access guard (its check kept on the view), a guarded getter as its first
-line, or, for the public pages, Django's `login_not_required`."""
+line (`get_item_for_user`, or `get_area_for_user` for an area's page), or, for the public
+pages, Django's `login_not_required`."""
 
 import ast
 import inspect
@@ -18,11 +19,14 @@ from governance.access import (
     may_read_internal,
     may_steer,
 )
+from overview import urls as overview_urls
 from publication import urls as publication_urls
+from search import urls as search_urls
 from service_charters import urls as service_charters_urls
 
 PUBLIC = "public"
 GETTER = "guarded getter"
+AREA_GETTER = "area's guarded getter"
 # Route name → the guard its view declares.
 GUARDS = {
     "commitments:list": may_read_internal,
@@ -49,6 +53,7 @@ GUARDS = {
     "publication:public_plis": PUBLIC,
     "publication:public_body": PUBLIC,
     "publication:public_popolo": PUBLIC,
+    "publication:public_area": PUBLIC,
     "service_charters:list": may_read_internal,
     "service_charters:year_report": may_read_internal,
     "service_charters:year_report_pdf": may_read_internal,
@@ -74,11 +79,21 @@ GUARDS = {
     "governance:action": may_read_internal,
     "governance:action_decision": may_decide_actions,
     "governance:action_implementation": may_manage_governance,
+    "overview:area": AREA_GETTER,
+    "search:search": PUBLIC,
 }
 
 
 def routes():
-    for module in (commitments_urls, service_charters_urls, governance_urls, publication_urls):
+    modules = (
+        commitments_urls,
+        service_charters_urls,
+        governance_urls,
+        publication_urls,
+        overview_urls,
+        search_urls,
+    )
+    for module in modules:
         for pattern in module.urlpatterns:
             assert isinstance(pattern, URLPattern)
             yield pytest.param(
@@ -108,5 +123,7 @@ def test_each_view_declares_its_guard(name, view):
         assert view.login_required is False
     elif guard == GETTER:
         assert "get_item_for_user(" in first_statement(view)
+    elif guard == AREA_GETTER:
+        assert "get_area_for_user(" in first_statement(view)
     else:
         assert view.access_check is guard

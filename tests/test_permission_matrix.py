@@ -70,6 +70,8 @@ PUBLISHERS_405 = expect( LOGIN,   403,  403,  403,  403,  403,  405,  405)
 EDITORS_OF_21  = expect( LOGIN,   403,  200,  403,  403,  403,  403,  200)
 # The seed charter is Laia's service's, in area 3.
 CHARTER_EDITORS = expect(LOGIN,   403,  200,  403,  200,  403,  403,  200)
+# An area's page: those who steer, and the technicians of that area (Marta, area 3).
+AREA_3_READERS = expect( LOGIN,   403,  200,  403,  403,  200,  200,  200)
 # Django's admin sends whoever is not staff (is_staff) to its own login page.
 ADMIN_SITE     = expect(   302,   302,  302,  302,  302,  302,  302,  200)
 # fmt: on
@@ -198,6 +200,16 @@ MATRIX = [
     Row(GET,  "publication:public_body", ("no-existeix",), NOT_FOUND),
     Row(POST, "publication:public_body", (TRANSVERSAL,), NOT_ALLOWED, {}),
     Row(GET,  "publication:public_popolo", (), EVERYONE),
+    # An area's published picture, from the latest published balance and follow-up
+    Row(GET,  "publication:public_area", (3,), EVERYONE),
+    Row(GET,  "publication:public_area", (9,), NOT_FOUND),
+    # An area's picture across the instruments (overview); an area that does not exist
+    Row(GET,  "overview:area", (3,), AREA_3_READERS),
+    Row(GET,  "overview:area", (9,), expect(LOGIN, 403, 404, 404, 404, 404, 404, 404)),
+    Row(POST, "overview:area", (3,), expect(LOGIN, 405, 405, 405, 405, 405, 405, 405), {}),
+    # Search: everyone; who reads what is the search's own test (tests/search/)
+    Row(GET,  "search:search", (), EVERYONE),
+    Row(POST, "search:search", (), NOT_ALLOWED, {}),
 ]
 # fmt: on
 
@@ -238,6 +250,18 @@ def seed(django_db_setup, django_db_blocker, media_root):
         open_period = ReportingPeriod.objects.get(is_open=True)
         published = open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)
         publish_round(published, acting_user=staff)
+        # A balance published too: each area's published picture needs both.
+        # (A round opens only on a period open for entry: the past one is, for a moment.)
+        previous_period = ReportingPeriod.objects.get(
+            mandate=open_period.mandate, label="Segon semestre de 2018"
+        )
+        ReportingPeriod.objects.filter(pk=previous_period.pk).update(is_open=True)
+        previous_period.refresh_from_db()
+        published_balance = open_round(
+            RoundKind.BALANCE, period=previous_period, deadline=deadline, acting_user=staff
+        )
+        publish_round(published_balance, acting_user=staff)
+        ReportingPeriod.objects.filter(pk=previous_period.pk).update(is_open=False)
         transversal = Body.objects.get(slug=TRANSVERSAL)
         [membership] = build_memberships(transversal.seats.get(position=2), 1)
         ids = {

@@ -7,7 +7,7 @@ computed again, so later edits of the plan or the charters never change them.
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from governance.composition import bodies_with_counts
-from governance.models import Plan
+from governance.models import Area, Plan
 from publication.models import RoundKind
 from publication.public import (
     PUBLISHED_LANGUAGE,
@@ -24,6 +24,7 @@ from publication.public import (
     published_table,
     version_list,
 )
+from publication.public_area import build_public_area
 from publication.views.caching import cached_for_audience
 from terrassa_plis.exports import CSV, JSON, XLSX, Export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE
@@ -89,7 +90,12 @@ def published_index(request):
     rounds = list(published_rounds())
     for round_ in rounds:
         round_.subject = _subject(round_)
-    return render(request, "publication/public_index.html", {"rounds": rounds})
+    # Each area's published picture (`public_area`) exists once both kinds are published.
+    # The areas are read either way, so the page's queries do not depend on what is.
+    areas = list(Area.objects.all())
+    if not {RoundKind.BALANCE, RoundKind.CHARTERS} <= {r.kind for r in rounds}:
+        areas = []
+    return render(request, "publication/public_index.html", {"rounds": rounds, "areas": areas})
 
 
 @login_not_required
@@ -160,3 +166,13 @@ def published_data(request, round_pk, number, file_format):
     else:
         content = text.encode("utf-8")
     return Export(f"{_stem(version)}.{file_format}", content_type, content).as_response()
+
+
+@login_not_required
+@require_safe
+@cached_for_audience
+def public_area(request, number):
+    """An area's published picture: from the latest published balance and follow-up
+    (`publication.public_area`); not found until both are published."""
+    area = get_object_or_404(Area, number=number)
+    return render(request, "publication/public_area.html", {"p": build_public_area(area)})

@@ -150,8 +150,10 @@ def test_the_plan_dashboard_breaks_the_statuses_down_by_priority_and_area(reader
     )
     assert len(by_priority) == 5
     by_area = rows(section(response, "dashboard-breakdown-2"))
+    # Each area's row links to the area's page («Visió de l'àrea», overview).
     assert by_area == [
         "3. Drets Socials i Serveis a les Persones "
+        "Visió de l'àrea 3. Drets Socials i Serveis a les Persones "
         f"2 (18,2{NBSP}%) 2 (18,2{NBSP}%) 3 (27,3{NBSP}%) 3 (27,3{NBSP}%) 1 (9,1{NBSP}%) 11"
     ]
     charts = section(response, "dashboard-breakdown-2")
@@ -224,7 +226,8 @@ def test_the_area_filter_keeps_the_commitments_of_that_area(reader, seed_plan, o
     assert "Segon semestre de 2018 · Territori i Sostenibilitat" in markup(response)
     # 101, 103, …, 109 are of area 1: on track, pending, on track, pending, on track.
     assert rows(section(response, "dashboard-breakdown-2")) == [
-        f"1. Territori i Sostenibilitat 0 (0{NBSP}%) 2 (40{NBSP}%) 0 (0{NBSP}%) 3 (60{NBSP}%) 5"
+        "1. Territori i Sostenibilitat Visió de l'àrea 1. Territori i Sostenibilitat "
+        f"0 (0{NBSP}%) 2 (40{NBSP}%) 0 (0{NBSP}%) 3 (60{NBSP}%) 5"
     ]
     attention = rows(section(response, "dashboard-attention-title"))
     assert [row.split(" ")[0] for row in attention] == ["107", "103"]

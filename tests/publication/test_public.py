@@ -416,8 +416,9 @@ def assert_queries(django_assert_num_queries, client, url, count):
 def test_query_counts(client, django_assert_num_queries, request, balance_v1, size):
     if size == "larger":
         request.getfixturevalue("more_published")
-    # The rounds with their latest version's number, title and date, and their period.
-    assert_queries(django_assert_num_queries, client, reverse("publication:public_index"), 1)
+    # The rounds with their latest version's number, title and date, and their period;
+    # the areas (each area's published picture, once both kinds are published).
+    assert_queries(django_assert_num_queries, client, reverse("publication:public_index"), 2)
     # 1. the version with its round, period and mandate, and the latest number;
     # 2. the round's versions (number, date, note).
     assert_queries(django_assert_num_queries, client, latest_url(balance_v1.round), 2)
