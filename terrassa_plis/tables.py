@@ -10,6 +10,7 @@ that work once per column and then writes each row as one string of cells.
 
 import inspect
 from collections.abc import Callable
+from functools import partial
 from operator import attrgetter
 
 import django_tables2 as tables
@@ -28,6 +29,8 @@ class LeanTable(tables.Table):
     column's default for an empty value), linked when the column is linkified.
 
     A column's `td` attributes are static here: no callables depending on the record.
+    A field with choices shows its stored value: a column that should show the label
+    says so in its render method.
     """
 
     def body_rows(self) -> list[SafeString]:
@@ -46,10 +49,21 @@ class LeanTable(tables.Table):
         td = bound_column.attrs["td"].as_html()
         attrs = format_html(" {}", td) if td else ""
         accessor = bound_column.accessor
+        resolve = partial(accessor.resolve, quiet=True)
         if accessor and accessor.SEPARATOR not in accessor:
-            read = attrgetter(accessor)
+            attribute = attrgetter(accessor)
+
+            def read(record):
+                # A record's attribute, read at once; a dict's key or a missing
+                # attribute (None, as django-tables2 reads it) by the accessor.
+                # A method (called by the accessor) too.
+                try:
+                    value = attribute(record)
+                except AttributeError:
+                    return resolve(record)
+                return resolve(record) if callable(value) else value
         else:
-            read = accessor.resolve
+            read = resolve
         render = bound_column.render
         wanted = set(inspect.signature(render).parameters) & _CELL_ARGUMENTS
         fixed = {"column": column, "bound_column": bound_column, "table": self}
