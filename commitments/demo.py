@@ -449,6 +449,7 @@ def _progress_entries(mandate, rng):
                         men=total - women,
                     )
                 )
+            entry.fill_rich_text()
             entries.append(entry)
     Entry.objects.bulk_create(entries, batch_size=2000)
     Figure.objects.bulk_create(figures, batch_size=2000)
@@ -480,6 +481,8 @@ def _bulk_entries(mandate, rng):
                     ),
                 )
             )
+    for entry in entries:
+        entry.fill_rich_text()
     Entry.objects.bulk_create(entries, batch_size=2000)
     figures = [
         Figure(

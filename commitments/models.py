@@ -23,6 +23,7 @@ from governance.access import editable_q, may_edit_item
 from governance.models import Area, Service
 from terrassa_plis.formatting import number
 from terrassa_plis.history import ChangeHistory
+from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
 
 # The longest text a person may type (or import) in each free-text field, in one place.
@@ -418,8 +419,13 @@ class EntryQuerySet(models.QuerySet):
         return means
 
 
-class Entry(models.Model):
+class Entry(RichTextModel):
     """What a leaf of the plan reports for one period: status, observations, figures."""
+
+    rich_text_fields = {
+        "observations": "observations_html",
+        "related_information": "related_information_html",
+    }
 
     node = models.ForeignKey(
         PlanNode,
@@ -464,6 +470,8 @@ class Entry(models.Model):
         **bounded(RELATED_INFORMATION_MAX_LENGTH),
         help_text=_("Text amb enllaços, p. ex. la memòria de l'àrea a Govern Obert."),
     )
+    observations_html = CleanHTMLField(_("observacions (HTML)"))
+    related_information_html = CleanHTMLField(_("informació relacionada (HTML)"))
     # Optimistic locking: a save names the version it started from, so a
     # concurrent save is detected instead of silently overwritten.
     version = models.PositiveIntegerField(_("versió"), default=1, editable=False)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from terrassa_plis.formatting import percent
+from terrassa_plis.tables import LeanTable
 
 TEXT_LENGTH = 160
 PER_PAGE = 50
@@ -28,7 +29,7 @@ class ForgivingPaginator(Paginator):
         return min(max(number, 1), self.num_pages)
 
 
-class CommitmentTable(tables.Table):
+class CommitmentTable(LeanTable):
     # Codes sort naturally (2 < 10 < 21) by the materialised path, not as text.
     code = tables.Column(
         verbose_name=_("Codi"),

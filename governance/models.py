@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from terrassa_plis import formatting
 from terrassa_plis.history import ChangeHistory
+from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
 
 # The longest text a person may type (or import) in each free-text field, in one place.
@@ -150,8 +151,10 @@ class BodyQuerySet(models.QuerySet):
         )
 
 
-class Body(models.Model):
+class Body(RichTextModel):
     """A body of the plan: the OTL, the follow-up commission, the transversal commission…"""
+
+    rich_text_fields = {"purpose": "purpose_html", "functions_note": "functions_note_html"}
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("pla"), related_name="bodies", on_delete=models.CASCADE
@@ -168,6 +171,8 @@ class Body(models.Model):
         **bounded(DESCRIPTION_MAX_LENGTH),
         help_text=_("Text que el pla escriu després de la llista de funcions."),
     )
+    purpose_html = CleanHTMLField(_("finalitat (HTML)"))
+    functions_note_html = CleanHTMLField(_("nota a les funcions (HTML)"))
 
     objects = BodyQuerySet.as_manager()
 
@@ -434,13 +439,17 @@ class MeetingQuerySet(models.QuerySet):
         return self if body is None else self.filter(body=body)
 
 
-class Meeting(models.Model):
+class Meeting(RichTextModel):
+    rich_text_fields = {"agenda": "agenda_html", "minutes": "minutes_html"}
+
     body = models.ForeignKey(
         Body, verbose_name=_("òrgan"), related_name="meetings", on_delete=models.PROTECT
     )
     date = models.DateField(_("data"))
     agenda = models.TextField(_("ordre del dia"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH))
     minutes = models.TextField(_("acta"), blank=True, **bounded(MINUTES_MAX_LENGTH))
+    agenda_html = CleanHTMLField(_("ordre del dia (HTML)"))
+    minutes_html = CleanHTMLField(_("acta (HTML)"))
     attendees = models.ManyToManyField(
         Person, verbose_name=_("assistents"), blank=True, related_name="meetings"
     )
@@ -593,7 +602,9 @@ class ActionImplementationQuerySet(models.QuerySet):
         return self.order_by("period", "pk")
 
 
-class ActionImplementation(models.Model):
+class ActionImplementation(RichTextModel):
+    rich_text_fields = {"observations": "observations_html"}
+
     action = models.ForeignKey(
         PlanAction,
         verbose_name=_("acció"),
@@ -607,6 +618,7 @@ class ActionImplementation(models.Model):
     observations = models.TextField(
         _("observacions"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH)
     )
+    observations_html = CleanHTMLField(_("observacions (HTML)"))
     # Optimistic locking (`terrassa_plis.concurrency`); who saved it last and when is
     # what a refused second save is told.
     version = models.PositiveIntegerField(_("versió"), default=1, editable=False)

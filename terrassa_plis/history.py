@@ -248,6 +248,15 @@ class ChangeHistory(HistoricalRecords):
             )
         return options
 
+    def fields_included(self, model):
+        # A field derived from others (the clean HTML of a rich text, `kept_in_history`
+        # False) says nothing its source does not: no column in the history.
+        return [
+            field
+            for field in super().fields_included(model)
+            if getattr(field, "kept_in_history", True)
+        ]
+
     def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
         if not reverse:
             super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)

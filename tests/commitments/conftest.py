@@ -71,6 +71,8 @@ def build_commitments(seed: SeedPlan, count: int, *, first_code: int = 100, area
         for i, node in enumerate(nodes)
         for j, period in enumerate(periods)
     ]
+    for entry in entries:
+        entry.fill_rich_text()
     Entry.objects.bulk_create(entries)
     Figure.objects.bulk_create(
         Figure(entry=entry, position=k, label=f"Xifra {k}", value=Decimal(10 + k), women=Decimal(4))

@@ -14,7 +14,7 @@ LIST = reverse("commitments:list")
 def codes(response):
     """The codes of the table's rows, in order, as a reader sees them."""
     html = response.content.decode()
-    return re.findall(r'<td ><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', html)
+    return re.findall(r'<td><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', html)
 
 
 @pytest.mark.parametrize(
@@ -276,10 +276,10 @@ def test_all_levels_name_each_row_s_level_and_only_leaves_have_a_status(reader, 
     rows = html.split("<tbody")[1].split("</tr>")
     priority_2 = next(row for row in rows if "Garantirem la qualitat de vida" in row)
     commitment_2 = next(row for row in rows if ">Compromís 2<" in row)
-    assert "<td >Prioritat</td>" in priority_2
-    assert "<td >Compromís</td>" in commitment_2
+    assert "<td>Prioritat</td>" in priority_2
+    assert "<td>Compromís</td>" in commitment_2
     assert "Sense seguiment" not in priority_2
-    assert "<td >—</td>" in priority_2
+    assert "<td>—</td>" in priority_2
     assert "Sense seguiment" in commitment_2
     assert "7 elements" in html
 

@@ -24,3 +24,28 @@ def test_scripts_styles_and_dangerous_links_are_removed():
 
 def test_empty_text_renders_nothing():
     assert render("") == "" and render("   \n ") == ""
+
+
+def test_one_parser_per_thread_is_reused_and_keeps_nothing_between_texts():
+    from terrassa_plis.richtext import _parser
+
+    first = _parser()
+    # A reference link defined in one text is no link in the next.
+    render("[x]: https://example.org/\n\nVegeu [x].")
+    assert _parser() is first
+    assert render("Vegeu [x].") == "<p>Vegeu [x].</p>"
+
+
+def test_threads_render_at_once_each_with_its_own_parser():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from terrassa_plis.richtext import _parser
+
+    texts = [
+        f"Text {n}:\n- **{n}** activitats\n- [enllaç](https://example.org/{n})" for n in range(200)
+    ]
+    expected = [render(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(render, texts)) == expected
+        parsers = set(pool.map(lambda _n: id(_parser()), range(8)))
+    assert id(_parser()) not in parsers
