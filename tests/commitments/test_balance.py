@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from commitments.balance import build_balance, count_statuses
+from commitments.balance import Summary, build_balance, count_statuses
 from commitments.models import Entry, Mandate, PlanNode, ReportingPeriod, Status
 from tests.commitments.conftest import build_commitments
 from tests.pages import markup
@@ -100,6 +100,26 @@ def test_count_statuses_lists_every_status_in_order_with_zeros_and_missing_entri
     labels = [row.label for row in count_statuses(statuses, [1])]
     assert labels == ["Pendent", "En execució", "Finalitzada"]
     assert [row.share for row in count_statuses(statuses, [])] == [0, 0, 0]
+
+
+def test_the_pdf_s_summary_bars_measure_each_count_against_the_longest():
+    statuses = [
+        Status(id=1, position=1, label="Pendent", colour="#b3261e"),
+        Status(id=2, position=2, label="En execució", colour="#d08c00"),
+    ]
+    counts = count_statuses(statuses, [1, 2, 2, 2, 2, None, None])
+    summary = Summary("Tot el pla", counts, 7, None, chart="")
+
+    assert [(row.label, length) for row, length in summary.bars] == [
+        ("Pendent", 25),
+        ("En execució", 100),
+        ("Sense seguiment", 50),
+    ]
+    # A status's own colour as it is; no entry in the palette's colour, not its name.
+    assert [row.fill for row, _ in summary.bars][:2] == ["#b3261e", "#d08c00"]
+    assert summary.bars[2][0].fill.startswith("#")
+    empty = Summary("Res", count_statuses(statuses, []), 0, None, chart="")
+    assert [length for _, length in empty.bars] == [0, 0]
 
 
 def test_summary_counts_every_status_overall_and_per_priority(reader, seed_plan):

@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from commitments.balance import build_balance
+from terrassa_plis.formatting import number, percent
+
 from tests.pages import embedded_font_descriptors, pdf_reader, pdf_text
 
 
@@ -79,6 +82,17 @@ def test_each_commitment_names_only_its_current_status_and_the_summary_lists_the
     for label in ["No iniciat per canvi de prioritat", "Pendent", "En execució però amb retard"]:
         assert label in text[: text.index("COMPROMÍS núm. 21")]
         assert label not in tree
+
+
+def test_the_summary_prints_every_status_with_its_count_and_share(seed_pdf, seed_plan):
+    """The PDF's summary is a line of text a status (its bar is drawn behind, as decoration)."""
+    text = " ".join(pdf_text(seed_pdf.getvalue()).split())
+    summary = text[: text.index("COMPROMÍS núm. 21")]
+
+    overall = build_balance(seed_plan.open_period).summaries[0]
+    for row in overall.counts:
+        line = f"{row.label}: {number(row.count)} ({percent(row.share)})"
+        assert " ".join(line.split()) in summary
 
 
 def test_every_page_of_a_priority_s_commitments_repeats_the_priority(seed_pdf):
