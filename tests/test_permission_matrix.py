@@ -30,6 +30,8 @@ from commitments.models import PlanNode, ReportingPeriod
 from governance.models import Body, Meeting, PlanAction
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
+from publication.snapshots import build_snapshot
+from publication.versions import freeze_version
 from service_charters.models import Charter, Indicator
 from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
@@ -181,6 +183,9 @@ MATRIX = [
     # publishing again without a note refuses next to the note.
     Row(POST, "publication:round_review", ("published_round",), PUBLISHERS_302, {}),
     Row(POST, "publication:round_publish", ("published_round",), PUBLISHERS_400, {}),
+    Row(GET,  "publication:round_changes", ("open_round",), STEERING),
+    Row(GET,  "publication:round_changes", ("republished_round",), STEERING),
+    Row(POST, "publication:round_changes", ("republished_round",), STEERING_405, {}),
     # Public pages: no login, and nothing unpublished
     Row(GET,  "publication:public_index", (), EVERYONE),
     Row(GET,  "publication:public_page", ("published_round",), EVERYONE),
@@ -189,6 +194,9 @@ MATRIX = [
     Row(GET,  "publication:public_version", ("published_round", 1), EVERYONE),
     Row(GET,  "publication:public_version", ("published_round", 2), NOT_FOUND),
     Row(GET,  "publication:public_pdf", ("published_round", 1), EVERYONE),
+    Row(GET,  "publication:public_changes", ("republished_round", 2), EVERYONE),
+    Row(GET,  "publication:public_changes", ("published_round", 1), NOT_FOUND),
+    Row(POST, "publication:public_changes", ("republished_round", 2), NOT_ALLOWED, {}),
     Row(GET,  "publication:public_data", ("published_round", 1, "csv"), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "json"), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "xlsx"), EVERYONE),
@@ -238,6 +246,13 @@ def seed(django_db_setup, django_db_blocker, media_root):
         open_period = ReportingPeriod.objects.get(is_open=True)
         published = open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)
         publish_round(published, acting_user=staff)
+        # A round published twice, for «Què ha canviat»: one document, rendered once.
+        republished = open_round(
+            RoundKind.CHARTERS, year=2022, deadline=deadline, acting_user=staff
+        )
+        snapshot = build_snapshot(republished)
+        for note in ("", "Segona versió."):
+            freeze_version(republished, snapshot, note=note, acting_user=staff)
         transversal = Body.objects.get(slug=TRANSVERSAL)
         [membership] = build_memberships(transversal.seats.get(position=2), 1)
         ids = {
@@ -256,6 +271,7 @@ def seed(django_db_setup, django_db_blocker, media_root):
                 RoundKind.BALANCE, period=open_period, deadline=deadline, acting_user=staff
             ).pk,
             "published_round": published.pk,
+            "republished_round": republished.pk,
             # A balance PDF still waiting for a worker: its page shows the progress.
             "document": GeneratedDocument.objects.create(
                 fingerprint="matrix",
