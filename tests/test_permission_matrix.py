@@ -15,6 +15,7 @@ rolled back at its end; each test runs in its own savepoint.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
@@ -32,7 +33,7 @@ from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from publication.snapshots import build_snapshot
 from publication.versions import freeze_version
-from service_charters.models import Charter, Indicator
+from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
 from tests.conftest import make_persona
@@ -253,6 +254,13 @@ def seed(django_db_setup, django_db_blocker, media_root):
         snapshot = build_snapshot(republished)
         for note in ("", "Segona versió."):
             freeze_version(republished, snapshot, note=note, acting_user=staff)
+        # A result entered since: the round's «Què ha canviat» has something to show.
+        Measurement.objects.create(
+            indicator=Indicator.objects.order_by("pk").first(),
+            year=2022,
+            result=Decimal(1),
+            observations="Resultat aportat després de publicar.",
+        )
         transversal = Body.objects.get(slug=TRANSVERSAL)
         [membership] = build_memberships(transversal.seats.get(position=2), 1)
         ids = {
