@@ -114,3 +114,26 @@ def version_with_previous(round_pk: int, number: int):
     if len(pair) < 2 or pair[0].number != number:
         raise Http404
     return pair[0], pair[1]
+
+
+def version_to_compare(round: ReportingRound):
+    """What publishing `round` now would be compared with: its last published version;
+    before its first, the last version published of the same kind before it (the
+    balance of an earlier period of the same mandate, the charters of an earlier year).
+    None when there is none. One query (two before the round's first version)."""
+    versions = PublishedVersion.objects.defer("html", "csv").select_related(
+        "round__period__mandate"
+    )
+    own = versions.filter(round=round).order_by("-number").first()
+    if own is not None:
+        return own
+    if round.period_id:
+        earlier = versions.filter(
+            round__period__mandate_id=round.period.mandate_id,
+            round__period__start__lt=round.period.start,
+        ).order_by("-round__period__start", "-number")
+    else:
+        earlier = versions.filter(round__kind=round.kind, round__year__lt=round.year).order_by(
+            "-round__year", "-number"
+        )
+    return earlier.first()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from governance.access import steering_required
 from publication.changes import compare, count_lines, version_rows
-from publication.public import PUBLISHED_LANGUAGE, version_with_previous
+from publication.public import PUBLISHED_LANGUAGE, version_to_compare, version_with_previous
 from publication.rounds import rounds_with_subjects
 from publication.snapshots import current_rows
 from publication.views.public import _subject
@@ -60,11 +60,13 @@ def public_changes(request, round_pk, number):
 @steering_required
 @require_safe
 def round_changes(request, pk):
-    """What publishing the round now would change from its last published version.
-    Queries: the round, its last version, and the rows as they stand now (balance 5,
-    charters 2: `current_rows`); none of the rows when nothing was published yet."""
+    """What publishing the round now would change from its last published version (or,
+    before its first, from the last one of an earlier period or year: `version_to_compare`).
+    Queries: the round, the version to compare with (one more before the round's first),
+    and the rows as they stand now (balance 5, charters 2: `current_rows`); none of the
+    rows when there is nothing to compare with."""
     round_ = get_object_or_404(rounds_with_subjects(), pk=pk)
-    last = round_.versions.defer("html", "csv").order_by("-number").first()
+    last = version_to_compare(round_)
     context = {"round": round_, "last": last}
     if last is not None:
         context |= _changes_context(request, version_rows(last, round_.kind), current_rows(round_))

@@ -24,7 +24,7 @@ from publication.changes import (
     version_rows,
     word_diff,
 )
-from publication.models import PublishedVersion, RoundKind
+from publication.models import PublishedVersion, ReportingRound, RoundKind
 from publication.operations import open_round, publish_round
 from publication.snapshots import current_rows
 from service_charters.models import Measurement
@@ -307,17 +307,35 @@ def test_staff_see_what_publishing_now_would_change(
     assert f"de {seed_plan.entry_21.status.label} a {pending.label}" in items
 
 
-def test_a_round_never_published_has_nothing_to_compare(client, balance_round, staff):
+def test_a_round_with_nothing_published_before_has_nothing_to_compare(client, balance_round, staff):
     client.force_login(staff)
 
     response = client.get(reverse("publication:round_changes", args=[balance_round.pk]))
 
     assert response.status_code == 200
-    assert "encara no ha publicat cap versió" in visible_text(response)
-    round_page = client.get(reverse("publication:round", args=[balance_round.pk]))
-    assert reverse("publication:round_changes", args=[balance_round.pk]) not in (
-        round_page.content.decode()
+    assert "no hi ha res amb què comparar-lo" in visible_text(response)
+    assert "changes-summary-title" not in response.content.decode()
+
+
+def test_before_its_first_version_a_round_compares_with_the_previous_period(
+    client, balance_round, seed_plan, staff
+):
+    earlier = ReportingRound.objects.create(
+        kind=RoundKind.BALANCE, period=seed_plan.previous_period, deadline=deadline()
     )
+    previous = publish_round(earlier, acting_user=staff)
+    client.force_login(staff)
+
+    round_page = client.get(reverse("publication:round", args=[balance_round.pk]))
+    url = reverse("publication:round_changes", args=[balance_round.pk])
+    assert url in round_page.content.decode()
+    response = client.get(url)
+
+    text = visible_text(response)
+    assert f"respecte de la versió 1 de «{previous.title}», la darrera publicada" in text
+    items = text_of(section(response, "changes-items-title"))
+    assert f"Compromís 21 {seed_plan.commitment_21.text[:40]}" in items
+    assert f"Estat de (cap) a {seed_plan.entry_21.status.label}" in items
 
 
 # Bounded: pages of changes, and queries that do not grow with the plan
@@ -377,7 +395,8 @@ def test_the_round_changes_page_queries_do_not_grow(
     client.get(reverse("publication:round_changes", args=[balance_round.pk]))
 
     # 1-2. the session and its user; 3. the user's roles;
-    # 4. the round with its period, mandate and count of versions; 5. its last version;
+    # 4. the round with its period, mandate and count of versions; 5. its last version
+    # (`version_to_compare`: one more query only before a round's first version);
     # 6-10. the balance's rows as they stand now (commitments.balance_data.balance_table):
     # the leaves with their entries' status, the status labels, the figures as the export
     # writes them, the entries' texts, the entries' figures
