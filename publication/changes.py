@@ -21,8 +21,9 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from django.utils.translation import ngettext
 
@@ -158,9 +159,22 @@ class ItemChange:
     compliance: Move | None = None
     band: Move | None = None
     observations: ObservationChange | None = None
-    diff: list[Segment] = field(default_factory=list)
+    observations_before: str = ""
+    observations_after: str = ""
     is_new: bool = False  # in the later version only
     is_gone: bool = False  # in the earlier version only
+
+    @cached_property
+    def diff(self) -> list[Segment]:
+        """The observations' words removed and added; worked out only for the items a
+        page shows (a new semester may change every observation of the plan)."""
+        if self.observations == ObservationChange.ADDED:
+            return [Segment(SegmentKind.ADDED, self.observations_after)]
+        if self.observations == ObservationChange.REMOVED:
+            return [Segment(SegmentKind.REMOVED, self.observations_before)]
+        if self.observations == ObservationChange.CHANGED:
+            return word_diff(self.observations_before, self.observations_after)
+        return []
 
 
 @dataclass(frozen=True)
@@ -202,15 +216,14 @@ def _band_label(value: str, labels) -> str:
     return str(labels[Band(value)]) if value else ""
 
 
-def _observations(before: str, after: str) -> tuple[ObservationChange | None, list[Segment]]:
-    before, after = (before or "").strip(), (after or "").strip()
+def _observations(before: str, after: str) -> ObservationChange | None:
     if before == after:
-        return None, []
+        return None
     if not before:
-        return ObservationChange.ADDED, [Segment(SegmentKind.ADDED, after)]
+        return ObservationChange.ADDED
     if not after:
-        return ObservationChange.REMOVED, [Segment(SegmentKind.REMOVED, before)]
-    return ObservationChange.CHANGED, word_diff(before, after)
+        return ObservationChange.REMOVED
+    return ObservationChange.CHANGED
 
 
 def compare(before_rows: Sequence[dict], after_rows: Sequence[dict]) -> Changes:
@@ -232,7 +245,8 @@ def compare(before_rows: Sequence[dict], after_rows: Sequence[dict]) -> Changes:
 
 
 def _item_change(before: dict, after: dict) -> ItemChange:
-    observations, diff = _observations(before.get("observations"), after.get("observations"))
+    old = (before.get("observations") or "").strip()
+    new = (after.get("observations") or "").strip()
     return ItemChange(
         label=after["label"],
         text=after["text"],
@@ -241,8 +255,9 @@ def _item_change(before: dict, after: dict) -> ItemChange:
         result=_move(before, after, "result"),
         compliance=_move(before, after, "compliance"),
         band=_move(before, after, "band", BAND_LABELS),
-        observations=observations,
-        diff=diff,
+        observations=_observations(old, new),
+        observations_before=old,
+        observations_after=new,
     )
 
 
