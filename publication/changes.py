@@ -78,15 +78,16 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def version_rows(version: PublishedVersion, kind: str) -> list[dict]:
+def version_rows(version: PublishedVersion, kind: str) -> list[dict] | None:
     """The rows of `version`: those stored when it was published; for a balance
     published before versions kept them, read again from its frozen open data (its
-    records hold the same columns)."""
+    records hold the same columns). None for a charters' version published before:
+    its open data does not name the indicators, so it cannot be compared."""
     if version.rows:
         return version.rows
-    if kind == RoundKind.BALANCE and version.json:
-        return balance_rows(json.loads(version.json))
-    return []
+    if kind == RoundKind.BALANCE:
+        return balance_rows(json.loads(version.json or "[]"))
+    return None
 
 
 # The comparison

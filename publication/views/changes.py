@@ -26,6 +26,9 @@ PAGE_PARAMETER = "pagina"
 
 
 def _changes_context(request, before_rows, after_rows) -> dict:
+    if before_rows is None or after_rows is None:
+        # A version published before versions kept their rows (`version_rows`).
+        return {"not_comparable": True, "published_language": PUBLISHED_LANGUAGE}
     changes = compare(before_rows, after_rows)
     page = Paginator(changes.items, CHANGES_PER_PAGE).get_page(request.GET.get(PAGE_PARAMETER))
     return {

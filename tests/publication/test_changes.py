@@ -403,3 +403,15 @@ def test_the_round_changes_page_queries_do_not_grow(
     with django_assert_num_queries(10):
         response = client.get(reverse("publication:round_changes", args=[balance_round.pk]))
     assert response.status_code == 200
+
+
+def test_a_charters_version_without_rows_is_said_not_comparable(client, seed_charter, staff):
+    round_ = open_round(RoundKind.CHARTERS, year=2021, deadline=deadline(), acting_user=staff)
+    # Versions published before versions kept their rows: their open data names no indicator.
+    _, v2 = _two_versions(round_, [], current_rows(round_))
+
+    response = client.get(changes_url(v2))
+
+    assert response.status_code == 200
+    assert "Aquesta comparació no es pot fer" in visible_text(response)
+    assert "changes-summary-title" not in response.content.decode()
