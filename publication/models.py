@@ -124,6 +124,10 @@ class PublishedVersion(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path)
     csv = models.TextField(_("dades obertes (CSV)"))
     json = models.TextField(_("dades obertes (JSON)"))
+    # The rows the document was built from, as `publication.changes` compares them with
+    # another version's: each commitment's status and observations, or each indicator's
+    # result and compliance, keyed by the item. Empty on versions published before it.
+    rows = models.JSONField(_("files per comparar"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "-number"]

@@ -18,7 +18,7 @@ from terrassa_plis.exports import read_table
 PUBLISHED_LANGUAGE = "ca"
 
 # The large frozen texts: read only by the view that serves each of them.
-FROZEN_CONTENT = ("html", "csv", "json")
+FROZEN_CONTENT = ("html", "csv", "json", "rows")
 
 
 def published_rounds() -> QuerySet[ReportingRound]:
@@ -50,7 +50,7 @@ def public_version(
     """The published version `number` of the round (the latest when None); one query.
 
     The version carries `latest_number`, the round's current version. Of the frozen
-    texts only those named by `content` ("html", "csv", "json", or several) are read.
+    texts only those named by `content` ("html", "csv", "json", "rows", or several) are read.
     Anything else raises Http404.
     """
     content = (content,) if isinstance(content, str) else content
@@ -97,3 +97,43 @@ def _number_or_text(value, text: str):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return text
+
+
+def version_with_previous(round_pk: int, number: int):
+    """The published version `number` of the round and the version before it, with
+    what «Què ha canviat» compares (`rows`, and `json` for a version published before
+    versions kept their rows); one query. Http404 for an unknown version and for the
+    round's first, which has nothing to be compared with."""
+    pair = list(
+        _versions_of(round_pk)
+        .filter(number__lte=number)
+        .select_related("round__period__mandate")
+        .defer("html", "csv")
+        .order_by("-number")[:2]
+    )
+    if len(pair) < 2 or pair[0].number != number:
+        raise Http404
+    return pair[0], pair[1]
+
+
+def version_to_compare(round: ReportingRound):
+    """What publishing `round` now would be compared with: its last published version;
+    before its first, the last version published of the same kind before it (the
+    balance of an earlier period of the same mandate, the charters of an earlier year).
+    None when there is none. One query (two before the round's first version)."""
+    versions = PublishedVersion.objects.defer("html", "csv").select_related(
+        "round__period__mandate"
+    )
+    own = versions.filter(round=round).order_by("-number").first()
+    if own is not None:
+        return own
+    if round.period_id:
+        earlier = versions.filter(
+            round__period__mandate_id=round.period.mandate_id,
+            round__period__start__lt=round.period.start,
+        ).order_by("-round__period__start", "-number")
+    else:
+        earlier = versions.filter(round__kind=round.kind, round__year__lt=round.year).order_by(
+            "-round__year", "-number"
+        )
+    return earlier.first()

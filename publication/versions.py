@@ -75,6 +75,7 @@ def freeze_version(
                 html=snapshot.html,
                 csv=snapshot.csv,
                 json=snapshot.json,
+                rows=snapshot.rows,
             )
             version.pdf.save(snapshot.pdf_filename, ContentFile(snapshot.pdf), save=False)
             version.save()

@@ -15,6 +15,7 @@ rolled back at its end; each test runs in its own savepoint.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
@@ -30,7 +31,9 @@ from commitments.models import PlanNode, ReportingPeriod
 from governance.models import Body, Meeting, PlanAction
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
-from service_charters.models import Charter, Indicator
+from publication.snapshots import build_snapshot
+from publication.versions import freeze_version
+from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
 from tests.conftest import make_persona
@@ -183,6 +186,9 @@ MATRIX = [
     # publishing again without a note refuses next to the note.
     Row(POST, "publication:round_review", ("published_round",), PUBLISHERS_302, {}),
     Row(POST, "publication:round_publish", ("published_round",), PUBLISHERS_400, {}),
+    Row(GET,  "publication:round_changes", ("open_round",), STEERING),
+    Row(GET,  "publication:round_changes", ("republished_round",), STEERING),
+    Row(POST, "publication:round_changes", ("republished_round",), STEERING_405, {}),
     # Public pages: no login, and nothing unpublished
     Row(GET,  "publication:public_index", (), EVERYONE),
     Row(GET,  "publication:public_page", ("published_round",), EVERYONE),
@@ -191,6 +197,9 @@ MATRIX = [
     Row(GET,  "publication:public_version", ("published_round", 1), EVERYONE),
     Row(GET,  "publication:public_version", ("published_round", 2), NOT_FOUND),
     Row(GET,  "publication:public_pdf", ("published_round", 1), EVERYONE),
+    Row(GET,  "publication:public_changes", ("republished_round", 2), EVERYONE),
+    Row(GET,  "publication:public_changes", ("published_round", 1), NOT_FOUND),
+    Row(POST, "publication:public_changes", ("republished_round", 2), NOT_ALLOWED, {}),
     Row(GET,  "publication:public_data", ("published_round", 1, "csv"), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "json"), EVERYONE),
     Row(GET,  "publication:public_data", ("published_round", 1, "xlsx"), EVERYONE),
@@ -262,6 +271,20 @@ def seed(django_db_setup, django_db_blocker, media_root):
         )
         publish_round(published_balance, acting_user=staff)
         ReportingPeriod.objects.filter(pk=previous_period.pk).update(is_open=False)
+        # A round published twice, for «Què ha canviat»: one document, rendered once.
+        republished = open_round(
+            RoundKind.CHARTERS, year=2022, deadline=deadline, acting_user=staff
+        )
+        snapshot = build_snapshot(republished)
+        for note in ("", "Segona versió."):
+            freeze_version(republished, snapshot, note=note, acting_user=staff)
+        # A result entered since: the round's «Què ha canviat» has something to show.
+        Measurement.objects.create(
+            indicator=Indicator.objects.order_by("pk").first(),
+            year=2022,
+            result=Decimal(1),
+            observations="Resultat aportat després de publicar.",
+        )
         transversal = Body.objects.get(slug=TRANSVERSAL)
         [membership] = build_memberships(transversal.seats.get(position=2), 1)
         ids = {
@@ -280,6 +303,7 @@ def seed(django_db_setup, django_db_blocker, media_root):
                 RoundKind.BALANCE, period=open_period, deadline=deadline, acting_user=staff
             ).pk,
             "published_round": published.pk,
+            "republished_round": republished.pk,
             # A balance PDF still waiting for a worker: its page shows the progress.
             "document": GeneratedDocument.objects.create(
                 fingerprint="matrix",

@@ -364,7 +364,8 @@ def test_the_round_page_links_the_document_it_will_publish(
     else:
         page = reverse("service_charters:year_report", args=[2021])
         pdf = reverse("service_charters:year_report_pdf", args=[2021])
-    assert links == {"Revisa el document": page, "Revisa'n el PDF": pdf}
+    changes = reverse("publication:round_changes", args=[round.pk])
+    assert links == {"Revisa el document": page, "Revisa'n el PDF": pdf, "Què ha canviat": changes}
     assert client.get(page).status_code == 200
 
 
