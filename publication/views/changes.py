@@ -18,6 +18,7 @@ from publication.changes import compare, count_lines, version_rows
 from publication.public import PUBLISHED_LANGUAGE, version_to_compare, version_with_previous
 from publication.rounds import rounds_with_subjects
 from publication.snapshots import current_rows
+from publication.views.caching import cached_for_audience
 from publication.views.public import _subject
 
 # Changed items per page: an observation may be long, and a new semester changes them all.
@@ -42,6 +43,7 @@ def _changes_context(request, before_rows, after_rows) -> dict:
 
 @login_not_required
 @require_safe
+@cached_for_audience
 def public_changes(request, round_pk, number):
     """What version `number` changed from the version before it. One query."""
     version, previous = version_with_previous(round_pk, number)
