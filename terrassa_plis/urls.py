@@ -21,6 +21,7 @@ urlpatterns = [
     path("pla-de-mandat/", include("commitments.urls")),
     path("cartes-de-serveis/", include("service_charters.urls")),
     path("plis/", include("governance.urls")),
+    path("relacionats/", include("relations.urls")),
     path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]
