@@ -19,6 +19,7 @@ from governance.access import (
     may_steer,
 )
 from publication import urls as publication_urls
+from relations import urls as relations_urls
 from service_charters import urls as service_charters_urls
 
 PUBLIC = "public"
@@ -74,11 +75,20 @@ GUARDS = {
     "governance:action": may_read_internal,
     "governance:action_decision": may_decide_actions,
     "governance:action_implementation": may_manage_governance,
+    "relations:manage": GETTER,
+    "relations:add": GETTER,
+    "relations:remove": GETTER,
 }
 
 
 def routes():
-    for module in (commitments_urls, service_charters_urls, governance_urls, publication_urls):
+    for module in (
+        commitments_urls,
+        service_charters_urls,
+        governance_urls,
+        publication_urls,
+        relations_urls,
+    ):
         for pattern in module.urlpatterns:
             assert isinstance(pattern, URLPattern)
             yield pytest.param(

@@ -68,6 +68,10 @@ PUBLISHERS_400 = expect( LOGIN,   403,  403,  403,  403,  403,  400,  400)
 PUBLISHERS_405 = expect( LOGIN,   403,  403,  403,  403,  403,  405,  405)
 # Commitment 21 is area 3's: Marta's, not Laia's service's.
 EDITORS_OF_21  = expect( LOGIN,   403,  200,  403,  403,  403,  403,  200)
+# Its related items: its area's technicians, publication staff and administrators.
+RELATORS_OF_21 = expect( LOGIN,   403,  200,  403,  403,  403,  200,  200)
+RELATORS_OF_21_302 = expect(LOGIN, 403, 302,  403,  403,  403,  302,  302)
+SIGNED_IN_405  = expect( LOGIN,   405,  405,  405,  405,  405,  405,  405)
 # The seed charter is Laia's service's, in area 3.
 CHARTER_EDITORS = expect(LOGIN,   403,  200,  403,  200,  403,  403,  200)
 # Django's admin sends whoever is not staff (is_staff) to its own login page.
@@ -167,6 +171,12 @@ MATRIX = [
     Row(POST, "governance:action_implementation", ("action",), MANAGERS, {}),
     Row(GET,  "governance:action_decision", ("action",), PUBLISHERS_405),
     Row(POST, "governance:action", ("action",), READERS_400, {}),
+    # Related items of a plan's item (relations): its area decides. Adding with nothing
+    # chosen is a form error; removing a relation that does not exist says so.
+    Row(GET,  "relations:manage", ("commitment_21",), RELATORS_OF_21),
+    Row(POST, "relations:add", ("commitment_21",), RELATORS_OF_21, {}),
+    Row(GET,  "relations:add", ("commitment_21",), SIGNED_IN_405),
+    Row(POST, "relations:remove", ("commitment_21", 999999), RELATORS_OF_21_302, {}),
     # Dashboards and rounds: those who steer
     Row(GET,  "publication:dashboard", (), STEERING),
     Row(GET,  "publication:charters_dashboard", (), STEERING),
