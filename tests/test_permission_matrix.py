@@ -30,6 +30,7 @@ from commitments.models import PlanNode, ReportingPeriod
 from governance.models import Body, Meeting, PlanAction
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
+from relations.models import Relation
 from service_charters.models import Charter, Indicator
 from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
@@ -275,6 +276,10 @@ def seed(django_db_setup, django_db_blocker, media_root):
                 title="Balanç",
             ).pk,
         }
+        # Commitment 21's related items, so that every page that lists them is checked
+        # with them (tests/accessibility).
+        Relation.objects.create(node_id=ids["commitment_21"], indicator_id=ids["indicator"])
+        Relation.objects.create(node_id=ids["commitment_21"], action_id=ids["action"])
         yield {"ids": ids, "users": users}
         transaction.set_rollback(True)
 
