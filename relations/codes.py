@@ -7,11 +7,13 @@ from collections.abc import Iterable
 
 from governance.models import Plan, PlanAction
 from relations.models import Relation
-from relations.targets import action_code, indicator_code, parse
-from service_charters.models import Indicator
+from relations.targets import action_code, charter_commitment_code, indicator_code, parse
+from service_charters.models import CharterCommitment, Indicator
 
 
 def relation_code(relation: Relation) -> str:
+    if relation.charter_commitment_id:
+        return charter_commitment_code(relation.charter_commitment_id)
     if relation.indicator_id:
         return indicator_code(relation.indicator_id)
     return action_code(relation.action.code)
@@ -26,9 +28,15 @@ class PlanNodeCodes:
         return dict(codes)
 
     def _targets(self, codes: Iterable[str]) -> dict[str, tuple[str, object]]:
-        """What each known code names: («indicator», indicator) or («action», action).
-        Two queries at most."""
+        """What each known code names: («charter_commitment», commitment), («indicator»,
+        indicator) or («action», action). Four queries at most."""
         keys = {code: parse(code) for code in codes}
+        commitment_ids = {
+            key.charter_commitment_id for key in keys.values() if key and key.charter_commitment_id
+        }
+        commitments = {
+            item.pk: item for item in CharterCommitment.objects.filter(pk__in=commitment_ids)
+        }
         indicator_ids = {key.indicator_id for key in keys.values() if key and key.indicator_id}
         action_codes = {key.action_code for key in keys.values() if key and key.action_code}
         indicators = {item.pk: item for item in Indicator.objects.filter(pk__in=indicator_ids)}
@@ -45,7 +53,9 @@ class PlanNodeCodes:
         for code, key in keys.items():
             if key is None:
                 continue
-            if key.indicator_id in indicators:
+            if key.charter_commitment_id in commitments:
+                targets[code] = ("charter_commitment", commitments[key.charter_commitment_id])
+            elif key.indicator_id in indicators:
                 targets[code] = ("indicator", indicators[key.indicator_id])
             elif key.action_code in actions:
                 targets[code] = ("action", actions[key.action_code])
@@ -63,15 +73,12 @@ class PlanNodeCodes:
         nodes = {node.pk: node for node in codes_by_object}
         existing: dict[int, dict[tuple, Relation]] = defaultdict(dict)
         for relation in Relation.objects.of_nodes(nodes):
-            existing[relation.node_id][_key(relation.indicator_id, relation.action_id)] = relation
+            existing[relation.node_id][_key(relation)] = relation
         for node, codes in codes_by_object.items():
             wanted = {}
             for code in codes:
                 kind, target = targets[code]
-                wanted[_key(*((target.pk, None) if kind == "indicator" else (None, target.pk)))] = (
-                    kind,
-                    target,
-                )
+                wanted[(kind, target.pk)] = (kind, target)
             current = existing.get(node.pk, {})
             for key, relation in current.items():
                 if key not in wanted:
@@ -87,5 +94,10 @@ class PlanNodeCodes:
                 relation.save()
 
 
-def _key(indicator_id, action_id) -> tuple:
-    return (indicator_id, action_id)
+def _key(relation: Relation) -> tuple[str, int]:
+    """What a relation points at, as `replace` compares it: (kind, id)."""
+    if relation.charter_commitment_id:
+        return ("charter_commitment", relation.charter_commitment_id)
+    if relation.indicator_id:
+        return ("indicator", relation.indicator_id)
+    return ("action", relation.action_id)

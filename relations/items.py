@@ -1,5 +1,6 @@
 """The related items as the pages and documents show them (`terrassa_plis.related`):
-a plan node's indicators, with their latest compliance and band, and its PLIS actions,
+a plan node's charter commitments and indicators, with their latest compliance and band
+(a commitment's is its indicators' mean, as the follow-up counts it), and its PLIS actions,
 with their decision and latest degree of implementation; and, the other way, the plan
 nodes an indicator or an action serves.
 
@@ -14,9 +15,11 @@ from django.utils.translation import gettext
 
 from governance.models import ActionDecision, PlanAction
 from relations.models import Relation
-from relations.targets import action_code, indicator_code
+from relations.targets import action_code, charter_commitment_code, indicator_code
 from service_charters.bands import BAND_LABELS, band_css
-from service_charters.models import Measurement, assess_measurement
+from service_charters.compliance import NOT_ASSESSED
+from service_charters.followup import FollowUpRow, commitment_assessment
+from service_charters.models import Indicator, Measurement, assess_measurement
 from terrassa_plis.formatting import percent, semester
 from terrassa_plis.related import RelatedItem
 
@@ -28,7 +31,8 @@ DECISION_CLASSES = {
 
 
 def items_of_nodes(node_ids: list[int]) -> dict[int, list[RelatedItem]]:
-    """Each node's related indicators, then its actions (`relation_items`)."""
+    """Each node's related charter commitments, indicators, then actions
+    (`relation_items`)."""
     relations = Relation.objects.of_nodes(node_ids).with_targets().in_printed_order()
     items: dict[int, list[RelatedItem]] = defaultdict(list)
     for relation, item in relation_items(relations):
@@ -38,17 +42,29 @@ def items_of_nodes(node_ids: list[int]) -> dict[int, list[RelatedItem]]:
 
 def relation_items(relations) -> list[tuple[Relation, RelatedItem]]:
     """Each relation with its item as the pages show it. Queries: the relations with
-    their targets (1); the indicators' measurements, when any indicator is related (1);
-    the actions' latest implementation, when any action is related (1)."""
+    their targets (1); the related charter commitments' indicators, when any is related
+    (1); the indicators' results, when any indicator is concerned (1); the actions'
+    latest implementation, when any action is related (1)."""
     relations = list(relations)
+    commitment_ids = {
+        relation.charter_commitment_id for relation in relations if relation.charter_commitment_id
+    }
+    commitment_indicators = _indicators_of(commitment_ids)
     indicator_ids = {relation.indicator_id for relation in relations if relation.indicator_id}
+    indicator_ids |= {item.pk for items in commitment_indicators.values() for item in items}
     action_ids = {relation.action_id for relation in relations if relation.action_id}
-    latest = _latest_measurements(indicator_ids)
+    results = _results_by_year(indicator_ids)
     implementation = _latest_implementation(action_ids)
     rows = []
     for relation in relations:
-        if relation.indicator_id:
-            item = indicator_item(relation.indicator, latest.get(relation.indicator_id))
+        if relation.charter_commitment_id:
+            item = charter_commitment_item(
+                relation.charter_commitment,
+                commitment_indicators.get(relation.charter_commitment_id, []),
+                results,
+            )
+        elif relation.indicator_id:
+            item = indicator_item(relation.indicator, _latest(results.get(relation.indicator_id)))
         else:
             degree, period = implementation.get(relation.action_id, (None, None))
             item = action_item(relation.action, degree, period)
@@ -56,16 +72,31 @@ def relation_items(relations) -> list[tuple[Relation, RelatedItem]]:
     return rows
 
 
-def _latest_measurements(indicator_ids) -> dict[int, Measurement]:
-    """Each indicator's measurement of its latest year. One query, none for no ids."""
+def _indicators_of(commitment_ids) -> dict[int, list[Indicator]]:
+    """The indicators of each charter commitment, in their order. One query, none for no
+    ids."""
+    if not commitment_ids:
+        return {}
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in Indicator.objects.filter(commitment_id__in=commitment_ids).order_by(
+        "commitment_id", "position", "pk"
+    ):
+        indicators[indicator.commitment_id].append(indicator)
+    return dict(indicators)
+
+
+def _results_by_year(indicator_ids) -> dict[int, dict[int, Measurement]]:
+    """Each indicator's results by year. One query, none for no ids."""
     if not indicator_ids:
         return {}
-    latest: dict[int, Measurement] = {}
-    for measurement in Measurement.objects.filter(indicator_id__in=indicator_ids).order_by(
-        "indicator_id", "-year"
-    ):
-        latest.setdefault(measurement.indicator_id, measurement)
-    return latest
+    results: dict[int, dict[int, Measurement]] = defaultdict(dict)
+    for measurement in Measurement.objects.filter(indicator_id__in=indicator_ids):
+        results[measurement.indicator_id][measurement.year] = measurement
+    return dict(results)
+
+
+def _latest(by_year: dict[int, Measurement] | None) -> Measurement | None:
+    return by_year[max(by_year)] if by_year else None
 
 
 def _latest_implementation(action_ids) -> dict[int, tuple]:
@@ -96,6 +127,46 @@ def indicator_item(indicator, measurement) -> RelatedItem:
         code=indicator_code(indicator.pk),
         title=indicator.name,
         url=indicator.get_absolute_url(),
+        figures=figures,
+        badge=str(BAND_LABELS[assessment.band]),
+        badge_class=f"band {band_css(assessment.band)}",
+        context=charter.title,
+    )
+
+
+def charter_commitment_item(commitment, indicators, results) -> RelatedItem:
+    """A charter's commitment with its compliance in the latest year any of its indicators
+    has a result: the mean of its indicators' (`followup.commitment_assessment`)."""
+    objective = commitment.objective
+    charter = objective.offered_service.charter
+    years = {year for indicator in indicators for year in results.get(indicator.pk, {})}
+    if years:
+        year = max(years)
+        rows = [
+            FollowUpRow(
+                charter=charter,
+                offered_service=objective.offered_service,
+                objective=objective,
+                commitment=commitment,
+                indicator=indicator,
+                measurement=results.get(indicator.pk, {}).get(year),
+                assessment=assess_measurement(indicator, results.get(indicator.pk, {}).get(year)),
+            )
+            for indicator in indicators
+        ]
+        assessment = commitment_assessment(rows)
+        figures = gettext("Compliment %(year)s: %(compliance)s") % {
+            "year": year,
+            "compliance": percent(assessment.compliance),
+        }
+    else:
+        assessment = NOT_ASSESSED
+        figures = gettext("Encara sense resultats")
+    return RelatedItem(
+        kind=gettext("Compromís de carta de serveis"),
+        code=charter_commitment_code(commitment.pk),
+        title=commitment.text,
+        url=commitment.get_absolute_url(),
         figures=figures,
         badge=str(BAND_LABELS[assessment.band]),
         badge_class=f"band {band_css(assessment.band)}",

@@ -1,5 +1,6 @@
 """A plan's commitment (or action) related to an item of another instrument: a charter's
-indicator or a PLIS action. Kept outside the domain apps, which never import each other.
+commitment or indicator, or a PLIS action. Kept outside the domain apps, which never
+import each other.
 """
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import PlanNode
 from governance.models import PlanAction
-from service_charters.models import Indicator
+from service_charters.models import CharterCommitment, Indicator
 from terrassa_plis.history import ChangeHistory
 
 
@@ -22,14 +23,16 @@ class RelationQuerySet(models.QuerySet):
         """With the indicator's charter (and its service and area) and the action's
         plan, in the same query."""
         return self.select_related(
+            "charter_commitment__objective__offered_service__charter",
             "indicator__commitment__objective__offered_service__charter__service__area",
             "action__plan",
         )
 
     def in_printed_order(self):
-        """Indicators first, in their charter's order, then actions by code."""
+        """Charter commitments, then indicators, then actions by code."""
         return self.order_by(
             "node_id",
+            models.F("charter_commitment_id").asc(nulls_last=True),
             models.F("indicator_id").asc(nulls_last=True),
             "action__code",
             "pk",
@@ -37,12 +40,21 @@ class RelationQuerySet(models.QuerySet):
 
 
 class Relation(models.Model):
-    """One related item of a plan node: exactly one of an indicator or a PLIS action."""
+    """One related item of a plan node: exactly one of a charter's commitment, a charter's
+    indicator or a PLIS action."""
 
     node = models.ForeignKey(
         PlanNode,
         verbose_name=_("element del pla"),
         related_name="relations",
+        on_delete=models.CASCADE,
+    )
+    charter_commitment = models.ForeignKey(
+        CharterCommitment,
+        verbose_name=_("compromís de la carta"),
+        related_name="plan_relations",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
     )
     indicator = models.ForeignKey(
@@ -80,10 +92,16 @@ class Relation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(indicator__isnull=False, action__isnull=True)
-                    | Q(indicator__isnull=True, action__isnull=False)
+                    Q(charter_commitment__isnull=False, indicator=None, action=None)
+                    | Q(charter_commitment=None, indicator__isnull=False, action=None)
+                    | Q(charter_commitment=None, indicator=None, action__isnull=False)
                 ),
                 name="relation_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["node", "charter_commitment"],
+                condition=Q(charter_commitment__isnull=False),
+                name="one_relation_per_node_and_charter_commitment",
             ),
             models.UniqueConstraint(
                 fields=["node", "indicator"],
@@ -107,6 +125,8 @@ class Relation(models.Model):
 
     @property
     def target(self):
+        if self.charter_commitment_id:
+            return self.charter_commitment
         return self.indicator if self.indicator_id else self.action
 
     def owning_unit(self):

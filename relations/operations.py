@@ -22,11 +22,20 @@ class RelationRefused(Exception):
 
 
 @transaction.atomic
-def add_relation(node, *, indicator=None, action=None, acting_user) -> Relation:
-    """Relate `node` to `indicator` or to `action` (exactly one)."""
-    if (indicator is None) == (action is None):
-        raise ValueError("A relation has exactly one target: an indicator or an action.")
-    relation = Relation(node=node, indicator=indicator, action=action, created_by=acting_user)
+def add_relation(
+    node, *, charter_commitment=None, indicator=None, action=None, acting_user
+) -> Relation:
+    """Relate `node` to a charter's commitment, a charter's indicator or a PLIS action
+    (exactly one)."""
+    if sum(target is not None for target in (charter_commitment, indicator, action)) != 1:
+        raise ValueError("A relation has exactly one target.")
+    relation = Relation(
+        node=node,
+        charter_commitment=charter_commitment,
+        indicator=indicator,
+        action=action,
+        created_by=acting_user,
+    )
     relation._history_user = acting_user
     try:
         with transaction.atomic():
@@ -44,7 +53,7 @@ def remove_relation(node, relation_id: int, *, acting_user) -> None:
     """Remove the relation `relation_id` of `node`."""
     relation = (
         Relation.objects.select_for_update()
-        .select_related("indicator", "action")
+        .select_related("charter_commitment", "indicator", "action")
         .filter(node=node, pk=relation_id)
         .first()
     )

@@ -28,7 +28,7 @@ def test_a_technician_relates_an_indicator_and_finds_it_in_the_balance(page, org
     related.get_by_role("link", name="Gestiona la informació relacionada").click()
 
     page.get_by_role("combobox", name="Element relacionat").select_option(
-        label="Nombre de cicles realitzats"
+        label="Indicador: Nombre de cicles realitzats"
     )
     page.get_by_role("button", name="Afegeix", exact=True).click()
     assert (

@@ -16,8 +16,11 @@ from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from relations.models import Relation
 from relations.operations import add_relation, remove_relation
+from service_charters import followup
+from service_charters.bands import BAND_LABELS
 from terrassa_plis.exports import csv_export, read_table
-from tests.pages import pdf_text
+from terrassa_plis.formatting import percent
+from tests.pages import pdf_text, text_of, visible_text
 
 from .conftest import build_commitments
 
@@ -192,9 +195,9 @@ def test_the_commitment_and_manage_pages_run_the_same_queries_whatever_the_relat
     # Session, user, the user's roles, the node with its mandate, level and area, the
     # user's areas, their services (may edit); the relations with their targets, the
     # indicators' measurements, the actions' implementation; the candidates: the node's
-    # relations, the indicators with their charters, the current PLIS plan, its
-    # actions, their areas.
-    with django_assert_num_queries(14):
+    # relations, the charters' commitments and indicators with their charters, the
+    # current PLIS plan, its actions, their areas.
+    with django_assert_num_queries(15):
         response = client.get(reverse("relations:manage", args=[scene.commitment_21.pk]))
     assert response.status_code == 200
     # The commitment's page: as tests/commitments/test_detail.py counts it (15, its
@@ -203,3 +206,26 @@ def test_the_commitment_and_manage_pages_run_the_same_queries_whatever_the_relat
     with django_assert_num_queries(17):
         response = client.get(reverse("commitments:detail", args=[scene.commitment_21.pk]))
     assert response.content.decode().count('class="related-item"') == size + 1
+
+
+def test_a_related_charter_commitment_shows_its_indicators_mean_and_travels_as_cc(
+    client, director, scene, staff
+):
+    commitment = scene.indicators[0].commitment
+    add_relation(scene.commitment_21, charter_commitment=commitment, acting_user=staff)
+    rows = followup.load_rows([scene.charter], 2021)
+    expected = followup.commitment_assessment(followup.rows_by_commitment(rows)[commitment.pk])
+    client.force_login(director)
+
+    balance = client.get(reverse("commitments:balance", args=[scene.seed_plan.open_period.pk]))
+
+    item = visible_text(balance)
+    assert "Compromís de carta de serveis" in item
+    assert f"Compliment 2021: {text_of(percent(expected.compliance))}" in item
+    assert str(BAND_LABELS[expected.band]) in item
+    rows = _export(scene.seed_plan)
+    [row_21] = [row for row in rows if row[1] == "21"]
+    assert row_21[rows[0].index(RELATED)] == f"CC-{commitment.pk}"
+    row_21[rows[0].index(RELATED)] = ""
+    import_plan(rows, mandate=scene.seed_plan.mandate)
+    assert not Relation.objects.exists()

@@ -87,7 +87,7 @@ def test_candidates_of_the_commitment_s_area_come_first(client, technician_area3
 
     groups = [group for group in html.split("<optgroup label=")[1:]]
     labels = [text_of(group.split(">")[0]) for group in groups]
-    assert labels[0].startswith('"Indicadors: Carta de serveis de Solidaritat')
+    assert labels[0].startswith('"Carta: Carta de serveis de Solidaritat')
     assert labels.index('"Accions del PLIS de l\'àrea"') < labels.index('"Altres accions del PLIS"')
     assert "1.2.1 Cursos" in groups[labels.index('"Accions del PLIS de l\'àrea"')]
     assert "2.2.2 Ajuts" in groups[labels.index('"Altres accions del PLIS"')]
