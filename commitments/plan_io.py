@@ -65,7 +65,8 @@ FIGURES, FIGURES_TOTAL, FIGURES_WOMEN, FIGURES_MEN = FIGURE_COLUMNS = [
 EXPORT_ONLY_COLUMNS = ["Estat", "% execució", *FIGURE_COLUMNS]
 RELATED = "Relacionats"
 """The items of other instruments related to the node, by code (`relations.targets`:
-«IND-12» an indicator of a service charter, «PLIS-1.2.1» a PLIS action), separated by
+«CC-4» a commitment and «IND-12» an indicator of a service charter, «PLIS-1.2.1» a PLIS
+action), separated by
 commas. Optional: a file without it leaves the relations as they are; an empty cell
 removes them. Not covered by «Versió»."""
 VERSION = "Versió"
@@ -342,8 +343,9 @@ def _check_related(first_row_of, codec, errors) -> None:
                         row.number,
                         _(
                             "«%(code)s» de la columna «%(column)s» no és cap element conegut: "
-                            "escriviu IND- i el número d'un indicador de carta de serveis "
-                            "(IND-12) o PLIS- i el codi d'una acció del PLIS (PLIS-1.2.1)."
+                            "escriviu CC- o IND- i el número d'un compromís o d'un indicador "
+                            "de carta de serveis (CC-4, IND-12), o PLIS- i el codi d'una "
+                            "acció del PLIS (PLIS-1.2.1)."
                         )
                         % {"code": code, "column": RELATED},
                     )

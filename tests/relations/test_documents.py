@@ -150,8 +150,8 @@ def test_an_unknown_related_code_is_refused_with_its_row_and_nothing_changes(rel
     number = rows.index(row_21) + 1
     assert raised.value.errors == [
         f"Fila {number}: «{code}» de la columna «Relacionats» no és cap element conegut: "
-        "escriviu IND- i el número d'un indicador de carta de serveis (IND-12) o PLIS- i el "
-        "codi d'una acció del PLIS (PLIS-1.2.1)."
+        "escriviu CC- o IND- i el número d'un compromís o d'un indicador de carta de serveis "
+        "(CC-4, IND-12), o PLIS- i el codi d'una acció del PLIS (PLIS-1.2.1)."
         for code in ("IND-999999", "carta")
     ]
     assert Relation.objects.count() == 2
