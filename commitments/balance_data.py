@@ -8,9 +8,10 @@ here, so the columns are the same wherever a reader gets them:
     % execució, Xifres, Xifres: total, Xifres: dones, Xifres: homes, Relacionats) |
     Observacions | Informació relacionada
 
-«Relacionats» names each related indicator and PLIS action by its code with its title
-and its figures as the Balanç prints them (`terrassa_plis.related`); JSON gives them as
-a list of objects.
+«Relacionats» names each related charter commitment, indicator and PLIS action by its
+code with its title and its figures as the Balanç prints them (`terrassa_plis.related`);
+JSON gives them as a list of objects. No address: their pages are the staff's, and this
+table is the published open data.
 
 Texts are plain (no Markdown marks; a link reads «text (address)»). «Xifres» and its
 totals are the plan export's (`commitments.figures`: the totals add up the figures that
@@ -107,7 +108,6 @@ def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list], list[
                     "àmbit": item.context,
                     "xifres": item.figures,
                     "estat": item.badge,
-                    "enllaç": item.url,
                 }
                 for item in items
             ]

@@ -61,6 +61,8 @@ def test_the_published_version_keeps_the_related_items_as_they_were(related_21, 
 
     version.refresh_from_db()
     assert "Nombre de cicles realitzats" in version.html
+    # Named, not linked: the public reads it without signing in.
+    assert related_21.indicators[2].get_absolute_url() not in version.html
     assert "Compliment 2021: 75" in version.html
     assert "1.2.1 Cursos de competències digitals bàsiques" in version.html
     [record] = json.loads(version.json)
@@ -82,7 +84,7 @@ def test_the_open_data_names_each_related_item_with_its_figures(related_21):
     assert "; PLIS-1.2.1 1.2.1 Cursos de competències digitals bàsiques" in cell
     [item, action] = records[0][RELATED]
     assert item["estat"] == "Assolit parcialment"
-    assert item["enllaç"] == indicator.get_absolute_url()
+    assert item["codi"] == f"IND-{indicator.pk}"
     assert action["estat"] == "Validada"
 
 
