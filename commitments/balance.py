@@ -8,7 +8,7 @@ the same `Balance` through the same template partial.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
@@ -24,6 +24,7 @@ from governance.models import Area
 from terrassa_plis import palette
 from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, percentage_of
+from terrassa_plis.related import RelatedItem, related_items
 
 NO_ENTRY_LABEL = _("Sense seguiment")
 # A name of the palette (static/css/palette.css), as the charts take it.
@@ -167,6 +168,8 @@ class Leaf:
     area: Area | None
     entry: Entry | None
     legend: list[LegendItem]
+    related: list[RelatedItem] = field(default_factory=list)
+    """The charters' indicators and PLIS actions related to it (`terrassa_plis.related`)."""
 
     @property
     def status_id(self) -> int | None:
@@ -268,7 +271,7 @@ def _heading_level(level: PlanLevel) -> int:
     return min(FIRST_TREE_HEADING + level.depth, 6)
 
 
-def _leaf(node, level, area, entry, statuses) -> Leaf:
+def _leaf(node, level, area, entry, statuses, related) -> Leaf:
     return Leaf(
         node=node,
         title=node_title(level, node),
@@ -280,6 +283,7 @@ def _leaf(node, level, area, entry, statuses) -> Leaf:
             LegendItem(status, entry is not None and entry.status_id == status.id)
             for status in statuses
         ],
+        related=related,
     )
 
 
@@ -316,7 +320,9 @@ def build_balance(
 
     Queries, whatever the plan's size: the filter options (2, unless `options` is
     given), the statuses, the levels, the nodes, the period's entries of those leaves,
-    their figures, and, where the mandate tracks progress, the roll-up (2).
+    their figures, and, where the mandate tracks progress, the roll-up (2); then the
+    related items (`terrassa_plis.related`: the relations, and the indicators' results
+    and the actions' implementation when any is related, 1 to 3).
     Raises UnknownFilter for a code or number the mandate does not have.
     """
     mandate = period.mandate
@@ -346,9 +352,18 @@ def build_balance(
         else {}
     )
 
+    related = related_items("commitments.PlanNode", [node.id for node in nodes if node.is_leaf])
+
     areas = {item.id: item for item in options.areas}
     leaves = [
-        _leaf(node, levels[node.level_id], areas.get(node.area_id), entries.get(node.id), statuses)
+        _leaf(
+            node,
+            levels[node.level_id],
+            areas.get(node.area_id),
+            entries.get(node.id),
+            statuses,
+            related.get(node.id, []),
+        )
         for node in nodes
         if node.is_leaf
     ]

@@ -5,8 +5,13 @@ Every download of a balance's data and every published version's open data is bu
 here, so the columns are the same wherever a reader gets them:
 
     Període | the plan's export columns (`plan_io.export_table`: Nivell … Estat,
-    % execució, Xifres, Xifres: total, Xifres: dones, Xifres: homes) | Observacions |
-    Informació relacionada
+    % execució, Xifres, Xifres: total, Xifres: dones, Xifres: homes, Relacionats) |
+    Observacions | Informació relacionada
+
+«Relacionats» names each related charter commitment, indicator and PLIS action by its
+code with its title and its figures as the Balanç prints them (`terrassa_plis.related`);
+JSON gives them as a list of objects. No address: their pages are the staff's, and this
+table is the published open data.
 
 Texts are plain (no Markdown marks; a link reads «text (address)»). «Xifres» and its
 totals are the plan export's (`commitments.figures`: the totals add up the figures that
@@ -20,8 +25,9 @@ from decimal import Decimal
 from django.db.models import F
 
 from commitments.models import Figure, PlanNode, ReportingPeriod
-from commitments.plan_io import FIGURES, export_table
+from commitments.plan_io import FIGURES, RELATED, export_table
 from terrassa_plis.exports import json_number
+from terrassa_plis.related import RelatedItem, related_items
 from terrassa_plis.richtext import plain_text
 
 PERIOD_COLUMN = "Període"
@@ -42,7 +48,9 @@ def _json_value(value):
 def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list], list[dict]]:
     """Header, rows (CSV, XLSX) and records (JSON) of the period's balance. Five queries:
     the leaves with their entry's status, the status labels, the figures as the export
-    writes them, the entries' texts, the entries' figures for the JSON."""
+    writes them, the entries' texts, the entries' figures for the JSON; and the related
+    items: their codes for the export's column (1), then as the Balanç shows them (1 to 3).
+    """
     leaves = list(
         PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
         .with_entry_for(period)
@@ -65,12 +73,17 @@ def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list], list[
     for figure in leaf_figures:
         figures[figure.node_id].append(figure)
 
+    related = related_items("commitments.PlanNode", [leaf.pk for leaf in leaves])
     header = [PERIOD_COLUMN, *plan_header, OBSERVATIONS_COLUMN, RELATED_COLUMN]
+    related_at = header.index(RELATED) if RELATED in header else None
     numbers = set(plan_header[plan_header.index(FIGURES) + 1 :])
     rows, records = [], []
     for plan_row, leaf in zip(plan_rows, leaves, strict=True):
-        observations, related = texts.get(leaf.pk, ("", ""))
-        row = [period.label, *plan_row, plain_text(observations), plain_text(related)]
+        observations, related_text = texts.get(leaf.pk, ("", ""))
+        row = [period.label, *plan_row, plain_text(observations), plain_text(related_text)]
+        items = related.get(leaf.pk, [])
+        if related_at is not None:
+            row[related_at] = "; ".join(_related_cell(item) for item in items)
         rows.append(row)
         record = {
             column: _json_value(value) if column in numbers or not isinstance(value, str) else value
@@ -86,5 +99,25 @@ def balance_table(period: ReportingPeriod) -> tuple[list[str], list[list], list[
             }
             for figure in figures.get(leaf.pk, [])
         ]
+        if related_at is not None:
+            record[RELATED] = [
+                {
+                    "codi": item.code,
+                    "tipus": item.kind,
+                    "títol": item.title,
+                    "àmbit": item.context,
+                    "xifres": item.figures,
+                    "estat": item.badge,
+                }
+                for item in items
+            ]
         records.append(record)
     return header, rows, records
+
+
+def _related_cell(item: RelatedItem) -> str:
+    """«IND-3 Nombre de cicles realitzats (Carta…): Compliment 2021: 75 %, Assolit
+    parcialment»."""
+    context = f" ({item.context})" if item.context else ""
+    facts = ", ".join(fact for fact in (item.figures, item.badge) if fact)
+    return f"{item.code} {item.title}{context}" + (f": {facts}" if facts else "")

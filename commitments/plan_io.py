@@ -43,6 +43,7 @@ from terrassa_plis import documents
 from terrassa_plis.formatting import moment, person_name, plain_decimal
 from terrassa_plis.history import import_reason
 from terrassa_plis.imports import RefusedImport
+from terrassa_plis.related import related_codes, split_codes
 from terrassa_plis.text_bounds import too_long
 
 LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
@@ -62,6 +63,12 @@ FIGURES, FIGURES_TOTAL, FIGURES_WOMEN, FIGURES_MEN = FIGURE_COLUMNS = [
 ]
 # What the period reported, for reading: the import leaves these columns alone.
 EXPORT_ONLY_COLUMNS = ["Estat", "% execució", *FIGURE_COLUMNS]
+RELATED = "Relacionats"
+"""The items of other instruments related to the node, by code (`relations.targets`:
+«CC-4» a commitment and «IND-12» an indicator of a service charter, «PLIS-1.2.1» a PLIS
+action), separated by
+commas. Optional: a file without it leaves the relations as they are; an empty cell
+removes them. Not covered by «Versió»."""
 VERSION = "Versió"
 """The last column of the list's own downloads: the node and a digest of each column the
 import may change (`EDITABLE_COLUMNS`) as exported, so that an import can refuse to undo
@@ -134,8 +141,12 @@ def export_table(
     figures as the balance does; the totals add up the figures with a women/men split
     (`commitments.figures`), of the leaf or of every leaf under an upper level. With
     `with_version`, «Versió» last (`version_cell`), for a file to be edited and imported.
+    «Relacionats» (before it) holds each node's related codes, one more query, when an
+    app keeps relations (`terrassa_plis.related`).
     """
     nodes = list(nodes)
+    codec = related_codes("commitments.PlanNode")
+    codes = codec.codes_for([node.pk for node in nodes]) if codec and nodes else {}
     labels = {}
     figures = _PeriodFigures()
     if period is not None and nodes:
@@ -167,10 +178,12 @@ def export_table(
                 progress,
                 figures.text(node.path),
                 *_totals_cells(totals),
+                *([", ".join(codes.get(node.pk, []))] if codec else []),
                 *([version_cell(node)] if with_version else []),
             ]
         )
-    return PLAN_COLUMNS + EXPORT_ONLY_COLUMNS + ([VERSION] if with_version else []), rows
+    header = PLAN_COLUMNS + EXPORT_ONLY_COLUMNS + ([RELATED] if codec else [])
+    return header + ([VERSION] if with_version else []), rows
 
 
 def _digest(value: str) -> str:
@@ -290,9 +303,14 @@ def import_plan(
             _check_parent(row, above[row.level.pk], first_row_of, existing, unplaced, errors)
     if SERVICE not in header:
         _check_kept_services(first_row_of, existing, services, errors)
+    codec = related_codes("commitments.PlanNode") if RELATED in header else None
+    if codec is not None:
+        _check_related(first_row_of, codec, errors)
     changes = []
     if not errors:
         changes = _changes(first_row_of, existing, areas, services, set(header), errors)
+        if codec is not None:
+            changes += _related_changes(first_row_of, existing, codec)
     if errors:
         # Sorting by row alone keeps each row's errors in the order of its columns.
         errors.sort(key=lambda error: error[0])
@@ -300,16 +318,61 @@ def import_plan(
 
     history = {"default_user": user, "default_change_reason": import_reason(file_name)}
     report = _save(
-        parsed, existing, mandate, levels, above, leaf_depth, has_column=set(header), **history
+        parsed,
+        existing,
+        mandate,
+        levels,
+        above,
+        leaf_depth,
+        has_column=set(header),
+        codec=codec,
+        **history,
     )
     return ImportReport(report.created, report.updated, report.unchanged, tuple(changes))
+
+
+def _check_related(first_row_of, codec, errors) -> None:
+    """Every related code names an item: an unknown one is an error of its row."""
+    typed = {row: split_codes(row.cells[RELATED]) for row in first_row_of.values()}
+    unknown = set(codec.unknown({code for codes in typed.values() for code in codes}))
+    for row, codes in typed.items():
+        for code in codes:
+            if code in unknown:
+                errors.append(
+                    (
+                        row.number,
+                        _(
+                            "«%(code)s» de la columna «%(column)s» no és cap element conegut: "
+                            "escriviu CC- o IND- i el número d'un compromís o d'un indicador "
+                            "de carta de serveis (CC-4, IND-12), o PLIS- i el codi d'una "
+                            "acció del PLIS (PLIS-1.2.1)."
+                        )
+                        % {"code": code, "column": RELATED},
+                    )
+                )
+
+
+def _related_changes(first_row_of, existing, codec) -> list[PlanChange]:
+    """The saved nodes whose related codes the file changes, old and new. One query."""
+    saved_nodes = {key: existing[key] for key in first_row_of if key in existing}
+    saved = codec.codes_for([node.pk for node in saved_nodes.values()])
+    changes = []
+    for key, node in saved_nodes.items():
+        row = first_row_of[key]
+        old = saved.get(node.pk, [])
+        new = split_codes(row.cells[RELATED])
+        if sorted(old) != sorted(new):
+            changes.append(
+                PlanChange(row.number, row.code, RELATED, ", ".join(old), ", ".join(new))
+            )
+    return changes
 
 
 def _split_header(rows: list[list[str]]) -> tuple[dict[str, int], list[list[str]]]:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise PlanImportError([_("El fitxer és buit: la primera fila ha de ser la capçalera.")])
     header: dict[str, int] = {}
-    by_name = {column.casefold(): column for column in [*PLAN_COLUMNS, VERSION]}
+    by_name = {column.casefold(): column for column in [*PLAN_COLUMNS, RELATED, VERSION]}
     for index, title in enumerate(rows[0]):
         column = by_name.get(title.strip().casefold())
         # Other columns (Estat, % execució, notes) are the export's or the user's.
@@ -327,7 +390,7 @@ def _cells_by_column(header: dict[str, int], data_rows: list[list[str]]):
     for number, raw in enumerate(data_rows, start=2):
         if not any(cell.strip() for cell in raw):
             continue
-        cells = {column: "" for column in [*PLAN_COLUMNS, VERSION]}
+        cells = {column: "" for column in [*PLAN_COLUMNS, RELATED, VERSION]}
         for column, index in header.items():
             if index < len(raw):
                 cells[column] = raw[index].strip()
@@ -626,7 +689,7 @@ def _state(node: PlanNode) -> tuple:
 
 @transaction.atomic
 def _save(
-    parsed, existing, mandate, levels, above, leaf_depth, *, has_column, **history
+    parsed, existing, mandate, levels, above, leaf_depth, *, has_column, codec=None, **history
 ) -> ImportReport:
     levels_by_id = {level.pk: level for level in levels}
     nodes_by_id = {node.pk: node for node in existing.values()}
@@ -684,6 +747,14 @@ def _save(
             if any(_state(node)[index] != before[node.pk][index] for node in changed)
         ]
         bulk_update_with_history(changed, PlanNode, fields, **history)
+
+    if codec is not None:
+        # After the nodes: a new node has its id only now.
+        codec.replace(
+            {row.node: split_codes(row.cells[RELATED]) for row in parsed},
+            user=history["default_user"],
+            reason=history["default_change_reason"],
+        )
 
     in_file = {row.key for row in parsed}
     updated = sum(

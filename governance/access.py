@@ -120,6 +120,13 @@ def may_edit_item(user, item) -> bool:
     return may_edit(user, *item.owning_unit())
 
 
+def may_edit_relations(user, item) -> bool:
+    """Who may add and remove the related items of a plan's item (its indicators and PLIS
+    actions): whoever may edit the item (its area's technicians, administrators) and
+    publication staff, who assemble the published documents."""
+    return may_publish(user) or may_edit_item(user, item)
+
+
 def editable_q(user, *, area: str = "area", service: str | None = "service") -> Q:
     """A filter for the items the user may edit, given the lookups to their area/service."""
     if has_role(user, Role.ADMINISTRATOR):
@@ -183,10 +190,18 @@ def get_area_for_user(user, queryset, **lookup):
     return area
 
 
-def get_item_for_user(user, queryset, *, write: bool = False, **lookup):
-    """Fetch one item (404 if absent) that `user` may read, and edit when `write`."""
+def get_item_for_user(
+    user,
+    queryset,
+    *,
+    write: bool = False,
+    edit_check: Callable[..., bool] = may_edit_item,
+    **lookup,
+):
+    """Fetch one item (404 if absent) that `user` may read, and edit when `write`
+    (`edit_check(user, item)`; e.g. `may_edit_relations` for its related items)."""
     require_reader(user)
     item = get_object_or_404(queryset, **lookup)
-    if write and not may_edit_item(user, item):
+    if write and not edit_check(user, item):
         raise PermissionDenied
     return item

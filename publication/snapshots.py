@@ -72,7 +72,9 @@ def _open_data(stem: str, header: list[str], rows: list[list], records: list[dic
 
 def balance_snapshot(period: ReportingPeriod) -> Snapshot:
     balance = build_balance(period)
-    context = {"balance": balance}
+    # The public reads the frozen version: related items are named, not linked, since
+    # their pages are the staff's (templates/_related_items.html).
+    context = {"balance": balance, "for_public": True}
     html = render_to_string("commitments/_balance_document.html", context)
     pdf = render_pdf("commitments/balance_pdf.html", context)
     header, rows, records = balance_table(period)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "governance",
     "commitments",
     "service_charters",
+    # Before publication: the demo relates its items before publication's demo publishes.
+    "relations",
     "publication",
     "overview",
     "search",

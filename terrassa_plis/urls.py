@@ -23,6 +23,7 @@ urlpatterns = [
     path("plis/", include("governance.urls")),
     path("arees/", include("overview.urls")),
     path("cerca/", include("search.urls")),
+    path("relacionats/", include("relations.urls")),
     path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]

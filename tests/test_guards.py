@@ -21,6 +21,7 @@ from governance.access import (
 )
 from overview import urls as overview_urls
 from publication import urls as publication_urls
+from relations import urls as relations_urls
 from search import urls as search_urls
 from service_charters import urls as service_charters_urls
 
@@ -83,6 +84,9 @@ GUARDS = {
     "governance:action_implementation": may_manage_governance,
     "overview:area": AREA_GETTER,
     "search:search": PUBLIC,
+    "relations:manage": GETTER,
+    "relations:add": GETTER,
+    "relations:remove": GETTER,
 }
 
 
@@ -94,6 +98,7 @@ def routes():
         publication_urls,
         overview_urls,
         search_urls,
+        relations_urls,
     )
     for module in modules:
         for pattern in module.urlpatterns:

@@ -33,6 +33,7 @@ from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from publication.snapshots import build_snapshot
 from publication.versions import freeze_version
+from relations.models import Relation
 from service_charters.models import Charter, Indicator, Measurement
 from terrassa_plis.models import GeneratedDocument
 from tests.conftest import EVERY_PERSONA as PERSONAS
@@ -71,6 +72,10 @@ PUBLISHERS_400 = expect( LOGIN,   403,  403,  403,  403,  403,  400,  400)
 PUBLISHERS_405 = expect( LOGIN,   403,  403,  403,  403,  403,  405,  405)
 # Commitment 21 is area 3's: Marta's, not Laia's service's.
 EDITORS_OF_21  = expect( LOGIN,   403,  200,  403,  403,  403,  403,  200)
+# Its related items: its area's technicians, publication staff and administrators.
+RELATORS_OF_21 = expect( LOGIN,   403,  200,  403,  403,  403,  200,  200)
+RELATORS_OF_21_302 = expect(LOGIN, 403, 302,  403,  403,  403,  302,  302)
+SIGNED_IN_405  = expect( LOGIN,   405,  405,  405,  405,  405,  405,  405)
 # The seed charter is Laia's service's, in area 3.
 CHARTER_EDITORS = expect(LOGIN,   403,  200,  403,  200,  403,  403,  200)
 # An area's page: those who steer, and the technicians of that area (Marta, area 3).
@@ -172,6 +177,12 @@ MATRIX = [
     Row(POST, "governance:action_implementation", ("action",), MANAGERS, {}),
     Row(GET,  "governance:action_decision", ("action",), PUBLISHERS_405),
     Row(POST, "governance:action", ("action",), READERS_400, {}),
+    # Related items of a plan's item (relations): its area decides. Adding with nothing
+    # chosen is a form error; removing a relation that does not exist says so.
+    Row(GET,  "relations:manage", ("commitment_21",), RELATORS_OF_21),
+    Row(POST, "relations:add", ("commitment_21",), RELATORS_OF_21, {}),
+    Row(GET,  "relations:add", ("commitment_21",), SIGNED_IN_405),
+    Row(POST, "relations:remove", ("commitment_21", 999999), RELATORS_OF_21_302, {}),
     # Dashboards and rounds: those who steer
     Row(GET,  "publication:dashboard", (), STEERING),
     Row(GET,  "publication:charters_dashboard", (), STEERING),
@@ -313,6 +324,10 @@ def seed(django_db_setup, django_db_blocker, media_root):
                 title="Balanç",
             ).pk,
         }
+        # Commitment 21's related items, so that every page that lists them is checked
+        # with them (tests/accessibility).
+        Relation.objects.create(node_id=ids["commitment_21"], indicator_id=ids["indicator"])
+        Relation.objects.create(node_id=ids["commitment_21"], action_id=ids["action"])
         yield {"ids": ids, "users": users}
         transaction.set_rollback(True)
 

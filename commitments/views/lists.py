@@ -9,8 +9,9 @@ from commitments.filters import CommitmentFilter
 from commitments.history import commitment_history
 from commitments.models import Entry, PlanNode
 from commitments.tables import CommitmentTable
-from governance.access import get_item_for_user, reader_required
+from governance.access import get_item_for_user, may_edit_relations, reader_required
 from terrassa_plis import documents
+from terrassa_plis.related import related_items
 
 
 @reader_required
@@ -100,5 +101,8 @@ def commitment_detail(request, pk):
             "entries": entries,
             "open_period": node.period_open_to(request.user),
             "history": history,
+            # Charter indicators and PLIS actions, from whichever app keeps relations.
+            "related": related_items("commitments.PlanNode", [node.pk]).get(node.pk, []),
+            "may_relate": may_edit_relations(request.user, node),
         },
     )

@@ -36,6 +36,7 @@ from terrassa_plis.concurrency import (
     conflict_message,
     rebased,
 )
+from terrassa_plis.related import related_items
 
 # The plan
 
@@ -126,6 +127,8 @@ def _action_page(
             "implementation_form": implementation_form,
             "may_record": may_record,
             "history": action_history(action),
+            # The plan's commitments this action serves, from whichever app keeps relations.
+            "served": related_items("governance.PlanAction", [action.pk]).get(action.pk, []),
             # The refusal's message says what happened and what to do: no «correct the
             # marked fields» above it.
             "conflict": status == CONFLICT_STATUS,

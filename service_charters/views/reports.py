@@ -20,6 +20,7 @@ from service_charters.models import Charter, Indicator
 from service_charters.shortfalls import build_shortfalls_page
 from service_charters.years import available_years, check_year
 from terrassa_plis import documents
+from terrassa_plis.related import related_items
 
 
 class YearForm(forms.Form):
@@ -96,4 +97,8 @@ def charter_report_pdf(request, pk, year):
 def indicator_detail(request, pk):
     indicator = get_item_for_user(request.user, Indicator.objects.with_charter(), pk=pk)
     page = build_indicator_page(indicator)
-    return render(request, "service_charters/indicator_detail.html", {"page": page})
+    # The plan's commitments this indicator serves, from whichever app keeps relations.
+    served = related_items("service_charters.Indicator", [indicator.pk]).get(indicator.pk, [])
+    return render(
+        request, "service_charters/indicator_detail.html", {"page": page, "served": served}
+    )

@@ -288,8 +288,8 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     # 5 the top-level nodes with their level and 6 the areas (filter options),
     # 7 the mandates, 8 the periods and 9 the areas (the chooser's choices),
     # 10 the statuses, 11 the levels, 12 the nodes, 13 the period's entries with their
-    # status, 14 their figures.
-    with django_assert_num_queries(14):
+    # status, 14 their figures, 15 the related items (none here; tests/relations pins them).
+    with django_assert_num_queries(15):
         response = reader.get(url)
     assert response.status_code == 200
     assert markup(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
@@ -301,8 +301,9 @@ def test_the_builder_runs_the_same_queries_whatever_the_plan_size(
 ):
     build_commitments(seed_plan, size)
     period = ReportingPeriod.objects.select_related("mandate").get(pk=seed_plan.previous_period.pk)
-    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries, 7 their figures.
-    with django_assert_num_queries(7):
+    # 1 top-level nodes, 2 areas, 3 statuses, 4 levels, 5 nodes, 6 entries, 7 their figures,
+    # 8 the related items.
+    with django_assert_num_queries(8):
         balance = build_balance(period, top_code="2", area_number=3)
     # Commitment 21 counts too, as «Sense seguiment» in that period.
     assert balance.overall.total == len([n for n in range(size) if n % 5 == 1]) + 1
@@ -347,8 +348,9 @@ def test_the_builder_of_a_progress_tracking_plan_adds_the_roll_up(
         )
     period = ReportingPeriod.objects.select_related("mandate").get(pk=plan_2019_2023.pk)
 
-    # 1-7 as for any plan, 8 the leaves' progress, 9 the paths of the mandate's nodes.
-    with django_assert_num_queries(9):
+    # 1-7 as for any plan, 8 the leaves' progress, 9 the paths of the mandate's nodes,
+    # 10 the related items.
+    with django_assert_num_queries(10):
         balance = build_balance(period)
 
     assert balance.overall.progress == Decimal(50)

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from commitments.balance import build_balance
 from terrassa_plis.formatting import number, percent
-
 from tests.pages import embedded_font_descriptors, pdf_reader, pdf_text
 
 

@@ -204,12 +204,12 @@ def test_export_table_gives_the_import_columns_and_the_period_status(seed_plan):
     header, rows = export_table(nodes, seed_plan.open_period)
 
     figure_columns = ["Xifres", "Xifres: total", "Xifres: dones", "Xifres: homes"]
-    assert header == [*PLAN_COLUMNS, "Estat", "% execució", *figure_columns]
+    assert header == [*PLAN_COLUMNS, "Estat", "% execució", *figure_columns, "Relacionats"]
     # An upper level adds up its leaves' figures with a split: 144 and 230 people.
     figures_21 = "; ".join(figure.labelled_text for figure in seed_plan.entry_21.figures.all())
     totals = [Decimal(374), Decimal(296), Decimal(78)]
     assert rows[1] == [
-        "Prioritat", "2", "", seed_plan.priority_2.text, "", "", "", "", None, "", *totals
+        "Prioritat", "2", "", seed_plan.priority_2.text, "", "", "", "", None, "", *totals, ""
     ]  # fmt: skip
     assert rows[2] == [
         "Compromís",
@@ -223,6 +223,7 @@ def test_export_table_gives_the_import_columns_and_the_period_status(seed_plan):
         Decimal("75.5"),
         figures_21,
         *totals,
+        "",
     ]
 
 
@@ -231,11 +232,11 @@ def test_export_table_without_a_period_leaves_status_and_progress_empty(seed_pla
 
     _, rows = export_table(nodes, None)
 
-    assert rows[0][-6:] == ["", None, "", None, None, None]
+    assert rows[0][-7:-1] == ["", None, "", None, None, None]
 
 
 @pytest.mark.parametrize("count", [10, 200])
-def test_export_table_runs_three_queries_whatever_the_size(
+def test_export_table_runs_four_queries_whatever_the_size(
     seed_plan, count, django_assert_num_queries
 ):
     build_commitments(seed_plan, count)
@@ -247,7 +248,8 @@ def test_export_table_runs_three_queries_whatever_the_size(
     # 1. the nodes with their level, parent, area, service and entry in the period
     # 2. the mandate's status labels
     # 3. the period's figures
-    with django_assert_num_queries(3):
+    # 4. the nodes' related codes (relations with their PLIS action)
+    with django_assert_num_queries(4):
         _, rows = export_table(nodes, seed_plan.previous_period)
     labels = set(Status.objects.filter(mandate=seed_plan.mandate).values_list("label", flat=True))
     assert len(rows) == count + 6

@@ -116,9 +116,9 @@ def test_the_export_costs_the_same_queries_whatever_the_commitments(
     # (none), SAVEPOINT, INSERT it, RELEASE. The task: claim it, read it, its first step;
     # the filter's mandates, periods, levels, statuses and areas; the nodes with area,
     # level, parent, service and the entry's status and progress; the mandate's status
-    # labels; the period's figures; the saving step, mark it ready. Then the request
-    # reads it to serve it.
-    with django_assert_num_queries(22):
+    # labels; the period's figures; the nodes' related codes; the saving step, mark it
+    # ready. Then the request reads it to serve it.
+    with django_assert_num_queries(23):
         response = reader.get("/pla-de-mandat/exporta.csv")
     assert len(csv_rows(response)) == count + 2  # the header and commitment 21
 
@@ -126,7 +126,14 @@ def test_the_export_costs_the_same_queries_whatever_the_commitments(
 def test_the_download_carries_each_commitment_s_figures_in_their_own_columns(reader, seed_plan):
     header, *rows = csv_rows(reader.get("/pla-de-mandat/exporta.csv"))
 
-    assert header[9:] == ["Xifres", "Xifres: total", "Xifres: dones", "Xifres: homes", "Versió"]
+    assert header[9:] == [
+        "Xifres",
+        "Xifres: total",
+        "Xifres: dones",
+        "Xifres: homes",
+        "Relacionats",
+        "Versió",
+    ]
     [row] = [dict(zip(header, row, strict=True)) for row in rows]
     assert row["Xifres"].startswith("Tràmits vinculats a la Llei d'estrangeria: 344 tràmits; ")
     assert "Participants en les formacions: 144 persones (121 dones i 23 homes)" in row["Xifres"]

@@ -904,8 +904,8 @@ def test_an_action_page_runs_the_same_queries_whatever_its_implementation(
     # 5 its areas, 6 the user's membership of the commission (may decide),
     # 7 its implementation entries, 8 its latest history with their users,
     # 9 the areas that history kept, 10 its implementation entries' history records
-    # with their users.
-    with django_assert_num_queries(10):
+    # with their users, 11 the plan's commitments it serves.
+    with django_assert_num_queries(11):
         response = client.get(action_url(action))
     assert len(rows(section(response, "implementation-title"))) == periods
 

@@ -78,6 +78,7 @@ def test_the_balance_open_data_has_a_row_per_commitment_in_csv_and_json(balance,
         "Xifres: total",
         "Xifres: dones",
         "Xifres: homes",
+        "Relacionats",
         "Observacions",
         "Informació relacionada",
     ]

@@ -221,8 +221,9 @@ def test_the_page_runs_the_same_queries_whatever_its_years_and_changes(
 
     # Session, user, the user's roles; the indicator with its commitment, objective,
     # offered service, charter, service and area; its results; their history records;
-    # the indicator's own history records; its commitment's history records.
-    with django_assert_num_queries(8):
+    # the indicator's own history records; its commitment's history records; the plan's
+    # commitments it serves.
+    with django_assert_num_queries(9):
         response = reader.get(detail_url(indicator))
     assert response.status_code == 200
     assert len(result_rows(response.content.decode())) == 1 + max(extra_years - 1, 0)
