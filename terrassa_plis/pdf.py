@@ -162,7 +162,11 @@ def _tag_languages() -> None:
     import pydyf
     from weasyprint.pdf import tags
 
-    build = tags._build_box_tree
+    # Another WeasyPrint may name it otherwise: then its PDFs lose the data's /Lang
+    # (tests/accessibility/test_data_language.py says so), not their making.
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None:
+        return
 
     def build_with_language(box, parent, pdf, *args):
         element = getattr(box, "element", None)
