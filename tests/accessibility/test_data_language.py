@@ -71,8 +71,13 @@ def data_of_each_page(ids) -> dict[str, tuple[str, list[str]]]:
     indicator = Indicator.objects.get(pk=ids["indicator"])
     body = Body.objects.select_related("plan").get(slug=TRANSVERSAL)
     action = PlanAction.objects.get(pk=ids["action"])
+    # The statuses are the mandate's own words, in Catalan.
+    status = node.entries.select_related("status").order_by("-period__start").first().status
     return {
-        "commitment": (reverse("commitments:detail", args=[node.pk]), [node.text]),
+        "commitment": (
+            reverse("commitments:detail", args=[node.pk]),
+            [node.text, status.label],
+        ),
         "balance": (reverse("commitments:balance", args=[ids["open_period"]]), [node.text]),
         "charters": (reverse("service_charters:list"), [charter.service.name]),
         "charter follow-up": (
