@@ -137,6 +137,7 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     optional: without one, relative URLs resolve against SITE_URL."""
     from weasyprint import HTML
 
+    _tag_languages()
     stylesheets, font_config = _shared_style()
     html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
     base_url = document_base_url(request)
@@ -148,6 +149,36 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         optimize_images=True,
         finisher=scope_table_headers,
     )
+
+
+@lru_cache(maxsize=1)
+def _tag_languages() -> None:
+    """Make WeasyPrint's structure elements carry the lang attribute of their HTML
+    element as /Lang, which PDF/UA asks for (a Spanish document quoting Catalan data)
+    and WeasyPrint 70 leaves out: it writes the document's language only. Wraps the
+    function that builds one box's structure elements (it calls itself through the
+    module, so the whole tree goes through the wrapper); <html>'s language is already
+    the document's."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    # Another WeasyPrint may name it otherwise: then its PDFs lose the data's /Lang
+    # (tests/accessibility/test_data_language.py says so), not their making.
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None:
+        return
+
+    def build_with_language(box, parent, pdf, *args):
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            lang = element.get("lang")
+        for structure_element in build(box, parent, pdf, *args):
+            if lang and "Lang" not in structure_element:
+                structure_element["Lang"] = pydyf.String(lang)
+            yield structure_element
+
+    tags._build_box_tree = build_with_language
 
 
 def scope_table_headers(document, pdf) -> None:

@@ -1,7 +1,11 @@
 """Template filters shared by every app: registrations of `terrassa_plis.formatting`
-(how the city writes numbers, percentages, half-years and people) and rich text."""
+(how the city writes numbers, percentages, half-years and people), rich text, and the
+language of the data."""
 
 from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import format_html
 
 from terrassa_plis import formatting, richtext
 from terrassa_plis.cache import CAPTURED_BLOCKS
@@ -46,3 +50,14 @@ class PageBlockNode(template.Node):
         if captured is not None:
             captured[self.name] = output
         return output
+
+
+@register.simple_tag
+def data_lang():
+    """` lang="ca"` for an element holding the council's data (titles, texts,
+    observations, names), which is Catalan whatever language the interface speaks;
+    nothing on a Catalan page, whose <html lang> already says so."""
+    data_language = settings.LANGUAGE_CODE
+    if (translation.get_language() or data_language).split("-")[0] == data_language:
+        return ""
+    return format_html(' lang="{}"', data_language)

@@ -92,12 +92,17 @@ class Chromium:
         else:
             route.abort()
 
-    def check(self, path: str, status: int, headers: dict, body: bytes) -> Findings:
+    def show(self, path: str, status: int, headers: dict, body: bytes, width: int):
+        """The page as Chromium lays it out `width` CSS px wide."""
         self.current = (path, status, headers, body)
+        self.page.set_viewport_size({"width": width, "height": 800})
+        self.page.goto(ORIGIN + path, wait_until="load")
+        return self.page
+
+    def check(self, path: str, status: int, headers: dict, body: bytes) -> Findings:
         findings = Findings()
         for width in WIDTHS:
-            self.page.set_viewport_size({"width": width, "height": 800})
-            self.page.goto(ORIGIN + path, wait_until="load")
+            self.show(path, status, headers, body, width)
             overflow = self.page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )

@@ -20,6 +20,6 @@ def test_quotes_in_attributes_and_text_are_escaped():
     assert root.find(f"{namespace}title").text == 'Estat "actual" & <previst>'
     assert root.find(f"{namespace}rect").get("fill") == '#fff" onload="alert(1)'
     assert root.find(f"{namespace}title").get("id") == 'chart" onmouseover="alert(1)-title'
-    texts = [text.text for text in root.iter(f"{namespace}text")]
-    assert texts[0] == 'Pendent "urgent" <b>'
-    assert texts[1].endswith("(l'any)")
+    [text] = root.iter(f"{namespace}text")
+    assert text.text == 'Pendent "urgent" <b>'
+    assert text.find(f"{namespace}tspan").text.endswith("(l'any)")

@@ -88,7 +88,8 @@ def test_the_chart_draws_compliance_per_year_and_names_the_years_not_assessed(re
     assert "2020: 50 %; 2021: 75 %; 2022: no avaluat." in desc
     assert "Anys no avaluats: 2022." in desc
     bars = [text_of(label) for label in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
-    assert bars == ["2020", "50 %", "2021", "75 %", "2022", "0 % (no avaluat)"]
+    # Each year's line: the year, then its compliance.
+    assert bars == ["2020 50 %", "2021 75 %", "2022 0 % (no avaluat)"]
     assert 'fill="#b07400"' in svg  # partly met
 
 
