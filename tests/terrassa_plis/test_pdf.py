@@ -156,3 +156,16 @@ def test_the_fetcher_reads_data_uris():
     response = pdf.url_fetcher("https://testserver/")(PIXEL)
 
     assert response.read().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("language", "footer"),
+    [("ca", "Pàgina 1 de 1"), ("es", "Página 1 de 1"), ("en", "Page 1 of 1")],
+)
+def test_the_page_numbers_speak_the_document_s_language(language, footer):
+    from django.utils import translation
+
+    with translation.override(language):
+        content = pdf.render_pdf("pdf_base.html", {})
+
+    assert pdf_text(content).strip().endswith(footer)
