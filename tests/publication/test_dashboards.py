@@ -13,6 +13,7 @@ from django.utils import timezone
 from commitments.dashboard import build_plan_dashboard
 from commitments.models import Entry, PlanNode, ReportingPeriod, Status, StatusCategory
 from commitments.plan_choices import plan_choices
+from commitments.tables import PER_PAGE
 from governance.dashboard import build_plis_dashboard
 from governance.models import (
     ActionDecision,
@@ -216,6 +217,51 @@ def test_the_delayed_and_pending_commitments_are_listed_with_links(reader, built
     assert f'href="{reverse("commitments:detail", args=[nodes[4].pk])}"' in attention
 
 
+def listed_codes(reader, url) -> list[str]:
+    """The codes the commitments list shows at `url` (its first page)."""
+    response = reader.get(html.unescape(url))
+    assert response.status_code == 200
+    return re.findall(
+        r'<td ><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', markup(response)
+    )
+
+
+def test_the_lists_show_their_first_ten_and_link_to_all_of_them(reader, seed_plan, organisation):
+    build_commitments(seed_plan, 100, areas=[organisation[3], organisation[1]])
+    period = seed_plan.previous_period
+    choices = plan_choices()
+    dashboard = build_plan_dashboard(
+        choices.period(period.pk), areas=choices.areas, previous=period.previous()
+    )
+    response = reader.get(plan_url(period))
+
+    lists = {
+        "dashboard-attention-title": dashboard.attention,
+        "dashboard-newly-delayed": dashboard.changes.newly_delayed,
+        "dashboard-newly-favourable": dashboard.changes.newly_favourable,
+    }
+    for section_id, leaf_list in lists.items():
+        part = section(response, section_id)
+        assert leaf_list.total > 10
+        assert f"Es mostren els 10 primers de {leaf_list.total}." in part
+        link = re.search(r'<a href="([^"]+)">Vegeu-los tots \((\d+)\)', part)
+        assert int(link.group(2)) == leaf_list.total
+        # The commitments list holds as many, those shown among them.
+        codes = listed_codes(reader, link.group(1))
+        assert len(codes) == min(leaf_list.total, PER_PAGE)
+        assert {leaf.node.code for leaf in leaf_list.shown} <= set(codes)
+        assert f"<strong>{leaf_list.total} compromisos</strong>" in markup(
+            reader.get(html.unescape(link.group(1)))
+        )
+    assert markup(response).count('class="dashboard-list__meta"') == 20
+    # Of one area, the list is of that area.
+    response = reader.get(plan_url(period, area=1))
+    part = section(response, "dashboard-attention-title")
+    link = re.search(r'<a href="([^"]+)">Vegeu-los tots \((\d+)\)', part)
+    assert f"area={organisation[1].pk}" in link.group(1)
+    assert len(listed_codes(reader, link.group(1))) == int(link.group(2)) == 25
+
+
 def test_the_area_filter_keeps_the_commitments_of_that_area(reader, seed_plan, organisation):
     build_commitments(seed_plan, 10, areas=[organisation[3], organisation[1]])
     response = reader.get(plan_url(seed_plan.previous_period, area=1))
@@ -329,7 +375,7 @@ def test_the_plan_builder_runs_five_queries_whatever_the_plan_size(
     with django_assert_num_queries(5):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
     assert dashboard.total == size + 1
-    assert len(dashboard.attention) == len(
+    assert dashboard.attention.total == len(
         [n for n in range(size) if (n + 6) % 4 in (1, 2)]  # pending or delayed
     )
 
