@@ -616,6 +616,13 @@ def test_the_plis_dashboard_runs_the_same_queries_whatever_the_work(
         response = reader.get(PLIS_URL)
     assert response.status_code == 200
     assert key_figures(response)["Acords endarrerits"] == str(count)
+    # At most ten of each, then the pages that list them all.
+    agreements = section(response, "plis-agreements-title")
+    milestones = section(response, "plis-milestones-title")
+    assert agreements.count("<tr>") == min(count, 10) + 1
+    assert milestones.count("<li>") == min(count, 10)
+    assert (f"Vegeu-los tots ({count}) a Reunions i acords" in agreements) is (count > 10)
+    assert (f"Vegeu-les totes ({count}) al calendari" in milestones) is (count > 10)
     with django_assert_num_queries(5):
         build_plis_dashboard(today())
 
