@@ -29,6 +29,7 @@ from commitments.dashboard_figures import (
     GroupRow,
     KeyFigure,
     LeafList,
+    LeafNode,
     PlanDashboard,
     StatusShare,
     has_completed_status,
@@ -207,17 +208,23 @@ def _read_leaves(
     area_by_id = {item.pk: item for item in areas}
     tracks_progress = period.mandate.tracks_progress
     detail_url = detail_url_maker()
-    return [
-        DashboardLeaf(
-            node=node,
-            area=area_by_id.get(node.area_id),
-            status=status_by_id.get(node.period_status_id),
-            previous_status=status_by_id.get(getattr(node, "previous_status_id", None)),
-            progress=node.period_progress if tracks_progress else None,
-            url=detail_url(node.pk),
+    fields = [*LeafNode._fields, "period_status_id", "period_progress"]
+    if previous is not None:
+        fields.append("previous_status_id")
+    leaves = []
+    for row in dashboard_leaves(period, previous, area=area).values_list(*fields):
+        node = LeafNode(*row[:5])
+        leaves.append(
+            DashboardLeaf(
+                node=node,
+                area=area_by_id.get(node.area_id),
+                status=status_by_id.get(row[5]),
+                previous_status=status_by_id.get(row[7]) if previous is not None else None,
+                progress=row[6] if tracks_progress else None,
+                url=detail_url(node.pk),
+            )
         )
-        for node in dashboard_leaves(period, previous, area=area)
-    ]
+    return leaves
 
 
 def figure_totals_by_leaf(

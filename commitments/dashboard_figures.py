@@ -5,6 +5,7 @@ figures, the changes since the previous period. `commitments.dashboard` builds t
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -47,11 +48,22 @@ class StatusShare:
         return percent(self.share)
 
 
+class LeafNode(NamedTuple):
+    """What the dashboard reads of a leaf: a plain row, not a model instance (thousands
+    of those cost more than the rest of the page)."""
+
+    pk: int
+    code: str
+    path: str
+    area_id: int | None
+    text: str
+
+
 @dataclass(frozen=True)
 class DashboardLeaf:
     """A commitment (or action) with its status in the period and in the previous one."""
 
-    node: PlanNode
+    node: LeafNode
     area: Area | None
     status: Status | None  # None: no entry in the period («Sense seguiment»)
     previous_status: Status | None
