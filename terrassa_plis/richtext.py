@@ -5,6 +5,7 @@ sanitised with nh3, so nothing a user types can inject markup or scripts.
 """
 
 import re
+import threading
 
 import markdown
 import nh3
@@ -38,10 +39,21 @@ def _paragraphs_and_lists(text: str) -> str:
     return "".join(blocks).strip()
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread, reset before each text: building one loads its
+    extensions, which cost as much as converting (a Balanç page converts hundreds)."""
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown(extensions=["sane_lists"])
+    return _local.converter
+
+
 def render(text: str) -> SafeString:
     if not text or not text.strip():
         return mark_safe("")
-    html = markdown.markdown(_paragraphs_and_lists(text), extensions=["sane_lists"])
+    html = _converter().reset().convert(_paragraphs_and_lists(text))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
