@@ -2,11 +2,14 @@
 
 Usage: `make bench` (or `python benchmarks/run.py --scale city --runs 7`).
 Without DATABASE_URL it uses its own SQLite file, var/bench.sqlite3, loaded once
-with `load_demo --scale city`. It prints two tables: median and best server time
-of each page and the number of SQL queries it ran; then whole PDF documents, each
-rendered through the PDF helper in a process of its own (benchmarks/documents.py), with
-their pages per second against WeasyPrint's floor (the same text as plain paragraphs)
-and the process's peak memory.
+with `load_demo --scale city` (`--factor 3`: var/bench-x3.sqlite3, with three times
+the data). `--compare-factor 3` times the pages at factor 1 and 3, each in a process
+of its own, and prints each page's ratio and both query counts: a page that does not
+grow with the data stays within 1.3x and runs the same queries.
+It prints two tables: median and best server time of each page and the number of SQL
+queries it ran; then whole PDF documents, each rendered through the PDF helper in a
+process of its own (benchmarks/documents.py), with their pages per second against
+WeasyPrint's floor (the same text as plain paragraphs) and the process's peak memory.
 """
 
 import argparse
@@ -46,12 +49,16 @@ def manage(*command: str, **env: str) -> None:
     )
 
 
-def prepare(scale: str) -> None:
+# At three times the data, a page's median time stays within this of its time at 1x.
+GROWTH_LIMIT = 1.3
+
+
+def prepare(scale: str, factor: int = 1) -> None:
     # Time what production runs: DEBUG off, cached templates, collected static files.
     os.environ.update(PRODUCTION_ENVIRONMENT, ALLOWED_HOSTS="testserver")
     manage("migrate", "--no-input", "-v", "0")
     # load_demo creates demo users, which it does only in demo mode.
-    manage("load_demo", "--scale", scale, DEBUG="1")
+    manage("load_demo", "--scale", scale, "--factor", str(factor), DEBUG="1")
     manage("collectstatic", "--no-input", "-v", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terrassa_plis.settings")
     import django
@@ -191,10 +198,61 @@ def print_documents(rows) -> bool:
     return all_met
 
 
+def compare_factors(args) -> bool:
+    """The pages at factor 1 and at `args.compare_factor`, each in a child process with
+    its own SQLite file; the table of ratios. True when every page stays within
+    GROWTH_LIMIT and runs the same number of queries."""
+    if os.environ.get("DATABASE_URL"):
+        sys.exit("--compare-factor uses its own SQLite files, one per factor: unset DATABASE_URL")
+    factors = [1, args.compare_factor]
+    results = {}
+    for factor in factors:
+        out = ROOT / "var" / f"bench-pages-x{factor}.json"
+        command = [sys.executable, "benchmarks/run.py", "--scale", args.scale]
+        command += ["--runs", str(args.runs), "--factor", str(factor), "--skip-documents"]
+        command += ["--json", str(out)] + (["--only", args.only] if args.only else [])
+        # The child's verdict on targets is not this comparison's: its exit code is ignored.
+        subprocess.run(command, cwd=ROOT, env=os.environ, check=False)
+        results[factor] = {row["name"]: row for row in json.loads(out.read_text())}
+    low, high = factors
+    header = f"{'page':<40} {'ms x1':>8} {f'ms x{high}':>8} {'ratio':>6} {'queries':>11}"
+    print(f"\n{header}")
+    print("-" * 80)
+    all_met = True
+    for name, one in results[low].items():
+        more = results[high].get(name)
+        if more is None:
+            print(f"{name:<40} {one['median']:>8.1f} {'-':>8}")
+            all_met = False
+            continue
+        ratio = more["median"] / one["median"] if one["median"] else float("inf")
+        met = ratio <= GROWTH_LIMIT and more["queries"] == one["queries"]
+        all_met &= met
+        queries = f"{one['queries']} / {more['queries']}"
+        print(
+            f"{name:<40} {one['median']:>8.1f} {more['median']:>8.1f} {ratio:>6.2f} "
+            f"{queries:>11}  {'ok' if met else 'GROWS'}"
+        )
+    print(
+        f"\nmedian server time at factor 1 and {high} (load_demo --factor); a page is ok within "
+        f"{GROWTH_LIMIT}x with the same queries"
+    )
+    return all_met
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="city", choices=["demo", "city"])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--factor", type=int, default=1, help="times the city-scale data (load_demo --factor)"
+    )
+    parser.add_argument(
+        "--compare-factor",
+        type=int,
+        help="time the pages at factor 1 and at this factor and print the ratios",
+    )
+    parser.add_argument("--json", help="also write the pages' timings to this file")
     parser.add_argument(
         "--only", help="time only pages and documents whose name contains this text"
     )
@@ -207,17 +265,33 @@ def main():
     args = parser.parse_args()
 
     os.chdir(ROOT)
+    (ROOT / "var").mkdir(exist_ok=True)
+    if args.compare_factor:
+        sys.exit(0 if compare_factors(args) else 1)
     if not os.environ.get("DATABASE_URL"):
-        (ROOT / "var").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]} · scale: {args.scale}")
-    prepare(args.scale)
+        name = "bench.sqlite3" if args.factor == 1 else f"bench-x{args.factor}.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / name}"
+    print(
+        f"database: {os.environ['DATABASE_URL'].split('@')[-1]} · scale: {args.scale} · "
+        f"factor: {args.factor}"
+    )
+    prepare(args.scale, args.factor)
 
     from benchmarks.documents import DOCUMENTS, FLOOR
     from benchmarks.pages import PAGES
 
     pages = [page for page in PAGES if not args.only or args.only in page.name]
-    all_met = print_table(measure(pages, args.runs), args.runs) if pages else True
+    rows = measure(pages, args.runs) if pages else []
+    all_met = print_table(rows, args.runs) if pages else True
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                [
+                    {"name": page.name, "median": median, "best": best, "queries": queries}
+                    for page, _url, median, best, queries, _peak in rows
+                ]
+            )
+        )
     # The floor comes with any whole document, since their ratios are to it.
     documents = [
         document

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -46,8 +47,14 @@ class UnknownFilter(LookupError):
 class FilterOptions:
     """What the balance may be filtered by: the plan's top-level nodes and the areas."""
 
-    top_nodes: list[PlanNode]
+    top_nodes: list[PlanNode]  # in plan order, each annotated with `has_leaves`
     areas: list[Area]
+
+    def first_top_node(self) -> PlanNode | None:
+        """What the Balanç page opens on: the first top-level node with something to
+        follow (the first one if none has), None for a plan without nodes."""
+        with_leaves = (node for node in self.top_nodes if node.has_leaves)
+        return next(with_leaves, self.top_nodes[0] if self.top_nodes else None)
 
     def top_node(self, code: str) -> PlanNode:
         for node in self.top_nodes:
@@ -63,8 +70,17 @@ class FilterOptions:
 
 
 def filter_options(mandate: Mandate) -> FilterOptions:
-    """Two queries: the top-level nodes (with their level) and the areas."""
-    top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).select_related("level"))
+    """Two queries: the top-level nodes (with their level, and whether any leaf lies under
+    them) and the areas."""
+    leaves_under = PlanNode.objects.filter(
+        mandate=mandate, is_leaf=True, path__startswith=Concat(OuterRef("path"), Value("/"))
+    )
+    top_nodes = list(
+        PlanNode.objects.filter(mandate=mandate, parent=None)
+        .select_related("level")
+        .annotate(has_leaves=Q(is_leaf=True) | Exists(leaves_under))
+        .order_by("path")
+    )
     return FilterOptions(top_nodes=top_nodes, areas=list(Area.objects.order_by("number")))
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -27,6 +28,8 @@ from commitments.dashboard_figures import (
     DashboardLeaf,
     GroupRow,
     KeyFigure,
+    LeafList,
+    LeafNode,
     PlanDashboard,
     StatusShare,
     has_completed_status,
@@ -57,6 +60,13 @@ DELAYED = frozenset({StatusCategory.DELAYED})
 PENDING = frozenset({StatusCategory.PENDING})
 # The leaves that need attention, in this order: the delayed, then the pending.
 ATTENTION_ORDER = {StatusCategory.DELAYED: 0, StatusCategory.PENDING: 1}
+# What each list of changes holds (`Changes`): the leaves in these categories now and
+# not in the previous period; the commitments list filters by the same (`?change=`).
+CHANGES = {
+    "delayed": DELAYED,
+    "favourable": FAVOURABLE,
+    "completed": frozenset({StatusCategory.COMPLETED}),
+}
 NO_AREA_LABEL = _("Sense àrea responsable")
 
 
@@ -93,8 +103,11 @@ def build_plan_dashboard(
     )
     progress = counter.progress(leaves)
     has_delayed = has_delayed_status(statuses)
+    list_url = _list_url_maker(period, leaf_level, area)
     changes = (
-        _changes_since(previous, leaves, has_completed=has_completed_status(statuses))
+        _changes_since(
+            previous, leaves, has_completed=has_completed_status(statuses), list_url=list_url
+        )
         if previous is not None
         else None
     )
@@ -133,7 +146,10 @@ def build_plan_dashboard(
             chart_id="plan-dashboard-area",
         ),
         changes=changes,
-        attention=_needing_attention(leaves),
+        attention=LeafList.of(
+            _needing_attention(leaves),
+            list_url([("category", category) for category in ATTENTION_ORDER]),
+        ),
     )
 
 
@@ -141,6 +157,20 @@ def _top_and_leaf_levels(mandate: Mandate) -> tuple[PlanLevel | None, PlanLevel 
     """The mandate's first and last levels (one query); None for a plan without levels."""
     levels = sorted(PlanLevel.objects.filter(mandate=mandate), key=lambda level: level.depth)
     return (levels[0], levels[-1]) if levels else (None, None)
+
+
+def _list_url_maker(
+    period: ReportingPeriod, leaf_level: PlanLevel | None, area: Area | None
+) -> Callable[[list[tuple[str, str]]], str]:
+    """The commitments list of the dashboard's leaves (its mandate, period, leaf level
+    and area) with more filters, e.g. [("change", "delayed")]."""
+    base = [("mandate", period.mandate_id), ("period", period.pk)]
+    if leaf_level is not None:
+        base.append(("level", leaf_level.pk))
+    if area is not None:
+        base.append(("area", area.pk))
+    path = reverse("commitments:list")
+    return lambda filters: f"{path}?{urlencode(base + filters)}"
 
 
 def detail_url_maker() -> Callable[[int], str]:
@@ -178,17 +208,23 @@ def _read_leaves(
     area_by_id = {item.pk: item for item in areas}
     tracks_progress = period.mandate.tracks_progress
     detail_url = detail_url_maker()
-    return [
-        DashboardLeaf(
-            node=node,
-            area=area_by_id.get(node.area_id),
-            status=status_by_id.get(node.period_status_id),
-            previous_status=status_by_id.get(getattr(node, "previous_status_id", None)),
-            progress=node.period_progress if tracks_progress else None,
-            url=detail_url(node.pk),
+    fields = [*LeafNode._fields, "period_status_id", "period_progress"]
+    if previous is not None:
+        fields.append("previous_status_id")
+    leaves = []
+    for row in dashboard_leaves(period, previous, area=area).values_list(*fields):
+        node = LeafNode(*row[:5])
+        leaves.append(
+            DashboardLeaf(
+                node=node,
+                area=area_by_id.get(node.area_id),
+                status=status_by_id.get(row[5]),
+                previous_status=status_by_id.get(row[7]) if previous is not None else None,
+                progress=row[6] if tracks_progress else None,
+                url=detail_url(node.pk),
+            )
         )
-        for node in dashboard_leaves(period, previous, area=area)
-    ]
+    return leaves
 
 
 def figure_totals_by_leaf(
@@ -301,29 +337,30 @@ def _rows_by_area(
 
 
 def _changes_since(
-    previous: ReportingPeriod, leaves: Sequence[DashboardLeaf], *, has_completed: bool
+    previous: ReportingPeriod,
+    leaves: Sequence[DashboardLeaf],
+    *,
+    has_completed: bool,
+    list_url: Callable[[list[tuple[str, str]]], str],
 ) -> Changes:
     """The leaves newly delayed, newly favourable and newly completed (see `Changes`)."""
-    completed = frozenset({StatusCategory.COMPLETED})
+
+    def newly(change: str) -> LeafList:
+        categories = CHANGES[change]
+        return LeafList.of(
+            [
+                leaf
+                for leaf in leaves
+                if leaf.category in categories and leaf.previous_category not in categories
+            ],
+            list_url([("change", change)]),
+        )
+
     return Changes(
         previous=previous,
-        newly_delayed=[
-            leaf
-            for leaf in leaves
-            if leaf.category in DELAYED and leaf.previous_category not in DELAYED
-        ],
-        newly_favourable=[
-            leaf
-            for leaf in leaves
-            if leaf.category in FAVOURABLE and leaf.previous_category not in FAVOURABLE
-        ],
-        newly_completed=[
-            leaf
-            for leaf in leaves
-            if leaf.category in completed and leaf.previous_category not in completed
-        ]
-        if has_completed
-        else None,
+        newly_delayed=newly("delayed"),
+        newly_favourable=newly("favourable"),
+        newly_completed=newly("completed") if has_completed else None,
     )
 
 
@@ -352,17 +389,17 @@ def _change_figures(changes: Changes, *, has_delayed: bool) -> list[KeyFigure]:
     since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
     figures = []
     if has_delayed:
-        figures.append(KeyFigure(gettext("Nous retards"), str(len(changes.newly_delayed)), since))
+        figures.append(KeyFigure(gettext("Nous retards"), str(changes.newly_delayed.total), since))
     figures.append(
         KeyFigure(
             gettext("Nous completats o dins les previsions"),
-            str(len(changes.newly_favourable)),
+            str(changes.newly_favourable.total),
             since,
         )
     )
     if changes.newly_completed is not None:
         figures.append(
-            KeyFigure(gettext("Nous completats"), str(len(changes.newly_completed)), since)
+            KeyFigure(gettext("Nous completats"), str(changes.newly_completed.total), since)
         )
     return figures
 

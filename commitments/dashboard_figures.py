@@ -5,6 +5,7 @@ figures, the changes since the previous period. `commitments.dashboard` builds t
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -47,11 +48,22 @@ class StatusShare:
         return percent(self.share)
 
 
+class LeafNode(NamedTuple):
+    """What the dashboard reads of a leaf: a plain row, not a model instance (thousands
+    of those cost more than the rest of the page)."""
+
+    pk: int
+    code: str
+    path: str
+    area_id: int | None
+    text: str
+
+
 @dataclass(frozen=True)
 class DashboardLeaf:
     """A commitment (or action) with its status in the period and in the previous one."""
 
-    node: PlanNode
+    node: LeafNode
     area: Area | None
     status: Status | None  # None: no entry in the period («Sense seguiment»)
     previous_status: Status | None
@@ -130,6 +142,25 @@ class KeyFigure:
     detail: str = ""
 
 
+# A list of leaves on the dashboard shows at most this many, then links the commitments
+# list filtered to all of them: the dashboard's size does not grow with the plan.
+LIST_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LeafList:
+    """The first leaves of a list (`LIST_SHOWN`), how many it holds in all, and the
+    commitments list filtered to exactly those (`url`)."""
+
+    shown: list[DashboardLeaf]
+    total: int
+    url: str
+
+    @classmethod
+    def of(cls, leaves: list[DashboardLeaf], url: str) -> "LeafList":
+        return cls(leaves[:LIST_SHOWN], len(leaves), url)
+
+
 @dataclass(frozen=True)
 class Changes:
     """What moved since the previous period; each list is named for exactly what it counts.
@@ -147,9 +178,9 @@ class Changes:
     """
 
     previous: ReportingPeriod
-    newly_delayed: list[DashboardLeaf]
-    newly_favourable: list[DashboardLeaf]
-    newly_completed: list[DashboardLeaf] | None = None
+    newly_delayed: LeafList
+    newly_favourable: LeafList
+    newly_completed: LeafList | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +200,7 @@ class PlanDashboard:
     by_top_node: Breakdown
     by_area: Breakdown
     changes: Changes | None  # None: the period is the mandate's first
-    attention: list[DashboardLeaf]  # delayed first, then pending, in plan order
+    attention: LeafList  # delayed first, then pending, in plan order
 
     @property
     def tracks_progress(self) -> bool:

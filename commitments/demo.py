@@ -185,15 +185,15 @@ DEMO_PLAN_2019 = [
 ]
 
 
-def load(*, scale, stdout):
+def load(*, scale, stdout, factor=1):
     call_command("loaddata", "mandate_plan", verbosity=0)
     mandate = Mandate.objects.get(term="2015-2019")
     _load_demo_commitments(mandate)
     programme = Mandate.objects.get(term="2019-2023")
     _load_plan_2019(programme, _marked(DEMO_PLAN_2019), random.Random(2023))
     if scale == "city":
-        _load_city_plan_2015(mandate)
-        _load_city_plan_2019(programme)
+        _load_city_plan_2015(mandate, factor)
+        _load_city_plan_2019(programme, factor)
     stdout.write(
         f"commitments: {PlanNode.objects.leaves().count()} elements a seguir, "
         f"{Entry.objects.count()} seguiments."
@@ -270,21 +270,26 @@ def _load_demo_commitments(mandate):
                 )
 
 
-def _load_city_plan_2015(mandate):
-    """150 commitments in the 2015-2019 shape, each with entries for the 8 semesters."""
+def _load_city_plan_2015(mandate, factor=1):
+    """150 commitments in the 2015-2019 shape, each with entries for the 8 semesters;
+    with a factor, as many more generated priorities as the plan has, each with the
+    commitments of the one it copies (so a priority's page does not grow)."""
     rng = random.Random(2015)
     level = mandate.levels.get(depth=1)
-    priorities = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
+    priorities = _extra_priorities(mandate, factor)
     areas = list(Area.objects.all())
     existing = set(PlanNode.objects.filter(level=level).values_list("code", flat=True))
     nodes = []
-    for number in range(1, 151):
+    per_copy = len(priorities) // factor
+    for number in range(1, 150 * factor + 1):
         if str(number) in existing:
             continue
+        copy, rank = divmod(number - 1, 150)
+        position = min(rank * per_copy // 150, per_copy - 1)
         node = PlanNode(
             mandate=mandate,
             level=level,
-            parent=priorities[min((number - 1) * len(priorities) // 150, len(priorities) - 1)],
+            parent=priorities[copy * per_copy + position],
             code=str(number),
             text=f"{GENERATED} Compromís núm. {number}: " + _filler(rng),
             area=rng.choice(areas),
@@ -295,18 +300,44 @@ def _load_city_plan_2015(mandate):
     _bulk_entries(mandate, rng)
 
 
-def _load_city_plan_2019(mandate):
-    """7 objectives, 70 axes and 825 actions, each action with entries for 8 semesters."""
-    if PlanNode.objects.filter(mandate=mandate).leaves().count() >= 825:
+def _extra_priorities(mandate, factor):
+    """The plan's priorities, then `factor - 1` generated copies of them (made if missing),
+    in plan order."""
+    priorities = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
+    originals = [node for node in priorities if not node.text.startswith(GENERATED)]
+    extra = {node.code: node for node in priorities if node.text.startswith(GENERATED)}
+    missing = []
+    for copy in range(1, factor):
+        for original in originals:
+            code = str(copy * len(originals) + int(original.code))
+            if code not in extra:
+                node = PlanNode(
+                    mandate=mandate,
+                    level=original.level,
+                    parent=None,
+                    code=code,
+                    text=f"{GENERATED} Prioritat {code}: {original.text}",
+                )
+                node.set_tree_fields(leaf_depth=1)
+                missing.append(node)
+    for node in PlanNode.objects.bulk_create(missing):
+        extra[node.code] = node
+    return originals + sorted(extra.values(), key=lambda node: int(node.code))
+
+
+def _load_city_plan_2019(mandate, factor=1):
+    """7 objectives, 70 axes and 825 actions, each action with entries for 8 semesters;
+    with a factor, that many times the objectives, each of the same size."""
+    if PlanNode.objects.filter(mandate=mandate).leaves().count() >= 825 * factor:
         return
     rng = random.Random(2019)
     areas = [area.number for area in Area.objects.all()]
     objectives = []
-    for number in range(1, 8):
+    for number in range(1, 7 * factor + 1):
         axes = []
         for axis_number in range(10 * (number - 1) + 1, 10 * number + 1):
             # 825 actions over 70 axes: 55 axes with 12 actions and 15 with 11.
-            size = 12 if axis_number <= 55 else 11
+            size = 12 if (axis_number - 1) % 70 < 55 else 11
             actions = [
                 (
                     f"{axis_number}.{action}",

@@ -6,12 +6,21 @@ choices of the level, status and period filters are those of the selected mandat
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
+from commitments.dashboard import CHANGES
+from commitments.models import (
+    Entry,
+    Mandate,
+    PlanLevel,
+    PlanNode,
+    ReportingPeriod,
+    Status,
+    StatusCategory,
+)
 from governance.models import Area
 from terrassa_plis.formatting import number
 
@@ -31,11 +40,25 @@ class CommitmentFilter(django_filters.FilterSet):
         field_name="period_status_id", label=_("Estat"), coerce=int
     )
     period = django_filters.TypedChoiceFilter(label=_("Període"), coerce=int, method="_selected")
+    # The dashboard's lists, whole: «amb retard i pendents» is ?category=delayed&category=
+    # pending, «nous retards» ?change=delayed (commitments.dashboard.CHANGES).
+    category = django_filters.MultipleChoiceFilter(
+        label=_("Tipus d'estat"), choices=StatusCategory.choices, method="_in_categories"
+    )
+    change = django_filters.ChoiceFilter(
+        label=_("Canvi des del període anterior"),
+        choices=[
+            ("delayed", _("Nous retards")),
+            ("favourable", _("Nous completats o dins les previsions")),
+            ("completed", _("Nous completats")),
+        ],
+        method="_changed",
+    )
     q = django_filters.CharFilter(label=_("Cerca"), method="_search")
 
     class Meta:
         model = PlanNode
-        fields = ["mandate", "level", "area", "status", "period", "q"]
+        fields = ["mandate", "level", "area", "status", "period", "category", "change", "q"]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # The small tables behind every choice and default, each read once.
@@ -63,6 +86,16 @@ class CommitmentFilter(django_filters.FilterSet):
         _fill_default(data, "status", own_statuses, statuses, None)
         self.period = {period.pk: period for period in own_periods}.get(
             _as_id(data.get("period")), default_period
+        )
+        # The period the changes are measured against (ReportingPeriod.previous()).
+        self.previous_period = max(
+            (
+                period
+                for period in own_periods
+                if self.period is not None and period.start < self.period.start
+            ),
+            key=lambda period: period.start,
+            default=None,
         )
         # None: every level is listed (chosen, or a value the form rejects and ignores).
         self.level = {level.pk: level for level in own_levels}.get(_as_id(data.get("level")))
@@ -148,6 +181,26 @@ class CommitmentFilter(django_filters.FilterSet):
     def _selected(self, queryset, name, value):
         # Mandate and period shape the base queryset in __init__; nothing more to do.
         return queryset
+
+    def _status_ids(self, categories) -> list[int]:
+        return [pk for pk, status in self.statuses.items() if status.category in categories]
+
+    def _in_categories(self, queryset, name, value):
+        return queryset.filter(period_status_id__in=self._status_ids(value))
+
+    def _changed(self, queryset, name, value):
+        """The leaves in the change's categories now and not in the previous period (in
+        another category, or without entry then); none in a mandate's first period."""
+        now = self._status_ids(CHANGES[value])
+        if self.previous_period is None:
+            return queryset.none()
+        earlier = Entry.objects.filter(node=OuterRef("pk"), period=self.previous_period)
+        return queryset.annotate(
+            previous_status_id=Subquery(earlier.order_by().values("status_id")[:1])
+        ).filter(
+            Q(previous_status_id__isnull=True) | ~Q(previous_status_id__in=now),
+            period_status_id__in=now,
+        )
 
     def _search(self, queryset, name, value):
         return queryset.search(value)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Window
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,9 @@ DECISION_COLOURS = {
     ActionDecision.REJECTED: "bad",
 }
 NO_IMPLEMENTATION_LABEL = _("Sense dades d'implementació")
+# The lists of late milestones and agreements show at most this many: the dashboard's
+# size does not grow with the meetings.
+LIST_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,11 @@ class PlisDashboard:
     degree_chart: SafeString
     average_degree: Decimal | None
     followed_count: int
+    # The first LIST_SHOWN of each, then a link to the page that lists them all.
     late_milestones: list[Milestone]
+    late_milestone_count: int
     late_agreements: list[Agreement]
+    late_agreement_count: int
 
 
 def _count_chart(bars: list[CountBar], *, total: int, title: str, chart_id: str) -> SafeString:
@@ -136,15 +143,20 @@ def late_milestones(action_plan: ActionPlan) -> list[Milestone]:
     return [line.milestone for line in action_plan.milestones if line.is_overdue]
 
 
-def late_agreements(plan: Plan, today: date) -> list[Agreement]:
-    """The agreements of the plan's bodies not done whose due date is before `today`,
-    the earliest due first (one query)."""
-    pending = Agreement.objects.pending(today).filter(meeting__body__plan=plan)
-    return [
+def late_agreements(plan: Plan, today: date) -> tuple[list[Agreement], int]:
+    """The first `LIST_SHOWN` agreements of the plan's bodies not done whose due date is
+    before `today`, the earliest due first, and how many there are (one query)."""
+    late = (
+        Agreement.objects.pending(today)
+        .filter(meeting__body__plan=plan, due__lt=today)
+        .annotate(late_total=Window(Count("pk")))
+    )
+    shown = [
         agreement
-        for agreement in with_state(pending, today)
+        for agreement in with_state(late[:LIST_SHOWN], today)
         if agreement.state == AgreementState.LATE
     ]
+    return shown, shown[0].late_total if shown else 0
 
 
 def decision_chart(by_decision: list[CountBar], *, total: int) -> SafeString:
@@ -182,6 +194,8 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
     by_decision = decision_bars(action_plan)
     validated = validated_actions(action_plan)
     by_degree = degree_bands(validated)
+    milestones = late_milestones(action_plan)
+    agreements, agreement_count = late_agreements(plan, today)
     return PlisDashboard(
         plan=plan,
         today=today,
@@ -193,6 +207,8 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
         degree_chart=degree_chart(by_degree, total=len(validated)),
         average_degree=action_plan.average_degree,
         followed_count=action_plan.followed_count,
-        late_milestones=late_milestones(action_plan),
-        late_agreements=late_agreements(plan, today),
+        late_milestones=milestones[:LIST_SHOWN],
+        late_milestone_count=len(milestones),
+        late_agreements=agreements,
+        late_agreement_count=agreement_count,
     )

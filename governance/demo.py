@@ -19,7 +19,7 @@ DEMO_USERS = [
 ]
 
 
-def load(*, scale, stdout):
+def load(*, scale, stdout, factor=1):
     call_command("loaddata", "organisation", verbosity=0)
     User = get_user_model()
     for username, first_name, role, area_number in DEMO_USERS:
@@ -37,4 +37,4 @@ def load(*, scale, stdout):
         f"governance: {Area.objects.count()} àrees, {len(DEMO_USERS)} usuaris de demostració."
     )
     # After the users, so that the demo technician can sit in the transversal commission.
-    plis_demo.load(scale=scale, stdout=stdout)
+    plis_demo.load(scale=scale, stdout=stdout, factor=factor)

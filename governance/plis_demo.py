@@ -309,7 +309,7 @@ MILESTONES = [
 ]
 
 
-def load(*, scale, stdout=None):
+def load(*, scale, stdout=None, factor=1):
     if not Area.objects.exists():
         call_command("loaddata", "organisation", verbosity=0)
     call_command("loaddata", "plis", verbosity=0)
@@ -323,9 +323,9 @@ def load(*, scale, stdout=None):
     _load_actions(plan, areas)
     _load_milestones(plan, today)
     if scale == "city":
-        _load_city_members(bodies)
-        _load_city_meetings(bodies, today)
-        _load_city_actions(plan, areas)
+        _load_city_members(bodies, factor)
+        _load_city_meetings(bodies, today, factor)
+        _load_city_actions(plan, areas, factor)
     if stdout is not None:
         stdout.write(
             f"governance (PLIS): {Membership.objects.count()} membres, "
@@ -496,8 +496,8 @@ def _load_milestones(plan, today):
 # City scale: bulk data for the benchmarks, created only where missing.
 
 
-def _load_city_members(bodies):
-    missing = CITY_MEMBERS - Membership.objects.count()
+def _load_city_members(bodies, factor=1):
+    missing = CITY_MEMBERS * factor - Membership.objects.count()
     if missing <= 0:
         return
     # The diagnosis seat of the transversal commission has no count to overflow.
@@ -509,15 +509,15 @@ def _load_city_members(bodies):
         _seat_person(person, seat, start=date(2020, 1, 1), area=next(areas))
 
 
-def _load_city_meetings(bodies, today):
-    missing = CITY_MEETINGS - Meeting.objects.count()
+def _load_city_meetings(bodies, today, factor=1):
+    missing = CITY_MEETINGS * factor - Meeting.objects.count()
     if missing <= 0:
         return
     taken = set(Meeting.objects.values_list("body_id", "date"))
     candidates = [
         (body, date(2021, 1, 12) + timedelta(weeks=4 * index))
         for index, body in zip(
-            range(200), cycle([bodies[TRANSVERSAL], bodies[FOLLOW_UP]]), strict=False
+            range(200 * factor), cycle([bodies[TRANSVERSAL], bodies[FOLLOW_UP]]), strict=False
         )
     ]
     members_by_body = {}
@@ -568,14 +568,15 @@ def _load_city_meetings(bodies, today):
     Agreement.objects.bulk_create(agreements)
 
 
-def _load_city_actions(plan, areas):
+def _load_city_actions(plan, areas, factor=1):
     existing = set(PlanAction.objects.filter(plan=plan).values_list("code", flat=True))
-    missing = CITY_ACTIONS - len(existing)
+    missing = CITY_ACTIONS * factor - len(existing)
     if missing <= 0:
         return
     area_list = [areas[number] for number in sorted(areas)]
     new = []
-    for axis in range(3, 10):
+    # Seven axes of 28 actions hold the 120 of the city; a factor adds axes of that size.
+    for axis in range(3, 3 + 7 * factor):
         for line in range(1, 5):
             for number in range(1, 8):
                 code = f"{axis}.{line}.{number}"

@@ -23,7 +23,7 @@ DEMO_NOTE = "Primera publicació de les dades de demostració."
 PUBLISHER = "publicacio"
 
 
-def load(*, scale, stdout):
+def load(*, scale, stdout, factor=1):
     publisher = get_user_model().objects.filter(username=PUBLISHER).first()
     deadline = timezone.localdate() + timedelta(days=30)
     period = ReportingPeriod.objects.select_related("mandate").get(

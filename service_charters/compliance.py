@@ -93,9 +93,21 @@ def average_compliance(assessments: Iterable[Assessment]) -> Decimal | None:
     out rather than counted as 0.
     """
     assessed = [a.compliance for a in assessments if a.compliance is not None]
-    if not assessed:
+    return mean_compliance(sum(assessed, Decimal(0)), len(assessed))
+
+
+def mean_compliance(total: Decimal, count: int) -> Decimal | None:
+    """The mean of `count` degrees of compliance that add up to `total`, rounded as each
+    one is; None for none (not assessed)."""
+    if not count:
         return None
-    return _percentage(sum(assessed, Decimal(0)) / len(assessed))
+    return _percentage(total / count)
+
+
+def band_of_mean(total: Decimal, count: int) -> Band:
+    """The band of a group of indicators (a charter commitment) from the sum and the count
+    of their assessed degrees of compliance: the band of their mean."""
+    return Assessment(difference=None, compliance=mean_compliance(total, count)).band
 
 
 def band_counts(assessments: Iterable[Assessment]) -> dict[str, int]:
@@ -110,7 +122,11 @@ def band_shares(assessments: Iterable[Assessment]) -> dict[str, Decimal]:
     Shares are rounded one by one, as the published charters print them, so they may add
     up to 99.9 or 100.1.
     """
-    counts = band_counts(assessments)
+    return shares_of_counts(band_counts(assessments))
+
+
+def shares_of_counts(counts: dict[str, int]) -> dict[str, Decimal]:
+    """`band_shares` from the counts of each band (`band_counts`)."""
     total = sum(counts.values())
     if total == 0:
         return {band: Decimal("0.0") for band in counts}

@@ -5,16 +5,15 @@ commitments in a year, per service, and the trend over the last years with resul
 data (see its docstring); the view only checks access, reads the filters and renders.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from functools import lru_cache
 
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from service_charters import followup
 from service_charters.bands import (
     BAND_COLOURS,
     BAND_LABELS,
@@ -23,9 +22,9 @@ from service_charters.bands import (
     SummaryView,
     summary_view,
 )
-from service_charters.compliance import Band
-from service_charters.followup import FollowUpRow
-from service_charters.models import Charter, Measurement, assess_measurement
+from service_charters.compliance import Band, band_of_mean, shares_of_counts
+from service_charters.compliance_sql import as_percentage, compliance_hundredths
+from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
@@ -84,10 +83,15 @@ class ChartersDashboard:
     year: int
     years: list[int]  # every year with results, newest first
     overall: SummaryView
-    by_service: list[SummaryView]
+    by_service: list[SummaryView]  # the first SERVICES_SHOWN services, by name
+    service_count: int  # every service with a charter in force in `year`
     trend: list[TrendYear]  # oldest first
     trend_chart: SafeString | None
     service_trend: list[ServiceTrend]
+
+    @property
+    def services_left_out(self) -> int:
+        return self.service_count - len(self.by_service)
 
     @property
     def service_lines(self) -> list[ServiceLine]:
@@ -99,6 +103,9 @@ class ChartersDashboard:
 
 
 TREND_YEARS = 4
+# The per-service tables list this many services at most, then link the year's follow-up
+# that has them all: the dashboard's size does not grow with the number of services.
+SERVICES_SHOWN = 20
 
 
 def build_charters_dashboard(
@@ -108,35 +115,39 @@ def build_charters_dashboard(
     overall and per service, and the trend over the last four years with results.
 
     `years` are the years with results, newest first (`available_years()`), if the
-    caller has them already.
+    caller has them already. The degrees of compliance are added up in the database
+    (`compliance_sql`); Python only bands each commitment's mean by the rules module.
     Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the charters in force in each year, 3-4 the indicators with their
-    tree and the year's results (followup.load_rows), 5 the results of the trend's years.
+    (unless given), 2 the charters in force in each year, 3 the charter commitments with
+    their charter and service, 4 each commitment's sum and count of degrees of
+    compliance in each year shown.
     """
     if years is None:
         years = available_years()
     if year is None:
         year = latest_year(years)
     trend_years = sorted(years[:TREND_YEARS])
-    in_force = Charter.objects.ids_in_force_by_year(sorted({year, *trend_years}))
-    all_rows = followup.load_rows(None, year)
-    rows = rows_in_force(all_rows, in_force[year])
-    rows_per_year = trend_rows(all_rows, rows, year, trend_years, in_force)
+    counts = band_counts_by_service(sorted({year, *trend_years}))
     trend = [
-        TrendYear(trend_year, summary_view(followup.summarise(year_rows, str(trend_year))))
-        for trend_year, year_rows in rows_per_year.items()
+        TrendYear(trend_year, summary_view(_summary(str(trend_year), counts[trend_year])))
+        for trend_year in trend_years
     ]
+    by_service = counts[year]
     return ChartersDashboard(
         year=year,
         years=years,
         overall=summary_view(
-            followup.summarise(rows, gettext("Totes les cartes")),
+            _summary(gettext("Totes les cartes"), by_service),
             chart_id="charters-dashboard-year",
         ),
-        by_service=[summary_view(summary) for summary in followup.summaries_by_service(rows)],
+        by_service=[
+            summary_view(Summary(name, service_counts, shares_of_counts(service_counts)))
+            for name, service_counts in list(by_service.items())[:SERVICES_SHOWN]
+        ],
+        service_count=len(by_service),
         trend=trend,
         trend_chart=trend_chart(trend) if trend else None,
-        service_trend=service_trend(rows_per_year),
+        service_trend=service_trend({item: counts[item] for item in trend_years}),
     )
 
 
@@ -145,32 +156,64 @@ def latest_year(years: Sequence[int]) -> int:
     return years[0] if years else date.today().year
 
 
-def rows_in_force(rows: Iterable[FollowUpRow], charter_ids: set[int]) -> list[FollowUpRow]:
-    """The rows of the charters whose ids are given: those in force in a year."""
-    return [row for row in rows if row.charter.pk in charter_ids]
+BandCounts = dict[str, int]
 
 
-def trend_rows(
-    all_rows: Sequence[FollowUpRow],
-    rows: list[FollowUpRow],
-    year: int,
-    trend_years: list[int],
-    in_force: dict[int, set[int]],
-) -> dict[int, list[FollowUpRow]]:
-    """The rows of each year of the trend (oldest first): `rows` for `year`, already
-    assessed; for the others, the indicators of the charters then in force, assessed on
-    that year's result. One query, none without trend years."""
-    if not trend_years:
-        return {}
-    results = _trend_results(item for item in trend_years if item != year)
-    return {
-        trend_year: (
-            rows
-            if trend_year == year
-            else rows_in_force(_rows_of_year(all_rows, results, trend_year), in_force[trend_year])
+def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]:
+    """For each of `years`, each service's count of charter commitments in each band
+    (`followup.summarise`'s figures), services in the order of their names.
+
+    A year counts the commitments (with indicators) of the charters then in force, each
+    in the band of the mean degree of compliance of its indicators assessed that year.
+    Three queries: the charters in force, the commitments, the sums of the degrees.
+    """
+    in_force = Charter.objects.ids_in_force_by_year(years)
+    commitments = list(
+        CharterCommitment.objects.filter(
+            Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
         )
-        for trend_year in trend_years
+        .order_by("objective__offered_service__charter__service__name", "pk")
+        .values_list(
+            "pk",
+            "objective__offered_service__charter_id",
+            "objective__offered_service__charter__service__name",
+        )
+    )
+    sums = {
+        (row["year"], row["indicator__commitment_id"]): (row["total"], row["assessed"])
+        for row in Measurement.objects.filter(year__in=years)
+        .annotate(hundredths=compliance_hundredths())
+        .values("year", "indicator__commitment_id")
+        .annotate(total=Sum("hundredths"), assessed=Count("hundredths"))
+        .order_by()
     }
+    counts: dict[int, dict[str, BandCounts]] = {}
+    for year in years:
+        charters = in_force[year]
+        by_service: dict[str, BandCounts] = {}
+        for pk, charter_id, service in commitments:
+            if charter_id in charters:
+                band = _band(*sums.get((year, pk), (None, 0)))
+                service_counts = by_service.setdefault(service, dict.fromkeys(Band, 0))
+                service_counts[band] += 1
+        counts[year] = by_service
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def _band(total: int | None, assessed: int) -> Band:
+    """The band of a commitment whose `assessed` indicators add up to `total` hundredths
+    of a point: the rules module's (`compliance.band_of_mean`)."""
+    return band_of_mean(as_percentage(total or 0), assessed)
+
+
+def _summary(label: str, by_service: dict[str, BandCounts]) -> Summary:
+    """The counts of every service added up."""
+    counts = dict.fromkeys(Band, 0)
+    for service_counts in by_service.values():
+        for band, count in service_counts.items():
+            counts[band] += count
+    return Summary(label, counts, shares_of_counts(counts))
 
 
 def met_share_text(summary: Summary) -> str:
@@ -180,52 +223,23 @@ def met_share_text(summary: Summary) -> str:
     return percent(summary.shares[Band.MET])
 
 
-def service_trend(rows_per_year: dict[int, list[FollowUpRow]]) -> list[ServiceTrend]:
-    """Each service's share of commitments met in each year of the trend, by name."""
-    met_by_service: dict[str, dict[int, str]] = defaultdict(dict)
-    for trend_year, year_rows in rows_per_year.items():
-        for summary in followup.summaries_by_service(year_rows):
-            met_by_service[summary.label][trend_year] = met_share_text(summary)
+def service_trend(counts: dict[int, dict[str, BandCounts]]) -> list[ServiceTrend]:
+    """The first services by name (`SERVICES_SHOWN`), each with its share of commitments
+    met in each year of the trend."""
+    services = sorted({service for by_service in counts.values() for service in by_service})
     return [
-        ServiceTrend(service, [met_by_service[service].get(item) for item in rows_per_year])
-        for service in sorted(met_by_service)
-    ]
-
-
-@dataclass(frozen=True)
-class _Result:
-    """The two fields of a Measurement that `assess_measurement` reads: the trend loads
-    only these (thousands of full measurements cost more than the whole page)."""
-
-    result: Decimal | None
-    not_applicable: bool
-
-
-def _trend_results(years: Iterable[int]) -> dict[tuple[int, int], _Result]:
-    """Every result of `years`, by (indicator id, year); one query."""
-    values = (
-        Measurement.objects.filter(year__in=list(years))
-        .order_by()
-        .values_list("indicator_id", "year", "result", "not_applicable")
-    )
-    return {(indicator, year): _Result(result, na) for indicator, year, result, na in values}
-
-
-def _rows_of_year(
-    rows: Sequence[FollowUpRow], results: dict[tuple[int, int], _Result], year: int
-) -> list[FollowUpRow]:
-    """The same indicators as `rows`, each assessed on its result of `year`.
-
-    These rows are for counting only: their `measurement` is None, their
-    `assessment` the one `assess_measurement` gives for that year's result.
-    """
-    return [
-        replace(
-            row,
-            measurement=None,
-            assessment=assess_measurement(row.indicator, results.get((row.indicator.pk, year))),
+        ServiceTrend(
+            service,
+            [
+                met_share_text(
+                    Summary(service, by_service[service], shares_of_counts(by_service[service]))
+                )
+                if service in by_service
+                else None
+                for by_service in counts.values()
+            ],
         )
-        for row in rows
+        for service in services[:SERVICES_SHOWN]
     ]
 
 

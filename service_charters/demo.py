@@ -37,23 +37,23 @@ TARGET_SHAPES = [
 ]
 
 
-def load(*, scale, stdout):
+def load(*, scale, stdout, factor=1):
     call_command("loaddata", "service_charters", verbosity=0)
     if scale == "city":
-        _load_city_charters()
+        _load_city_charters(CITY_CHARTERS * factor)
     stdout.write(
         f"service_charters: {Charter.objects.count()} cartes, "
         f"{Indicator.objects.count()} indicadors, {Measurement.objects.count()} resultats."
     )
 
 
-def _load_city_charters():
+def _load_city_charters(count):
     existing = Charter.objects.filter(title__startswith=GENERATED).count()
-    if existing >= CITY_CHARTERS:
+    if existing >= count:
         return
-    rng = random.Random(54)
+    rng = random.Random(54 + existing)
     areas = list(Area.objects.all())
-    for number in range(existing + 1, CITY_CHARTERS + 1):
+    for number in range(existing + 1, count + 1):
         area = areas[number % len(areas)]
         service, _ = Service.objects.get_or_create(
             name=f"{GENERATED} Servei municipal {number}", defaults={"area": area}

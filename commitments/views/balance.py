@@ -49,17 +49,24 @@ class BalanceFilterForm(BalanceChooserForm):
 
     def __init__(self, data, *, options: FilterOptions, period, choices: PlanChoices | None):
         """Without `choices` (the PDF, which needs only the filters) the form has no
-        mandate and period fields."""
+        mandate and period fields. The page shows one top-level node, the first unless
+        another is asked for: the whole plan is too long for a page (over a megabyte at
+        city scale) and stays a document, the PDF without a priority."""
         # The mandate and period shown are the URL's, whatever the query says.
         data = data.copy()
         data["mandate"], data["period"] = str(period.mandate_id), str(period.pk)
+        whole_plan = choices is None
+        first = options.first_top_node()
+        if not whole_plan and not data.get("priority") and first is not None:
+            data["priority"] = first.code
         super().__init__(data, choices=choices or PlanChoices([], [], []), mandate=period.mandate)
         if choices is None:
             del self.fields["mandate"], self.fields["period"]
         priority = self.fields["priority"]
         if options.top_nodes:
             priority.label = options.top_nodes[0].level.name
-        priority.choices = [("", _("Tot el pla"))] + [
+        priority.choices = [("", _("Tot el pla"))] if whole_plan else []
+        priority.choices += [
             (node.code, f"{node.code}. {Truncator(node.text).chars(70)}")
             for node in options.top_nodes
         ]
@@ -132,6 +139,10 @@ def balance_page(request, period_pk):
         options=options,
     )
     context["pdf_url"] = balance_url(period.pk, filters, name="commitments:balance_pdf")
+    whole_plan = {key: value for key, value in filters.items() if key != "priority"}
+    context["whole_plan_pdf_url"] = balance_url(
+        period.pk, whole_plan, name="commitments:balance_pdf"
+    )
     # The balance's data: the list's export of the same semester (and area), one row per
     # commitment with its status, progress and figures.
     data_query = {"mandate": period.mandate_id, "period": period.pk}

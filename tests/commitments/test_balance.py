@@ -142,14 +142,32 @@ def test_summary_counts_every_status_overall_and_per_priority(reader, seed_plan)
     ]
     assert balance.overall.progress is None
 
-    text = markup(reader.get(balance_url(seed_plan.open_period)))
+    # The page shows one priority: 21 completed, 101 without entry.
+    text = markup(reader.get(balance_url(seed_plan.open_period, "?priority=2")))
     assert "Resum de l'estat de compliment" in text
     assert "Sense seguiment" in text
-    assert f"75{NBSP}%" in text
-    # One chart per summary, each with its own ids.
-    chart_ids = re.findall(r'<title id="([^"]+)-title">', text)
-    assert len(chart_ids) == 4
-    assert len(set(chart_ids)) == 4
+    assert f"50{NBSP}%" in text
+    assert len(re.findall(r'<title id="([^"]+)-title">', text)) == 1
+
+
+def test_the_page_opens_on_the_first_priority_with_commitments(reader, seed_plan):
+    # The seed's priority 1 has no commitment: the page opens on priority 2, with 21.
+    text = markup(reader.get(balance_url(seed_plan.open_period)))
+    assert "PRIORITAT núm. 2" in text
+    assert "COMPROMÍS núm. 21" in text
+    build_commitments(seed_plan, 3)
+
+    response = reader.get(balance_url(seed_plan.open_period, "?area=3"))
+
+    text = markup(response)
+    assert response.status_code == 200
+    assert "COMPROMÍS núm. 100" in text
+    assert "COMPROMÍS núm. 21" not in text
+    # «Tot el pla» is no choice of the page: the whole plan is the PDF.
+    assert ">Tot el pla<" not in text
+    pdf_url = reverse("commitments:balance_pdf", args=[seed_plan.open_period.pk])
+    assert f'href="{pdf_url}?priority=1&area=3"' in text
+    assert f'href="{pdf_url}?area=3"' in text
 
 
 @pytest.mark.parametrize(
@@ -157,8 +175,6 @@ def test_summary_counts_every_status_overall_and_per_priority(reader, seed_plan)
     [
         ("?priority=2", True),
         ("?priority=1", False),
-        ("?area=3", True),
-        ("?area=1", False),
         ("?priority=2&area=3", True),
         ("?priority=2&area=1", False),
     ],
@@ -283,7 +299,7 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
 ):
     # The previous period: every built commitment has an entry with two figures there.
     build_commitments(seed_plan, size)
-    url = balance_url(seed_plan.previous_period)
+    url = balance_url(seed_plan.previous_period, "?priority=2")
     # 1 session, 2 user, 3 the user's groups (roles), 4 the period with its mandate,
     # 5 the top-level nodes with their level and 6 the areas (filter options),
     # 7 the mandates, 8 the periods and 9 the areas (the chooser's choices),
@@ -292,7 +308,8 @@ def test_the_balance_runs_the_same_queries_whatever_the_plan_size(
     with django_assert_num_queries(15):
         response = reader.get(url)
     assert response.status_code == 200
-    assert markup(response).count('class="balance-leaf keep-together"') == size + 1  # and 21
+    # The priority's commitments: one in five of those built, and 21.
+    assert markup(response).count('class="balance-leaf keep-together"') == size // 5 + 1
 
 
 @pytest.mark.parametrize("size", [10, 200])

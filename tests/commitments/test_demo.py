@@ -122,3 +122,19 @@ def test_the_city_sized_programme_grows_from_the_demo_s_without_a_second_copy(or
     assert programme.filter(code="61.1").get() == demo_action
     assert demo_action.entries.count() == demo_entries
     assert not programme.leaves().filter(entries__isnull=True).exists()
+
+
+def test_a_factor_adds_top_level_items_of_the_same_size(organisation):
+    demo.load(scale="city", stdout=io.StringIO(), factor=2)
+
+    programme = PlanNode.objects.filter(mandate__term="2019-2023")
+    assert programme.leaves().count() == 2 * 825
+    assert programme.filter(level__depth=0).count() == 14
+    plan = PlanNode.objects.filter(mandate__term="2015-2019")
+    assert plan.leaves().count() == 2 * 150
+    assert plan.filter(parent=None).count() == 10
+    # The copies hold the 150 more commitments, 30 each as the plan's 150 over its five
+    # priorities: a priority's page does not grow with the factor.
+    copies = plan.filter(parent=None, text__startswith=demo.GENERATED)
+    assert sorted(copies.values_list("code", flat=True)) == ["10", "6", "7", "8", "9"]
+    assert [plan.filter(parent=copy).count() for copy in copies] == [30] * 5

@@ -204,6 +204,40 @@ def test_the_form_has_its_buttons(reader, seed_plan):
         assert f">{label}</label>" in html
 
 
+def test_filter_by_kind_of_status_keeps_every_status_of_those_kinds(reader, seed_plan):
+    build_commitments(seed_plan, 8)
+    period = seed_plan.previous_period
+    response = reader.get(
+        LIST + f"?period={period.pk}&category=delayed&category=pending",
+    )
+    expected = Entry.objects.filter(
+        period=period, status__category__in=["delayed", "pending"]
+    ).values_list("node__code", flat=True)
+    assert sorted(codes(response)) == sorted(expected)
+    assert len(codes(response)) == 4
+
+
+def test_filter_by_change_since_the_previous_period(reader, seed_plan):
+    build_commitments(seed_plan, 8)
+    period = seed_plan.previous_period
+    earlier = period.previous()
+    delayed = Status.objects.get(mandate=seed_plan.mandate, category="delayed")
+    # 100 was delayed already: not new; 104 had no entry then: new.
+    Entry.objects.filter(node__code="100", period=earlier).update(status=delayed)
+    Entry.objects.filter(node__code="104", period=earlier).delete()
+
+    response = reader.get(LIST, {"period": period.pk, "change": "delayed"})
+
+    now = set(
+        Entry.objects.filter(period=period, status=delayed).values_list("node__code", flat=True)
+    )
+    assert "100" in now and "104" in now
+    assert sorted(codes(response)) == sorted(now - {"100"})
+    # The mandate's first period has nothing to compare with.
+    first = seed_plan.mandate.periods.order_by("start").first()
+    assert codes(reader.get(LIST, {"period": first.pk, "change": "delayed"})) == []
+
+
 @pytest.mark.parametrize("count", [10, 200])
 def test_query_count_does_not_grow_with_the_commitments(
     reader, seed_plan, organisation, django_assert_num_queries, count

@@ -115,6 +115,14 @@ def test_city_scale_adds_city_sized_data_once(organisation):
     )
 
 
+def test_a_factor_multiplies_the_city_sized_data(organisation):
+    plis_demo.load(scale="city", factor=3)
+
+    assert counts()["actions"] == 360
+    assert counts()["members"] == 180
+    assert counts()["meetings"] == 120
+
+
 def test_the_otl_has_its_technicians_who_also_sit_in_the_follow_up_commission(organisation, client):
     plis_demo.load(scale="demo")
     today = timezone.localdate()

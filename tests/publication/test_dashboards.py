@@ -13,6 +13,7 @@ from django.utils import timezone
 from commitments.dashboard import build_plan_dashboard
 from commitments.models import Entry, PlanNode, ReportingPeriod, Status, StatusCategory
 from commitments.plan_choices import plan_choices
+from commitments.tables import PER_PAGE
 from governance.dashboard import build_plis_dashboard
 from governance.models import (
     ActionDecision,
@@ -25,7 +26,7 @@ from governance.models import (
     PlanAction,
     Service,
 )
-from service_charters.dashboard import build_charters_dashboard
+from service_charters.dashboard import SERVICES_SHOWN, build_charters_dashboard
 from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS
@@ -218,6 +219,51 @@ def test_the_delayed_and_pending_commitments_are_listed_with_links(reader, built
     assert f'href="{reverse("commitments:detail", args=[nodes[4].pk])}"' in attention
 
 
+def listed_codes(reader, url) -> list[str]:
+    """The codes the commitments list shows at `url` (its first page)."""
+    response = reader.get(html.unescape(url))
+    assert response.status_code == 200
+    return re.findall(
+        r'<td ><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', markup(response)
+    )
+
+
+def test_the_lists_show_their_first_ten_and_link_to_all_of_them(reader, seed_plan, organisation):
+    build_commitments(seed_plan, 100, areas=[organisation[3], organisation[1]])
+    period = seed_plan.previous_period
+    choices = plan_choices()
+    dashboard = build_plan_dashboard(
+        choices.period(period.pk), areas=choices.areas, previous=period.previous()
+    )
+    response = reader.get(plan_url(period))
+
+    lists = {
+        "dashboard-attention-title": dashboard.attention,
+        "dashboard-newly-delayed": dashboard.changes.newly_delayed,
+        "dashboard-newly-favourable": dashboard.changes.newly_favourable,
+    }
+    for section_id, leaf_list in lists.items():
+        part = section(response, section_id)
+        assert leaf_list.total > 10
+        assert f"Es mostren els 10 primers de {leaf_list.total}." in part
+        link = re.search(r'<a href="([^"]+)">Vegeu-los tots \((\d+)\)', part)
+        assert int(link.group(2)) == leaf_list.total
+        # The commitments list holds as many, those shown among them.
+        codes = listed_codes(reader, link.group(1))
+        assert len(codes) == min(leaf_list.total, PER_PAGE)
+        assert {leaf.node.code for leaf in leaf_list.shown} <= set(codes)
+        assert f"<strong>{leaf_list.total} compromisos</strong>" in markup(
+            reader.get(html.unescape(link.group(1)))
+        )
+    assert markup(response).count('class="dashboard-list__meta"') == 20
+    # Of one area, the list is of that area.
+    response = reader.get(plan_url(period, area=1))
+    part = section(response, "dashboard-attention-title")
+    link = re.search(r'<a href="([^"]+)">Vegeu-los tots \((\d+)\)', part)
+    assert f"area={organisation[1].pk}" in link.group(1)
+    assert len(listed_codes(reader, link.group(1))) == int(link.group(2)) == 25
+
+
 def test_the_area_filter_keeps_the_commitments_of_that_area(reader, seed_plan, organisation):
     build_commitments(seed_plan, 10, areas=[organisation[3], organisation[1]])
     response = reader.get(plan_url(seed_plan.previous_period, area=1))
@@ -332,7 +378,7 @@ def test_the_plan_builder_runs_five_queries_whatever_the_plan_size(
     with django_assert_num_queries(5):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
     assert dashboard.total == size + 1
-    assert len(dashboard.attention) == len(
+    assert dashboard.attention.total == len(
         [n for n in range(size) if (n + 6) % 4 in (1, 2)]  # pending or delayed
     )
 
@@ -363,6 +409,22 @@ def test_the_charters_dashboard_shows_the_latest_year_per_band(reader, seed_char
     assert rows(section(response, "charters-trend-title"))[0] == (
         f"2021 6 66,7{NBSP}% 16,7{NBSP}% 16,7{NBSP}% 0{NBSP}%"
     )
+
+
+def test_the_per_service_tables_show_the_first_services_and_link_to_all(reader, organisation):
+    for number in range(SERVICES_SHOWN + 2):
+        service = Service.objects.create(name=f"Servei {number:02d}", area=organisation[1])
+        build_charters(service, 1, indicators_each=1)
+
+    response = reader.get(CHARTERS_URL)
+
+    services = section(response, "charters-services-title")
+    assert len(rows(services)) == SERVICES_SHOWN
+    assert rows(services)[0].startswith("Servei 00 ")
+    link = reverse("service_charters:year_report", args=[2021])
+    assert f'<a href="{link}">Vegeu-los tots ({SERVICES_SHOWN + 2})' in services
+    trend = section(response, "charters-trend-title")
+    assert trend.count(f'<a href="{link}">') == 1
 
 
 def test_the_trend_shows_the_last_four_years_with_results(reader, organisation):
@@ -408,9 +470,10 @@ def test_the_charters_dashboard_runs_the_same_queries_whatever_the_charters(
 ):
     build_charters(seed_charter.service, count, years=(2019, 2020, 2021, 2022))
     # 1 session, 2 user, 3 the user's groups (roles), 4 the years with results,
-    # 5 the charters in force each year, 6 the indicators with their tree and
-    # 7 the year's results (followup.load_rows), 8 the other years' results.
-    with django_assert_num_queries(8):
+    # 5 the charters in force each year, 6 the charter commitments with their service,
+    # 7 each commitment's sum of degrees of compliance per year, added up in SQL
+    # (one query fewer than when the indicators and results were read whole).
+    with django_assert_num_queries(7):
         response = reader.get(CHARTERS_URL)
     assert response.status_code == 200
 
@@ -420,7 +483,7 @@ def test_the_charters_builder_runs_the_same_queries_whatever_the_charters(
     seed_charter, count, django_assert_num_queries
 ):
     build_charters(seed_charter.service, count, years=(2019, 2020, 2021, 2022))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         dashboard = build_charters_dashboard()
     assert dashboard.trend_years == [2019, 2020, 2021, 2022]
     # 2022: the built charters' commitments, and the seed's six, in force with no result.
@@ -556,6 +619,13 @@ def test_the_plis_dashboard_runs_the_same_queries_whatever_the_work(
         response = reader.get(PLIS_URL)
     assert response.status_code == 200
     assert key_figures(response)["Acords endarrerits"] == str(count)
+    # At most ten of each, then the pages that list them all.
+    agreements = section(response, "plis-agreements-title")
+    milestones = section(response, "plis-milestones-title")
+    assert agreements.count("<tr>") == min(count, 10) + 1
+    assert milestones.count("<li>") == min(count, 10)
+    assert (f"Vegeu-los tots ({count}) a Reunions i acords" in agreements) is (count > 10)
+    assert (f"Vegeu-les totes ({count}) al calendari" in milestones) is (count > 10)
     with django_assert_num_queries(5):
         build_plis_dashboard(today())
 

@@ -1,6 +1,7 @@
-"""Load the seed documents' content and the demo users; `--scale city` adds bulk data.
+"""Load the seed documents' content and the demo users; `--scale city` adds bulk data,
+`--factor 3` three times as much of it (to check that pages do not grow with the data).
 
-Each app contributes a `demo` module with `load(*, scale, stdout)`; they run in
+Each app contributes a `demo` module with `load(*, scale, stdout, factor)`; they run in
 the order of INSTALLED_APPS, so the organisation (governance) comes first.
 Running the command twice leaves the same data.
 """
@@ -29,12 +30,21 @@ class Command(BaseCommand):
             help="demo: the seeds plus a few examples; city: city-sized data for benchmarks.",
         )
         parser.add_argument(
+            "--factor",
+            type=int,
+            default=1,
+            help="With --scale city: how many times the city-sized plans, charters and PLIS "
+            "data to load (more top-level items of the same size, not bigger ones).",
+        )
+        parser.add_argument(
             "--address",
             default=DEFAULT_ADDRESS,
             help="The host:port the server listens on, for the sign-in address printed at the end.",
         )
 
-    def handle(self, *args, scale, address, **options):
+    def handle(self, *args, scale, factor, address, **options):
+        if factor < 1:
+            raise CommandError("--factor ha de ser 1 o més.")
         if not settings.DEBUG:
             raise CommandError(
                 "load_demo només funciona en mode de demostració (DEBUG activat): crea "
@@ -45,7 +55,7 @@ class Command(BaseCommand):
             if find_spec(module_name) is None:
                 continue
             with transaction.atomic():
-                import_module(module_name).load(scale=scale, stdout=self.stdout)
+                import_module(module_name).load(scale=scale, stdout=self.stdout, factor=factor)
         self.stdout.write(self.style.SUCCESS(demo_logins(address)))
 
 

@@ -1,0 +1,65 @@
+"""The degree of compliance of `compliance.assess`, as an SQL expression on Measurement,
+so that dashboards add it up in the database instead of assessing every indicator in
+Python.
+
+It is the same rule, written in whole hundredths of a point (10000 = 100 %) so that the
+database does exact integer arithmetic, not floating point: results and targets have two
+decimals, so `round(x * 100)` is exact, and the half-up rounding of `assess` to 0.01
+is `(2a + b) div 2b` for `a / b`. tests/service_charters/test_compliance_sql.py checks
+it against `assess` for every indicator of a varied data set, boundaries included.
+"""
+
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models.functions import Cast, Round
+
+from service_charters.compliance import HUNDRED, TargetKind
+
+# 100 % in hundredths of a point.
+FULL = 10000
+
+
+def _cents(field: str):
+    return Cast(Round(F(field) * 100), BigIntegerField())
+
+
+def compliance_hundredths():
+    """The degree of compliance of a Measurement in hundredths of a point, NULL when not
+    assessed: `assess(...).compliance * 100`, rule by rule."""
+    result, target = _cents("result"), _cents("indicator__target_value")
+    full = Value(FULL, output_field=BigIntegerField())
+    return Case(
+        When(
+            Q(result__isnull=True) | Q(not_applicable=True),
+            then=Value(None, output_field=BigIntegerField()),
+        ),
+        When(
+            indicator__target_kind=TargetKind.YES_NO,
+            then=Case(
+                When(result__gte=1, then=full),
+                default=Value(0, output_field=BigIntegerField()),
+            ),
+        ),
+        # A ceiling: within the limit is 100 %, else the share of the result the
+        # limit is (a result of 0 is always within it).
+        When(
+            indicator__target_kind=TargetKind.CEILING,
+            then=Case(
+                When(result__lte=F("indicator__target_value"), then=full),
+                default=(2 * target * FULL + result) / (2 * result),
+            ),
+        ),
+        # A floor: reached (or a target of 0) is 100 %, no extra credit above it.
+        When(
+            Q(indicator__target_value=0) | Q(result__gte=F("indicator__target_value")),
+            then=full,
+        ),
+        default=(2 * result * FULL + target) / (2 * target),
+        output_field=BigIntegerField(),
+    )
+
+
+def as_percentage(hundredths: int) -> Decimal:
+    """Hundredths of a point as `assess` gives the degree: a Decimal such as 87.50."""
+    return (Decimal(hundredths) / HUNDRED).quantize(Decimal("0.01"))
