@@ -319,8 +319,8 @@ def test_an_action_s_history_runs_the_same_queries_and_compares_its_oldest_line(
     # 5 its areas, 6 the user's membership of the commission (may decide),
     # 7 its implementation entries, 8 its latest history with their users,
     # 9 the areas that history kept, 10 its implementation entries' history records
-    # with their users.
-    with django_assert_num_queries(10):
+    # with their users, 11 the plan's commitments it serves (relations).
+    with django_assert_num_queries(11):
         response = reader.get(action_url(action))
     listed = events(response, "history-title")
     assert len(listed) == min(decisions + 2, 10)
