@@ -55,6 +55,9 @@ class CommitmentTable(LeanTable):
         empty_values=(),
     )
 
+    # The status column's marks say their language themselves (commitments/_status.html).
+    data_columns = ("level", "text", "area")
+
     class Meta:
         order_by = ("code",)
         sequence = ("code", "level", "text", "area", "status", "progress")

@@ -20,8 +20,11 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 # What a page shows where there is no value.
@@ -162,3 +165,13 @@ def shorten(text: str, limit: int = 160) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def data_lang_attribute() -> SafeString:
+    """` lang="ca"` for an element holding the council's data (titles, texts,
+    observations, names), which is Catalan whatever language the interface speaks;
+    nothing on a Catalan page, whose <html lang> already says so."""
+    data_language = settings.LANGUAGE_CODE
+    if (translation.get_language() or data_language).split("-")[0] == data_language:
+        return mark_safe("")
+    return format_html(' lang="{}"', data_language)

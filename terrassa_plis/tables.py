@@ -17,6 +17,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from terrassa_plis.formatting import data_lang_attribute
+
 # What a render_<name> method (or a column's render) may ask for, as django-tables2
 # passes it; `bound_row` is not offered: the body has no BoundRow.
 _CELL_ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
@@ -30,12 +32,16 @@ class LeanTable(tables.Table):
 
     A column's `td` attributes are static here: no callables depending on the record.
     A field with choices shows its stored value: a column that should show the label
-    says so in its render method.
+    says so in its render method. The columns named in `data_columns` hold the council's
+    data, always Catalan: their cells say so on a page in another language.
     """
+
+    data_columns: tuple[str, ...] = ()
 
     def body_rows(self) -> list[SafeString]:
         """Each row of the page (of the whole table when it is not paginated) as its cells."""
-        writers = [self._cell_writer(column) for column in self.columns]
+        data_lang = data_lang_attribute()
+        writers = [self._cell_writer(column, data_lang) for column in self.columns]
         rows = self.page.object_list if hasattr(self, "page") else self.rows
         return [
             format_html_join(
@@ -44,10 +50,12 @@ class LeanTable(tables.Table):
             for row in rows
         ]
 
-    def _cell_writer(self, bound_column) -> tuple[str, Callable[[object], object]]:
+    def _cell_writer(self, bound_column, data_lang) -> tuple[str, Callable[[object], object]]:
         column = bound_column.column
         td = bound_column.attrs["td"].as_html()
         attrs = format_html(" {}", td) if td else ""
+        if bound_column.name in self.data_columns:
+            attrs = format_html("{}{}", attrs, data_lang)
         accessor = bound_column.accessor
         resolve = partial(accessor.resolve, quiet=True)
         if accessor and accessor.SEPARATOR not in accessor:

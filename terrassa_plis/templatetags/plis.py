@@ -3,9 +3,6 @@
 language of the data."""
 
 from django import template
-from django.conf import settings
-from django.utils import translation
-from django.utils.html import format_html
 
 from terrassa_plis import formatting, richtext
 from terrassa_plis.cache import CAPTURED_BLOCKS
@@ -54,10 +51,6 @@ class PageBlockNode(template.Node):
 
 @register.simple_tag
 def data_lang():
-    """` lang="ca"` for an element holding the council's data (titles, texts,
-    observations, names), which is Catalan whatever language the interface speaks;
-    nothing on a Catalan page, whose <html lang> already says so."""
-    data_language = settings.LANGUAGE_CODE
-    if (translation.get_language() or data_language).split("-")[0] == data_language:
-        return ""
-    return format_html(' lang="{}"', data_language)
+    """` lang="ca"` on an element holding the council's data, on a page in another
+    language (`formatting.data_lang_attribute`)."""
+    return formatting.data_lang_attribute()

@@ -79,6 +79,11 @@ def data_of_each_page(ids) -> dict[str, tuple[str, list[str]]]:
             [node.text, status.label],
         ),
         "balance": (reverse("commitments:balance", args=[ids["open_period"]]), [node.text]),
+        # Commitment 21's row: its text (shortened), its area and its status.
+        "commitments": (
+            reverse("commitments:list") + "?q=persones+migrades",
+            [node.text[:100], node.area.name, status.label],
+        ),
         "charters": (reverse("service_charters:list"), [charter.service.name]),
         "charter follow-up": (
             reverse("service_charters:charter_report", args=[charter.pk, 2021]),
@@ -113,7 +118,7 @@ def pages(seed, django_db_blocker):
 
 
 PAGES = [
-    "commitment", "balance", "charters", "charter follow-up", "indicator", "PLIS",
+    "commitment", "commitments", "balance", "charters", "charter follow-up", "indicator", "PLIS",
     "PLIS body", "PLIS action", "PLIS dashboard", "public PLIS",
 ]  # fmt: skip
 
