@@ -17,7 +17,8 @@ CHARTER = "Carta de serveis de Solidaritat i Cooperació Internacional"
 ACTIONS = ("1.2.1", "2.1.1")
 
 
-def load(*, scale, stdout):
+def load(*, scale, stdout, factor=1):
+    """Relate the seed's commitment 21 (whatever the scale and factor: it is one)."""
     term, level, code = COMMITMENT
     node = PlanNode.objects.filter(mandate__term=term, level__name=level, code=code).first()
     if node is None:

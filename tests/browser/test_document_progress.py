@@ -20,9 +20,10 @@ def test_the_pdf_link_shows_the_progress_and_then_delivers_the_pdf(
     page.get_by_role("link", name="Descarrega el balanç en PDF").click()
 
     page.wait_for_url("**/documents/**")
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Balanç del Pla de Mandat 2015-2019 · Primer semestre de 2019"
-    )
+    # The page opens on the first priority with commitments: its PDF is that priority's.
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Balanç del Pla de Mandat 2015-2019 · Primer semestre de 2019")
+    assert heading.endswith("PRIORITAT núm. 2")
     assert page.get_by_role("heading", name="S'està preparant el document").is_visible()
     assert page.get_by_text("Pas 1 de 3: En cua.").is_visible()
     assert page.get_by_role("progressbar").count() == 1
@@ -32,7 +33,10 @@ def test_the_pdf_link_shows_the_progress_and_then_delivers_the_pdf(
     with page.expect_download() as download:
         make_document.call(str(document.pk))
     pdf = download.value
-    assert pdf.suggested_filename == ("balanc-pla-de-mandat-2015-2019-primer-semestre-de-2019.pdf")
+    assert (
+        pdf.suggested_filename
+        == "balanc-pla-de-mandat-2015-2019-primer-semestre-de-2019-prioritat-2.pdf"
+    )
     with open(pdf.path(), "rb") as delivered:
         assert delivered.read().startswith(b"%PDF-")
     # The script loads from the app itself, within the content security policy.

@@ -397,10 +397,11 @@ def test_the_round_changes_page_queries_do_not_grow(
     # 1-2. the session and its user; 3. the user's roles;
     # 4. the round with its period, mandate and count of versions; 5. its last version
     # (`version_to_compare`: one more query only before a round's first version);
-    # 6-10. the balance's rows as they stand now (commitments.balance_data.balance_table):
-    # the leaves with their entries' status, the status labels, the figures as the export
-    # writes them, the entries' texts, the entries' figures
-    with django_assert_num_queries(10):
+    # 6-12. the balance's rows as they stand now (commitments.balance_data.balance_table):
+    # the leaves with their entries' status, their related items (relations), the status
+    # labels, the figures as the export writes them, the entries' texts, the entries'
+    # figures, and the related items of the rows compared
+    with django_assert_num_queries(12):
         response = client.get(reverse("publication:round_changes", args=[balance_round.pk]))
     assert response.status_code == 200
 

@@ -224,7 +224,7 @@ def listed_codes(reader, url) -> list[str]:
     response = reader.get(html.unescape(url))
     assert response.status_code == 200
     return re.findall(
-        r'<td ><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', markup(response)
+        r'<td[^>]*><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', markup(response)
     )
 
 
