@@ -19,7 +19,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -27,9 +26,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Concat, Left, StrIndex
+from django.db.models.functions import Left, StrIndex
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -101,27 +99,26 @@ def build_plan_dashboard(
     `areas` are every area, to name the leaves' areas without a query.
     Every count, share, mean and total is an SQL aggregate and every list is capped, so
     neither the queries nor the work grow with the plan. Queries: 1 the statuses, 2 the
-    levels, 3 the first top-level nodes with leaves (and how many there are), 4 the
-    leaves counted by area and status (now and before), 5 by top-level node and status,
-    6 the figures by area, 7 by top-level node, 8 the first leaves needing attention,
-    then one for each list of changes (9 newly delayed, when the mandate counts delays;
-    10 newly favourable; 11 newly completed, when it has a «completed» status) when
-    there is a previous period.
+    levels, 3 the leaves counted by area and status (now and before), 4 by top-level
+    node and status, 5 the first top-level nodes, 6 the figures by area, 7 by top-level
+    node, 8 the first leaves needing attention, then, when there is a previous period,
+    one for each list of changes: 9 newly delayed (when the mandate counts delays),
+    10 newly favourable, 11 newly completed (when it has a «completed» status).
     """
     mandate = period.mandate
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
-    top_nodes, top_count = _first_top_nodes(mandate, area)
     leaves = dashboard_leaves(period, previous, area=area).order_by()
     category_of = {status.pk: status.category for status in statuses}
     by_area = _tallies(leaves, "area_id", category_of, with_previous=previous is not None)
+    # One row a top-level node with leaves and status: a few dozen rows at most.
     by_top = _tallies(
-        leaves.annotate(top_path=_top_path("path")).filter(
-            top_path__in=[node.path for node in top_nodes]
-        ),
-        "top_path",
-        category_of,
-        with_previous=False,
+        leaves.annotate(top_path=_top_path("path")), "top_path", category_of, with_previous=False
+    )
+    top_nodes = list(
+        PlanNode.objects.filter(
+            mandate=mandate, parent=None, path__in=sorted(by_top)[:TOP_NODES_SHOWN]
+        ).order_by("path")
     )
     figures_by_area, figures_by_top = _figure_totals(period, area, top_nodes)
     overall = sum(by_area.values(), _Tally())
@@ -137,7 +134,7 @@ def build_plan_dashboard(
     progress = counter.progress(overall)
     has_delayed = has_delayed_status(statuses)
     list_url = _list_url_maker(period, leaf_level, area)
-    lists = _LeafLists(leaves, statuses, areas, tracks_progress=mandate.tracks_progress)
+    lists = _LeafLists(period, previous, area, statuses, areas)
     changes = (
         _changes_since(
             previous,
@@ -187,7 +184,7 @@ def build_plan_dashboard(
             ],
             has_delayed=has_delayed,
             chart_id="plan-dashboard-top",
-            total_rows=top_count,
+            total_rows=len(by_top),
             all_url=_balance_url(period, area),
         ),
         by_area=_breakdown(
@@ -257,23 +254,6 @@ def _top_path(path_field: str):
         default=F(path_field),
         output_field=CharField(),
     )
-
-
-def _first_top_nodes(mandate: Mandate, area: Area | None) -> tuple[list[PlanNode], int]:
-    """The first `TOP_NODES_SHOWN` top-level nodes with leaves (of `area`, when given),
-    in plan order, and how many have leaves in all (one query)."""
-    leaves_under = PlanNode.objects.filter(mandate=mandate, is_leaf=True).filter(
-        Q(pk=OuterRef("pk")) | Q(path__startswith=Concat(OuterRef("path"), Value("/")))
-    )
-    if area is not None:
-        leaves_under = leaves_under.filter(area=area)
-    nodes = list(
-        PlanNode.objects.filter(mandate=mandate, parent=None)
-        .filter(Exists(leaves_under))
-        .annotate(with_leaves=Window(Count("pk")))
-        .order_by("path")[:TOP_NODES_SHOWN]
-    )
-    return nodes, (nodes[0].with_leaves if nodes else 0)
 
 
 @dataclass(frozen=True)
@@ -385,32 +365,44 @@ def _figure_totals(
 
 class _LeafLists:
     """The first leaves of each list on the dashboard (`LIST_SHOWN`), one query a list,
-    each leaf with its statuses, area and page named without a query."""
+    each leaf with its statuses, area and page named without a query.
 
-    def __init__(self, leaves, statuses, areas, *, tracks_progress: bool):
-        self.leaves = leaves
+    A list is of leaves with an entry in a status, so it is read from the period's
+    entries in those statuses: the previous status is looked up for those alone."""
+
+    def __init__(self, period, previous, area, statuses, areas):
+        self.entries = Entry.objects.filter(period=period, node__is_leaf=True)
+        if area is not None:
+            self.entries = self.entries.filter(node__area=area)
+        if previous is not None:
+            earlier = Entry.objects.filter(node=OuterRef("node_id"), period=previous).order_by()
+            self.entries = self.entries.annotate(
+                previous_status_id=Subquery(earlier.values("status_id")[:1])
+            )
+        self.with_previous = previous is not None
         self.statuses = statuses
         self.status_by_id = {status.pk: status for status in statuses}
         self.area_by_id = {item.pk: item for item in areas}
-        self.tracks_progress = tracks_progress
+        self.tracks_progress = period.mandate.tracks_progress
         self.detail_url = detail_url_maker()
 
     def ids_in(self, categories: Collection[str]) -> list[int]:
         return [status.pk for status in self.statuses if status.category in categories]
 
-    def _first(self, leaves, *, with_previous: bool) -> list[DashboardLeaf]:
-        fields = [*LeafNode._fields, "period_status_id", "period_progress"]
-        if with_previous:
+    def _first(self, entries) -> list[DashboardLeaf]:
+        fields = [f"node__{name}" if name != "pk" else "node_id" for name in LeafNode._fields]
+        fields += ["status_id", "progress"]
+        if self.with_previous:
             fields.append("previous_status_id")
         shown = []
-        for row in leaves.values_list(*fields)[:LIST_SHOWN]:
+        for row in entries.values_list(*fields)[:LIST_SHOWN]:
             node = LeafNode(*row[:5])
             shown.append(
                 DashboardLeaf(
                     node=node,
                     area=self.area_by_id.get(node.area_id),
                     status=self.status_by_id.get(row[5]),
-                    previous_status=self.status_by_id.get(row[7]) if with_previous else None,
+                    previous_status=self.status_by_id.get(row[7]) if self.with_previous else None,
                     progress=row[6] if self.tracks_progress else None,
                     url=self.detail_url(node.pk),
                 )
@@ -421,27 +413,25 @@ class _LeafLists:
         """The delayed leaves, then the pending ones, each in plan order."""
         order = Case(
             *(
-                When(period_status_id__in=self.ids_in({category}), then=Value(position))
+                When(status_id__in=self.ids_in({category}), then=Value(position))
                 for category, position in ATTENTION_ORDER.items()
                 if self.ids_in({category})
             ),
             default=Value(len(ATTENTION_ORDER)),
         )
         return self._first(
-            self.leaves.filter(period_status_id__in=self.ids_in(ATTENTION_ORDER)).order_by(
-                order, "path"
-            ),
-            with_previous=False,
+            self.entries.filter(status_id__in=self.ids_in(ATTENTION_ORDER)).order_by(
+                order, "node__path"
+            )
         )
 
     def newly_in(self, categories: Collection[str]) -> list[DashboardLeaf]:
         """The leaves in `categories` now and not in the previous period, in plan order."""
         others = [status.pk for status in self.statuses if status.category not in categories]
         return self._first(
-            self.leaves.filter(period_status_id__in=self.ids_in(categories))
+            self.entries.filter(status_id__in=self.ids_in(categories))
             .filter(Q(previous_status_id__in=others) | Q(previous_status_id__isnull=True))
-            .order_by("path"),
-            with_previous=True,
+            .order_by("node__path")
         )
 
 

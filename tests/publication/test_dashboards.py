@@ -359,8 +359,8 @@ def test_the_plan_dashboard_runs_the_same_queries_whatever_the_plan_size(
     url = plan_url(seed_plan.previous_period)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the periods with their mandate,
     # 5 the mandates, 6 the areas, 7 the previous period, 8 the statuses, 9 the levels,
-    # 10 the first top-level nodes, 11 the leaves counted by area and status (now and
-    # before), 12 by top-level node, 13 the figures by area, 14 by top-level node, 15 the
+    # 10 the leaves counted by area and status (now and before), 11 by top-level node,
+    # 12 the first top-level nodes, 13 the figures by area, 14 by top-level node, 15 the
     # first leaves needing attention, 16 the first newly delayed, 17 newly favourable.
     with django_assert_num_queries(17):
         response = reader.get(url)
@@ -376,8 +376,8 @@ def test_the_plan_builder_runs_ten_queries_whatever_the_plan_size(
     choices = plan_choices()
     period = choices.period(seed_plan.previous_period.pk)
     previous = period.previous()
-    # 1 the statuses, 2 the levels, 3 the first top-level nodes, 4 the leaves counted by
-    # area and status, 5 by top-level node, 6 the figures by area, 7 by top-level node,
+    # 1 the statuses, 2 the levels, 3 the leaves counted by area and status, 4 by
+    # top-level node, 5 the first top-level nodes, 6 the figures by area, 7 by top-level node,
     # 8 the first leaves needing attention, 9 the first newly delayed, 10 newly favourable.
     with django_assert_num_queries(10):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
