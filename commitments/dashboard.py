@@ -9,8 +9,8 @@ figures it returns are the dataclasses of `commitments.dashboard_figures`; what 
 dashboard may be filtered by is `commitments.plan_choices`.
 """
 
-from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Left, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -99,28 +100,25 @@ def build_plan_dashboard(
     `areas` are every area, to name the leaves' areas without a query.
     Every count, share, mean and total is an SQL aggregate and every list is capped, so
     neither the queries nor the work grow with the plan. Queries: 1 the statuses, 2 the
-    levels, 3 the leaves counted by area and status (now and before), 4 by top-level
-    node and status, 5 the first top-level nodes, 6 the figures by area, 7 by top-level
-    node, 8 the first leaves needing attention, then, when there is a previous period,
-    one for each list of changes: 9 newly delayed (when the mandate counts delays),
-    10 newly favourable, 11 newly completed (when it has a «completed» status).
+    levels, 3 the leaves counted by top-level node, area and status (now and before),
+    4 the first top-level nodes, 5 the figures summed by top-level node and area, 6 the
+    first leaves needing attention, then, when there is a previous period, one for each
+    list of changes: 7 newly delayed (when the mandate counts delays), 8 newly
+    favourable, 9 newly completed (when it has a «completed» status).
     """
     mandate = period.mandate
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
-    leaves = dashboard_leaves(period, previous, area=area).order_by()
     category_of = {status.pk: status.category for status in statuses}
-    by_area = _tallies(leaves, "area_id", category_of, with_previous=previous is not None)
-    # One row a top-level node with leaves and status: a few dozen rows at most.
-    by_top = _tallies(
-        leaves.annotate(top_path=_top_path("path")), "top_path", category_of, with_previous=False
+    by_top, by_area = _tallies(
+        dashboard_leaves(period, previous, area=area), with_previous=previous is not None
     )
     top_nodes = list(
         PlanNode.objects.filter(
             mandate=mandate, parent=None, path__in=sorted(by_top)[:TOP_NODES_SHOWN]
         ).order_by("path")
     )
-    figures_by_area, figures_by_top = _figure_totals(period, area, top_nodes)
+    figures_by_top, figures_by_area = _figure_totals(period, area)
     overall = sum(by_area.values(), _Tally())
 
     columns = _column_counts(statuses, overall.counts, with_missing=False)
@@ -250,7 +248,7 @@ def _top_path(path_field: str):
     its path up to the first «/»."""
     slash = StrIndex(path_field, Value("/"))
     return Case(
-        When(**{f"{path_field}__contains": "/"}, then=Left(path_field, slash - 1)),
+        When(GreaterThan(slash, 0), then=Left(path_field, slash - 1)),
         default=F(path_field),
         output_field=CharField(),
     )
@@ -296,71 +294,86 @@ class _Tally:
         )
 
 
-def _tallies(
-    leaves, group: str, category_of: Mapping, *, with_previous: bool
-) -> dict[Hashable, _Tally]:
-    """The leaves' `_Tally` by `group` (a field or annotation), from one grouped query
-    whose rows are as many as groups × statuses (× previous statuses)."""
-    fields = [group, "period_status_id"] + (["previous_status_id"] if with_previous else [])
-    rows = leaves.values(*fields).annotate(
-        leaf_count=Count("pk"),
-        progress_sum=Sum("period_progress"),
-        progress_count=Count("period_progress"),
-    )
-    tallies: dict[Hashable, _Tally] = {}
-    for row in rows:
-        status_id = row["period_status_id"]
-        count = row["leaf_count"]
-        moves = Counter({(status_id, row["previous_status_id"]): count}) if with_previous else {}
-        tally = _Tally(
-            Counter({status_id: count}),
-            Counter(moves),
-            row["progress_sum"] or Decimal(0),
-            row["progress_count"],
+class _TallyBuilder:
+    """Adds the grouped rows up into one `_Tally`."""
+
+    def __init__(self):
+        self.counts = Counter()
+        self.moves = Counter()
+        self.progress_sum = Decimal(0)
+        self.progress_count = 0
+
+    def add(self, status_id, previous_id, count, progress_sum, progress_count):
+        self.counts[status_id] += count
+        self.moves[status_id, previous_id] += count
+        self.progress_sum += progress_sum or 0
+        self.progress_count += progress_count
+
+    def tally(self) -> _Tally:
+        return _Tally(self.counts, self.moves, self.progress_sum, self.progress_count)
+
+
+def _tallies(leaves, *, with_previous: bool) -> tuple[dict[str, _Tally], dict[int | None, _Tally]]:
+    """The leaves' `_Tally` by top-level node (its path) and by area, from one grouped
+    query: one row per top-level node, area and status (and previous status)."""
+    fields = ["top_path", "area_id", "period_status_id"]
+    if with_previous:
+        fields.append("previous_status_id")
+    rows = (
+        leaves.annotate(top_path=_top_path("path"))
+        .values(*fields)
+        .annotate(
+            leaf_count=Count("pk"),
+            progress_sum=Sum("period_progress"),
+            progress_count=Count("period_progress"),
         )
-        tallies[row[group]] = tallies.get(row[group], _Tally()) + tally
-    return tallies
+        .order_by()
+        .values_list(*fields, "leaf_count", "progress_sum", "progress_count")
+    )
+    by_top: dict[str, _TallyBuilder] = defaultdict(_TallyBuilder)
+    by_area: dict[int | None, _TallyBuilder] = defaultdict(_TallyBuilder)
+    for row in rows:
+        top_path, area_id, status_id = row[:3]
+        previous_id = row[3] if with_previous else None
+        counted = row[-3:]
+        by_top[top_path].add(status_id, previous_id, *counted)
+        by_area[area_id].add(status_id, previous_id, *counted)
+    return (
+        {key: builder.tally() for key, builder in by_top.items()},
+        {key: builder.tally() for key, builder in by_area.items()},
+    )
 
 
 def _figure_totals(
-    period: ReportingPeriod, area: Area | None, top_nodes: Sequence[PlanNode]
-) -> tuple[dict[int | None, FigureTotals], dict[str, FigureTotals]]:
+    period: ReportingPeriod, area: Area | None
+) -> tuple[dict[str, FigureTotals], dict[int | None, FigureTotals]]:
     """The totals of the period's figures that carry a women/men split
-    (`commitments.figures`), by area and by the top-level nodes shown: two queries."""
+    (`commitments.figures`), by top-level node (its path) and by area: one query."""
     figures = Figure.objects.filter(
         Q(women__isnull=False) | Q(men__isnull=False),
         entry__period=period,
         entry__node__is_leaf=True,
-    ).order_by()
+    )
     if area is not None:
         figures = figures.filter(entry__node__area=area)
-    sums = {
-        "value_sum": Sum("value"),
-        "women_sum": Sum("women"),
-        "men_sum": Sum("men"),
-        "figure_count": Count("pk"),
-    }
-
-    def totals(row) -> FigureTotals:
-        return FigureTotals(
-            row["value_sum"] or Decimal(0),
-            row["women_sum"] or Decimal(0),
-            row["men_sum"] or Decimal(0),
-            row["figure_count"],
+    rows = (
+        figures.annotate(top_path=_top_path("entry__node__path"))
+        .values("top_path", "entry__node__area_id")
+        .annotate(
+            value_sum=Sum("value"), women_sum=Sum("women"), men_sum=Sum("men"), count=Count("pk")
         )
-
-    by_area = {
-        row["entry__node__area_id"]: totals(row)
-        for row in figures.values("entry__node__area_id").annotate(**sums)
-    }
-    by_top = {
-        row["top_path"]: totals(row)
-        for row in figures.annotate(top_path=_top_path("entry__node__path"))
-        .filter(top_path__in=[node.path for node in top_nodes])
-        .values("top_path")
-        .annotate(**sums)
-    }
-    return by_area, by_top
+        .order_by()
+        .values_list(
+            "top_path", "entry__node__area_id", "value_sum", "women_sum", "men_sum", "count"
+        )
+    )
+    by_top: dict[str, FigureTotals] = {}
+    by_area: dict[int | None, FigureTotals] = {}
+    for top_path, area_id, value, women, men, count in rows:
+        totals = FigureTotals(value or Decimal(0), women or Decimal(0), men or Decimal(0), count)
+        by_top[top_path] = by_top.get(top_path, FigureTotals()) + totals
+        by_area[area_id] = by_area.get(area_id, FigureTotals()) + totals
+    return by_top, by_area
 
 
 class _LeafLists:
