@@ -650,8 +650,9 @@ def test_the_plis_dashboard_runs_the_same_queries_whatever_the_work(
         Agreement.objects.create(
             meeting=meeting, text=f"Acord {number}", due=today() - timedelta(days=number + 1)
         )
-    # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the actions with their
-    # latest implementation, 6 their areas, 7 the milestones, 8 the pending agreements.
+    # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the actions counted
+    # by decision, 6 the validated ones counted by degree band, 7 the first late
+    # milestones, 8 the first late agreements.
     with django_assert_num_queries(8):
         response = reader.get(PLIS_URL)
     assert response.status_code == 200
