@@ -7,7 +7,7 @@ the same `Balance` through the same template partial.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -106,28 +106,26 @@ def count_statuses(
     `status_ids` holds one value per leaf; None (no entry in the period) is counted
     as «Sense seguiment», listed last and only when there is any.
     """
-    counts = Counter(status_ids)
+    return status_counts(statuses, Counter(status_ids))
+
+
+def status_counts(
+    statuses: Sequence[Status], counts: Mapping[int | None, int]
+) -> list[StatusCount]:
+    """`count_statuses` of leaves already counted by status id (e.g. in SQL)."""
     total = sum(counts.values())
     rows = []
     for status in statuses:
-        count = counts[status.id]
+        count = counts.get(status.id, 0)
         rows.append(
             StatusCount(status.label, status.colour, count, percentage_of(count, total), status)
         )
-    if counts[None]:
+    missing = counts.get(None, 0)
+    if missing:
         rows.append(
-            StatusCount(
-                NO_ENTRY_LABEL, NO_ENTRY_COLOUR, counts[None], percentage_of(counts[None], total)
-            )
+            StatusCount(NO_ENTRY_LABEL, NO_ENTRY_COLOUR, missing, percentage_of(missing, total))
         )
     return rows
-
-
-def average(values: Iterable[Decimal]) -> Decimal | None:
-    """The mean, or None for no values. The balance's own means come from
-    `EntryQuerySet.progress_by_node`; this serves the plan dashboard (commitments.dashboard)."""
-    values = list(values)
-    return sum(values) / len(values) if values else None
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,34 @@ figures it returns are the dataclasses of `commitments.dashboard_figures`; what 
 dashboard may be filtered by is `commitments.plan_choices`.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Left, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from commitments.balance import NO_ENTRY_COLOUR, NO_ENTRY_LABEL, average, count_statuses
+from commitments.balance import NO_ENTRY_COLOUR, NO_ENTRY_LABEL, status_counts
 from commitments.dashboard_figures import (
+    LIST_SHOWN,
     Breakdown,
     Changes,
     DashboardLeaf,
@@ -68,6 +82,9 @@ CHANGES = {
     "completed": frozenset({StatusCategory.COMPLETED}),
 }
 NO_AREA_LABEL = _("Sense àrea responsable")
+# The breakdown by top-level node shows this many, then links the Balanç (which opens on
+# any of them): the dashboard's size does not grow with the plan.
+TOP_NODES_SHOWN = 10
 
 
 def build_plan_dashboard(
@@ -81,37 +98,55 @@ def build_plan_dashboard(
 
     `previous` is the period the changes are measured against (`period.previous()`);
     `areas` are every area, to name the leaves' areas without a query.
-    Queries, whatever the plan's size: 1 the statuses, 2 the levels, 3 the top-level
-    nodes, 4 the leaves with both periods' statuses and the progress, 5 the period's
-    figures.
+    Every count, share, mean and total is an SQL aggregate and every list is capped, so
+    neither the queries nor the work grow with the plan. Queries: 1 the statuses, 2 the
+    levels, 3 the leaves counted by top-level node, area and status (now and before),
+    4 the first top-level nodes, 5 the figures summed by top-level node and area, 6 the
+    first leaves needing attention, then, when there is a previous period, one for each
+    list of changes: 7 newly delayed (when the mandate counts delays), 8 newly
+    favourable, 9 newly completed (when it has a «completed» status).
     """
     mandate = period.mandate
-    # The five queries, in the docstring's order.
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
-    top_nodes = list(PlanNode.objects.filter(mandate=mandate, parent=None).order_by("path"))
-    leaves = _read_leaves(period, previous, statuses=statuses, areas=areas, area=area)
-    figures = figure_totals_by_leaf(period, area=area)
+    category_of = {status.pk: status.category for status in statuses}
+    by_top, by_area = _tallies(
+        dashboard_leaves(period, previous, area=area), with_previous=previous is not None
+    )
+    top_nodes = list(
+        PlanNode.objects.filter(
+            mandate=mandate, parent=None, path__in=sorted(by_top)[:TOP_NODES_SHOWN]
+        ).order_by("path")
+    )
+    figures_by_top, figures_by_area = _figure_totals(period, area)
+    overall = sum(by_area.values(), _Tally())
 
-    columns = _column_counts(statuses, leaves, with_missing=False)
+    columns = _column_counts(statuses, overall.counts, with_missing=False)
     counter = _RowCounter(
         statuses,
         # Some leaf has no entry: every row gets a «Sense seguiment» column.
         with_missing=len(columns) > len(statuses),
         tracks_progress=mandate.tracks_progress,
-        figures=figures,
+        category_of=category_of,
     )
-    progress = counter.progress(leaves)
+    progress = counter.progress(overall)
     has_delayed = has_delayed_status(statuses)
     list_url = _list_url_maker(period, leaf_level, area)
+    lists = _LeafLists(period, previous, area, statuses, areas)
     changes = (
         _changes_since(
-            previous, leaves, has_completed=has_completed_status(statuses), list_url=list_url
+            previous,
+            overall,
+            lists,
+            has_delayed=has_delayed,
+            has_completed=has_completed_status(statuses),
+            list_url=list_url,
         )
         if previous is not None
         else None
     )
     top_name = top_level.name if top_level else gettext("Prioritat")
+    figures = sum_totals(figures_by_area.values())
     return PlanDashboard(
         mandate=mandate,
         period=period,
@@ -120,34 +155,47 @@ def build_plan_dashboard(
         top_level=top_level,
         leaf_level=leaf_level,
         columns=columns,
-        total=len(leaves),
+        total=overall.total,
         progress=progress,
-        figures=counter.figures_of(leaves),
-        overall_chart=_overall_chart(columns, len(leaves), leaf_plural(leaf_level)),
+        figures=figures,
+        overall_chart=_overall_chart(columns, overall.total, leaf_plural(leaf_level)),
         key_figures=_key_figures(
-            leaves,
+            overall,
             progress,
             changes,
+            category_of=category_of,
             has_delayed=has_delayed,
             tracks_progress=mandate.tracks_progress,
         ),
         by_top_node=_breakdown(
             gettext("per %(level)s") % {"level": top_name.lower()},
             top_name,
-            _rows_by_top_node(top_nodes, leaves, counter, top_name=top_name),
+            [
+                counter.row(
+                    f"{top_name} {node.code}",
+                    node.text,
+                    by_top.get(node.path, _Tally()),
+                    figures_by_top.get(node.path, FigureTotals()),
+                    node=node,
+                )
+                for node in top_nodes
+            ],
             has_delayed=has_delayed,
             chart_id="plan-dashboard-top",
+            total_rows=len(by_top),
+            all_url=_balance_url(period, area),
         ),
         by_area=_breakdown(
             gettext("per àrea"),
             gettext("Àrea"),
-            _rows_by_area(areas, leaves, counter),
+            _rows_by_area(areas, by_area, figures_by_area, counter),
             has_delayed=has_delayed,
             chart_id="plan-dashboard-area",
         ),
         changes=changes,
-        attention=LeafList.of(
-            _needing_attention(leaves),
+        attention=LeafList(
+            lists.needing_attention(),
+            overall.in_categories(ATTENTION_ORDER, category_of),
             list_url([("category", category) for category in ATTENTION_ORDER]),
         ),
     )
@@ -195,69 +243,223 @@ def dashboard_leaves(
     return leaves.order_by("path")
 
 
-def _read_leaves(
-    period: ReportingPeriod,
-    previous: ReportingPeriod | None,
-    *,
-    statuses: Sequence[Status],
-    areas: Sequence[Area],
-    area: Area | None,
-) -> list[DashboardLeaf]:
-    """The leaves (one query), with their statuses, area and page named without a query."""
-    status_by_id = {status.pk: status for status in statuses}
-    area_by_id = {item.pk: item for item in areas}
-    tracks_progress = period.mandate.tracks_progress
-    detail_url = detail_url_maker()
-    fields = [*LeafNode._fields, "period_status_id", "period_progress"]
-    if previous is not None:
-        fields.append("previous_status_id")
-    leaves = []
-    for row in dashboard_leaves(period, previous, area=area).values_list(*fields):
-        node = LeafNode(*row[:5])
-        leaves.append(
-            DashboardLeaf(
-                node=node,
-                area=area_by_id.get(node.area_id),
-                status=status_by_id.get(row[5]),
-                previous_status=status_by_id.get(row[7]) if previous is not None else None,
-                progress=row[6] if tracks_progress else None,
-                url=detail_url(node.pk),
-            )
+def _top_path(path_field: str):
+    """The path of the top-level node a node lies under (its own for a top-level node):
+    its path up to the first «/»."""
+    slash = StrIndex(path_field, Value("/"))
+    return Case(
+        When(GreaterThan(slash, 0), then=Left(path_field, slash - 1)),
+        default=F(path_field),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """The leaves of a group counted in SQL: how many have each status (None: no entry)
+    and, with the previous period's, each pair of statuses; the sum and count of the
+    progress given."""
+
+    counts: Counter = field(default_factory=Counter)  # by status id
+    moves: Counter = field(default_factory=Counter)  # by (status id, previous status id)
+    progress_sum: Decimal = Decimal(0)
+    progress_count: int = 0
+
+    def __add__(self, other: "_Tally") -> "_Tally":
+        return _Tally(
+            self.counts + other.counts,
+            self.moves + other.moves,
+            self.progress_sum + other.progress_sum,
+            self.progress_count + other.progress_count,
         )
-    return leaves
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def in_categories(self, categories: Collection[str], category_of: Mapping) -> int:
+        return sum(
+            count
+            for status_id, count in self.counts.items()
+            if category_of.get(status_id) in categories
+        )
+
+    def newly_in(self, categories: Collection[str], category_of: Mapping) -> int:
+        """The leaves in `categories` now and not in the previous period (`CHANGES`)."""
+        return sum(
+            count
+            for (status_id, previous_id), count in self.moves.items()
+            if category_of.get(status_id) in categories
+            and category_of.get(previous_id) not in categories
+        )
 
 
-def figure_totals_by_leaf(
-    period: ReportingPeriod, *, area: Area | None = None
-) -> dict[int, FigureTotals]:
-    """The totals of each leaf's figures in `period` (`commitments.figures`), one query."""
-    figures = Figure.objects.filter(entry__period=period).order_by()
+class _TallyBuilder:
+    """Adds the grouped rows up into one `_Tally`."""
+
+    def __init__(self):
+        self.counts = Counter()
+        self.moves = Counter()
+        self.progress_sum = Decimal(0)
+        self.progress_count = 0
+
+    def add(self, status_id, previous_id, count, progress_sum, progress_count):
+        self.counts[status_id] += count
+        self.moves[status_id, previous_id] += count
+        self.progress_sum += progress_sum or 0
+        self.progress_count += progress_count
+
+    def tally(self) -> _Tally:
+        return _Tally(self.counts, self.moves, self.progress_sum, self.progress_count)
+
+
+def _tallies(leaves, *, with_previous: bool) -> tuple[dict[str, _Tally], dict[int | None, _Tally]]:
+    """The leaves' `_Tally` by top-level node (its path) and by area, from one grouped
+    query: one row per top-level node, area and status (and previous status)."""
+    fields = ["top_path", "area_id", "period_status_id"]
+    if with_previous:
+        fields.append("previous_status_id")
+    rows = (
+        leaves.annotate(top_path=_top_path("path"))
+        .values(*fields)
+        .annotate(
+            leaf_count=Count("pk"),
+            progress_sum=Sum("period_progress"),
+            progress_count=Count("period_progress"),
+        )
+        .order_by()
+        .values_list(*fields, "leaf_count", "progress_sum", "progress_count")
+    )
+    by_top: dict[str, _TallyBuilder] = defaultdict(_TallyBuilder)
+    by_area: dict[int | None, _TallyBuilder] = defaultdict(_TallyBuilder)
+    for row in rows:
+        top_path, area_id, status_id = row[:3]
+        previous_id = row[3] if with_previous else None
+        counted = row[-3:]
+        by_top[top_path].add(status_id, previous_id, *counted)
+        by_area[area_id].add(status_id, previous_id, *counted)
+    return (
+        {key: builder.tally() for key, builder in by_top.items()},
+        {key: builder.tally() for key, builder in by_area.items()},
+    )
+
+
+def _figure_totals(
+    period: ReportingPeriod, area: Area | None
+) -> tuple[dict[str, FigureTotals], dict[int | None, FigureTotals]]:
+    """The totals of the period's figures that carry a women/men split
+    (`commitments.figures`), by top-level node (its path) and by area: one query."""
+    figures = Figure.objects.filter(
+        Q(women__isnull=False) | Q(men__isnull=False),
+        entry__period=period,
+        entry__node__is_leaf=True,
+    )
     if area is not None:
         figures = figures.filter(entry__node__area=area)
-    totals: dict[int, FigureTotals] = {}
-    for node_id, value, women, men in figures.values_list(
-        "entry__node_id", "value", "women", "men"
-    ):
-        totals[node_id] = totals.get(node_id, FigureTotals()) + FigureTotals.of(value, women, men)
-    return totals
+    rows = (
+        figures.annotate(top_path=_top_path("entry__node__path"))
+        .values("top_path", "entry__node__area_id")
+        .annotate(
+            value_sum=Sum("value"), women_sum=Sum("women"), men_sum=Sum("men"), count=Count("pk")
+        )
+        .order_by()
+        .values_list(
+            "top_path", "entry__node__area_id", "value_sum", "women_sum", "men_sum", "count"
+        )
+    )
+    by_top: dict[str, FigureTotals] = {}
+    by_area: dict[int | None, FigureTotals] = {}
+    for top_path, area_id, value, women, men, count in rows:
+        totals = FigureTotals(value or Decimal(0), women or Decimal(0), men or Decimal(0), count)
+        by_top[top_path] = by_top.get(top_path, FigureTotals()) + totals
+        by_area[area_id] = by_area.get(area_id, FigureTotals()) + totals
+    return by_top, by_area
 
 
-def _count_in(leaves: Iterable[DashboardLeaf], categories: Collection[str]) -> int:
-    return sum(1 for leaf in leaves if leaf.category in categories)
+class _LeafLists:
+    """The first leaves of each list on the dashboard (`LIST_SHOWN`), one query a list,
+    each leaf with its statuses, area and page named without a query.
+
+    A list is of leaves with an entry in a status, so it is read from the period's
+    entries in those statuses: the previous status is looked up for those alone."""
+
+    def __init__(self, period, previous, area, statuses, areas):
+        self.entries = Entry.objects.filter(period=period, node__is_leaf=True)
+        if area is not None:
+            self.entries = self.entries.filter(node__area=area)
+        if previous is not None:
+            earlier = Entry.objects.filter(node=OuterRef("node_id"), period=previous).order_by()
+            self.entries = self.entries.annotate(
+                previous_status_id=Subquery(earlier.values("status_id")[:1])
+            )
+        self.with_previous = previous is not None
+        self.statuses = statuses
+        self.status_by_id = {status.pk: status for status in statuses}
+        self.area_by_id = {item.pk: item for item in areas}
+        self.tracks_progress = period.mandate.tracks_progress
+        self.detail_url = detail_url_maker()
+
+    def ids_in(self, categories: Collection[str]) -> list[int]:
+        return [status.pk for status in self.statuses if status.category in categories]
+
+    def _first(self, entries) -> list[DashboardLeaf]:
+        fields = [f"node__{name}" if name != "pk" else "node_id" for name in LeafNode._fields]
+        fields += ["status_id", "progress"]
+        if self.with_previous:
+            fields.append("previous_status_id")
+        shown = []
+        for row in entries.values_list(*fields)[:LIST_SHOWN]:
+            node = LeafNode(*row[:5])
+            shown.append(
+                DashboardLeaf(
+                    node=node,
+                    area=self.area_by_id.get(node.area_id),
+                    status=self.status_by_id.get(row[5]),
+                    previous_status=self.status_by_id.get(row[7]) if self.with_previous else None,
+                    progress=row[6] if self.tracks_progress else None,
+                    url=self.detail_url(node.pk),
+                )
+            )
+        return shown
+
+    def needing_attention(self) -> list[DashboardLeaf]:
+        """The delayed leaves, then the pending ones, each in plan order."""
+        order = Case(
+            *(
+                When(status_id__in=self.ids_in({category}), then=Value(position))
+                for category, position in ATTENTION_ORDER.items()
+                if self.ids_in({category})
+            ),
+            default=Value(len(ATTENTION_ORDER)),
+        )
+        return self._first(
+            self.entries.filter(status_id__in=self.ids_in(ATTENTION_ORDER)).order_by(
+                order, "node__path"
+            )
+        )
+
+    def newly_in(self, categories: Collection[str]) -> list[DashboardLeaf]:
+        """The leaves in `categories` now and not in the previous period, in plan order."""
+        others = [status.pk for status in self.statuses if status.category not in categories]
+        return self._first(
+            self.entries.filter(status_id__in=self.ids_in(categories))
+            .filter(Q(previous_status_id__in=others) | Q(previous_status_id__isnull=True))
+            .order_by("node__path")
+        )
 
 
 def _column_counts(
-    statuses: Sequence[Status], leaves: Sequence[DashboardLeaf], *, with_missing: bool
+    statuses: Sequence[Status], counts: Mapping[int | None, int], *, with_missing: bool
 ) -> list[StatusShare]:
-    """The balance's counts (commitments.balance.count_statuses), with a «Sense
+    """The balance's counts (commitments.balance.status_counts), with a «Sense
     seguiment» column of 0 added when the breakdown has that column and the group not."""
-    counts = [
+    shares = [
         StatusShare(str(row.label), row.colour, row.count, row.share, row.status)
-        for row in count_statuses(statuses, [leaf.status_id for leaf in leaves])
+        for row in status_counts(statuses, counts)
     ]
-    if with_missing and len(counts) == len(statuses):
-        counts.append(StatusShare(str(NO_ENTRY_LABEL), NO_ENTRY_COLOUR, 0, Decimal(0)))
-    return counts
+    if with_missing and len(shares) == len(statuses):
+        shares.append(StatusShare(str(NO_ENTRY_LABEL), NO_ENTRY_COLOUR, 0, Decimal(0)))
+    return shares
 
 
 @dataclass(frozen=True)
@@ -269,106 +471,87 @@ class _RowCounter:
     statuses: Sequence[Status]
     with_missing: bool
     tracks_progress: bool
-    figures: Mapping[int, FigureTotals]  # by leaf id (`figure_totals_by_leaf`)
+    category_of: Mapping[int, str]
 
-    def progress(self, leaves: Iterable[DashboardLeaf]) -> Decimal | None:
-        if not self.tracks_progress:
+    def progress(self, tally: _Tally) -> Decimal | None:
+        if not self.tracks_progress or not tally.progress_count:
             return None
-        return average(leaf.progress for leaf in leaves if leaf.progress is not None)
+        return tally.progress_sum / tally.progress_count
 
-    def figures_of(self, leaves: Iterable[DashboardLeaf]) -> FigureTotals:
-        return sum_totals(self.figures.get(leaf.node.pk, FigureTotals()) for leaf in leaves)
-
-    def row(self, label: str, text: str, leaves: Sequence[DashboardLeaf], **group) -> GroupRow:
+    def row(self, label: str, text: str, tally: _Tally, figures: FigureTotals, **group) -> GroupRow:
         """The row of one group (`node=` a top-level node or `area=` an area)."""
-        total = len(leaves)
+        total = tally.total
         return GroupRow(
             label=label,
             text=text,
-            counts=_column_counts(self.statuses, leaves, with_missing=self.with_missing),
+            counts=_column_counts(self.statuses, tally.counts, with_missing=self.with_missing),
             total=total,
-            favourable_share=percentage_of(_count_in(leaves, FAVOURABLE), total),
-            delayed_share=percentage_of(_count_in(leaves, DELAYED), total),
-            progress=self.progress(leaves),
-            figures=self.figures_of(leaves),
+            favourable_share=percentage_of(
+                tally.in_categories(FAVOURABLE, self.category_of), total
+            ),
+            delayed_share=percentage_of(tally.in_categories(DELAYED, self.category_of), total),
+            progress=self.progress(tally),
+            figures=figures,
             **group,
         )
 
 
-def _grouped(
-    leaves: Iterable[DashboardLeaf], key: Callable[[DashboardLeaf], Hashable]
-) -> dict[Hashable, list[DashboardLeaf]]:
-    """The leaves by `key`, each group in plan order."""
-    groups: dict[Hashable, list[DashboardLeaf]] = defaultdict(list)
-    for leaf in leaves:
-        groups[key(leaf)].append(leaf)
-    return groups
-
-
-def _rows_by_top_node(
-    top_nodes: Iterable[PlanNode],
-    leaves: Iterable[DashboardLeaf],
-    counter: _RowCounter,
-    *,
-    top_name: str,
-) -> list[GroupRow]:
-    """One row per top-level node with leaves, in plan order."""
-    by_top = _grouped(leaves, lambda leaf: leaf.node.path.split("/")[0])
-    return [
-        counter.row(f"{top_name} {node.code}", node.text, by_top[node.path], node=node)
-        for node in top_nodes
-        if by_top.get(node.path)
-    ]
-
-
 def _rows_by_area(
-    areas: Iterable[Area], leaves: Iterable[DashboardLeaf], counter: _RowCounter
+    areas: Iterable[Area],
+    tallies: Mapping[int | None, _Tally],
+    figures: Mapping[int | None, FigureTotals],
+    counter: _RowCounter,
 ) -> list[GroupRow]:
     """One row per area with leaves, in the areas' order, then the leaves without one."""
-    by_area = _grouped(leaves, lambda leaf: leaf.node.area_id)
     rows = [
-        counter.row(str(item), item.name, by_area[item.pk], area=item)
+        counter.row(
+            str(item), item.name, tallies[item.pk], figures.get(item.pk, FigureTotals()), area=item
+        )
         for item in areas
-        if by_area.get(item.pk)
+        if item.pk in tallies
     ]
-    if by_area.get(None):
-        rows.append(counter.row(str(NO_AREA_LABEL), "", by_area[None]))
+    if None in tallies:
+        rows.append(
+            counter.row(str(NO_AREA_LABEL), "", tallies[None], figures.get(None, FigureTotals()))
+        )
     return rows
+
+
+def _balance_url(period: ReportingPeriod, area: Area | None) -> str:
+    """The Balanç of the period (of the area shown), which opens on any top-level node."""
+    url = reverse("commitments:balance", args=[period.pk])
+    return f"{url}?{urlencode({'area': area.number})}" if area is not None else url
 
 
 def _changes_since(
     previous: ReportingPeriod,
-    leaves: Sequence[DashboardLeaf],
+    overall: _Tally,
+    lists: _LeafLists,
     *,
+    has_delayed: bool,
     has_completed: bool,
     list_url: Callable[[list[tuple[str, str]]], str],
 ) -> Changes:
-    """The leaves newly delayed, newly favourable and newly completed (see `Changes`)."""
+    """The leaves newly delayed, newly favourable and newly completed (see `Changes`):
+    how many (counted in SQL) and the first of them."""
 
     def newly(change: str) -> LeafList:
         categories = CHANGES[change]
-        return LeafList.of(
-            [
-                leaf
-                for leaf in leaves
-                if leaf.category in categories and leaf.previous_category not in categories
-            ],
+        return LeafList(
+            lists.newly_in(categories),
+            overall.newly_in(categories, lists_category_of),
             list_url([("change", change)]),
         )
 
+    lists_category_of = {status.pk: status.category for status in lists.statuses}
     return Changes(
         previous=previous,
-        newly_delayed=newly("delayed"),
+        # Without a «delayed» status nothing is newly delayed: no query for it.
+        newly_delayed=newly("delayed")
+        if has_delayed
+        else LeafList([], 0, list_url([("change", "delayed")])),
         newly_favourable=newly("favourable"),
         newly_completed=newly("completed") if has_completed else None,
-    )
-
-
-def _needing_attention(leaves: Iterable[DashboardLeaf]) -> list[DashboardLeaf]:
-    """The delayed leaves, then the pending ones, each in plan order (a stable sort)."""
-    return sorted(
-        (leaf for leaf in leaves if leaf.category in ATTENTION_ORDER),
-        key=lambda leaf: ATTENTION_ORDER[leaf.category],
     )
 
 
@@ -405,26 +588,33 @@ def _change_figures(changes: Changes, *, has_delayed: bool) -> list[KeyFigure]:
 
 
 def _key_figures(
-    leaves: Sequence[DashboardLeaf],
+    overall: _Tally,
     progress: Decimal | None,
     changes: Changes | None,
     *,
+    category_of: Mapping[int, str],
     has_delayed: bool,
     tracks_progress: bool,
 ) -> list[KeyFigure]:
     """The figures above the dashboard: the shares favourable, delayed (when the mandate
     counts delays), pending and without entry (when any), the average progress (when
     tracked), and what changed since the previous period (when there is one)."""
-    total = len(leaves)
+    total = overall.total
     figures = [
         _share_figure(
-            gettext("Completats o dins les previsions"), _count_in(leaves, FAVOURABLE), total
+            gettext("Completats o dins les previsions"),
+            overall.in_categories(FAVOURABLE, category_of),
+            total,
         )
     ]
     if has_delayed:
-        figures.append(_share_figure(gettext("Amb retard"), _count_in(leaves, DELAYED), total))
-    figures.append(_share_figure(gettext("Pendents"), _count_in(leaves, PENDING), total))
-    missing = sum(1 for leaf in leaves if leaf.status is None)
+        figures.append(
+            _share_figure(gettext("Amb retard"), overall.in_categories(DELAYED, category_of), total)
+        )
+    figures.append(
+        _share_figure(gettext("Pendents"), overall.in_categories(PENDING, category_of), total)
+    )
+    missing = overall.counts[None]
     if missing:
         figures.append(_share_figure(str(NO_ENTRY_LABEL), missing, total))
     if tracks_progress:
@@ -467,10 +657,18 @@ def _share_chart(
 
 
 def _breakdown(
-    title: str, group_label: str, rows: list[GroupRow], *, has_delayed: bool, chart_id: str
+    title: str,
+    group_label: str,
+    rows: list[GroupRow],
+    *,
+    has_delayed: bool,
+    chart_id: str,
+    total_rows: int | None = None,
+    all_url: str = "",
 ) -> Breakdown:
     """The rows with the chart of their favourable share, and of their delayed share when
-    the mandate counts delays."""
+    the mandate counts delays; `total_rows` the groups in all when only the first are
+    shown, `all_url` where to read the rest."""
     favourable_chart = _share_chart(
         rows,
         attribute="favourable_share",
@@ -487,7 +685,15 @@ def _breakdown(
             colour=DELAYED_COLOUR,
             chart_id=f"{chart_id}-delayed",
         )
-    return Breakdown(title, group_label, rows, favourable_chart, delayed_chart)
+    return Breakdown(
+        title,
+        group_label,
+        rows,
+        favourable_chart,
+        delayed_chart,
+        total_rows=len(rows) if total_rows is None else total_rows,
+        all_url=all_url,
+    )
 
 
 def _overall_chart(counts: list[StatusShare], total: int, leaves_name: str) -> SafeString:

@@ -130,9 +130,15 @@ class Breakdown:
 
     title: str
     group_label: str
-    rows: list[GroupRow]
+    rows: list[GroupRow]  # the first groups, when there are many (`total_rows`)
     favourable_chart: SafeString
     delayed_chart: SafeString | None
+    total_rows: int = 0  # how many groups there are in all
+    all_url: str = ""  # where all of them are, when only the first are shown
+
+    @property
+    def is_capped(self) -> bool:
+        return self.total_rows > len(self.rows)
 
 
 @dataclass(frozen=True)

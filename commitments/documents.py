@@ -1,6 +1,5 @@
 """The Mandate Plan's documents made in the background (`terrassa_plis.documents`)."""
 
-
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext as _

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, Sum, Window
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.action_plan import ActionPlan, build_action_plan
+from governance.action_plan import DECISION_PLURALS, ActionPlan, DecisionCount
 from governance.meetings import AgreementState, with_state
 from governance.models import ActionDecision, Agreement, Milestone, Plan, PlanAction
 from terrassa_plis.charts import Bar, bar_chart
@@ -48,6 +48,11 @@ class DegreeBand:
 
     def holds(self, degree: int) -> bool:
         return self.low <= degree < self.high or (self.high == 100 and degree == 100)
+
+    def q(self, field: str) -> Q:
+        """`holds` as a condition on the degree `field`, to count in SQL."""
+        below = f"{field}__lte" if self.high == 100 else f"{field}__lt"
+        return Q(**{f"{field}__gte": self.low, below: self.high})
 
 
 DEGREE_BANDS = [DegreeBand(0, 25), DegreeBand(25, 50), DegreeBand(50, 75), DegreeBand(75, 100)]
@@ -95,27 +100,73 @@ def _count_chart(bars: list[CountBar], *, total: int, title: str, chart_id: str)
 def degree_bands(actions: Sequence[PlanAction]) -> list[CountBar]:
     """The actions by their latest implementation degree (`latest_degree`), in bands
     of 25 points, then those with no implementation entry."""
-    total = len(actions)
     degrees = [action.latest_degree for action in actions]
+    return _degree_bars(
+        [
+            sum(1 for degree in degrees if degree is not None and band.holds(degree))
+            for band in DEGREE_BANDS
+        ],
+        missing=sum(1 for degree in degrees if degree is None),
+        total=len(actions),
+    )
+
+
+def _degree_bars(band_counts: list[int], *, missing: int, total: int) -> list[CountBar]:
     bars = [
-        CountBar(
-            band.label,
-            count := sum(1 for degree in degrees if degree is not None and band.holds(degree)),
-            percentage_of(count, total),
-            colour,
-        )
-        for band, colour in zip(DEGREE_BANDS, DEGREE_COLOURS, strict=True)
+        CountBar(band.label, count, percentage_of(count, total), colour)
+        for band, colour, count in zip(DEGREE_BANDS, DEGREE_COLOURS, band_counts, strict=True)
     ]
-    missing = sum(1 for degree in degrees if degree is None)
     bars.append(
         CountBar(str(NO_IMPLEMENTATION_LABEL), missing, percentage_of(missing, total), "no-entry")
     )
     return bars
 
 
+@dataclass(frozen=True)
+class ValidatedFigures:
+    """The validated actions counted in SQL (`validated_figures`)."""
+
+    count: int
+    by_degree: list[CountBar]
+    average_degree: Decimal | None
+    followed_count: int  # how many have an implementation entry
+
+
+def validated_figures(plan: Plan) -> ValidatedFigures:
+    """The plan's validated actions (only they are carried out) by their latest
+    implementation degree, and its mean over those with one: one aggregate query."""
+    figures = (
+        PlanAction.objects.filter(plan=plan, decision=ActionDecision.VALIDATED)
+        .with_latest_implementation()
+        .aggregate(
+            validated=Count("pk"),
+            followed=Count("latest_degree"),
+            degree_sum=Sum("latest_degree"),
+            **{
+                f"band_{index}": Count("pk", filter=band.q("latest_degree"))
+                for index, band in enumerate(DEGREE_BANDS)
+            },
+        )
+    )
+    total, followed = figures["validated"], figures["followed"]
+    return ValidatedFigures(
+        count=total,
+        by_degree=_degree_bars(
+            [figures[f"band_{index}"] for index in range(len(DEGREE_BANDS))],
+            missing=total - followed,
+            total=total,
+        ),
+        average_degree=Decimal(figures["degree_sum"]) / followed if followed else None,
+        followed_count=followed,
+    )
+
+
 def decision_bars(action_plan: ActionPlan) -> list[CountBar]:
     """The plan's actions by decision, each with its share of all the actions."""
-    total = action_plan.action_count
+    return _decision_bars(action_plan.decision_counts, total=action_plan.action_count)
+
+
+def _decision_bars(decision_counts: Sequence[DecisionCount], *, total: int) -> list[CountBar]:
     return [
         CountBar(
             str(item.label),
@@ -123,7 +174,23 @@ def decision_bars(action_plan: ActionPlan) -> list[CountBar]:
             percentage_of(item.count, total),
             DECISION_COLOURS[item.decision],
         )
-        for item in action_plan.decision_counts
+        for item in decision_counts
+    ]
+
+
+def decision_counts(plan: Plan) -> list[DecisionCount]:
+    """How many of the plan's actions have each decision, in the decisions' order (one
+    query)."""
+    counts = dict(
+        PlanAction.objects.filter(plan=plan)
+        .order_by()
+        .values("decision")
+        .annotate(action_count=Count("pk"))
+        .values_list("decision", "action_count")
+    )
+    return [
+        DecisionCount(value, DECISION_PLURALS[value], counts.get(value, 0))
+        for value in ActionDecision.values
     ]
 
 
@@ -138,9 +205,17 @@ def validated_actions(action_plan: ActionPlan) -> list[PlanAction]:
     ]
 
 
-def late_milestones(action_plan: ActionPlan) -> list[Milestone]:
-    """The milestones of the drafting calendar still to do whose planned date has passed."""
-    return [line.milestone for line in action_plan.milestones if line.is_overdue]
+def late_milestones(plan: Plan, today: date) -> tuple[list[Milestone], int]:
+    """The first `LIST_SHOWN` milestones of the drafting calendar still to do whose
+    planned date has passed, the earliest first, and how many there are (one query)."""
+    late = (
+        Milestone.objects.filter(plan=plan)
+        .overdue(today)
+        .annotate(late_total=Window(Count("pk")))
+        .order_by("planned_on", "pk")
+    )
+    shown = list(late[:LIST_SHOWN])
+    return shown, shown[0].late_total if shown else 0
 
 
 def late_agreements(plan: Plan, today: date) -> tuple[list[Agreement], int]:
@@ -181,34 +256,35 @@ def build_plis_dashboard(today: date) -> PlisDashboard | None:
     """The PLIS dashboard on `today`, or None when no plan is recorded.
 
     Queries, whatever the number of actions, milestones and agreements: 1 the plan,
-    2 the actions with their latest implementation, 3 their areas, 4 the milestones
-    (governance.action_plan.build_action_plan), 5 the pending agreements of the plan's
-    bodies with their meeting (`late_agreements`).
+    2 the actions counted by decision, 3 the validated actions counted by degree band
+    (with their mean degree), 4 the milestones, 5 the pending agreements of the plan's
+    bodies with their meeting (`late_agreements`). Every count and mean is an SQL
+    aggregate: no action is read.
     Late: a milestone not done whose planned date is before `today`; an agreement not
     done whose due date is before `today`.
     """
     plan = Plan.objects.current()
     if plan is None:
         return None
-    action_plan = build_action_plan(plan, today)
-    by_decision = decision_bars(action_plan)
-    validated = validated_actions(action_plan)
-    by_degree = degree_bands(validated)
-    milestones = late_milestones(action_plan)
+    counts = decision_counts(plan)
+    action_count = sum(item.count for item in counts)
+    by_decision = _decision_bars(counts, total=action_count)
+    validated = validated_figures(plan)
+    milestones, milestone_count = late_milestones(plan, today)
     agreements, agreement_count = late_agreements(plan, today)
     return PlisDashboard(
         plan=plan,
         today=today,
-        action_count=action_plan.action_count,
+        action_count=action_count,
         by_decision=by_decision,
-        decision_chart=decision_chart(by_decision, total=action_plan.action_count),
-        validated_count=len(validated),
-        by_degree=by_degree,
-        degree_chart=degree_chart(by_degree, total=len(validated)),
-        average_degree=action_plan.average_degree,
-        followed_count=action_plan.followed_count,
-        late_milestones=milestones[:LIST_SHOWN],
-        late_milestone_count=len(milestones),
+        decision_chart=decision_chart(by_decision, total=action_count),
+        validated_count=validated.count,
+        by_degree=validated.by_degree,
+        degree_chart=degree_chart(validated.by_degree, total=validated.count),
+        average_degree=validated.average_degree,
+        followed_count=validated.followed_count,
+        late_milestones=milestones,
+        late_milestone_count=milestone_count,
         late_agreements=agreements,
         late_agreement_count=agreement_count,
     )

@@ -653,6 +653,13 @@ class ActionImplementation(RichTextModel):
         return reverse("governance:action", args=[self.action_id])
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Still to do and planned before `today` (`action_plan.MilestoneLine.is_overdue`:
+        late by `Milestone.is_late`, and not done)."""
+        return self.filter(done_on__isnull=True, planned_on__lt=today)
+
+
 class Milestone(models.Model):
     """A step of the plan's drafting calendar."""
 
@@ -662,6 +669,8 @@ class Milestone(models.Model):
     title = models.CharField(_("fita"), max_length=200)
     planned_on = models.DateField(_("data prevista"))
     done_on = models.DateField(_("data real"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     history = ChangeHistory()
 

@@ -93,8 +93,10 @@ def test_the_figure_totals_are_the_sums_of_the_entries_figures(
     period = choices.period(seed_plan.previous_period.pk)
     previous = period.previous()
 
-    # 1 the statuses, 2 the levels, 3 the top-level nodes, 4 the leaves, 5 the figures.
-    with django_assert_num_queries(5):
+    # 1 the statuses, 2 the levels, 3 the leaves counted by top-level node, area and
+    # status, 4 the first top-level nodes, 5 the figures summed by top-level node and area,
+    # 6 the first leaves needing attention, 7 the first newly delayed, 8 newly favourable.
+    with django_assert_num_queries(8):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
 
     figures = Figure.objects.filter(entry__period=period)

@@ -351,6 +351,39 @@ def test_a_progress_tracking_plan_shows_average_progress(reader, plan_2019_2023)
     assert [item.split(" ")[0] for item in list_items(favourable)] == ["61.1", "61.2"]
 
 
+def test_the_breakdown_by_objective_shows_the_first_ten_and_links_the_balance(
+    reader, plan_2019_2023
+):
+    mandate = plan_2019_2023.mandate
+    levels = {level.depth: level for level in mandate.levels.all()}
+    on_track = mandate.statuses.get(label="En execució")
+    for number in range(2, 13):
+        objective = PlanNode.objects.create(
+            mandate=mandate, level=levels[0], code=str(number), text=f"Objectiu de prova {number}"
+        )
+        axis = PlanNode.objects.create(
+            mandate=mandate, level=levels[1], parent=objective, code=f"{number}0", text="Eix"
+        )
+        action = PlanNode.objects.create(
+            mandate=mandate, level=levels[2], parent=axis, code=f"{number}0.1", text="Actuació"
+        )
+        Entry.objects.create(node=action, period=plan_2019_2023, status=on_track)
+
+    response = reader.get(plan_url(plan_2019_2023))
+
+    breakdown = section(response, "dashboard-breakdown-1")
+    labels = [row.split(" ")[1] for row in rows(breakdown)]
+    # In plan order: the first ten of the twelve objectives.
+    assert labels == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+    assert "Es mostren els 10 primers de 12 (objectiu)." in text_keeping_nbsp(breakdown)
+    balance = reverse("commitments:balance", args=[plan_2019_2023.pk])
+    assert f'<a href="{balance}">Vegeu-los tots al balanç</a>' in breakdown
+    # The overall counts still hold every action.
+    actions = PlanNode.objects.filter(mandate=mandate, is_leaf=True).count()
+    assert actions >= 13
+    assert f"{actions} actuacions" in markup(response)
+
+
 @pytest.mark.parametrize("size", [10, 200])
 def test_the_plan_dashboard_runs_the_same_queries_whatever_the_plan_size(
     reader, seed_plan, size, django_assert_num_queries
@@ -359,23 +392,27 @@ def test_the_plan_dashboard_runs_the_same_queries_whatever_the_plan_size(
     url = plan_url(seed_plan.previous_period)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the periods with their mandate,
     # 5 the mandates, 6 the areas, 7 the previous period, 8 the statuses, 9 the levels,
-    # 10 the top-level nodes, 11 the leaves with both periods' statuses, 12 the figures.
-    with django_assert_num_queries(12):
+    # 10 the leaves counted by top-level node, area and status (now and before), 11 the
+    # first top-level nodes, 12 the figures summed by top-level node and area, 13 the
+    # first leaves needing attention, 14 the first newly delayed, 15 newly favourable.
+    with django_assert_num_queries(15):
         response = reader.get(url)
     assert response.status_code == 200
     assert f"{size + 1} compromisos" in markup(response)
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_the_plan_builder_runs_five_queries_whatever_the_plan_size(
+def test_the_plan_builder_runs_eight_queries_whatever_the_plan_size(
     seed_plan, size, django_assert_num_queries
 ):
     build_commitments(seed_plan, size)
     choices = plan_choices()
     period = choices.period(seed_plan.previous_period.pk)
     previous = period.previous()
-    # 1 the statuses, 2 the levels, 3 the top-level nodes, 4 the leaves, 5 the figures.
-    with django_assert_num_queries(5):
+    # 1 the statuses, 2 the levels, 3 the leaves counted by top-level node, area and
+    # status, 4 the first top-level nodes, 5 the figures summed by top-level node and area,
+    # 6 the first leaves needing attention, 7 the first newly delayed, 8 newly favourable.
+    with django_assert_num_queries(8):
         dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
     assert dashboard.total == size + 1
     assert dashboard.attention.total == len(
@@ -613,8 +650,9 @@ def test_the_plis_dashboard_runs_the_same_queries_whatever_the_work(
         Agreement.objects.create(
             meeting=meeting, text=f"Acord {number}", due=today() - timedelta(days=number + 1)
         )
-    # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the actions with their
-    # latest implementation, 6 their areas, 7 the milestones, 8 the pending agreements.
+    # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the actions counted
+    # by decision, 6 the validated ones counted by degree band, 7 the first late
+    # milestones, 8 the first late agreements.
     with django_assert_num_queries(8):
         response = reader.get(PLIS_URL)
     assert response.status_code == 200
