@@ -51,8 +51,9 @@ def add_relation(
 @transaction.atomic
 def remove_relation(node, relation_id: int, *, acting_user) -> None:
     """Remove the relation `relation_id` of `node`."""
+    # Lock the relation's row only: PostgreSQL locks no row of an outer join's nullable side.
     relation = (
-        Relation.objects.select_for_update()
+        Relation.objects.select_for_update(of=("self",))
         .select_related("charter_commitment", "indicator", "action")
         .filter(node=node, pk=relation_id)
         .first()
