@@ -30,14 +30,13 @@ from django.db.models import (
 from django.db.models.functions import Left, StrIndex
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commitments.balance import NO_ENTRY_COLOUR, NO_ENTRY_LABEL, status_counts
+from commitments.dashboard_charts import breakdown, change_figures, overall_chart, share_figure
 from commitments.dashboard_figures import (
     LIST_SHOWN,
-    Breakdown,
     Changes,
     DashboardLeaf,
     GroupRow,
@@ -62,12 +61,8 @@ from commitments.models import (
     StatusCategory,
 )
 from governance.models import Area
-from terrassa_plis.charts import Bar, bar_chart
 from terrassa_plis.formatting import percent, percentage_of
 
-# Names of the palette (static/css/palette.css), as the charts take them.
-FAVOURABLE_COLOUR = "favourable"
-DELAYED_COLOUR = "delayed"
 # «Completat o dins les previsions»: the categories a director reads as going well.
 FAVOURABLE = frozenset({StatusCategory.COMPLETED, StatusCategory.ON_TRACK})
 DELAYED = frozenset({StatusCategory.DELAYED})
@@ -158,7 +153,7 @@ def build_plan_dashboard(
         total=overall.total,
         progress=progress,
         figures=figures,
-        overall_chart=_overall_chart(columns, overall.total, leaf_plural(leaf_level)),
+        overall_chart=overall_chart(columns, overall.total, leaf_plural(leaf_level)),
         key_figures=_key_figures(
             overall,
             progress,
@@ -167,7 +162,7 @@ def build_plan_dashboard(
             has_delayed=has_delayed,
             tracks_progress=mandate.tracks_progress,
         ),
-        by_top_node=_breakdown(
+        by_top_node=breakdown(
             gettext("per %(level)s") % {"level": top_name.lower()},
             top_name,
             [
@@ -185,7 +180,7 @@ def build_plan_dashboard(
             total_rows=len(by_top),
             all_url=_balance_url(period, area),
         ),
-        by_area=_breakdown(
+        by_area=breakdown(
             gettext("per àrea"),
             gettext("Àrea"),
             _rows_by_area(areas, by_area, figures_by_area, counter),
@@ -555,38 +550,6 @@ def _changes_since(
     )
 
 
-def _share_figure(label: str, count: int, total: int) -> KeyFigure:
-    """«40 %», «4 de 10»."""
-    return KeyFigure(
-        label,
-        percent(percentage_of(count, total)),
-        gettext("%(count)s de %(total)s") % {"count": count, "total": total},
-    )
-
-
-def _change_figures(changes: Changes, *, has_delayed: bool) -> list[KeyFigure]:
-    """How many leaves are newly delayed (when the mandate counts delays), newly
-    favourable, and newly completed (when the mandate has a «completed» status) since
-    the previous period."""
-    label = changes.previous.label
-    since = gettext("des del %(period)s") % {"period": label[:1].lower() + label[1:]}
-    figures = []
-    if has_delayed:
-        figures.append(KeyFigure(gettext("Nous retards"), str(changes.newly_delayed.total), since))
-    figures.append(
-        KeyFigure(
-            gettext("Nous completats o dins les previsions"),
-            str(changes.newly_favourable.total),
-            since,
-        )
-    )
-    if changes.newly_completed is not None:
-        figures.append(
-            KeyFigure(gettext("Nous completats"), str(changes.newly_completed.total), since)
-        )
-    return figures
-
-
 def _key_figures(
     overall: _Tally,
     progress: Decimal | None,
@@ -601,7 +564,7 @@ def _key_figures(
     tracked), and what changed since the previous period (when there is one)."""
     total = overall.total
     figures = [
-        _share_figure(
+        share_figure(
             gettext("Completats o dins les previsions"),
             overall.in_categories(FAVOURABLE, category_of),
             total,
@@ -609,104 +572,16 @@ def _key_figures(
     ]
     if has_delayed:
         figures.append(
-            _share_figure(gettext("Amb retard"), overall.in_categories(DELAYED, category_of), total)
+            share_figure(gettext("Amb retard"), overall.in_categories(DELAYED, category_of), total)
         )
     figures.append(
-        _share_figure(gettext("Pendents"), overall.in_categories(PENDING, category_of), total)
+        share_figure(gettext("Pendents"), overall.in_categories(PENDING, category_of), total)
     )
     missing = overall.counts[None]
     if missing:
-        figures.append(_share_figure(str(NO_ENTRY_LABEL), missing, total))
+        figures.append(share_figure(str(NO_ENTRY_LABEL), missing, total))
     if tracks_progress:
         figures.append(KeyFigure(gettext("Execució mitjana"), percent(progress)))
     if changes is not None:
-        figures.extend(_change_figures(changes, has_delayed=has_delayed))
+        figures.extend(change_figures(changes, has_delayed=has_delayed))
     return figures
-
-
-def _share_chart(
-    rows: list[GroupRow], *, attribute: str, title: str, colour: str, chart_id: str
-) -> SafeString:
-    """One bar per row: its share (`attribute`, 0-100) of the row's leaves."""
-    bars = [
-        Bar(
-            row.label,
-            float(getattr(row, attribute)),
-            colour,
-            gettext("%(total)s en total") % {"total": row.total},
-        )
-        for row in rows
-    ]
-    description = (
-        "; ".join(
-            f"{row.label}: {percent(getattr(row, attribute))} "
-            + gettext("de %(total)s") % {"total": row.total}
-            for row in rows
-        )
-        + "."
-    )
-    return bar_chart(
-        bars,
-        title=title,
-        description=description,
-        unit="%",
-        max_value=100,
-        decimals=1,
-        chart_id=chart_id,
-    )
-
-
-def _breakdown(
-    title: str,
-    group_label: str,
-    rows: list[GroupRow],
-    *,
-    has_delayed: bool,
-    chart_id: str,
-    total_rows: int | None = None,
-    all_url: str = "",
-) -> Breakdown:
-    """The rows with the chart of their favourable share, and of their delayed share when
-    the mandate counts delays; `total_rows` the groups in all when only the first are
-    shown, `all_url` where to read the rest."""
-    favourable_chart = _share_chart(
-        rows,
-        attribute="favourable_share",
-        title=gettext("Percentatge completat o dins les previsions: %(title)s") % {"title": title},
-        colour=FAVOURABLE_COLOUR,
-        chart_id=f"{chart_id}-favourable",
-    )
-    delayed_chart = None
-    if has_delayed:
-        delayed_chart = _share_chart(
-            rows,
-            attribute="delayed_share",
-            title=gettext("Percentatge amb retard: %(title)s") % {"title": title},
-            colour=DELAYED_COLOUR,
-            chart_id=f"{chart_id}-delayed",
-        )
-    return Breakdown(
-        title,
-        group_label,
-        rows,
-        favourable_chart,
-        delayed_chart,
-        total_rows=len(rows) if total_rows is None else total_rows,
-        all_url=all_url,
-    )
-
-
-def _overall_chart(counts: list[StatusShare], total: int, leaves_name: str) -> SafeString:
-    """One bar per status of the whole plan (or of the area shown)."""
-    return bar_chart(
-        [Bar(row.label, row.count, row.colour, row.share_text) for row in counts],
-        title=gettext("Estat de compliment de tot el pla"),
-        description=gettext("%(total)s %(leaves)s per estat de compliment: %(figures)s.")
-        % {
-            "total": total,
-            "leaves": leaves_name.lower(),
-            "figures": "; ".join(f"{row.label}: {row.count} ({row.share_text})" for row in counts),
-        },
-        max_value=max(total, 1),
-        chart_id="plan-dashboard-overall",
-    )
