@@ -59,6 +59,9 @@ def prepare(scale: str, factor: int = 1) -> None:
     manage("migrate", "--no-input", "-v", "0")
     # load_demo creates demo users, which it does only in demo mode.
     manage("load_demo", "--scale", scale, "--factor", str(factor), DEBUG="1")
+    subprocess.run(
+        [sys.executable, "benchmarks/publish_current.py"], cwd=ROOT, check=True, timeout=1800
+    )
     manage("collectstatic", "--no-input", "-v", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terrassa_plis.settings")
     import django

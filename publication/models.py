@@ -121,6 +121,10 @@ class PublishedVersion(models.Model):
     )
     title = models.CharField(_("títol"), max_length=200)
     html = models.TextField(_("document HTML"))
+    # The document's beginning (its title and summary), which the public page shows
+    # above each of its `parts`. Empty on versions published before parts: their public
+    # page shows the whole `html`.
+    intro = models.TextField(_("inici del document"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path)
     csv = models.TextField(_("dades obertes (CSV)"))
     json = models.TextField(_("dades obertes (JSON)"))
@@ -143,6 +147,38 @@ class PublishedVersion(models.Model):
     def get_absolute_url(self) -> str:
         """The public page of this version, as citizens read it."""
         return reverse("publication:public_version", args=[self.round_id, self.number])
+
+
+class PublishedPart(models.Model):
+    """One part of a published version's document: a top-level node of the balance (a
+    priority, an objective), a charter of the follow-up. The public page shows the
+    document's beginning and one part at a time, so no page carries a whole city's plan
+    (the PDF does). Frozen with its version."""
+
+    version = models.ForeignKey(
+        PublishedVersion, verbose_name=_("versió"), related_name="parts", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("posició"))
+    # What the public page's address names the part by: «objectiu-6», «carta-12».
+    key = models.SlugField(_("clau"), max_length=80)
+    title = models.CharField(_("títol"), max_length=300)
+    html = models.TextField(_("HTML"))
+    # Where each item of the open data is in this part: its key in the open data (a
+    # commitment's code, a charter's service) to the id of its element, so a search
+    # result links to the item itself.
+    anchors = models.JSONField(_("elements"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_part_key"),
+            models.UniqueConstraint(fields=["version", "position"], name="unique_part_position"),
+        ]
+        verbose_name = _("part publicada")
+        verbose_name_plural = _("parts publicades")
+
+    def __str__(self):
+        return self.title
 
 
 class JobStatus(models.TextChoices):

@@ -7,18 +7,19 @@ round or version number — is simply not found, so URLs can't be guessed into d
 """
 
 import json
+from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from publication.models import PublishedVersion, ReportingRound
+from publication.models import PublishedPart, PublishedVersion, ReportingRound
 from terrassa_plis.exports import read_table
 
 # The frozen document is rendered in the language the site speaks first.
 PUBLISHED_LANGUAGE = "ca"
 
 # The large frozen texts: read only by the view that serves each of them.
-FROZEN_CONTENT = ("html", "csv", "json", "rows")
+FROZEN_CONTENT = ("html", "intro", "csv", "json", "rows")
 
 
 def published_rounds() -> QuerySet[ReportingRound]:
@@ -70,6 +71,52 @@ def public_version(
     return version
 
 
+@dataclass(frozen=True)
+class PublicDocument:
+    """What the public page shows of a version: the document's beginning and one part,
+    with every part's key and title for the chooser; or, for a version published before
+    parts, the whole document as `html` and no parts."""
+
+    intro: str
+    html: str
+    parts: list[dict]
+    current: dict | None
+
+    def neighbours(self) -> tuple[dict | None, dict | None]:
+        """The parts before and after the current one, for «anterior / següent»."""
+        if self.current is None:
+            return None, None
+        at = self.parts.index(self.current)
+        return (
+            self.parts[at - 1] if at > 0 else None,
+            self.parts[at + 1] if at + 1 < len(self.parts) else None,
+        )
+
+
+def public_document(version: PublishedVersion, part_key: str | None) -> PublicDocument:
+    """The part `part_key` of the version (its first part when None), with the
+    version's `intro` read. Two queries: the parts' keys and titles, the part's HTML
+    (the whole document's for a version without parts). An unknown key raises Http404."""
+    parts = list(version.parts.order_by("position").values("key", "title"))
+    if not parts:
+        if part_key:
+            raise Http404
+        html = PublishedVersion.objects.filter(pk=version.pk).values_list("html", flat=True)
+        return PublicDocument(intro="", html=html.first() or "", parts=[], current=None)
+    current = next((part for part in parts if part["key"] == part_key), None)
+    if part_key is None:
+        current = parts[0]
+    if current is None:
+        raise Http404
+    html = PublishedPart.objects.filter(version=version, key=current["key"])
+    return PublicDocument(
+        intro=version.intro,
+        html=html.values_list("html", flat=True).first() or "",
+        parts=parts,
+        current=current,
+    )
+
+
 def version_list(round_pk: int) -> list[dict]:
     """Number, date and note of every published version of the round, newest first."""
     return list(_versions_of(round_pk).order_by("-number").values("number", "published_at", "note"))
@@ -108,7 +155,7 @@ def version_with_previous(round_pk: int, number: int):
         _versions_of(round_pk)
         .filter(number__lte=number)
         .select_related("round__period__mandate")
-        .defer("html", "csv")
+        .defer("html", "intro", "csv")
         .order_by("-number")[:2]
     )
     if len(pair) < 2 or pair[0].number != number:
@@ -121,7 +168,7 @@ def version_to_compare(round: ReportingRound):
     before its first, the last version published of the same kind before it (the
     balance of an earlier period of the same mandate, the charters of an earlier year).
     None when there is none. One query (two before the round's first version)."""
-    versions = PublishedVersion.objects.defer("html", "csv").select_related(
+    versions = PublishedVersion.objects.defer("html", "intro", "csv").select_related(
         "round__period__mandate"
     )
     own = versions.filter(round=round).order_by("-number").first()

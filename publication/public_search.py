@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from commitments.plan_io import AREA, CODE, LEVEL, TEXT
 from governance.models import Service
-from publication.models import PublishedVersion, RoundKind
+from publication.models import PublishedPart, PublishedVersion, RoundKind
 from service_charters.bands import BAND_LABELS
 from service_charters.compliance import Band
 from terrassa_plis.text_search import text_matches
@@ -43,7 +43,7 @@ class PublishedRow:
     area: str
     status: str
     publication: str  # the published document's title
-    url: str  # its public page
+    url: str  # where it is on its public page
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,35 @@ def latest_published_versions():
     return (
         PublishedVersion.objects.filter(number=Subquery(latest))
         .select_related("round__period")
-        .defer("html", "csv")
+        .defer("html", "intro", "csv")
         .order_by("-round__period__start", "-round__year", "-pk")
     )
 
 
+def item_links(versions: list[PublishedVersion]) -> dict[int, dict[str, str]]:
+    """Each version's items (a commitment's code, a charter's service) to their place on
+    its public page: the part that holds them and their element. One query."""
+    links: dict[int, dict[str, str]] = {version.pk: {} for version in versions}
+    parts = PublishedPart.objects.filter(version__in=versions).values(
+        "version_id", "key", "anchors"
+    )
+    for part in parts:
+        for item, anchor in part["anchors"].items():
+            links[part["version_id"]][item] = f"?part={part['key']}#{anchor}"
+    return links
+
+
 def published_matches(words: list[str]) -> PublishedMatches:
     """The balance rows and follow-up rows of the published documents that hold every
-    word. Two queries: the versions, the services (to name a charter's area)."""
+    word, each linked to its place in the public page. Three queries: the versions,
+    their parts' anchors, the services (to name a charter's area)."""
     balance: dict[tuple, PublishedRow] = {}
     charters: dict[tuple, PublishedRow] = {}
     area_of_service = None
-    for version in latest_published_versions():
-        url = reverse("publication:public_version", args=[version.round_id, version.number])
+    versions = list(latest_published_versions())
+    links = item_links(versions)
+    for version in versions:
+        page = reverse("publication:public_version", args=[version.round_id, version.number])
         records = json.loads(version.json or "[]")
         if version.round.kind == RoundKind.BALANCE:
             mandate = version.round.period.mandate_id
@@ -95,7 +111,7 @@ def published_matches(words: list[str]) -> PublishedMatches:
                     area=record.get(AREA) or "",
                     status=record.get(STATUS_COLUMN) or "",
                     publication=version.title,
-                    url=url,
+                    url=page + links[version.pk].get(record.get(CODE), ""),
                 )
         else:
             for record in records:
@@ -119,7 +135,7 @@ def published_matches(words: list[str]) -> PublishedMatches:
                     area=area_of_service.get(record.get(SERVICE_COLUMN), ""),
                     status=_band_text(record),
                     publication=version.title,
-                    url=url,
+                    url=page + links[version.pk].get(record.get(SERVICE_COLUMN), ""),
                 )
     return PublishedMatches(list(balance.values()), list(charters.values()))
 

@@ -6,10 +6,15 @@ whatever language the person publishing reads, since the transparency portal
 publishes the Catalan document. The HTML is the document alone, without the site's
 navigation, so the public page can show it inside its own frame.
 
+The public page shows a version a part at a time (a top-level node of the balance, a
+charter of the follow-up) under the document's beginning, so the snapshot keeps those
+too, rendered by the same templates the whole document includes.
+
 Nothing here needs a request: a task renders it (publication.tasks), and the documents
 have no links or images to resolve against the site's address.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -25,9 +30,22 @@ from service_charters.followup import load_rows, open_data_table
 from service_charters.followup_document import build_report
 from service_charters.models import Charter
 from terrassa_plis.exports import csv_export, json_export
+from terrassa_plis.formatting import shorten
 from terrassa_plis.pdf import render_pdf
 
 PUBLISHING_LANGUAGE = "ca"
+# A part's title as the public page's chooser lists it: the node's or charter's name and
+# the beginning of its text.
+PART_TITLE_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # in the public page's address: «objectiu-6»
+    title: str
+    html: str
+    # Each open-data item of the part (`PublishedPart.anchors`) to its element's id.
+    anchors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,9 @@ class Snapshot:
     json: str
     # What `publication.changes` compares with another version's: not published itself.
     rows: list[dict] = field(default_factory=list)
+    # The document's beginning and its parts, for the public page (the whole is `html`).
+    intro: str = ""
+    parts: list[Part] = field(default_factory=list)
 
 
 def build_snapshot(round: ReportingRound) -> Snapshot:
@@ -87,7 +108,42 @@ def balance_snapshot(period: ReportingPeriod) -> Snapshot:
         csv=csv_text,
         json=json_text,
         rows=changes.balance_rows(records),
+        intro=render_to_string("commitments/_balance_intro.html", context),
+        parts=balance_parts(balance, context),
     )
+
+
+def balance_parts(balance, context: dict) -> list[Part]:
+    """One part a top-level node, its headings and leaves in the document's order; each
+    leaf's anchor keyed by its code, as the open data names it (one row a leaf)."""
+    parts = []
+    for top, items in _by_top_node(balance.items):
+        level_name = balance.top_level.name if balance.top_level else ""
+        html = render_to_string("commitments/_balance_tree.html", {**context, "items": items})
+        parts.append(
+            Part(
+                key=slugify(f"{level_name} {top.code.replace('.', '-')}"),
+                title=shorten(f"{level_name} {top.code}. {top.text}", PART_TITLE_LENGTH),
+                html=html,
+                anchors={
+                    item.node.code: f"balance-node-{item.node.pk}"
+                    for item in items
+                    if item.kind == "leaf"
+                },
+            )
+        )
+    return parts
+
+
+def _by_top_node(items: Iterable) -> list[tuple]:
+    """The items grouped under the top-level node they belong to, in order."""
+    groups: list[tuple] = []
+    for item in items:
+        top_path = item.node.path.split("/")[0]
+        if not groups or groups[-1][0].path != top_path:
+            groups.append((item.node, []))
+        groups[-1][1].append(item)
+    return groups
 
 
 # The charters' follow-up
@@ -109,4 +165,31 @@ def charters_snapshot(year: int) -> Snapshot:
         csv=csv_text,
         json=json_text,
         rows=changes.charters_rows(follow_up),
+        intro=render_to_string("service_charters/_report_intro.html", context),
+        parts=report_parts(report, context),
     )
+
+
+def report_parts(report, context: dict) -> list[Part]:
+    """One part a charter, keyed by its service's name; the open data names a charter's
+    rows by the service's full name."""
+    parts = []
+    keys: set[str] = set()
+    for section in report.sections:
+        charter = section.charter
+        key = slugify(charter.service.short_name())[:60] or f"carta-{charter.pk}"
+        if key in keys:
+            key = f"{key}-{charter.pk}"
+        keys.add(key)
+        html = render_to_string(
+            "service_charters/_report_sections.html", {**context, "sections": [section]}
+        )
+        parts.append(
+            Part(
+                key=key,
+                title=shorten(charter.title, PART_TITLE_LENGTH),
+                html=html,
+                anchors={charter.service.name: f"charter-section-{charter.pk}"},
+            )
+        )
+    return parts

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from publication.models import (
     JobStatus,
     PublicationJob,
+    PublishedPart,
     PublishedVersion,
     ReportingRound,
     RoundStatus,
@@ -73,12 +74,24 @@ def freeze_version(
                 published_by=acting_user,
                 title=snapshot.title,
                 html=snapshot.html,
+                intro=snapshot.intro,
                 csv=snapshot.csv,
                 json=snapshot.json,
                 rows=snapshot.rows,
             )
             version.pdf.save(snapshot.pdf_filename, ContentFile(snapshot.pdf), save=False)
             version.save()
+            PublishedPart.objects.bulk_create(
+                PublishedPart(
+                    version=version,
+                    position=position,
+                    key=part.key,
+                    title=part.title,
+                    html=part.html,
+                    anchors=part.anchors,
+                )
+                for position, part in enumerate(snapshot.parts, start=1)
+            )
             round.status = RoundStatus.PUBLISHED
             round.save(update_fields=["status"])
             if job is not None:

@@ -19,6 +19,7 @@ from governance.models import Area, Plan
 from publication.models import RoundKind
 from publication.public import (
     PUBLISHED_LANGUAGE,
+    public_document,
     public_version,
     published_rounds,
     published_table,
@@ -102,7 +103,11 @@ def published_index(request):
 @require_safe
 @cached_for_audience
 def published_page(request, round_pk, number=None):
-    version = public_version(round_pk, number, content="html")
+    """A published version: its beginning and one of its parts (`?part=`, the first by
+    default), with a chooser of every part; the whole document is the PDF."""
+    version = public_version(round_pk, number, content="intro")
+    document = public_document(version, request.GET.get("part") or None)
+    previous_part, next_part = document.neighbours()
     round_ = version.round
     links = {
         "page": reverse("publication:public_page", args=[round_.pk]),
@@ -116,6 +121,9 @@ def published_page(request, round_pk, number=None):
     }
     context = {
         "version": version,
+        "document": document,
+        "previous_part": previous_part,
+        "next_part": next_part,
         "round": round_,
         "subject": _subject(round_),
         "is_latest": version.number == version.latest_number,

@@ -420,9 +420,10 @@ def test_query_counts(client, django_assert_num_queries, request, balance_v1, si
     # the areas (each area's published picture, once both kinds are published).
     assert_queries(django_assert_num_queries, client, reverse("publication:public_index"), 2)
     # 1. the version with its round, period and mandate, and the latest number;
-    # 2. the round's versions (number, date, note).
-    assert_queries(django_assert_num_queries, client, latest_url(balance_v1.round), 2)
-    assert_queries(django_assert_num_queries, client, page_url(balance_v1), 2)
+    # 2. its parts' keys and titles; 3. the part shown;
+    # 4. the round's versions (number, date, note).
+    assert_queries(django_assert_num_queries, client, latest_url(balance_v1.round), 4)
+    assert_queries(django_assert_num_queries, client, page_url(balance_v1), 4)
     # The version (its frozen content deferred but the one served).
     assert_queries(django_assert_num_queries, client, pdf_url(balance_v1), 1)
     assert_queries(django_assert_num_queries, client, data_url(balance_v1, "csv"), 1)

@@ -17,7 +17,7 @@ from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from search.results import MAX_RESULTS
 from tests.commitments.conftest import build_commitments
-from tests.pages import section, text_of, visible_text
+from tests.pages import page_links, section, text_of, visible_text
 from tests.service_charters.conftest import build_charters
 
 SEARCH_URL = reverse("search:search")
@@ -182,8 +182,21 @@ def test_the_public_search_runs_the_same_queries_whatever_the_data(
 ):
     build_commitments(everything, size)
     publish_charters_2021(staff)
-    # 1 the latest published versions, 2 the services (a follow-up row matched),
-    # 3 the bodies.
-    with django_assert_num_queries(3):
+    # 1 the latest published versions, 2 their parts' anchors, 3 the services (a
+    # follow-up row matched), 4 the bodies.
+    with django_assert_num_queries(4):
         response = search(client, "refugiades")
     assert response.status_code == 200
+
+
+def test_a_published_result_links_to_its_place_in_the_published_page(client, everything, staff):
+    publish_charters_2021(staff)
+
+    indicators = section(search(client, "refugiades"), "cerca-indicadors")
+    href = next(href for text, href in page_links(indicators) if REFUGEE_TABLE_INDICATOR in text)
+    path, anchor = href.split("#")
+    # The follow-up is published a charter a part: the link opens the Solidaritat one.
+    assert "?part=" in path
+    page = client.get(path).content.decode()
+    assert f'id="{anchor}"' in page
+    assert REFUGEE_TABLE_INDICATOR in page
