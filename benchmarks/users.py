@@ -88,18 +88,28 @@ def paths_of(names: list[str]) -> list[str]:
 
 def public_paths() -> list[str]:
     from governance.models import Body
-    from publication.models import PublishedVersion
+    from publication.models import PublishedPart, PublishedVersion
     from publication.public import published_rounds
 
     rounds = list(published_rounds().values_list("pk", flat=True)[:4])
     versions = PublishedVersion.objects.filter(round_id__in=rounds).values_list(
         "round_id", "number"
     )
+    # A visitor reads a document a part at a time: the last two parts of each round's
+    # latest version besides the first, which its page opens on.
+    parts = [
+        (pk, key)
+        for pk in rounds
+        for key in PublishedPart.objects.filter(version__round_id=pk)
+        .order_by("-version__number", "-position")
+        .values_list("key", flat=True)[:2]
+    ]
     bodies = Body.objects.values_list("slug", flat=True)[:3]
     return [
         "/",
         "/publicat/",
         *(f"/publicat/{pk}/" for pk in rounds),
+        *(f"/publicat/{pk}/?part={key}" for pk, key in parts),
         *(f"/publicat/{pk}/v{number}/" for pk, number in versions),
         "/publicat/plis/",
         *(f"/publicat/plis/{slug}/" for slug in bodies),

@@ -7,6 +7,11 @@ What is kept is what the page itself shows: the blocks it fills in `base.html`
 navigation, their messages and the CSRF tokens of the sign-out and language forms are
 never kept nor served to anyone else.
 
+A visitor who is not signed in sees nothing of `base.html` that is theirs but the CSRF
+token of the language form: for them the whole page is kept, that token left out, and a
+hit only puts the visitor's own token back (`get_token`, as `{% csrf_token %}` does). A
+visitor with a message to read (after signing out) gets the page built for them.
+
 A page is kept under the fingerprint the documents use (`terrassa_plis.documents`): the
 view and its arguments, the query string, the language, the version of the data (raised
 by every committed change) and of the templates, plus the day (what is due or current
@@ -17,12 +22,16 @@ request builds the page again; the old one is forgotten with time.
 This module knows no app's models: each view says what its audience is.
 """
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -33,6 +42,10 @@ from terrassa_plis.documents import fingerprint
 CAPTURED_BLOCKS = "_cached_page_blocks"
 # The page that puts kept blocks back into `base.html`.
 CACHED_PAGE_TEMPLATE = "cached_page.html"
+# The markup of `{% csrf_token %}`, whose value is the one part of a visitor's page that
+# is the visitor's own.
+CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 def cached_page(*, audience: Callable[..., str]):
@@ -54,11 +67,16 @@ def cached_page(*, audience: Callable[..., str]):
             # The data version is read before the page is built: a change committed
             # meanwhile makes the kept page newer than its key, never older.
             key = page_key(name, request, args, kwargs, audience(request))
-            blocks = cache.get(key)
-            if blocks is not None:
+            whole = _keeps_whole_page(request)
+            if whole:
+                key = f"{key}:whole"
+            kept = cache.get(key)
+            if kept is not None and whole:
+                return _whole_page(request, kept)
+            if kept is not None:
                 # Each block is HTML as the page's own template wrote (and escaped) it.
-                kept = {block: mark_safe(text) for block, text in blocks.items()}
-                return render(request, CACHED_PAGE_TEMPLATE, {"cached_blocks": kept})
+                blocks = {block: mark_safe(text) for block, text in kept.items()}
+                return render(request, CACHED_PAGE_TEMPLATE, {"cached_blocks": blocks})
             setattr(request, CAPTURED_BLOCKS, {})
             try:
                 response = view(request, *args, **kwargs)
@@ -66,12 +84,27 @@ def cached_page(*, audience: Callable[..., str]):
                 blocks = getattr(request, CAPTURED_BLOCKS)
                 delattr(request, CAPTURED_BLOCKS)
             if response.status_code == 200 and "content" in blocks:
-                cache.set(key, blocks, seconds)
+                if whole:
+                    text = response.content.decode(response.charset)
+                    cache.set(key, CSRF_INPUT.sub(rf"\1{CSRF_PLACEHOLDER}\2", text), seconds)
+                else:
+                    cache.set(key, blocks, seconds)
             return response
 
         return wrapper
 
     return decorator
+
+
+def _keeps_whole_page(request) -> bool:
+    """Whether the whole page is the same for this reader as for every other one: a
+    visitor not signed in, with no message waiting (reading the count marks none read)."""
+    return not request.user.is_authenticated and not len(get_messages(request))
+
+
+def _whole_page(request, text: str) -> HttpResponse:
+    """A kept whole page with this visitor's CSRF token, which also sets their cookie."""
+    return HttpResponse(text.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def page_key(name: str, request, args, kwargs, audience: str) -> str:

@@ -4,7 +4,7 @@ the data they show. Neither knows any app's models."""
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -27,8 +27,13 @@ class DataVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        row = cls.objects.filter(pk=1).values_list("value", flat=True).first()
-        return row or 0
+        # Read on every request for a kept page, where building the ORM's query cost
+        # more than running it: one plain SELECT.
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [1])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls) -> None:

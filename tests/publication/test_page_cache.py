@@ -5,7 +5,10 @@ reader's header or one audience's page served to another."""
 import re
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -253,3 +256,60 @@ def test_with_no_time_to_keep_pages_nothing_is_kept(settings, reader, seed_plan)
     reader.get(PLAN_URL)
     reader.get(reverse("publication:public_index"))
     assert kept_pages() == 0
+
+
+def csrf_token_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_a_visitor_s_kept_page_carries_their_own_token_which_the_language_form_takes(
+    page_cache, plis
+):
+    url = reverse("publication:public_plis")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(url)
+
+    # Both served whole from the cache, each with a token of their own cookie.
+    for visitor in (first, second):
+        kept = visitor.get(url)
+        token = csrf_token_of(kept)
+        assert "\x00" not in kept.content.decode()
+        changed = visitor.post(
+            reverse("set_language"),
+            {"csrfmiddlewaretoken": token, "language": "es", "next": url},
+        )
+        assert changed.status_code == 302
+        assert visitor.cookies["django_language"].value == "es"
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert kept_pages() == 1
+
+
+def test_a_visitor_with_a_message_waiting_reads_it_on_a_kept_page(page_cache, client, plis):
+    url = reverse("publication:public_plis")
+    client.get(url)
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(messages.INFO, "Heu sortit del vostre compte.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+
+    with_message = client.get(url)
+    after = client.get(url)
+
+    assert "Heu sortit del vostre compte." in visible_text(with_message)
+    assert "Heu sortit del vostre compte." not in visible_text(after)
+    # The rest of the page is the kept one.
+    assert visible_text(with_message).replace(" Heu sortit del vostre compte.", "") == (
+        visible_text(after)
+    )
+
+
+def test_a_kept_public_page_is_served_with_two_queries(
+    page_cache, client, plis, django_assert_num_queries
+):
+    url = reverse("publication:public_plis")
+    client.get(url)
+    # 1 the data's version (part of the key), 2 the kept page.
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
