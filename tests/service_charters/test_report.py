@@ -246,9 +246,10 @@ def test_the_charters_index_runs_the_same_queries_at_any_size(
     build_charters(service, charters, indicators_each=indicators_each)
     client.force_login(technician_area3)
 
-    # Session, user, the user's roles; the years with results; the charters; the
-    # indicators with their tree and the year's measurements; the technician's areas
-    # and services (once, for every charter's results link).
+    # Session, user, the user's roles; the years with results; the charters; their
+    # commitments with indicators and each one's sum of degrees of compliance
+    # (charters_index.band_counts_by_charter); the technician's areas and services
+    # (once, for every charter's results link).
     with django_assert_num_queries(9):
         response = client.get(list_url())
     assert response.status_code == 200
