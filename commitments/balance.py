@@ -161,6 +161,12 @@ class Summary:
         return [(row, Decimal(100 * row.count) / longest) for row in self.counts]
 
 
+def heading_tag(level: int) -> str:
+    """«h4»: the tag as text, which a template writes as it is; hundreds of leaves each
+    write theirs twice, and a template localises every number it writes."""
+    return f"h{level}"
+
+
 @dataclass(frozen=True)
 class Heading:
     """An inner node of the tree: a priority, an objective, an axis."""
@@ -171,6 +177,10 @@ class Heading:
     depth: int
     heading_level: int
     progress: Decimal | None
+
+    @property
+    def heading_tag(self) -> str:
+        return heading_tag(self.heading_level)
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,15 @@ class Leaf:
     @property
     def status_id(self) -> int | None:
         return self.entry.status_id if self.entry else None
+
+    @property
+    def heading_tag(self) -> str:
+        return heading_tag(self.heading_level)
+
+    @property
+    def anchor(self) -> str:
+        """The id of its heading, which labels its section."""
+        return f"balance-node-{self.node.pk}"
 
     @property
     def figures_line(self) -> str:
@@ -364,7 +383,8 @@ def build_balance(
         scope &= Q(path=top_node.path) | Q(path__startswith=f"{top_node.path}/")
     if area:
         scope &= Q(is_leaf=False) | Q(area=area)
-    nodes = list(PlanNode.objects.filter(scope).order_by("path"))
+    # Not the SDGs, which the balance does not show: a JSON to decode a node.
+    nodes = list(PlanNode.objects.filter(scope).defer("sdgs").order_by("path"))
     leaf_ids = PlanNode.objects.filter(scope, is_leaf=True).values("pk")
 
     entries = {
