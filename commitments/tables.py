@@ -187,15 +187,15 @@ class WorklistTable(LeanTable):
     def __init__(self, nodes, *, period, statuses=None, filled=False, prefix=""):
         """`statuses` maps the mandate's status ids to their Status (`Mandate.status_map`),
         needed for the `filled` table only."""
-        self._period = period
-        self._status_marks = status_marks(statuses or {})
+        # The list still to fill in shows no status: no mark to render.
+        self._status_marks = status_marks(statuses) if filled else {}
         # Translated once a table, not once a row.
         self._button = (
             ("button", gettext("Revisa"))
             if filled
             else ("button button--primary", gettext("Omple"))
         )
-        # The link of a node is the first node's with its id swapped: one reverse a table.
+        # Each row's link is this one with the node's id put in: one reverse a table.
         self._link = reverse("commitments:entry_edit", args=[0, period.pk]).replace(
             "/0/", "/{}/", 1
         )

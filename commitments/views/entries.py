@@ -22,29 +22,30 @@ CONTINUE = "continue"
 @dataclass(frozen=True)
 class WorklistSection:
     """One open period of «Els meus compromisos»: its worklist and the worklist's two
-    lists as tables, paginated: an area may have hundreds of commitments."""
+    lists as tables, paginated (an area may have hundreds of commitments); None for an
+    empty list, which the page says in words."""
 
     worklist: Worklist
-    missing: WorklistTable
-    filled: WorklistTable
+    missing: WorklistTable | None
+    filled: WorklistTable | None
 
 
 def _section(worklist: Worklist, request) -> WorklistSection:
     period = worklist.period
-    section = WorklistSection(
-        worklist,
-        missing=WorklistTable(worklist.missing, period=period, prefix=f"p{period.pk}-missing-"),
-        filled=WorklistTable(
+    missing = filled = None
+    if worklist.missing:
+        missing = WorklistTable(worklist.missing, period=period, prefix=f"p{period.pk}-missing-")
+        paginate_always(missing, request)
+    if worklist.filled:
+        filled = WorklistTable(
             worklist.filled,
             period=period,
             statuses=period.mandate.status_map(),
             filled=True,
             prefix=f"p{period.pk}-filled-",
-        ),
-    )
-    paginate_always(section.missing, request)
-    paginate_always(section.filled, request)
-    return section
+        )
+        paginate_always(filled, request)
+    return WorklistSection(worklist, missing, filled)
 
 
 @reader_required
