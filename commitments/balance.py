@@ -15,12 +15,21 @@ from typing import ClassVar
 
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
+from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Entry, Mandate, PlanLevel, PlanNode, ReportingPeriod, Status
+from commitments.models import (
+    Entry,
+    Figure,
+    Mandate,
+    PlanLevel,
+    PlanNode,
+    ReportingPeriod,
+    Status,
+)
 from governance.models import Area
 from terrassa_plis import palette
 from terrassa_plis.charts import Bar, bar_chart
@@ -152,10 +161,10 @@ class Summary:
         return [(row, Decimal(100 * row.count) / longest) for row in self.counts]
 
 
-@dataclass(frozen=True)
-class LegendItem:
-    status: Status
-    is_current: bool
+def heading_tag(level: int) -> str:
+    """«h4»: the tag as text, which a template writes as it is; hundreds of leaves each
+    write theirs twice, and a template localises every number it writes."""
+    return f"h{level}"
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,10 @@ class Heading:
     heading_level: int
     progress: Decimal | None
 
+    @property
+    def heading_tag(self) -> str:
+        return heading_tag(self.heading_level)
+
 
 @dataclass(frozen=True)
 class Leaf:
@@ -181,18 +194,25 @@ class Leaf:
     heading_level: int
     area: Area | None
     entry: Entry | None
-    legend: list[LegendItem]
+    legend: SafeString
+    """Every status of the mandate, the current one marked, for the page (`legends`)."""
     related: list[RelatedItem] = field(default_factory=list)
     """The charters' indicators and PLIS actions related to it (`terrassa_plis.related`)."""
+    figures: list[Figure] = field(default_factory=list)
+    """The entry's figures, in order."""
 
     @property
     def status_id(self) -> int | None:
         return self.entry.status_id if self.entry else None
 
     @property
-    def figures(self) -> list:
-        """The entry's figures, prefetched with the entries (`for_balance`)."""
-        return list(self.entry.figures.all()) if self.entry else []
+    def heading_tag(self) -> str:
+        return heading_tag(self.heading_level)
+
+    @property
+    def anchor(self) -> str:
+        """The id of its heading, which labels its section."""
+        return f"balance-node-{self.node.pk}"
 
     @property
     def figures_line(self) -> str:
@@ -285,7 +305,19 @@ def _heading_level(level: PlanLevel) -> int:
     return min(FIRST_TREE_HEADING + level.depth, 6)
 
 
-def _leaf(node, level, area, entry, statuses, related) -> Leaf:
+def legends(statuses: Sequence[Status]) -> dict[int | None, SafeString]:
+    """The page's legend of a leaf (commitments/_balance_legend.html) by its current
+    status's id, None for no entry: a mandate has a handful of statuses, so each legend
+    is rendered once, not once a leaf."""
+    template = get_template("commitments/_balance_legend.html")
+    return {
+        current: template.render({"statuses": statuses, "current": current})
+        for current in [*(status.id for status in statuses), None]
+    }
+
+
+def _leaf(node, level, area, entry, legend_of, related, figures) -> Leaf:
+    status_id = entry.status_id if entry else None
     return Leaf(
         node=node,
         title=node_title(level, node),
@@ -293,11 +325,9 @@ def _leaf(node, level, area, entry, statuses, related) -> Leaf:
         heading_level=_heading_level(level),
         area=area,
         entry=entry,
-        legend=[
-            LegendItem(status, entry is not None and entry.status_id == status.id)
-            for status in statuses
-        ],
+        legend=legend_of.get(status_id, legend_of[None]),
         related=related,
+        figures=figures,
     )
 
 
@@ -353,13 +383,21 @@ def build_balance(
         scope &= Q(path=top_node.path) | Q(path__startswith=f"{top_node.path}/")
     if area:
         scope &= Q(is_leaf=False) | Q(area=area)
-    nodes = list(PlanNode.objects.filter(scope).order_by("path"))
+    # Not the SDGs, which the balance does not show: a JSON to decode a node.
+    nodes = list(PlanNode.objects.filter(scope).defer("sdgs").order_by("path"))
     leaf_ids = PlanNode.objects.filter(scope, is_leaf=True).values("pk")
 
     entries = {
         entry.node_id: entry
         for entry in Entry.objects.filter(period=period, node__in=leaf_ids).for_balance()
     }
+    # Read in one query and grouped here: prefetch_related would build a queryset for
+    # each of hundreds of entries to attach theirs.
+    figures = defaultdict(list)
+    for figure in Figure.objects.filter(entry__period=period, entry__node__in=leaf_ids).order_by(
+        "entry_id", "position", "id"
+    ):
+        figures[figure.entry_id].append(figure)
     progress = (
         Entry.objects.filter(node__in=leaf_ids).progress_by_node(period)
         if mandate.tracks_progress
@@ -369,14 +407,16 @@ def build_balance(
     related = related_items("commitments.PlanNode", [node.id for node in nodes if node.is_leaf])
 
     areas = {item.id: item for item in options.areas}
+    legend_of = legends(statuses)
     leaves = [
         _leaf(
             node,
             levels[node.level_id],
             areas.get(node.area_id),
             entries.get(node.id),
-            statuses,
+            legend_of,
             related.get(node.id, []),
+            figures[entries[node.id].pk] if node.id in entries else [],
         )
         for node in nodes
         if node.is_leaf

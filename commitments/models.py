@@ -374,8 +374,8 @@ class ReportingPeriod(models.Model):
 
 class EntryQuerySet(models.QuerySet):
     def for_balance(self):
-        """With the status, and the figures in one more query."""
-        return self.select_related("status").prefetch_related("figures")
+        """With the status; the balance reads the figures apart (`balance.build_balance`)."""
+        return self.select_related("status")
 
     def progress_by_period(self, node) -> dict[int, Decimal]:
         """The average progress of the leaves under `node` in every period, by period id:

@@ -1,8 +1,11 @@
-"""The commitments list as a sortable, paginated table."""
+"""The commitments list and a technician's worklists as sortable, paginated tables."""
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
@@ -27,6 +30,41 @@ class ForgivingPaginator(Paginator):
         except (TypeError, ValueError):
             return 1
         return min(max(number, 1), self.num_pages)
+
+
+def status_marks(statuses) -> dict:
+    """Each status's mark and label (commitments/_status.html) by status id, and «Sense
+    seguiment» under None: a mandate has a handful of statuses, rendered once, not once a
+    row."""
+    template = get_template("commitments/_status.html")
+    return {
+        status_id: template.render({"status": status})
+        for status_id, status in [*statuses.items(), (None, None)]
+    }
+
+
+def shortened(text: str) -> str:
+    """A node's text cut to TEXT_LENGTH characters.
+
+    Plain slicing: Truncator weighs every character, a cost on each of 50 rows.
+    """
+    if len(text) <= TEXT_LENGTH:
+        return text
+    return text[: TEXT_LENGTH - 1].rstrip() + "…"
+
+
+def paginate_always(table, request) -> None:
+    """Sort `table` by the request, and paginate it always with PER_PAGE rows.
+
+    django-tables2 would also take `per_page` from the query string: a negative one
+    fails and a huge one loads the whole plan in one page.
+    """
+    RequestConfig(request, paginate=False).configure(table)
+    table.paginate(
+        paginator_class=ForgivingPaginator,
+        per_page=PER_PAGE,
+        page=request.GET.get(table.prefixed_page_field, 1),
+    )
 
 
 class CommitmentTable(LeanTable):
@@ -81,35 +119,17 @@ class CommitmentTable(LeanTable):
         (`EntryQuerySet.progress_by_node`), shown where a node has no entry of its own."""
         self._rolled_up_progress = rolled_up_progress or {}
         self.caption = caption
-        # A mandate has a handful of statuses: render each mark once, not once a row.
-        template = get_template("commitments/_status.html")
-        self._status_marks = {
-            status_id: template.render({"status": status})
-            for status_id, status in [*statuses.items(), (None, None)]
-        }
+        self._status_marks = status_marks(statuses)
         exclude = [] if show_progress else ["progress"]
         if not show_level:
             exclude.append("level")
         super().__init__(data, exclude=exclude, empty_text=empty_text, **kwargs)
 
     def configure(self, request) -> None:
-        """Sort by the request, and paginate always with PER_PAGE rows.
-
-        django-tables2 would also take `per_page` from the query string: a negative
-        one fails and a huge one loads the whole plan in one page.
-        """
-        RequestConfig(request, paginate=False).configure(self)
-        self.paginate(
-            paginator_class=ForgivingPaginator,
-            per_page=PER_PAGE,
-            page=request.GET.get(self.prefixed_page_field, 1),
-        )
+        paginate_always(self, request)
 
     def render_text(self, value):
-        # Plain slicing: Truncator weighs every character, a cost on each of 50 rows.
-        if len(value) <= TEXT_LENGTH:
-            return value
-        return value[: TEXT_LENGTH - 1].rstrip() + "…"
+        return shortened(value)
 
     def render_level(self, value):
         return value.name
@@ -128,3 +148,86 @@ class CommitmentTable(LeanTable):
             # An upper level reports nothing itself: it shows the mean of its leaves.
             return percent(self._rolled_up_progress.get(record.pk))
         return percent(value)
+
+
+class HiddenHeaderColumn(tables.Column):
+    """A column whose header is for screen readers only (a column of buttons)."""
+
+    @property
+    def header(self):
+        return format_html('<span class="visually-hidden">{}</span>', self.verbose_name)
+
+
+class WorklistTable(LeanTable):
+    """The leaves of a technician's worklist (`worklist.Worklist`) in one open period that
+    still lack their entry, or, with `filled`, that have it: each with the button that
+    opens its entry form. A list already loaded, in the plan's order; sorted by the
+    column headers and paginated by PER_PAGE, with its own query-string `prefix` (a page
+    has two tables per open period)."""
+
+    code = tables.Column(verbose_name=_("Codi"), order_by=("path",))
+    text = tables.Column(verbose_name=_("Text"), orderable=False)
+    area = tables.Column(
+        verbose_name=_("Àrea responsable"), order_by=("area__number", "path"), empty_values=()
+    )
+    status = tables.Column(
+        verbose_name=_("Estat de compliment"),
+        accessor="period_status_id",
+        order_by=("period_status_position", "path"),
+    )
+    action = HiddenHeaderColumn(
+        verbose_name=_("Acció"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    data_columns = ("code", "text", "area")
+
+    class Meta:
+        sequence = ("code", "text", "area", "status", "action")
+
+    def __init__(self, nodes, *, period, statuses=None, filled=False, prefix=""):
+        """`statuses` maps the mandate's status ids to their Status (`Mandate.status_map`),
+        needed for the `filled` table only."""
+        # The list still to fill in shows no status: no mark to render.
+        self._status_marks = status_marks(statuses) if filled else {}
+        # Translated once a table, not once a row.
+        self._button = (
+            ("button", gettext("Revisa"))
+            if filled
+            else ("button button--primary", gettext("Omple"))
+        )
+        # Each row's link is this one with the node's id put in: one reverse a table.
+        self._link = reverse("commitments:entry_edit", args=[0, period.pk]).replace(
+            "/0/", "/{}/", 1
+        )
+        super().__init__(nodes, exclude=[] if filled else ["status"], prefix=prefix)
+
+    def render_code(self, value, record):
+        return f"{record.level.name} {value}"
+
+    def render_text(self, value):
+        return shortened(value)
+
+    def render_area(self, value, record):
+        area = value.name if value else "—"
+        if record.service_id:
+            return format_html("{}<br>{}", area, record.service.name)
+        return area
+
+    def render_status(self, value, record):
+        mark = self._status_marks.get(value, self._status_marks[None])
+        if record.period_progress is None:
+            return mark
+        return format_html(
+            '{} <span class="badge">{}</span>', mark, percent(record.period_progress)
+        )
+
+    def render_action(self, value, record):
+        css_class, label = self._button
+        return format_html(
+            '<a class="{}" href="{}">{}<span class="visually-hidden"> {} {}</span></a>',
+            css_class,
+            self._link.format(value),
+            label,
+            record.level.name,
+            record.code,
+        )

@@ -23,6 +23,18 @@ class Worklist:
         return len(self.missing) + len(self.filled)
 
 
+WORKLIST_FIELDS = (
+    "code",
+    "text",
+    "path",
+    "is_leaf",
+    "level__name",
+    "area__name",
+    "area__number",
+    "service__name",
+)
+
+
 def worklists(user) -> list[Worklist]:
     """One worklist per open period: two queries, and one more per period for its leaves."""
     periods = (
@@ -42,6 +54,9 @@ def worklists(user) -> list[Worklist]:
             .editable_by(user)
             .with_entry_for(period)
             .select_related("level", "area", "service")
+            # What the page shows of each: not its SDGs (a JSON to decode a row) nor the
+            # rest of the level, area and service.
+            .only(*WORKLIST_FIELDS)
         )
         for node in nodes:
             node.period_status = statuses.get(node.period_status_id)

@@ -126,7 +126,7 @@ def balance_parts(balance, context: dict) -> list[Part]:
                 title=shorten(f"{level_name} {top.code}. {top.text}", PART_TITLE_LENGTH),
                 html=html,
                 anchors={
-                    item.node.code: f"balance-node-{item.node.pk}"
+                    item.node.code: item.anchor
                     for item in items
                     if item.kind == "leaf"
                 },

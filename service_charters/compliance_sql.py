@@ -10,11 +10,12 @@ it against `assess` for every indicator of a varied data set, boundaries include
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import BigIntegerField, Case, F, Q, Value, When
 from django.db.models.functions import Cast, Round
 
-from service_charters.compliance import HUNDRED, TargetKind
+from service_charters.compliance import HUNDRED, Band, TargetKind, band_of_mean
 
 # 100 % in hundredths of a point.
 FULL = 10000
@@ -63,3 +64,10 @@ def compliance_hundredths():
 def as_percentage(hundredths: int) -> Decimal:
     """Hundredths of a point as `assess` gives the degree: a Decimal such as 87.50."""
     return (Decimal(hundredths) / HUNDRED).quantize(Decimal("0.01"))
+
+
+@lru_cache(maxsize=4096)
+def band_of_hundredths(total: int | None, assessed: int) -> Band:
+    """The band of a charter commitment whose `assessed` indicators add up to `total`
+    hundredths of a point: the rules module's (`compliance.band_of_mean`)."""
+    return band_of_mean(as_percentage(total or 0), assessed)

@@ -8,7 +8,6 @@ data (see its docstring); the view only checks access, reads the filters and ren
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.safestring import SafeString
@@ -22,8 +21,8 @@ from service_charters.bands import (
     SummaryView,
     summary_view,
 )
-from service_charters.compliance import Band, band_of_mean, shares_of_counts
-from service_charters.compliance_sql import as_percentage, compliance_hundredths
+from service_charters.compliance import Band, shares_of_counts
+from service_charters.compliance_sql import band_of_hundredths, compliance_hundredths
 from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
@@ -193,18 +192,11 @@ def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]
         by_service: dict[str, BandCounts] = {}
         for pk, charter_id, service in commitments:
             if charter_id in charters:
-                band = _band(*sums.get((year, pk), (None, 0)))
+                band = band_of_hundredths(*sums.get((year, pk), (None, 0)))
                 service_counts = by_service.setdefault(service, dict.fromkeys(Band, 0))
                 service_counts[band] += 1
         counts[year] = by_service
     return counts
-
-
-@lru_cache(maxsize=4096)
-def _band(total: int | None, assessed: int) -> Band:
-    """The band of a commitment whose `assessed` indicators add up to `total` hundredths
-    of a point: the rules module's (`compliance.band_of_mean`)."""
-    return band_of_mean(as_percentage(total or 0), assessed)
 
 
 def _summary(label: str, by_service: dict[str, BandCounts]) -> Summary:

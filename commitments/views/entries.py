@@ -1,5 +1,7 @@
 """Technicians' pages: the commitments they report on, and the entry form of one of them."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +9,8 @@ from django.utils.translation import gettext as _
 from commitments.forms import EntryForm, entry_data, figure_formset
 from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
-from commitments.worklist import worklists
+from commitments.tables import WorklistTable, paginate_always
+from commitments.worklist import Worklist, worklists
 from governance.access import get_item_for_user, reader_required
 from terrassa_plis.concurrency import CONFLICT_STATUS, last_saved, rebased
 from terrassa_plis.formatting import person_name
@@ -16,15 +19,44 @@ from terrassa_plis.formatting import person_name
 CONTINUE = "continue"
 
 
+@dataclass(frozen=True)
+class WorklistSection:
+    """One open period of «Els meus compromisos»: its worklist and the worklist's two
+    lists as tables, paginated (an area may have hundreds of commitments); None for an
+    empty list, which the page says in words."""
+
+    worklist: Worklist
+    missing: WorklistTable | None
+    filled: WorklistTable | None
+
+
+def _section(worklist: Worklist, request) -> WorklistSection:
+    period = worklist.period
+    missing = filled = None
+    if worklist.missing:
+        missing = WorklistTable(worklist.missing, period=period, prefix=f"p{period.pk}-missing-")
+        paginate_always(missing, request)
+    if worklist.filled:
+        filled = WorklistTable(
+            worklist.filled,
+            period=period,
+            statuses=period.mandate.status_map(),
+            filled=True,
+            prefix=f"p{period.pk}-filled-",
+        )
+        paginate_always(filled, request)
+    return WorklistSection(worklist, missing, filled)
+
+
 @reader_required
 def my_commitments(request):
-    sections = worklists(request.user)
+    lists = worklists(request.user)
     return render(
         request,
         "commitments/my_commitments.html",
         {
-            "sections": sections,
-            "edits_anything": any(section.total for section in sections),
+            "sections": [_section(worklist, request) for worklist in lists],
+            "edits_anything": any(worklist.total for worklist in lists),
         },
     )
 

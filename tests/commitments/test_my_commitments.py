@@ -1,11 +1,13 @@
 """«Els meus compromisos»: what a technician still has to fill in for the open period."""
 
+import re
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from commitments.models import ReportingPeriod
+from commitments.tables import PER_PAGE
 from tests.commitments.conftest import build_commitments
 
 URL = reverse("commitments:mine")
@@ -107,3 +109,44 @@ def test_queries_do_not_grow_with_the_commitments(
     with django_assert_num_queries(8):
         response = client.get(URL)
     assert f"Omplerts: 1 de {count + 1}" in page(response)
+
+
+def _fill_links(text: str) -> list[str]:
+    """The codes of the commitments the page offers to fill in, in order."""
+    return re.findall(r'>Omple<span class="visually-hidden"> Compromís (\d+)</span>', text)
+
+
+def test_a_long_worklist_is_paginated_with_every_commitment_reachable(
+    seed_plan, organisation, client, technician_area3
+):
+    nodes = build_commitments(seed_plan, PER_PAGE + 10, areas=[organisation[3]])
+    client.force_login(technician_area3)
+    prefix = f"p{seed_plan.open_period.pk}-missing-"
+
+    first = page(client.get(URL))
+    second = page(client.get(URL, {f"{prefix}page": 2}))
+
+    # The counts are of the whole list, the rows of one page each.
+    assert f"Omplerts: 1 de {PER_PAGE + 11}" in first
+    assert f'<span class="badge">{PER_PAGE + 10}</span>' in first
+    # In the plan's order: the commitments are spread over the priorities.
+    codes = [node.code for node in sorted(nodes, key=lambda node: node.path)]
+    assert _fill_links(first) == codes[:PER_PAGE]
+    assert _fill_links(second) == codes[PER_PAGE:]
+    assert f'href="?{prefix}page=2"' in first
+    # The other table keeps its own page.
+    assert "Completat o en execució dins les previsions" in second
+
+
+def test_a_worklist_is_sorted_by_its_column_headers(
+    seed_plan, organisation, client, technician_area3
+):
+    nodes = build_commitments(seed_plan, 12, areas=[organisation[3]])
+    client.force_login(technician_area3)
+    prefix = f"p{seed_plan.open_period.pk}-missing-"
+
+    text = page(client.get(URL, {f"{prefix}sort": "-code"}))
+
+    in_plan_order = sorted(nodes, key=lambda node: node.path)
+    assert _fill_links(text) == [node.code for node in reversed(in_plan_order)]
+    assert 'aria-sort="descending"' in text

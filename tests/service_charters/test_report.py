@@ -12,7 +12,7 @@ from django.urls import reverse
 from governance.models import Service
 from service_charters import followup
 from service_charters.compliance import Band
-from service_charters.models import Charter, Measurement
+from service_charters.models import Charter, Indicator, Measurement
 from tests.pages import markup, text_of
 from tests.service_charters.conftest import build_charters
 
@@ -246,9 +246,10 @@ def test_the_charters_index_runs_the_same_queries_at_any_size(
     build_charters(service, charters, indicators_each=indicators_each)
     client.force_login(technician_area3)
 
-    # Session, user, the user's roles; the years with results; the charters; the
-    # indicators with their tree and the year's measurements; the technician's areas
-    # and services (once, for every charter's results link).
+    # Session, user, the user's roles; the years with results; the charters; their
+    # commitments with indicators and each one's sum of degrees of compliance
+    # (charters_index.band_counts_by_charter); the technician's areas and services
+    # (once, for every charter's results link).
     with django_assert_num_queries(9):
         response = client.get(list_url())
     assert response.status_code == 200
@@ -336,6 +337,31 @@ def test_the_index_takes_another_year(reader, seed_charter):
     # One commitment partly met (90 %), the other five not assessed.
     assert row.split("— ")[1].startswith("0 1 0 5")
     assert f'href="{charter_url(seed_charter.charter, 2020)}"' in text
+
+
+def test_the_index_counts_each_charter_as_its_follow_up_summarises_it(reader, seed_charter):
+    """The index adds up the degrees in SQL; the report bands every indicator in Python."""
+    [built] = build_charters(Service.objects.get(name="Servei de Ciutadania"), 1)
+    indicators = list(
+        Indicator.objects.filter(commitment__objective__offered_service__charter=built)
+    )
+    # A commitment of two indicators (100 % and 0 %: partly met on average), one whose
+    # result did not apply, one without a result, one ceiling overshot (4 / 5: 80 %).
+    indicators[1].commitment = indicators[4].commitment
+    indicators[1].save()
+    Measurement.objects.filter(indicator=indicators[2]).update(result=None, not_applicable=True)
+    Measurement.objects.filter(indicator=indicators[3]).delete()
+    Indicator.objects.filter(pk=indicators[5].pk).update(target_kind="ceiling")
+    Measurement.objects.filter(indicator=indicators[5]).update(result=Decimal(5))
+
+    text = markup(reader.get(list_url("?year=2021")))
+
+    for charter in (seed_charter.charter, built):
+        summary = followup.summarise(followup.load_rows([charter], 2021), charter.title)
+        row = text_of(text.split(f">{charter.title}</a></th>")[1].split("</tr>")[0])
+        figures = row.split("— ")[1].split()[:4]
+        assert figures == [str(summary.counts[band]) for band in Band]
+    assert figures == ["0", "3", "2", "2"]
 
 
 @pytest.mark.parametrize("query", ["?year=1850", "?year=dos-mil"])
