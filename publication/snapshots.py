@@ -125,11 +125,7 @@ def balance_parts(balance, context: dict) -> list[Part]:
                 key=slugify(f"{level_name} {top.code.replace('.', '-')}"),
                 title=shorten(f"{level_name} {top.code}. {top.text}", PART_TITLE_LENGTH),
                 html=html,
-                anchors={
-                    item.node.code: item.anchor
-                    for item in items
-                    if item.kind == "leaf"
-                },
+                anchors={item.node.code: item.anchor for item in items if item.kind == "leaf"},
             )
         )
     return parts

@@ -25,6 +25,7 @@ from governance.action_plan_operations import (
     decide_action,
     record_implementation,
 )
+from governance.caching import cached_for_audience
 from governance.documents import ACTION_PLAN_PDF, action_plan_context
 from governance.models import ActionDecision, Area, PlanAction
 from governance.views.shared import current_plan
@@ -53,7 +54,10 @@ def _action_plan_page(request, context):
 
 
 @reader_required
+@cached_for_audience
 def action_plan(request):
+    """The same for every reader (kept, see `governance.caching`): each action's page is
+    open to all of them."""
     return _action_plan_page(request, _action_plan_context(request))
 
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from governance.access import steering_required
+from governance.caching import cached_for_audience
 from publication.changes import compare, count_lines, version_rows
 from publication.public import PUBLISHED_LANGUAGE, version_to_compare, version_with_previous
 from publication.rounds import rounds_with_subjects
 from publication.snapshots import current_rows
-from publication.views.caching import cached_for_audience
 from publication.views.public import _subject
 
 # Changed items per page: an observation may be long, and a new semester changes them all.

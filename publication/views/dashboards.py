@@ -16,7 +16,7 @@ from commitments import dashboard as plan_dashboards
 from commitments.plan_choices import PlanChoices, plan_choices
 from governance import dashboard as plis_dashboards
 from governance.access import steering_required
-from publication.views.caching import cached_for_audience
+from governance.caching import cached_for_audience
 from service_charters import dashboard as charters_dashboards
 
 # The Mandate Plan

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from governance.caching import cached_for_audience
 from governance.composition import bodies_with_counts
 from governance.models import Area, Plan
 from publication.models import RoundKind
@@ -26,7 +27,6 @@ from publication.public import (
     version_list,
 )
 from publication.public_area import build_public_area
-from publication.views.caching import cached_for_audience
 from terrassa_plis.exports import CSV, JSON, XLSX, Export, xlsx_export
 from terrassa_plis.pdf import PDF_CONTENT_TYPE
 

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from governance.caching import cached_for_audience
 from governance.composition import bodies_with_counts
 from governance.documents import composition_context
 from governance.models import Body
 from governance.popolo import build_popolo
 from governance.views.shared import current_plan
-from publication.views.caching import cached_for_audience
 from terrassa_plis.exports import json_export
 
 

@@ -3,6 +3,7 @@ from it with a handful of queries, new again after an edit of what they show, ne
 reader's header or one audience's page served to another."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib import messages
@@ -14,16 +15,21 @@ from django.urls import reverse
 
 from commitments.models import Status, StatusCategory
 from commitments.operations import EntryData, FigureData, save_entry
+from governance.action_plan_operations import decide_action
+from governance.models import ActionDecision
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from tests.commitments.conftest import build_commitments
 from tests.governance.conftest import TRANSVERSAL
+from tests.governance.test_actions import make_action
 from tests.pages import section, text_keeping_nbsp, text_of, visible_text
 from tests.publication.test_public import deadline
 
 PLAN_URL = reverse("publication:dashboard")
 CHARTERS_URL = reverse("publication:charters_dashboard")
 PLIS_URL = reverse("publication:plis_dashboard")
+# Not a dashboard, but the same for every reader and as costly: kept too.
+ACTION_PLAN_URL = reverse("governance:actions")
 CACHE_TABLE = "plis_cache"
 
 
@@ -79,7 +85,7 @@ def set_status(seed, category, user):
 # The dashboards
 
 
-@pytest.mark.parametrize("url", [PLAN_URL, CHARTERS_URL, PLIS_URL])
+@pytest.mark.parametrize("url", [PLAN_URL, CHARTERS_URL, PLIS_URL, ACTION_PLAN_URL])
 def test_a_kept_dashboard_reads_as_the_one_built(
     page_cache, reader, seed_plan, seed_charter, plis, url
 ):
@@ -124,6 +130,29 @@ def test_an_edit_shows_on_the_next_view_of_the_dashboard(
     set_status(seed_plan, StatusCategory.DELAYED, technician_area3)
 
     assert "21" in attention_codes(reader.get(url))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_shows_on_the_next_view_of_the_action_plan(page_cache, reader, plis, staff):
+    action = make_action(plis.plan, "1.1.1")
+    assert "Rebutjada" not in row_of(reader.get(ACTION_PLAN_URL), action.code)
+    assert "Rebutjada" not in row_of(reader.get(ACTION_PLAN_URL), action.code)
+
+    decide_action(
+        action,
+        ActionDecision.REJECTED,
+        on=date(2024, 3, 1),
+        reason="Duplica una altra acció.",
+        acting_user=staff,
+    )
+
+    assert "Rebutjada" in row_of(reader.get(ACTION_PLAN_URL), action.code)
+
+
+def row_of(response, code: str) -> str:
+    """The text of the action plan's row of the action `code`."""
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", response.content.decode(), re.S)
+    return text_of(next(row for row in rows if f">{code}</a>" in row))
 
 
 def test_each_filter_and_language_is_kept_apart(page_cache, reader, seed_plan):
