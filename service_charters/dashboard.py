@@ -8,9 +8,9 @@ data (see its docstring); the view only checks access, reads the filters and ren
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -22,9 +22,9 @@ from service_charters.bands import (
     SummaryView,
     summary_view,
 )
-from service_charters.compliance import Band, band_of_mean, shares_of_counts
-from service_charters.compliance_sql import as_percentage, compliance_hundredths
-from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
+from service_charters.compliance import Band, shares_of_counts
+from service_charters.compliance_sql import band_of_mean, compliance_hundredths
+from service_charters.models import CharterCommitment, Indicator, Measurement, in_force_condition
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
@@ -115,12 +115,11 @@ def build_charters_dashboard(
     overall and per service, and the trend over the last four years with results.
 
     `years` are the years with results, newest first (`available_years()`), if the
-    caller has them already. The degrees of compliance are added up in the database
-    (`compliance_sql`); Python only bands each commitment's mean by the rules module.
+    caller has them already. The degrees of compliance are added up, banded and counted
+    in the database (`compliance_sql`), so no commitment is read one by one.
     Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the charters in force in each year, 3 the charter commitments with
-    their charter and service, 4 each commitment's sum and count of degrees of
-    compliance in each year shown.
+    (unless given), 2 the commitments in force counted by year shown and service, 3 those
+    with results counted by year, service and band.
     """
     if years is None:
         years = available_years()
@@ -165,46 +164,72 @@ def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]
 
     A year counts the commitments (with indicators) of the charters then in force, each
     in the band of the mean degree of compliance of its indicators assessed that year.
-    Three queries: the charters in force, the commitments, the sums of the degrees.
+    The database bands and counts them (`compliance_sql`), so only counts come back,
+    in two queries: the commitments in force by year and service, then those with
+    results by year, service and band (the rest have none: not assessed).
     """
-    in_force = Charter.objects.ids_in_force_by_year(years)
-    commitments = list(
-        CharterCommitment.objects.filter(
-            Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
-        )
-        .order_by("objective__offered_service__charter__service__name", "pk")
-        .values_list(
-            "pk",
-            "objective__offered_service__charter_id",
-            "objective__offered_service__charter__service__name",
-        )
-    )
-    sums = {
-        (row["year"], row["indicator__commitment_id"]): (row["total"], row["assessed"])
-        for row in Measurement.objects.filter(year__in=years)
-        .annotate(hundredths=compliance_hundredths())
-        .values("year", "indicator__commitment_id")
-        .annotate(total=Sum("hundredths"), assessed=Count("hundredths"))
-        .order_by()
-    }
-    counts: dict[int, dict[str, BandCounts]] = {}
-    for year in years:
-        charters = in_force[year]
-        by_service: dict[str, BandCounts] = {}
-        for pk, charter_id, service in commitments:
-            if charter_id in charters:
-                band = _band(*sums.get((year, pk), (None, 0)))
-                service_counts = by_service.setdefault(service, dict.fromkeys(Band, 0))
-                service_counts[band] += 1
-        counts[year] = by_service
+    counts: dict[int, dict[str, BandCounts]] = {year: {} for year in years}
+    if not years:
+        return counts
+    for year, service, total in _commitments_in_force(years):
+        counts[year][service] = dict.fromkeys(Band, 0) | {Band.NOT_ASSESSED: total}
+    for year, service, band, count in _banded_with_results(years):
+        service_counts = counts[year][service]
+        service_counts[Band(band)] += count
+        service_counts[Band.NOT_ASSESSED] -= count
     return counts
 
 
-@lru_cache(maxsize=4096)
-def _band(total: int | None, assessed: int) -> Band:
-    """The band of a commitment whose `assessed` indicators add up to `total` hundredths
-    of a point: the rules module's (`compliance.band_of_mean`)."""
-    return band_of_mean(as_percentage(total or 0), assessed)
+CHARTER = "objective__offered_service__charter"
+
+
+def _commitments_in_force(years: list[int]):
+    """(year, service name, count) of the commitments with indicators of the charters in
+    force in each of `years`, services by name; one query."""
+    with_indicators = CharterCommitment.objects.filter(
+        Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
+    )
+    per_year = [
+        with_indicators.filter(in_force_condition(year, CHARTER))
+        .annotate(year=Value(year), service=F(f"{CHARTER}__service__name"))
+        .values("year", "service")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("year", "service", "count")
+        for year in years
+    ]
+    return per_year[0].union(*per_year[1:], all=True).order_by("service", "year")
+
+
+def _banded_with_results(years: list[int]) -> list[tuple[int, str, str, int]]:
+    """(year, service name, band, count) of the commitments of the charters in force
+    with a result in each of `years`: each commitment's measurements of a year banded
+    by `compliance_sql.band_of_mean` (grouped by year and commitment), then counted by
+    year, service and band. One query: the banding query counted in a query around it,
+    which the ORM does not write."""
+    in_force = Q()
+    for year in years:
+        in_force |= Q(year=year) & in_force_condition(year, f"indicator__commitment__{CHARTER}")
+    banded = (
+        Measurement.objects.filter(in_force)
+        .annotate(
+            hundredths=compliance_hundredths(),
+            service=F(f"indicator__commitment__{CHARTER}__service__name"),
+        )
+        .values("year", "indicator__commitment", "service")
+        .annotate(band=band_of_mean("hundredths"))
+        .order_by()
+        .values("year", "service", "band")
+    )
+    sql, params = banded.query.sql_with_params()
+    year, service, band = (connection.ops.quote_name(name) for name in ("year", "service", "band"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {year}, {service}, {band}, COUNT(*) FROM ({sql}) banded "
+            f"GROUP BY {year}, {service}, {band}",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _summary(label: str, by_service: dict[str, BandCounts]) -> Summary:
