@@ -379,20 +379,22 @@ def _figure_totals(
     period: ReportingPeriod, area: Area | None
 ) -> tuple[dict[str, FigureTotals], dict[int | None, FigureTotals]]:
     """The totals of the period's figures that carry a women/men split
-    (`commitments.figures`), by top-level node (its path) and by area: one query, from
-    the leaves to their entries of the period to their figures, each read from an index
+    (`commitments.figures`), by top-level node (its path) and by area: one query.
+
+    It walks the leaves to their entries of the period to their figures (outer joins,
+    the split a condition of each sum), each step read from an index alone
     (`leaves_in_plan_order`, the entries' by node and period, `figure_split_by_entry`)."""
     figures = "now__figures__"
+    split = Q(**{f"{figures}women__isnull": False}) | Q(**{f"{figures}men__isnull": False})
     rows = (
         _leaves_with_entries(period, None, area)
-        .filter(Q(**{f"{figures}women__isnull": False}) | Q(**{f"{figures}men__isnull": False}))
         .annotate(top_path=_top_path("path"))
         .values("top_path", "area_id")
         .annotate(
-            value_sum=Sum(f"{figures}value"),
-            women_sum=Sum(f"{figures}women"),
-            men_sum=Sum(f"{figures}men"),
-            count=Count(f"{figures}pk"),
+            value_sum=Sum(f"{figures}value", filter=split),
+            women_sum=Sum(f"{figures}women", filter=split),
+            men_sum=Sum(f"{figures}men", filter=split),
+            count=Count(f"{figures}pk", filter=split),
         )
         .order_by()
         .values_list("top_path", "area_id", "value_sum", "women_sum", "men_sum", "count")
