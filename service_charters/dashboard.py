@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -24,7 +24,7 @@ from service_charters.bands import (
 )
 from service_charters.compliance import Band, shares_of_counts
 from service_charters.compliance_sql import band_of_mean, compliance_hundredths
-from service_charters.models import CharterCommitment, Indicator, Measurement, in_force_condition
+from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
@@ -118,8 +118,8 @@ def build_charters_dashboard(
     caller has them already. The degrees of compliance are added up, banded and counted
     in the database (`compliance_sql`), so no commitment is read one by one.
     Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the commitments in force counted by year shown and service, 3 those
-    with results counted by year, service and band.
+    (unless given), 2 the commitments counted by charter, 3 those with results counted
+    by year shown, charter and band.
     """
     if years is None:
         years = available_years()
@@ -165,68 +165,75 @@ def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]
     A year counts the commitments (with indicators) of the charters then in force, each
     in the band of the mean degree of compliance of its indicators assessed that year.
     The database bands and counts them (`compliance_sql`), so only counts come back,
-    in two queries: the commitments in force by year and service, then those with
-    results by year, service and band (the rest have none: not assessed).
+    in two queries: each charter's commitments, then those with results by year, charter
+    and band (the rest have none: not assessed). Python adds up the charters in force.
     """
     counts: dict[int, dict[str, BandCounts]] = {year: {} for year in years}
     if not years:
         return counts
-    for year, service, total in _commitments_in_force(years):
-        counts[year][service] = dict.fromkeys(Band, 0) | {Band.NOT_ASSESSED: total}
-    for year, service, band, count in _banded_with_results(years):
-        service_counts = counts[year][service]
-        service_counts[Band(band)] += count
-        service_counts[Band.NOT_ASSESSED] -= count
+    charters = {}
+    for charter_id, service, in_force_from, in_force_until, total in _commitments_by_charter():
+        charter = Charter(in_force_from=in_force_from, in_force_until=in_force_until)
+        charters[charter_id] = (charter, service)
+        for year in years:
+            if charter.is_in_force(year):
+                service_counts = counts[year].setdefault(service, dict.fromkeys(Band, 0))
+                service_counts[Band.NOT_ASSESSED] += total
+    for year, charter_id, band, count in _banded_with_results(years):
+        charter, service = charters[charter_id]
+        if charter.is_in_force(year):
+            service_counts = counts[year][service]
+            service_counts[Band(band)] += count
+            service_counts[Band.NOT_ASSESSED] -= count
     return counts
 
 
 CHARTER = "objective__offered_service__charter"
 
 
-def _commitments_in_force(years: list[int]):
-    """(year, service name, count) of the commitments with indicators of the charters in
-    force in each of `years`, services by name; one query."""
-    with_indicators = CharterCommitment.objects.filter(
-        Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
-    )
-    per_year = [
-        with_indicators.filter(in_force_condition(year, CHARTER))
-        .annotate(year=Value(year), service=F(f"{CHARTER}__service__name"))
-        .values("year", "service")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("year", "service", "count")
-        for year in years
-    ]
-    return per_year[0].union(*per_year[1:], all=True).order_by("service", "year")
-
-
-def _banded_with_results(years: list[int]) -> list[tuple[int, str, str, int]]:
-    """(year, service name, band, count) of the commitments of the charters in force
-    with a result in each of `years`: each commitment's measurements of a year banded
-    by `compliance_sql.band_of_mean` (grouped by year and commitment), then counted by
-    year, service and band. One query: the banding query counted in a query around it,
-    which the ORM does not write."""
-    in_force = Q()
-    for year in years:
-        in_force |= Q(year=year) & in_force_condition(year, f"indicator__commitment__{CHARTER}")
-    banded = (
-        Measurement.objects.filter(in_force)
-        .annotate(
-            hundredths=compliance_hundredths(),
-            service=F(f"indicator__commitment__{CHARTER}__service__name"),
+def _commitments_by_charter():
+    """(charter id, service name, in force from, until, count) of the commitments with
+    indicators, by charter, services by name; one query."""
+    return (
+        CharterCommitment.objects.filter(
+            Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
         )
-        .values("year", "indicator__commitment", "service")
+        .values(CHARTER)
+        .annotate(count=Count("pk"))
+        .order_by(f"{CHARTER}__service__name", CHARTER)
+        .values_list(
+            CHARTER,
+            f"{CHARTER}__service__name",
+            f"{CHARTER}__in_force_from",
+            f"{CHARTER}__in_force_until",
+            "count",
+        )
+    )
+
+
+def _banded_with_results(years: list[int]) -> list[tuple[int, int, str, int]]:
+    """(year, charter id, band, count) of the commitments with a result in each of
+    `years`: each commitment's measurements of a year banded by
+    `compliance_sql.band_of_mean` (grouped by year and commitment), then counted by year,
+    charter and band. One query: the banding query counted in a query around it, which
+    the ORM does not write."""
+    charter = f"indicator__commitment__{CHARTER}"
+    banded = (
+        Measurement.objects.filter(year__in=years)
+        .annotate(hundredths=compliance_hundredths(), charter_id=F(f"{charter}_id"))
+        .values("year", "indicator__commitment", "charter_id")
         .annotate(band=band_of_mean("hundredths"))
         .order_by()
-        .values("year", "service", "band")
+        .values("year", "charter_id", "band")
     )
     sql, params = banded.query.sql_with_params()
-    year, service, band = (connection.ops.quote_name(name) for name in ("year", "service", "band"))
+    year, charter, band = (
+        connection.ops.quote_name(name) for name in ("year", "charter_id", "band")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {year}, {service}, {band}, COUNT(*) FROM ({sql}) banded "
-            f"GROUP BY {year}, {service}, {band}",
+            f"SELECT {year}, {charter}, {band}, COUNT(*) FROM ({sql}) banded "
+            f"GROUP BY {year}, {charter}, {band}",
             params,
         )
         return cursor.fetchall()

@@ -45,19 +45,13 @@ RESULT_OVER_100 = _("Un percentatge no pot passar de 100.")
 INDICATOR_CHARTER = "commitment__objective__offered_service__charter"
 
 
-def in_force_condition(year: int, charter: str = "") -> Q:
-    """Whether a charter is in force at some point of `year`, as a condition on the
-    charter (`charter`: the lookup from the model filtered up to its charter)."""
-    prefix = f"{charter}__" if charter else ""
-    until_open = Q(**{f"{prefix}in_force_until__isnull": True})
-    until_in_year = Q(**{f"{prefix}in_force_until__gte": date(year, 1, 1)})
-    return (until_open | until_in_year) & Q(**{f"{prefix}in_force_from__lte": date(year, 12, 31)})
-
-
 class CharterQuerySet(models.QuerySet):
     def in_force(self, year: int):
         """Charters in force at some point of `year`."""
-        return self.filter(in_force_condition(year))
+        return self.filter(
+            Q(in_force_until__isnull=True) | Q(in_force_until__gte=date(year, 1, 1)),
+            in_force_from__lte=date(year, 12, 31),
+        )
 
     def with_service(self):
         """Each charter with its service and the service's area, in the same query."""
