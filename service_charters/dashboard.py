@@ -24,7 +24,7 @@ from service_charters.bands import (
 )
 from service_charters.compliance import Band, shares_of_counts
 from service_charters.compliance_sql import band_of_mean, compliance_hundredths
-from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
+from service_charters.models import CharterCommitment, Indicator, Measurement, in_force_in
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
@@ -171,17 +171,17 @@ def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]
     counts: dict[int, dict[str, BandCounts]] = {year: {} for year in years}
     if not years:
         return counts
-    charters = {}
+    # Each charter's service and the years it is in force.
+    charters: dict[int, tuple[str, set[int]]] = {}
     for charter_id, service, in_force_from, in_force_until, total in _commitments_by_charter():
-        charter = Charter(in_force_from=in_force_from, in_force_until=in_force_until)
-        charters[charter_id] = (charter, service)
-        for year in years:
-            if charter.is_in_force(year):
-                service_counts = counts[year].setdefault(service, dict.fromkeys(Band, 0))
-                service_counts[Band.NOT_ASSESSED] += total
+        in_force = {year for year in years if in_force_in(year, in_force_from, in_force_until)}
+        charters[charter_id] = (service, in_force)
+        for year in in_force:
+            service_counts = counts[year].setdefault(service, dict.fromkeys(Band, 0))
+            service_counts[Band.NOT_ASSESSED] += total
     for year, charter_id, band, count in _banded_with_results(years):
-        charter, service = charters[charter_id]
-        if charter.is_in_force(year):
+        service, in_force = charters[charter_id]
+        if year in in_force:
             service_counts = counts[year][service]
             service_counts[Band(band)] += count
             service_counts[Band.NOT_ASSESSED] -= count
