@@ -344,8 +344,8 @@ def _tallies(
     """The leaves' `_Tally` by top-level node (its path) and by area, from one grouped
     query: one row per top-level node, area and status (and previous status).
 
-    Each leaf is joined to its entry of each period (none: no status), read from the
-    indexes on the leaves and on the entries' statuses without reading a row."""
+    Each leaf (read from the index `leaves_in_plan_order` alone) is joined to its entry
+    of each period (none: no status): two lookups a leaf, not four subqueries."""
     leaves = _leaves_with_entries(period, previous, area)
     fields = ["top_path", "area_id", "now__status_id"]
     if previous is not None:

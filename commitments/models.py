@@ -503,8 +503,9 @@ class Entry(RichTextModel):
             ),
         ]
         indexes = [
-            # A leaf's status and progress in a period, read by the dashboards for every
-            # leaf from this index alone, without reading the entries and their texts.
+            # Whether a leaf's entry of a period is in some statuses, and its progress:
+            # the dashboard's lists walk the plan checking it from this index alone,
+            # without reading the entries and their texts.
             models.Index(
                 fields=["node", "period", "status", "progress"], name="entry_status_by_node"
             ),
