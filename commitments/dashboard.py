@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -52,7 +53,6 @@ from commitments.dashboard_figures import (
 from commitments.figures import FigureTotals, sum_totals
 from commitments.models import (
     Entry,
-    Figure,
     Mandate,
     PlanLevel,
     PlanNode,
@@ -99,15 +99,14 @@ def build_plan_dashboard(
     4 the first top-level nodes, 5 the figures summed by top-level node and area, 6 the
     first leaves needing attention, then, when there is a previous period, one for each
     list of changes: 7 newly delayed (when the mandate counts delays), 8 newly
-    favourable, 9 newly completed (when it has a «completed» status).
+    favourable, 9 newly completed (when it has a «completed» status). A list the counts
+    of query 3 say is empty is not queried.
     """
     mandate = period.mandate
     statuses = list(Status.objects.filter(mandate=mandate).order_by("position"))
     top_level, leaf_level = _top_and_leaf_levels(mandate)
     category_of = {status.pk: status.category for status in statuses}
-    by_top, by_area = _tallies(
-        dashboard_leaves(period, previous, area=area), with_previous=previous is not None
-    )
+    by_top, by_area = _tallies(period, previous, area)
     top_nodes = list(
         PlanNode.objects.filter(
             mandate=mandate, parent=None, path__in=sorted(by_top)[:TOP_NODES_SHOWN]
@@ -188,11 +187,23 @@ def build_plan_dashboard(
             chart_id="plan-dashboard-area",
         ),
         changes=changes,
-        attention=LeafList(
-            lists.needing_attention(),
-            overall.in_categories(ATTENTION_ORDER, category_of),
-            list_url([("category", category) for category in ATTENTION_ORDER]),
-        ),
+        attention=_attention(overall, lists, category_of, list_url),
+    )
+
+
+def _attention(
+    overall: "_Tally",
+    lists: "_LeafLists",
+    category_of: Mapping[int, str],
+    list_url: Callable[[list[tuple[str, str]]], str],
+) -> LeafList:
+    """The leaves needing attention: how many, and the first of them (no query when
+    there are none, which would walk the whole plan to find none)."""
+    count = overall.in_categories(ATTENTION_ORDER, category_of)
+    return LeafList(
+        lists.needing_attention() if count else [],
+        count,
+        list_url([("category", category) for category in ATTENTION_ORDER]),
     )
 
 
@@ -308,19 +319,44 @@ class _TallyBuilder:
         return _Tally(self.counts, self.moves, self.progress_sum, self.progress_count)
 
 
-def _tallies(leaves, *, with_previous: bool) -> tuple[dict[str, _Tally], dict[int | None, _Tally]]:
+def _leaves_with_entries(
+    period: ReportingPeriod, previous: ReportingPeriod | None, area: Area | None
+):
+    """The mandate's leaves (of `area`), each joined to its entry of `period` as `now`
+    and of `previous` as `before` (none: a leaf without entry that period)."""
+    leaves = PlanNode.objects.filter(mandate_id=period.mandate_id).leaves()
+    if area is not None:
+        leaves = leaves.filter(area=area)
+    leaves = leaves.annotate(now=_entry_of(period))
+    if previous is not None:
+        leaves = leaves.annotate(before=_entry_of(previous))
+    return leaves
+
+
+def _entry_of(period: ReportingPeriod) -> FilteredRelation:
+    """A leaf's entry of `period`, for a LEFT JOIN (none: no entry)."""
+    return FilteredRelation("entries", condition=Q(entries__period=period))
+
+
+def _tallies(
+    period: ReportingPeriod, previous: ReportingPeriod | None, area: Area | None
+) -> tuple[dict[str, _Tally], dict[int | None, _Tally]]:
     """The leaves' `_Tally` by top-level node (its path) and by area, from one grouped
-    query: one row per top-level node, area and status (and previous status)."""
-    fields = ["top_path", "area_id", "period_status_id"]
-    if with_previous:
-        fields.append("previous_status_id")
+    query: one row per top-level node, area and status (and previous status).
+
+    Each leaf (read from the index `leaves_in_plan_order` alone) is joined to its entry
+    of each period (none: no status): two lookups a leaf, not four subqueries."""
+    leaves = _leaves_with_entries(period, previous, area)
+    fields = ["top_path", "area_id", "now__status_id"]
+    if previous is not None:
+        fields.append("before__status_id")
     rows = (
         leaves.annotate(top_path=_top_path("path"))
         .values(*fields)
         .annotate(
             leaf_count=Count("pk"),
-            progress_sum=Sum("period_progress"),
-            progress_count=Count("period_progress"),
+            progress_sum=Sum("now__progress"),
+            progress_count=Count("now__progress"),
         )
         .order_by()
         .values_list(*fields, "leaf_count", "progress_sum", "progress_count")
@@ -329,7 +365,7 @@ def _tallies(leaves, *, with_previous: bool) -> tuple[dict[str, _Tally], dict[in
     by_area: dict[int | None, _TallyBuilder] = defaultdict(_TallyBuilder)
     for row in rows:
         top_path, area_id, status_id = row[:3]
-        previous_id = row[3] if with_previous else None
+        previous_id = row[3] if previous is not None else None
         counted = row[-3:]
         by_top[top_path].add(status_id, previous_id, *counted)
         by_area[area_id].add(status_id, previous_id, *counted)
@@ -343,24 +379,25 @@ def _figure_totals(
     period: ReportingPeriod, area: Area | None
 ) -> tuple[dict[str, FigureTotals], dict[int | None, FigureTotals]]:
     """The totals of the period's figures that carry a women/men split
-    (`commitments.figures`), by top-level node (its path) and by area: one query."""
-    figures = Figure.objects.filter(
-        Q(women__isnull=False) | Q(men__isnull=False),
-        entry__period=period,
-        entry__node__is_leaf=True,
-    )
-    if area is not None:
-        figures = figures.filter(entry__node__area=area)
+    (`commitments.figures`), by top-level node (its path) and by area: one query.
+
+    It walks the leaves to their entries of the period to their figures (outer joins,
+    the split a condition of each sum), each step read from an index alone
+    (`leaves_in_plan_order`, the entries' by node and period, `figure_split_by_entry`)."""
+    figures = "now__figures__"
+    split = Q(**{f"{figures}women__isnull": False}) | Q(**{f"{figures}men__isnull": False})
     rows = (
-        figures.annotate(top_path=_top_path("entry__node__path"))
-        .values("top_path", "entry__node__area_id")
+        _leaves_with_entries(period, None, area)
+        .annotate(top_path=_top_path("path"))
+        .values("top_path", "area_id")
         .annotate(
-            value_sum=Sum("value"), women_sum=Sum("women"), men_sum=Sum("men"), count=Count("pk")
+            value_sum=Sum(f"{figures}value", filter=split),
+            women_sum=Sum(f"{figures}women", filter=split),
+            men_sum=Sum(f"{figures}men", filter=split),
+            count=Count(f"{figures}pk", filter=split),
         )
         .order_by()
-        .values_list(
-            "top_path", "entry__node__area_id", "value_sum", "women_sum", "men_sum", "count"
-        )
+        .values_list("top_path", "area_id", "value_sum", "women_sum", "men_sum", "count")
     )
     by_top: dict[str, FigureTotals] = {}
     by_area: dict[int | None, FigureTotals] = {}
@@ -375,18 +412,12 @@ class _LeafLists:
     """The first leaves of each list on the dashboard (`LIST_SHOWN`), one query a list,
     each leaf with its statuses, area and page named without a query.
 
-    A list is of leaves with an entry in a status, so it is read from the period's
-    entries in those statuses: the previous status is looked up for those alone."""
+    A list walks the mandate's leaves in plan order (the index `leaves_in_plan_order`),
+    each joined to its entries of both periods, and stops at the first `LIST_SHOWN`
+    that belong: it reads as many leaves as it takes to find them, not the plan."""
 
     def __init__(self, period, previous, area, statuses, areas):
-        self.entries = Entry.objects.filter(period=period, node__is_leaf=True)
-        if area is not None:
-            self.entries = self.entries.filter(node__area=area)
-        if previous is not None:
-            earlier = Entry.objects.filter(node=OuterRef("node_id"), period=previous).order_by()
-            self.entries = self.entries.annotate(
-                previous_status_id=Subquery(earlier.values("status_id")[:1])
-            )
+        self.leaves = _leaves_with_entries(period, previous, area)
         self.with_previous = previous is not None
         self.statuses = statuses
         self.status_by_id = {status.pk: status for status in statuses}
@@ -397,50 +428,60 @@ class _LeafLists:
     def ids_in(self, categories: Collection[str]) -> list[int]:
         return [status.pk for status in self.statuses if status.category in categories]
 
-    def _first(self, entries) -> list[DashboardLeaf]:
-        fields = [f"node__{name}" if name != "pk" else "node_id" for name in LeafNode._fields]
-        fields += ["status_id", "progress"]
+    def _fields(self) -> list[str]:
+        fields = [*LeafNode._fields, "now__status_id", "now__progress"]
         if self.with_previous:
-            fields.append("previous_status_id")
-        shown = []
-        for row in entries.values_list(*fields)[:LIST_SHOWN]:
-            node = LeafNode(*row[:5])
-            shown.append(
-                DashboardLeaf(
-                    node=node,
-                    area=self.area_by_id.get(node.area_id),
-                    status=self.status_by_id.get(row[5]),
-                    previous_status=self.status_by_id.get(row[7]) if self.with_previous else None,
-                    progress=row[6] if self.tracks_progress else None,
-                    url=self.detail_url(node.pk),
-                )
-            )
-        return shown
+            fields.append("before__status_id")
+        return fields
+
+    def _leaf(self, row) -> DashboardLeaf:
+        node = LeafNode(*row[:5])
+        return DashboardLeaf(
+            node=node,
+            area=self.area_by_id.get(node.area_id),
+            status=self.status_by_id.get(row[5]),
+            previous_status=self.status_by_id.get(row[7]) if self.with_previous else None,
+            progress=row[6] if self.tracks_progress else None,
+            url=self.detail_url(node.pk),
+        )
 
     def needing_attention(self) -> list[DashboardLeaf]:
-        """The delayed leaves, then the pending ones, each in plan order."""
+        """The delayed leaves, then the pending ones, each in plan order: of the first
+        leaves of each category (each found walking the plan in order), the first in
+        the categories' order, in one query."""
+        categories = [category for category in ATTENTION_ORDER if self.ids_in({category})]
+        if not categories:
+            return []
+        firsts = Q()
+        for category in categories:
+            first = (
+                self.leaves.filter(now__status_id__in=self.ids_in({category}))
+                .order_by("path")
+                .values("pk")[:LIST_SHOWN]
+            )
+            firsts |= Q(pk__in=first)
         order = Case(
             *(
-                When(status_id__in=self.ids_in({category}), then=Value(position))
-                for category, position in ATTENTION_ORDER.items()
-                if self.ids_in({category})
+                When(
+                    now__status_id__in=self.ids_in({category}),
+                    then=Value(ATTENTION_ORDER[category]),
+                )
+                for category in categories
             ),
             default=Value(len(ATTENTION_ORDER)),
         )
-        return self._first(
-            self.entries.filter(status_id__in=self.ids_in(ATTENTION_ORDER)).order_by(
-                order, "node__path"
-            )
-        )
+        rows = self.leaves.filter(firsts).order_by(order, "path").values_list(*self._fields())
+        return [self._leaf(row) for row in rows[:LIST_SHOWN]]
 
     def newly_in(self, categories: Collection[str]) -> list[DashboardLeaf]:
         """The leaves in `categories` now and not in the previous period, in plan order."""
         others = [status.pk for status in self.statuses if status.category not in categories]
-        return self._first(
-            self.entries.filter(status_id__in=self.ids_in(categories))
-            .filter(Q(previous_status_id__in=others) | Q(previous_status_id__isnull=True))
-            .order_by("node__path")
+        leaves = (
+            self.leaves.filter(now__status_id__in=self.ids_in(categories))
+            .filter(Q(before__status_id__in=others) | Q(before__status_id__isnull=True))
+            .order_by("path")
         )
+        return [self._leaf(row) for row in leaves.values_list(*self._fields())[:LIST_SHOWN]]
 
 
 def _column_counts(
@@ -532,10 +573,10 @@ def _changes_since(
 
     def newly(change: str) -> LeafList:
         categories = CHANGES[change]
+        count = overall.newly_in(categories, lists_category_of)
+        # None to list: no query that would walk the whole plan to find none.
         return LeafList(
-            lists.newly_in(categories),
-            overall.newly_in(categories, lists_category_of),
-            list_url([("change", change)]),
+            lists.newly_in(categories) if count else [], count, list_url([("change", change)])
         )
 
     lists_category_of = {status.pk: status.category for status in lists.statuses}

@@ -191,6 +191,13 @@ class PlanNode(models.Model):
             # so a code is unique within its level.
             models.UniqueConstraint(fields=["mandate", "level", "code"], name="unique_node_code"),
         ]
+        indexes = [
+            # The dashboard counts a mandate's leaves and lists the first of them in plan
+            # order from this index alone, without reading the rows and their texts.
+            models.Index(
+                fields=["mandate", "path", "is_leaf", "area"], name="leaves_in_plan_order"
+            ),
+        ]
         verbose_name = _("element del pla")
         verbose_name_plural = _("elements del pla")
 
@@ -495,6 +502,14 @@ class Entry(RichTextModel):
                 fields=["node", "period"], name="one_entry_per_node_and_period"
             ),
         ]
+        indexes = [
+            # Whether a leaf's entry of a period is in some statuses, and its progress:
+            # the dashboard's lists walk the plan checking it from this index alone,
+            # without reading the entries and their texts.
+            models.Index(
+                fields=["node", "period", "status", "progress"], name="entry_status_by_node"
+            ),
+        ]
         verbose_name = _("seguiment")
         verbose_name_plural = _("seguiments")
 
@@ -578,6 +593,11 @@ class Figure(models.Model):
         ordering = ["entry", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
+        ]
+        indexes = [
+            # The dashboard adds up every leaf's figures split by sex from this index
+            # alone, without reading the figures' rows.
+            models.Index(fields=["entry", "women", "men", "value"], name="figure_split_by_entry"),
         ]
         verbose_name = _("xifra")
         verbose_name_plural = _("xifres")

@@ -12,8 +12,9 @@ it against `assess` for every indicator of a varied data set, boundaries include
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models import BigIntegerField, Case, CharField, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Round
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 
 from service_charters.compliance import HUNDRED, Band, TargetKind, band_of_mean
 
@@ -58,6 +59,29 @@ def compliance_hundredths():
         ),
         default=(2 * result * FULL + target) / (2 * target),
         output_field=BigIntegerField(),
+    )
+
+
+def band_of_mean_in_sql(hundredths: str):
+    """The band of a group of measurements (an aggregate over the group, by their degree
+    annotated as `hundredths`): `compliance.band_of_mean` of the degrees assessed.
+
+    With T the degrees' sum and c their count, the mean rounded half up to 0.01 % is
+    `(2T + c) div 2c` hundredths: it reaches 10000 (met) when 2T - 19999c >= 0 and 5000
+    (partly met) when 2T - 9999c >= 0. Each is one sum (of 2h - 19999, of 2h - 9999)
+    over the assessed, NULL when none is: integers compared, nothing divided.
+    """
+
+    def over(hundredths_reached: int):
+        return Sum(2 * F(hundredths) - (2 * hundredths_reached - 1))
+
+    zero = Value(0)
+    return Case(
+        When(IsNull(over(FULL), True), then=Value(Band.NOT_ASSESSED.value)),
+        When(GreaterThanOrEqual(over(FULL), zero), then=Value(Band.MET.value)),
+        When(GreaterThanOrEqual(over(FULL // 2), zero), then=Value(Band.PARTLY_MET.value)),
+        default=Value(Band.NOT_MET.value),
+        output_field=CharField(),
     )
 
 

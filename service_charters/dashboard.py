@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -22,8 +23,8 @@ from service_charters.bands import (
     summary_view,
 )
 from service_charters.compliance import Band, shares_of_counts
-from service_charters.compliance_sql import band_of_hundredths, compliance_hundredths
-from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
+from service_charters.compliance_sql import band_of_mean_in_sql, compliance_hundredths
+from service_charters.models import CharterCommitment, Indicator, Measurement, in_force_in
 from service_charters.shortfalls import SHORTFALL_BANDS, service_anchor
 from service_charters.years import available_years
 from terrassa_plis.charts import Bar, bar_chart
@@ -114,12 +115,11 @@ def build_charters_dashboard(
     overall and per service, and the trend over the last four years with results.
 
     `years` are the years with results, newest first (`available_years()`), if the
-    caller has them already. The degrees of compliance are added up in the database
-    (`compliance_sql`); Python only bands each commitment's mean by the rules module.
+    caller has them already. The degrees of compliance are added up, banded and counted
+    in the database (`compliance_sql`), so no commitment is read one by one.
     Queries, whatever the number of charters and indicators: 1 the years with results
-    (unless given), 2 the charters in force in each year, 3 the charter commitments with
-    their charter and service, 4 each commitment's sum and count of degrees of
-    compliance in each year shown.
+    (unless given), 2 the commitments counted by charter, 3 those with results counted
+    by year shown, charter and band.
     """
     if years is None:
         years = available_years()
@@ -164,39 +164,79 @@ def band_counts_by_service(years: list[int]) -> dict[int, dict[str, BandCounts]]
 
     A year counts the commitments (with indicators) of the charters then in force, each
     in the band of the mean degree of compliance of its indicators assessed that year.
-    Three queries: the charters in force, the commitments, the sums of the degrees.
+    The database bands and counts them (`compliance_sql`), so only counts come back,
+    in two queries: each charter's commitments, then those with results by year, charter
+    and band (the rest have none: not assessed). Python adds up the charters in force.
     """
-    in_force = Charter.objects.ids_in_force_by_year(years)
-    commitments = list(
+    counts: dict[int, dict[str, BandCounts]] = {year: {} for year in years}
+    if not years:
+        return counts
+    # Each charter's service and the years it is in force.
+    charters: dict[int, tuple[str, set[int]]] = {}
+    for charter_id, service, in_force_from, in_force_until, total in _commitments_by_charter():
+        in_force = {year for year in years if in_force_in(year, in_force_from, in_force_until)}
+        charters[charter_id] = (service, in_force)
+        for year in in_force:
+            service_counts = counts[year].setdefault(service, dict.fromkeys(Band, 0))
+            service_counts[Band.NOT_ASSESSED] += total
+    for year, charter_id, band, count in _banded_with_results(years):
+        service, in_force = charters[charter_id]
+        if year in in_force:
+            service_counts = counts[year][service]
+            service_counts[Band(band)] += count
+            service_counts[Band.NOT_ASSESSED] -= count
+    return counts
+
+
+CHARTER = "objective__offered_service__charter"
+
+
+def _commitments_by_charter():
+    """(charter id, service name, in force from, until, count) of the commitments with
+    indicators, by charter, services by name; one query."""
+    return (
         CharterCommitment.objects.filter(
             Exists(Indicator.objects.filter(commitment=OuterRef("pk")))
         )
-        .order_by("objective__offered_service__charter__service__name", "pk")
+        .values(CHARTER)
+        .annotate(count=Count("pk"))
+        .order_by(f"{CHARTER}__service__name", CHARTER)
         .values_list(
-            "pk",
-            "objective__offered_service__charter_id",
-            "objective__offered_service__charter__service__name",
+            CHARTER,
+            f"{CHARTER}__service__name",
+            f"{CHARTER}__in_force_from",
+            f"{CHARTER}__in_force_until",
+            "count",
         )
     )
-    sums = {
-        (row["year"], row["indicator__commitment_id"]): (row["total"], row["assessed"])
-        for row in Measurement.objects.filter(year__in=years)
-        .annotate(hundredths=compliance_hundredths())
-        .values("year", "indicator__commitment_id")
-        .annotate(total=Sum("hundredths"), assessed=Count("hundredths"))
+
+
+def _banded_with_results(years: list[int]) -> list[tuple[int, int, str, int]]:
+    """(year, charter id, band, count) of the commitments with a result in each of
+    `years`: each commitment's measurements of a year banded by
+    `compliance_sql.band_of_mean_in_sql` (grouped by year and commitment), then counted by year,
+    charter and band. One query: the banding query counted in a query around it, which
+    the ORM does not write."""
+    charter = f"indicator__commitment__{CHARTER}"
+    banded = (
+        Measurement.objects.filter(year__in=years)
+        .annotate(hundredths=compliance_hundredths(), charter_id=F(f"{charter}_id"))
+        .values("year", "indicator__commitment", "charter_id")
+        .annotate(band=band_of_mean_in_sql("hundredths"))
         .order_by()
-    }
-    counts: dict[int, dict[str, BandCounts]] = {}
-    for year in years:
-        charters = in_force[year]
-        by_service: dict[str, BandCounts] = {}
-        for pk, charter_id, service in commitments:
-            if charter_id in charters:
-                band = band_of_hundredths(*sums.get((year, pk), (None, 0)))
-                service_counts = by_service.setdefault(service, dict.fromkeys(Band, 0))
-                service_counts[band] += 1
-        counts[year] = by_service
-    return counts
+        .values("year", "charter_id", "band")
+    )
+    sql, params = banded.query.sql_with_params()
+    year, charter, band = (
+        connection.ops.quote_name(name) for name in ("year", "charter_id", "band")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {year}, {charter}, {band}, COUNT(*) FROM ({sql}) banded "
+            f"GROUP BY {year}, {charter}, {band}",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _summary(label: str, by_service: dict[str, BandCounts]) -> Summary:

@@ -45,6 +45,14 @@ RESULT_OVER_100 = _("Un percentatge no pot passar de 100.")
 INDICATOR_CHARTER = "commitment__objective__offered_service__charter"
 
 
+def in_force_in(year: int, in_force_from: date, in_force_until: date | None) -> bool:
+    """Whether a charter in force from `in_force_from` (until `in_force_until`, None: no
+    end) is in force at some point of `year`, as `CharterQuerySet.in_force` filters."""
+    return in_force_from <= date(year, 12, 31) and (
+        in_force_until is None or in_force_until >= date(year, 1, 1)
+    )
+
+
 class CharterQuerySet(models.QuerySet):
     def in_force(self, year: int):
         """Charters in force at some point of `year`."""
@@ -197,9 +205,7 @@ class Charter(models.Model):
 
     def is_in_force(self, year: int) -> bool:
         """Whether the charter is in force at some point of `year`, as `in_force` filters."""
-        return self.in_force_from <= date(year, 12, 31) and (
-            self.in_force_until is None or self.in_force_until >= date(year, 1, 1)
-        )
+        return in_force_in(year, self.in_force_from, self.in_force_until)
 
 
 class OfferedService(models.Model):

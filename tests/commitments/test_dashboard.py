@@ -128,3 +128,68 @@ def test_the_dashboard_shows_the_totals_by_priority_and_area_with_the_women_s_sh
         f"Prioritat 2 374 296 78 79,1{NBSP}%",
         f"3. Drets Socials i Serveis a les Persones 374 296 78 79,1{NBSP}%",
     ]
+
+
+def expected_first_leaves(period, previous, categories_in_order, *, newly=False):
+    """The first ten leaves of a dashboard list, worked out from every entry in Python:
+    in the categories' order, then in plan order (newly: in plan order, of those not in
+    the categories the period before)."""
+    before = {
+        entry.node_id: entry.status.category
+        for entry in Entry.objects.filter(period=previous).select_related("status")
+    }
+    wanted = set(categories_in_order)
+    leaves = [
+        entry
+        for entry in Entry.objects.filter(period=period, node__is_leaf=True).select_related(
+            "status", "node"
+        )
+        if entry.status.category in wanted
+        and (not newly or before.get(entry.node_id) not in wanted)
+    ]
+    leaves.sort(
+        key=lambda entry: (
+            0 if newly else categories_in_order.index(entry.status.category),
+            entry.node.path,
+        )
+    )
+    return [entry.node.code for entry in leaves[:10]]
+
+
+def test_the_lists_show_the_first_ten_in_order_of_every_leaf(seed_plan, organisation):
+    build_commitments(seed_plan, 100, areas=[organisation[3], organisation[1]])
+    choices = plan_choices()
+    period = choices.period(seed_plan.previous_period.pk)
+    previous = period.previous()
+
+    dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
+
+    assert [leaf.node.code for leaf in dashboard.attention.shown] == expected_first_leaves(
+        period, previous, ["delayed", "pending"]
+    )
+    assert dashboard.attention.total > 10
+    changes = dashboard.changes
+    assert [leaf.node.code for leaf in changes.newly_delayed.shown] == expected_first_leaves(
+        period, previous, ["delayed"], newly=True
+    )
+    assert [leaf.node.code for leaf in changes.newly_favourable.shown] == expected_first_leaves(
+        period, previous, ["completed", "on_track"], newly=True
+    )
+
+
+def test_a_list_counted_empty_is_not_queried(actions_in_progress, django_assert_num_queries):
+    choices = plan_choices()
+    period = choices.period(actions_in_progress.pk)
+    previous = period.previous()
+    # 1 the statuses, 2 the levels, 3 the leaves counted, 4 the first top-level nodes,
+    # 5 the figures summed, 6 the first newly favourable: nothing needs attention, nothing
+    # is newly delayed nor newly completed, so those lists are not queried.
+    with django_assert_num_queries(6):
+        dashboard = build_plan_dashboard(period, areas=choices.areas, previous=previous)
+
+    assert dashboard.attention.total == 0 and dashboard.attention.shown == []
+    assert dashboard.changes.newly_completed.total == 0
+    assert [leaf.node.code for leaf in dashboard.changes.newly_favourable.shown] == [
+        "61.1",
+        "61.2",
+    ]

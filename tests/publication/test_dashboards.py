@@ -507,10 +507,9 @@ def test_the_charters_dashboard_runs_the_same_queries_whatever_the_charters(
 ):
     build_charters(seed_charter.service, count, years=(2019, 2020, 2021, 2022))
     # 1 session, 2 user, 3 the user's groups (roles), 4 the years with results,
-    # 5 the charters in force each year, 6 the charter commitments with their service,
-    # 7 each commitment's sum of degrees of compliance per year, added up in SQL
-    # (one query fewer than when the indicators and results were read whole).
-    with django_assert_num_queries(7):
+    # 5 the commitments counted by charter, 6 those with results banded in SQL and
+    # counted by year, charter and band (no commitment nor result read one by one).
+    with django_assert_num_queries(6):
         response = reader.get(CHARTERS_URL)
     assert response.status_code == 200
 
@@ -520,7 +519,9 @@ def test_the_charters_builder_runs_the_same_queries_whatever_the_charters(
     seed_charter, count, django_assert_num_queries
 ):
     build_charters(seed_charter.service, count, years=(2019, 2020, 2021, 2022))
-    with django_assert_num_queries(4):
+    # 1 the years with results, 2 the commitments counted by charter, 3 those with
+    # results counted by year, charter and band.
+    with django_assert_num_queries(3):
         dashboard = build_charters_dashboard()
     assert dashboard.trend_years == [2019, 2020, 2021, 2022]
     # 2022: the built charters' commitments, and the seed's six, in force with no result.
