@@ -102,6 +102,28 @@ _ADMIN = re.compile(
 )
 
 
+# The embedded database serves several web processes and a worker at once: with its
+# write-ahead log readers go on while one writes; a write transaction takes the lock when
+# it begins (Django's atomic), so it never fails half-way on «database is locked», and
+# waits up to 20 s for another writer to finish.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def _sqlite(path) -> dict:
+    # A connection kept between requests, as PostgreSQL's: a new one reads the whole
+    # schema again before its first query.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": dict(SQLITE_OPTIONS),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+    }
+
+
 def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
     """Translate DATABASE_URL into Django's DATABASES['default'].
 
@@ -109,7 +131,7 @@ def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
     or `sqlite:///absolute/path` otherwise.
     """
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_default}
+        return _sqlite(sqlite_default)
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
@@ -117,7 +139,7 @@ def database_from_url(url: str | None, *, sqlite_default: Path) -> dict:
             raise SettingsError(
                 "DATABASE_URL for SQLite must name a file: sqlite:////path/db.sqlite3."
             )
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return _sqlite(path)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise SettingsError(
             f"DATABASE_URL must start with postgres:// or sqlite://; got scheme {parts.scheme!r}."

@@ -48,7 +48,39 @@ def run_manage(*args, **env):
 
 def test_without_database_url_the_embedded_sqlite_file_is_used(tmp_path):
     config = database_from_url(None, sqlite_default=tmp_path / "db.sqlite3")
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": tmp_path / "db.sqlite3"}
+    assert (config["ENGINE"], config["NAME"]) == (
+        "django.db.backends.sqlite3",
+        tmp_path / "db.sqlite3",
+    )
+    # Shared by the web processes and the worker: write-ahead log, writers that wait.
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_the_embedded_database_is_written_ahead_and_kept_open_between_requests(
+    tmp_path, django_db_blocker
+):
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = database_from_url(f"sqlite:///{tmp_path}/db.sqlite3", sqlite_default=tmp_path)
+    assert config["CONN_MAX_AGE"] == 60
+    settings_dict = {
+        **config,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "CONN_HEALTH_CHECKS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+    }
+    connection = DatabaseWrapper(settings_dict)
+    # A file of its own, not the tests' database.
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+        finally:
+            connection.close()
 
 
 def test_a_postgres_url_becomes_a_psycopg_connection(tmp_path):
