@@ -58,8 +58,10 @@ def test_without_database_url_the_embedded_sqlite_file_is_used(tmp_path):
 
 
 def test_the_embedded_database_is_written_ahead_and_kept_open_between_requests(
-    tmp_path, django_db_blocker
+    tmp_path, django_db_blocker, monkeypatch
 ):
+    # `make test` sets it to 0 for the live server's threads; production leaves it unset.
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     config = database_from_url(f"sqlite:///{tmp_path}/db.sqlite3", sqlite_default=tmp_path)
