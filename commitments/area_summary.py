@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from commitments.balance import count_statuses
-from commitments.dashboard import dashboard_leaves, detail_url_maker
+from commitments.dashboard import dashboard_leaves
 from commitments.dashboard_figures import DashboardLeaf, StatusShare, leaf_plural
+from commitments.dashboard_lists import detail_url_maker
 from commitments.models import PlanLevel, ReportingPeriod, Status, StatusCategory
 from governance.models import Area
 

@@ -20,7 +20,6 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -37,18 +36,20 @@ from django.utils.translation import gettext_lazy as _
 from commitments.balance import NO_ENTRY_COLOUR, NO_ENTRY_LABEL, status_counts
 from commitments.dashboard_charts import breakdown, change_figures, overall_chart, share_figure
 from commitments.dashboard_figures import (
-    LIST_SHOWN,
     Changes,
-    DashboardLeaf,
     GroupRow,
     KeyFigure,
     LeafList,
-    LeafNode,
     PlanDashboard,
     StatusShare,
     has_completed_status,
     has_delayed_status,
     leaf_plural,
+)
+from commitments.dashboard_lists import (
+    ATTENTION_ORDER,
+    LeafLists,
+    leaves_with_entries,
 )
 from commitments.figures import FigureTotals, sum_totals
 from commitments.models import (
@@ -67,8 +68,6 @@ from terrassa_plis.formatting import percent, percentage_of
 FAVOURABLE = frozenset({StatusCategory.COMPLETED, StatusCategory.ON_TRACK})
 DELAYED = frozenset({StatusCategory.DELAYED})
 PENDING = frozenset({StatusCategory.PENDING})
-# The leaves that need attention, in this order: the delayed, then the pending.
-ATTENTION_ORDER = {StatusCategory.DELAYED: 0, StatusCategory.PENDING: 1}
 # What each list of changes holds (`Changes`): the leaves in these categories now and
 # not in the previous period; the commitments list filters by the same (`?change=`).
 CHANGES = {
@@ -126,7 +125,7 @@ def build_plan_dashboard(
     progress = counter.progress(overall)
     has_delayed = has_delayed_status(statuses)
     list_url = _list_url_maker(period, leaf_level, area)
-    lists = _LeafLists(period, previous, area, statuses, areas)
+    lists = LeafLists(period, previous, area, statuses, areas)
     changes = (
         _changes_since(
             previous,
@@ -193,7 +192,7 @@ def build_plan_dashboard(
 
 def _attention(
     overall: "_Tally",
-    lists: "_LeafLists",
+    lists: "LeafLists",
     category_of: Mapping[int, str],
     list_url: Callable[[list[tuple[str, str]]], str],
 ) -> LeafList:
@@ -225,14 +224,6 @@ def _list_url_maker(
         base.append(("area", area.pk))
     path = reverse("commitments:list")
     return lambda filters: f"{path}?{urlencode(base + filters)}"
-
-
-def detail_url_maker() -> Callable[[int], str]:
-    """The commitment page's URL for any pk, reversed once rather than once per leaf:
-    the dashboard links hundreds of them."""
-    marker = 2_147_483_647
-    pattern = reverse("commitments:detail", args=[marker])
-    return lambda pk: pattern.replace(str(marker), str(pk))
 
 
 def dashboard_leaves(
@@ -319,25 +310,6 @@ class _TallyBuilder:
         return _Tally(self.counts, self.moves, self.progress_sum, self.progress_count)
 
 
-def _leaves_with_entries(
-    period: ReportingPeriod, previous: ReportingPeriod | None, area: Area | None
-):
-    """The mandate's leaves (of `area`), each joined to its entry of `period` as `now`
-    and of `previous` as `before` (none: a leaf without entry that period)."""
-    leaves = PlanNode.objects.filter(mandate_id=period.mandate_id).leaves()
-    if area is not None:
-        leaves = leaves.filter(area=area)
-    leaves = leaves.annotate(now=_entry_of(period))
-    if previous is not None:
-        leaves = leaves.annotate(before=_entry_of(previous))
-    return leaves
-
-
-def _entry_of(period: ReportingPeriod) -> FilteredRelation:
-    """A leaf's entry of `period`, for a LEFT JOIN (none: no entry)."""
-    return FilteredRelation("entries", condition=Q(entries__period=period))
-
-
 def _tallies(
     period: ReportingPeriod, previous: ReportingPeriod | None, area: Area | None
 ) -> tuple[dict[str, _Tally], dict[int | None, _Tally]]:
@@ -346,7 +318,7 @@ def _tallies(
 
     Each leaf (read from the index `leaves_in_plan_order` alone) is joined to its entry
     of each period (none: no status): two lookups a leaf, not four subqueries."""
-    leaves = _leaves_with_entries(period, previous, area)
+    leaves = leaves_with_entries(period, previous, area)
     fields = ["top_path", "area_id", "now__status_id"]
     if previous is not None:
         fields.append("before__status_id")
@@ -387,7 +359,7 @@ def _figure_totals(
     figures = "now__figures__"
     split = Q(**{f"{figures}women__isnull": False}) | Q(**{f"{figures}men__isnull": False})
     rows = (
-        _leaves_with_entries(period, None, area)
+        leaves_with_entries(period, None, area)
         .annotate(top_path=_top_path("path"))
         .values("top_path", "area_id")
         .annotate(
@@ -406,82 +378,6 @@ def _figure_totals(
         by_top[top_path] = by_top.get(top_path, FigureTotals()) + totals
         by_area[area_id] = by_area.get(area_id, FigureTotals()) + totals
     return by_top, by_area
-
-
-class _LeafLists:
-    """The first leaves of each list on the dashboard (`LIST_SHOWN`), one query a list,
-    each leaf with its statuses, area and page named without a query.
-
-    A list walks the mandate's leaves in plan order (the index `leaves_in_plan_order`),
-    each joined to its entries of both periods, and stops at the first `LIST_SHOWN`
-    that belong: it reads as many leaves as it takes to find them, not the plan."""
-
-    def __init__(self, period, previous, area, statuses, areas):
-        self.leaves = _leaves_with_entries(period, previous, area)
-        self.with_previous = previous is not None
-        self.statuses = statuses
-        self.status_by_id = {status.pk: status for status in statuses}
-        self.area_by_id = {item.pk: item for item in areas}
-        self.tracks_progress = period.mandate.tracks_progress
-        self.detail_url = detail_url_maker()
-
-    def ids_in(self, categories: Collection[str]) -> list[int]:
-        return [status.pk for status in self.statuses if status.category in categories]
-
-    def _fields(self) -> list[str]:
-        fields = [*LeafNode._fields, "now__status_id", "now__progress"]
-        if self.with_previous:
-            fields.append("before__status_id")
-        return fields
-
-    def _leaf(self, row) -> DashboardLeaf:
-        node = LeafNode(*row[:5])
-        return DashboardLeaf(
-            node=node,
-            area=self.area_by_id.get(node.area_id),
-            status=self.status_by_id.get(row[5]),
-            previous_status=self.status_by_id.get(row[7]) if self.with_previous else None,
-            progress=row[6] if self.tracks_progress else None,
-            url=self.detail_url(node.pk),
-        )
-
-    def needing_attention(self) -> list[DashboardLeaf]:
-        """The delayed leaves, then the pending ones, each in plan order: of the first
-        leaves of each category (each found walking the plan in order), the first in
-        the categories' order, in one query."""
-        categories = [category for category in ATTENTION_ORDER if self.ids_in({category})]
-        if not categories:
-            return []
-        firsts = Q()
-        for category in categories:
-            first = (
-                self.leaves.filter(now__status_id__in=self.ids_in({category}))
-                .order_by("path")
-                .values("pk")[:LIST_SHOWN]
-            )
-            firsts |= Q(pk__in=first)
-        order = Case(
-            *(
-                When(
-                    now__status_id__in=self.ids_in({category}),
-                    then=Value(ATTENTION_ORDER[category]),
-                )
-                for category in categories
-            ),
-            default=Value(len(ATTENTION_ORDER)),
-        )
-        rows = self.leaves.filter(firsts).order_by(order, "path").values_list(*self._fields())
-        return [self._leaf(row) for row in rows[:LIST_SHOWN]]
-
-    def newly_in(self, categories: Collection[str]) -> list[DashboardLeaf]:
-        """The leaves in `categories` now and not in the previous period, in plan order."""
-        others = [status.pk for status in self.statuses if status.category not in categories]
-        leaves = (
-            self.leaves.filter(now__status_id__in=self.ids_in(categories))
-            .filter(Q(before__status_id__in=others) | Q(before__status_id__isnull=True))
-            .order_by("path")
-        )
-        return [self._leaf(row) for row in leaves.values_list(*self._fields())[:LIST_SHOWN]]
 
 
 def _column_counts(
@@ -562,7 +458,7 @@ def _balance_url(period: ReportingPeriod, area: Area | None) -> str:
 def _changes_since(
     previous: ReportingPeriod,
     overall: _Tally,
-    lists: _LeafLists,
+    lists: LeafLists,
     *,
     has_delayed: bool,
     has_completed: bool,
