@@ -81,8 +81,12 @@ class FilterOptions:
 def filter_options(mandate: Mandate) -> FilterOptions:
     """Two queries: the top-level nodes (with their level, and whether any leaf lies under
     them) and the areas."""
+    subtree = Concat(OuterRef("path"), Value("/"))
+    # `path__gte` adds nothing to `startswith` but lets the database walk the index from
+    # the node's own place (a prefix sorts before what extends it, whatever the
+    # collation): without it each top-level node read the whole plan.
     leaves_under = PlanNode.objects.filter(
-        mandate=mandate, is_leaf=True, path__startswith=Concat(OuterRef("path"), Value("/"))
+        mandate=mandate, is_leaf=True, path__gte=subtree, path__startswith=subtree
     )
     top_nodes = list(
         PlanNode.objects.filter(mandate=mandate, parent=None)

@@ -410,14 +410,17 @@ class EntryQuerySet(models.QuerySet):
         leaf_progress = list(
             self.filter(period=period, progress__isnull=False).values_list("node__path", "progress")
         )
-        nodes = dict(
-            PlanNode.objects.filter(mandate_id=period.mandate_id).values_list("path", "id")
-        )
         sums: dict[str, list[Decimal]] = {}
         for path, progress in leaf_progress:
             parts = path.split("/")
             for i in range(1, len(parts) + 1):
                 sums.setdefault("/".join(parts[:i]), []).append(progress)
+        # Only the nodes these leaves roll up to, not the whole plan's.
+        nodes = dict(
+            PlanNode.objects.filter(mandate_id=period.mandate_id, path__in=list(sums))
+            .order_by()
+            .values_list("path", "id")
+        )
         means: dict[int | None, Decimal] = {
             nodes[path]: sum(values) / len(values) for path, values in sums.items() if path in nodes
         }
