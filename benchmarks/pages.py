@@ -23,6 +23,9 @@ class Page:
     data: dict | None = None
     # Untimed, before each timed request: e.g. make the next click a new document.
     before_each: Callable[[], None] | None = None
+    # A stored file served as it is (a PDF, open data): its time is its size's, which
+    # grows with the data it holds; `--compare-factor` shows its ratio apart.
+    download: bool = False
 
 
 def _period(term="2015-2019"):
@@ -135,6 +138,7 @@ PAGES += [
         lambda: _made(_balance_pdf(), "director"),
         "director",
         20,
+        download=True,
     ),
 ]
 
@@ -171,6 +175,7 @@ PAGES += [
         lambda: _made("/cartes-de-serveis/seguiment/2021/exporta.json", "director"),
         "director",
         20,
+        download=True,
     ),
     Page(
         "PDF click, charters full report 2021",
@@ -251,10 +256,12 @@ PAGES += [
         "published balance PDF, from storage",
         lambda: _published("balance", "pdf/"),
         None,
+        download=True,
     ),
     Page(
         "published charters JSON",
         lambda: _published("charters", "dades.json"),
         None,
+        download=True,
     ),
 ]
