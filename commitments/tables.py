@@ -1,35 +1,17 @@
 """The commitments list and a technician's worklists as sortable, paginated tables."""
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig
 
 from terrassa_plis.formatting import percent
-from terrassa_plis.tables import LeanTable
+from terrassa_plis.tables import LeanTable, paginate_always
 
 TEXT_LENGTH = 160
-PER_PAGE = 50
 NOT_REPORTED = "—"
-
-
-class ForgivingPaginator(Paginator):
-    """A page number out of range or not a number shows the nearest page, not an error.
-
-    Links are shared and bookmarked: page 4 of a list that has since shrunk, or a
-    mistyped number, still shows a page of the list.
-    """
-
-    def validate_number(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            return 1
-        return min(max(number, 1), self.num_pages)
 
 
 def status_marks(statuses) -> dict:
@@ -51,20 +33,6 @@ def shortened(text: str) -> str:
     if len(text) <= TEXT_LENGTH:
         return text
     return text[: TEXT_LENGTH - 1].rstrip() + "…"
-
-
-def paginate_always(table, request) -> None:
-    """Sort `table` by the request, and paginate it always with PER_PAGE rows.
-
-    django-tables2 would also take `per_page` from the query string: a negative one
-    fails and a huge one loads the whole plan in one page.
-    """
-    RequestConfig(request, paginate=False).configure(table)
-    table.paginate(
-        paginator_class=ForgivingPaginator,
-        per_page=PER_PAGE,
-        page=request.GET.get(table.prefixed_page_field, 1),
-    )
 
 
 class CommitmentTable(LeanTable):

@@ -1,42 +1,11 @@
-"""The charters index: every charter in force in a year, with its commitments per band."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
+"""The charters index's figures: each charter's commitments per band in a year, for the
+charters of one page of the index (`tables.CharterTable`)."""
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from service_charters.bands import band_css
 from service_charters.compliance import Band
 from service_charters.compliance_sql import band_of_hundredths, compliance_hundredths
-from service_charters.models import Charter, CharterCommitment, Indicator, Measurement
-
-
-@dataclass(frozen=True)
-class CharterOverview:
-    charter: Charter
-    band_counts: list[tuple[str, int]]
-    """Each band's stylesheet class and count of commitments, in the bands' order."""
-    may_edit: bool
-
-
-def charter_overview(year: int, *, may_edit: Callable[[Charter], bool]) -> list[CharterOverview]:
-    """Every charter in force in `year` with its commitments per band.
-
-    Three queries whatever the number of charters: the charters, their commitments and
-    each commitment's degrees of compliance (`band_counts_by_charter`). `may_edit` is
-    the access guard's answer.
-    """
-    charters = list(Charter.objects.in_force(year).in_printed_order())
-    counts = band_counts_by_charter([charter.pk for charter in charters], year)
-    return [
-        CharterOverview(
-            charter=charter,
-            # Only the counts: the index shows neither shares nor labels per row.
-            band_counts=[(band_css(band), count) for band, count in counts[charter.pk].items()],
-            may_edit=may_edit(charter),
-        )
-        for charter in charters
-    ]
+from service_charters.models import CharterCommitment, Indicator, Measurement
 
 
 def band_counts_by_charter(charter_ids: list[int], year: int) -> dict[int, dict[str, int]]:

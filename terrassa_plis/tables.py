@@ -14,10 +14,44 @@ from functools import partial
 from operator import attrgetter
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django_tables2 import RequestConfig
 
 from terrassa_plis.formatting import data_lang_attribute
+
+PER_PAGE = 50
+
+
+class ForgivingPaginator(Paginator):
+    """A page number out of range or not a number shows the nearest page, not an error.
+
+    Links are shared and bookmarked: page 4 of a list that has since shrunk, or a
+    mistyped number, still shows a page of the list.
+    """
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return 1
+        return min(max(number, 1), self.num_pages)
+
+
+def paginate_always(table, request) -> None:
+    """Sort `table` by the request, and paginate it always with PER_PAGE rows.
+
+    django-tables2 would also take `per_page` from the query string: a negative one
+    fails and a huge one loads the whole plan in one page.
+    """
+    RequestConfig(request, paginate=False).configure(table)
+    table.paginate(
+        paginator_class=ForgivingPaginator,
+        per_page=PER_PAGE,
+        page=request.GET.get(table.prefixed_page_field, 1),
+    )
+
 
 # What a render_<name> method (or a column's render) may ask for, as django-tables2
 # passes it; `bound_row` is not offered: the body has no BoundRow.

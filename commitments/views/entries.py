@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from commitments.forms import EntryForm, entry_data, figure_formset
 from commitments.models import Entry, PlanNode, ReportingPeriod
 from commitments.operations import EditConflict, PeriodClosed, save_entry
-from commitments.tables import WorklistTable, paginate_always
+from commitments.tables import WorklistTable
 from commitments.worklist import Worklist, worklists
 from governance.access import get_item_for_user, reader_required
 from terrassa_plis.concurrency import CONFLICT_STATUS, last_saved, rebased
 from terrassa_plis.formatting import person_name
+from terrassa_plis.tables import paginate_always
 
 # The name of the second submit button: save, then come back to the form.
 CONTINUE = "continue"

@@ -12,15 +12,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from governance.access import get_item_for_user, may_edit_item, may_steer, reader_required
-from service_charters.charters_index import charter_overview
 from service_charters.documents import EXPORT_FORMATS, FOLLOW_UP_PDF
 from service_charters.followup_document import build_report, follow_up_title
 from service_charters.indicator_page import build_indicator_page
 from service_charters.models import Charter, Indicator
 from service_charters.shortfalls import build_shortfalls_page
+from service_charters.tables import CharterTable
 from service_charters.years import available_years, check_year
 from terrassa_plis import documents
 from terrassa_plis.related import related_items
+from terrassa_plis.tables import paginate_always
 
 
 class YearForm(forms.Form):
@@ -42,15 +43,20 @@ def charter_list(request):
     data = request.GET.copy()
     data.setdefault("year", str(default_year))
     form = YearForm(data, years=years)
-    context = {"form": form, "years": years, "overview": None}
+    # Another year keeps the order chosen, from its first page.
+    context = {"form": form, "years": years, "table": None, "sort": request.GET.get("sort")}
     if not form.is_valid():
         return render(request, "service_charters/charter_list.html", context, status=400)
     year = form.cleaned_data["year"] or default_year
     context["year"] = year
     context["export_formats"] = EXPORT_FORMATS
-    context["overview"] = charter_overview(
-        year, may_edit=lambda charter: may_edit_item(request.user, charter)
+    table = CharterTable(
+        Charter.objects.in_force(year).in_printed_order(),
+        year=year,
+        may_edit=lambda charter: may_edit_item(request.user, charter),
     )
+    paginate_always(table, request)
+    context["table"] = table
     return render(request, "service_charters/charter_list.html", context)
 
 

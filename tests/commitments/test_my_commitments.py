@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import ReportingPeriod
-from commitments.tables import PER_PAGE
+from terrassa_plis.tables import PER_PAGE
 from tests.commitments.conftest import build_commitments
 
 URL = reverse("commitments:mine")

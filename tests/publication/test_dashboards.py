@@ -13,7 +13,6 @@ from django.utils import timezone
 from commitments.dashboard import build_plan_dashboard
 from commitments.models import Entry, PlanNode, ReportingPeriod, Status, StatusCategory
 from commitments.plan_choices import plan_choices
-from commitments.tables import PER_PAGE
 from governance.dashboard import build_plis_dashboard
 from governance.models import (
     ActionDecision,
@@ -28,6 +27,7 @@ from governance.models import (
 )
 from service_charters.dashboard import SERVICES_SHOWN, build_charters_dashboard
 from service_charters.models import Measurement
+from terrassa_plis.tables import PER_PAGE
 from tests.commitments.conftest import build_commitments
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL

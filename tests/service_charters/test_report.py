@@ -246,11 +246,11 @@ def test_the_charters_index_runs_the_same_queries_at_any_size(
     build_charters(service, charters, indicators_each=indicators_each)
     client.force_login(technician_area3)
 
-    # Session, user, the user's roles; the years with results; the charters; their
-    # commitments with indicators and each one's sum of degrees of compliance
-    # (charters_index.band_counts_by_charter); the technician's areas and services
-    # (once, for every charter's results link).
-    with django_assert_num_queries(9):
+    # Session, user, the user's roles; the years with results; the count of charters
+    # (the paginator) and the page's charters; their commitments with indicators and
+    # each one's sum of degrees of compliance (charters_index.band_counts_by_charter);
+    # the technician's areas and services (once, for every charter's results link).
+    with django_assert_num_queries(10):
         response = client.get(list_url())
     assert response.status_code == 200
     assert markup(response).count("Carta de prova") == charters * 4
@@ -358,7 +358,7 @@ def test_the_index_counts_each_charter_as_its_follow_up_summarises_it(reader, se
 
     for charter in (seed_charter.charter, built):
         summary = followup.summarise(followup.load_rows([charter], 2021), charter.title)
-        row = text_of(text.split(f">{charter.title}</a></th>")[1].split("</tr>")[0])
+        row = text_of(text.split(f">{charter.title}</a></td>")[1].split("</tr>")[0])
         figures = row.split("— ")[1].split()[:4]
         assert figures == [str(summary.counts[band]) for band in Band]
     assert figures == ["0", "3", "2", "2"]
