@@ -36,6 +36,7 @@ def shortened(text: str) -> str:
 
 
 class CommitmentTable(LeanTable):
+    row_header = "code"
     # Codes sort naturally (2 < 10 < 21) by the materialised path, not as text.
     code = tables.Column(
         verbose_name=_("Codi"),
@@ -133,6 +134,7 @@ class WorklistTable(LeanTable):
     column headers and paginated by PER_PAGE, with its own query-string `prefix` (a page
     has two tables per open period)."""
 
+    row_header = "code"
     code = tables.Column(verbose_name=_("Codi"), order_by=("path",))
     text = tables.Column(verbose_name=_("Text"), orderable=False)
     area = tables.Column(

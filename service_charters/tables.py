@@ -46,6 +46,8 @@ class CharterTable(LeanTable):
     each with its commitments per band that year and the links to its follow-up, its PDF
     and, for whoever `may_edit` it, its results form."""
 
+    row_header = "title"
+
     title = tables.Column(verbose_name=_("Carta de serveis"), order_by=("title", "id"))
     service = tables.Column(
         verbose_name=_("Servei"), accessor="service__name", order_by=("service__name", "id")

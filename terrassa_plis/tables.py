@@ -15,8 +15,8 @@ from operator import attrgetter
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import RequestConfig
 
 from terrassa_plis.formatting import data_lang_attribute
@@ -71,15 +71,25 @@ class LeanTable(tables.Table):
     """
 
     data_columns: tuple[str, ...] = ()
+    # The column that names each row (a commitment's code, a charter's title): its cells
+    # are the rows' headers, which a screen reader reads out with every cell of the row.
+    row_header: str | None = None
 
     def body_rows(self) -> list[SafeString]:
         """Each row of the page (of the whole table when it is not paginated) as its cells."""
         data_lang = data_lang_attribute()
         writers = [self._cell_writer(column, data_lang) for column in self.columns]
+        cells = [
+            '<th scope="row"{}>{}</th>' if column.name == self.row_header else "<td{}>{}</td>"
+            for column in self.columns
+        ]
         rows = self.page.object_list if hasattr(self, "page") else self.rows
         return [
-            format_html_join(
-                "", "<td{}>{}</td>", ((attrs, write(row.record)) for attrs, write in writers)
+            mark_safe(  # noqa: S308 - each cell is format_html's, escaped there
+                "".join(
+                    format_html(cell, attrs, write(row.record))
+                    for cell, (attrs, write) in zip(cells, writers, strict=True)
+                )
             )
             for row in rows
         ]

@@ -14,7 +14,8 @@ LIST = reverse("commitments:list")
 def codes(response):
     """The codes of the table's rows, in order, as a reader sees them."""
     html = response.content.decode()
-    return re.findall(r'<td><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', html)
+    row_header = r'<th scope="row"><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></th>'
+    return re.findall(row_header, html)
 
 
 @pytest.mark.parametrize(

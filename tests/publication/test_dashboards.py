@@ -223,9 +223,8 @@ def listed_codes(reader, url) -> list[str]:
     """The codes the commitments list shows at `url` (its first page)."""
     response = reader.get(html.unescape(url))
     assert response.status_code == 200
-    return re.findall(
-        r'<td[^>]*><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></td>', markup(response)
-    )
+    cell = r'<t[dh][^>]*><a href="/pla-de-mandat/compromisos/\d+/">([^<]+)</a></t[dh]>'
+    return re.findall(cell, markup(response))
 
 
 def test_the_lists_show_their_first_ten_and_link_to_all_of_them(reader, seed_plan, organisation):

@@ -14,7 +14,7 @@ from terrassa_plis.tables import PER_PAGE
 from tests.pages import markup
 from tests.service_charters.conftest import build_charters
 
-ROW = re.compile(r"<tr><td><a href=\"[^\"]*\">([^<]*)</a></td>(.*?)</tr>", re.S)
+ROW = re.compile(r"<tr><th scope=\"row\"><a href=\"[^\"]*\">([^<]*)</a></th>(.*?)</tr>", re.S)
 COUNT = re.compile(r"<td class=\"[^\"]*band--([a-z-]+)-count[^\"]*\">([^<]*)</td>")
 PAGE_LINK = re.compile(r"<a (?:aria-current=\"page\" )?href=\"\?([^\"]*)\">\d+</a>")
 BAND_CLASSES = {band: band.value.replace("_", "-") for band in Band}

@@ -358,7 +358,7 @@ def test_the_index_counts_each_charter_as_its_follow_up_summarises_it(reader, se
 
     for charter in (seed_charter.charter, built):
         summary = followup.summarise(followup.load_rows([charter], 2021), charter.title)
-        row = text_of(text.split(f">{charter.title}</a></td>")[1].split("</tr>")[0])
+        row = text_of(text.split(f">{charter.title}</a></th>")[1].split("</tr>")[0])
         figures = row.split("— ")[1].split()[:4]
         assert figures == [str(summary.counts[band]) for band in Band]
     assert figures == ["0", "3", "2", "2"]

@@ -89,3 +89,13 @@ def test_the_cells_are_those_django_tables2_s_own_machinery_renders():
 
     theirs = ["".join(cell(column, value) for column, value in row.items()) for row in table.rows]
     assert html_of(table) == theirs
+
+
+def test_the_column_that_names_a_row_is_its_header():
+    class NamedPeopleTable(PeopleTable):
+        row_header = "name"
+
+    rows = html_of(NamedPeopleTable(PEOPLE, exclude=["greeting", "note", "age"]))
+    assert rows[0] == (
+        '<th scope="row"><a href="/persones/1/">Anna &lt;b&gt;</a></th><td>Terrassa</td>'
+    )
