@@ -54,11 +54,27 @@ class CommitmentFilter(django_filters.FilterSet):
         ],
         method="_changed",
     )
+    # What a reporting round's page links for an area's leaves still to report.
+    entry = django_filters.ChoiceFilter(
+        label=_("Entrada del període"),
+        choices=[("missing", _("Sense entrada"))],
+        method="_without_entry",
+    )
     q = django_filters.CharFilter(label=_("Cerca"), method="_search")
 
     class Meta:
         model = PlanNode
-        fields = ["mandate", "level", "area", "status", "period", "category", "change", "q"]
+        fields = [
+            "mandate",
+            "level",
+            "area",
+            "status",
+            "period",
+            "category",
+            "change",
+            "entry",
+            "q",
+        ]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # The small tables behind every choice and default, each read once.
@@ -187,6 +203,10 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def _in_categories(self, queryset, name, value):
         return queryset.filter(period_status_id__in=self._status_ids(value))
+
+    def _without_entry(self, queryset, name, value):
+        # Every entry has a status: a leaf without one has no entry in the period.
+        return queryset.filter(period_status_id__isnull=True)
 
     def _changed(self, queryset, name, value):
         """The leaves in the change's categories now and not in the previous period (in

@@ -7,14 +7,20 @@ to its service (`Area.technicians`, `Service.technicians`), the same people the 
 guard lets edit it. `build_completion` loads everything in a fixed number of queries,
 whatever the size of the plan or the number of charters; `round_summaries` gives the
 counts of many rounds at once, also in a fixed number of queries.
+
+A balance round counts its leaves in SQL and builds only the missing ones: the round's
+page asks for the first `MISSING_SHOWN` of each area (with a link to the commitments
+list that holds them all), the reminders for every one of them.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -27,6 +33,10 @@ from publication.models import ReportingRound, RoundKind, RoundStatus
 from service_charters.models import INDICATOR_CHARTER, Charter, Indicator, Measurement
 from terrassa_plis import history
 from terrassa_plis.formatting import percentage_of, person_name
+
+# The round's page lists at most this many missing items of each area or service, then
+# links the list that holds them all: the page does not grow with the plan.
+MISSING_SHOWN = 10
 
 
 def share(done: int, total: int) -> Decimal:
@@ -55,28 +65,26 @@ class Item:
 
 @dataclass
 class Group:
-    """An area (balance round) or a service (charters round) and its items."""
+    """An area (balance round) or a service (charters round): how many items it is
+    asked for, how many are in, and its missing items (all of them, or the first
+    `MISSING_SHOWN` when `build_completion` is asked for a page; `missing_url` lists
+    them all)."""
 
     name: str
-    area: Area
-    items: list[Item] = field(default_factory=list)
+    area: Area | None
+    total: int = 0
+    done: int = 0
+    missing: list[Item] = field(default_factory=list)
     technicians: list = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.items)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for item in self.items if item.done)
+    missing_url: str = ""
 
     @property
     def missing_count(self) -> int:
         return self.total - self.done
 
     @property
-    def missing(self) -> list[Item]:
-        return [item for item in self.items if not item.done]
+    def missing_is_partial(self) -> bool:
+        return len(self.missing) < self.missing_count
 
     @property
     def share(self) -> Decimal:
@@ -194,64 +202,113 @@ def _all_users(groups: Iterable[Group]) -> dict[int, object]:
     return {user.pk: user for group in groups for user in group.technicians}
 
 
-def build_completion(round: ReportingRound) -> Completion:
-    """The round's completion per area (balance) or per service (charters).
+def build_completion(round: ReportingRound, *, shown: int | None = None) -> Completion:
+    """The round's completion per area (balance) or per service (charters), with each
+    group's missing items: all of them, or the first `shown` of each group.
 
-    Queries: balance, 3 (the leaves with whether each has an entry, the areas'
-    technicians, the services' technicians); charters, 4 (the charters in force, their
-    indicators with whether each has a result, the services' and the areas'
-    technicians). `round.period` should come with its mandate selected.
+    Queries: balance, 4 (the leaves counted per area and service, the missing leaves,
+    the areas' technicians, the services' technicians); charters, 4 (the charters in
+    force, their indicators with whether each has a result, the services' and the
+    areas' technicians). `round.period` should come with its mandate selected.
     """
     if round.kind == RoundKind.BALANCE:
-        return _balance_completion(round)
+        return _balance_completion(round, shown)
     return _charters_completion(round)
 
 
-def _balance_completion(round: ReportingRound) -> Completion:
+def _balance_completion(round: ReportingRound, shown: int | None) -> Completion:
     period = round.period
     leaves = _leaves_with_entry_flag(period)
-    by_area = _area_technicians({leaf.area_id for leaf in leaves if leaf.area_id})
-    by_service = _service_technicians({leaf.service_id for leaf in leaves if leaf.service_id})
-    groups = _groups_by_area(leaves, period, by_area, by_service)
+    tallies = _tallies(leaves)
+    by_area = _area_technicians({row["area_id"] for row in tallies if row["area_id"]})
+    by_service = _service_technicians({row["service_id"] for row in tallies if row["service_id"]})
+    groups = _groups_by_area(tallies, period, by_area, by_service)
+    for leaf in _missing_leaves(leaves, shown):
+        responsible = _union(by_area.get(leaf.area_id, []), by_service.get(leaf.service_id, []))
+        groups[leaf.area_id].missing.append(_leaf_item(leaf, period, responsible))
+    first = min(tallies, key=lambda row: row["first_path"], default=None)
     return Completion(
         round=round,
-        groups=groups,
+        groups=sorted(
+            groups.values(),
+            key=lambda group: (group.area is None, group.area and group.area.number),
+        ),
         # The leaf level's own name: «compromisos» (2015-2019), «actuacions» (2019-2023).
-        item_label=leaves[0].level.name_plural.lower() if leaves else gettext("compromisos"),
+        item_label=first["level__name_plural"].lower() if first else gettext("compromisos"),
         group_label=gettext("Àrea"),
-        technicians=_all_users(groups),
+        technicians=_all_users(groups.values()),
     )
 
 
-def _leaves_with_entry_flag(period) -> list[PlanNode]:
-    """The mandate's leaves in plan order, each with `has_entry` in `period`. One query."""
+def _leaves_with_entry_flag(period):
+    """The mandate's leaves, each with `has_entry` in `period`."""
     entries = Entry.objects.filter(node=OuterRef("pk"), period=period).order_by()
+    return PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True).annotate(
+        has_entry=Exists(entries)
+    )
+
+
+def _tallies(leaves) -> list[dict]:
+    """The leaves counted per area, service and level: how many, how many with their
+    entry, and the first leaf's path, in plan order of those first leaves. One query."""
     return list(
-        PlanNode.objects.filter(mandate_id=period.mandate_id, is_leaf=True)
-        .select_related("area", "level")
-        .annotate(has_entry=Exists(entries))
-        .order_by("path")
+        leaves.order_by()
+        .values("area_id", "area__name", "area__number", "service_id", "level__name_plural")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(has_entry=True)),
+            first_path=Min("path"),
+        )
+        .order_by("first_path")
     )
 
 
-def _groups_by_area(leaves, period, by_area: dict, by_service: dict) -> list[Group]:
-    """One group per area in the areas' order, the leaves without an area last. A leaf
-    is answered for by the technicians of its area and of its service; the group names
-    all of them."""
+def _missing_leaves(leaves, shown: int | None) -> list[PlanNode]:
+    """The leaves without their entry in plan order: every one, or the first `shown` of
+    each area. One query."""
+    missing = leaves.filter(has_entry=False).select_related("level").order_by("path")
+    if shown is not None:
+        missing = missing.annotate(
+            rank=Window(RowNumber(), partition_by=F("area_id"), order_by=F("path").asc())
+        ).filter(rank__lte=shown)
+    return list(missing)
+
+
+def _groups_by_area(tallies, period, by_area: dict, by_service: dict) -> dict:
+    """{area id: its group}, None for the leaves without an area. A leaf is answered for
+    by the technicians of its area and of its service; the group names all of them,
+    the area's first, then each service's in plan order."""
     groups: dict[int | None, Group] = {}
-    for leaf in leaves:
-        group = groups.get(leaf.area_id)
+    for row in tallies:
+        area_id = row["area_id"]
+        group = groups.get(area_id)
         if group is None:
-            name = leaf.area.name if leaf.area_id else gettext("Sense àrea responsable")
-            group = groups[leaf.area_id] = Group(name=name, area=leaf.area)
-            group.technicians = list(by_area.get(leaf.area_id, []))
-        service_technicians = by_service.get(leaf.service_id, [])
-        group.technicians = _union(group.technicians, service_technicians)
-        responsible = _union(by_area.get(leaf.area_id, []), service_technicians)
-        group.items.append(_leaf_item(leaf, period, responsible))
-    return sorted(
-        groups.values(), key=lambda group: (group.area is None, group.area and group.area.number)
-    )
+            # The area from the tally's own columns: the page shows its name and orders
+            # by its number, and another query would be one more per page.
+            area = (
+                Area(pk=area_id, name=row["area__name"], number=row["area__number"])
+                if area_id
+                else None
+            )
+            group = groups[area_id] = Group(
+                name=area.name if area else gettext("Sense àrea responsable"),
+                area=area,
+                technicians=list(by_area.get(area_id, [])),
+                missing_url=_missing_url(period, area_id),
+            )
+        group.total += row["total"]
+        group.done += row["done"]
+        group.technicians = _union(group.technicians, by_service.get(row["service_id"], []))
+    return groups
+
+
+def _missing_url(period, area_id: int | None) -> str:
+    """The commitments list of the period's leaves without their entry, of the area
+    (of every area for the leaves without one: the list cannot pick «no area»)."""
+    query = [("mandate", period.mandate_id), ("period", period.pk), ("entry", "missing")]
+    if area_id is not None:
+        query.append(("area", area_id))
+    return f"{reverse('commitments:list')}?{urlencode(query)}"
 
 
 def _leaf_item(leaf: PlanNode, period, responsible: Iterable) -> Item:
@@ -268,6 +325,8 @@ def _leaf_item(leaf: PlanNode, period, responsible: Iterable) -> Item:
 
 
 def _charters_completion(round: ReportingRound) -> Completion:
+    """With every missing indicator, even for a page: no list filters the indicators
+    without a result, so the round's page is where they are all read."""
     year = round.year
     charters = list(
         Charter.objects.in_force(year)
@@ -323,7 +382,11 @@ def _groups_by_service(
     for indicator in indicators:
         charter = charter_of[indicator.charter_id]
         group = groups[charter.service_id]
-        group.items.append(
+        group.total += 1
+        if indicator.has_result:
+            group.done += 1
+            continue
+        group.missing.append(
             Item(
                 label=Truncator(indicator.name).chars(160),
                 text=charter.title,

@@ -29,7 +29,9 @@ from publication.operations import (
     open_round,
     request_publication,
 )
+from publication.public import FROZEN_CONTENT
 from publication.rounds import (
+    MISSING_SHOWN,
     build_completion,
     preview_links,
     round_history,
@@ -106,12 +108,15 @@ def round_open(request):
 def _render_round(request, round, publish_form: PublishForm | None, *, status: int = 200):
     """The round's page, with the publish form when the user may act (else None), and
     how the latest publication asked for goes when it is under way or failed."""
-    versions = list(round.versions.select_related("published_by").order_by("-number"))
+    # The frozen documents grow with the plan and the page shows none of them.
+    versions = list(
+        round.versions.select_related("published_by").defer(*FROZEN_CONTENT).order_by("-number")
+    )
     may_act = publish_form is not None
     publication = round.last_publication
     if publication is not None and publication.status == JobStatus.DONE:
         publication = None  # The version list shows it.
-    completion = build_completion(round)
+    completion = build_completion(round, shown=MISSING_SHOWN)
     context = {
         "round": round,
         "completion": completion,

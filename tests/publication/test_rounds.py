@@ -8,12 +8,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import ReportingPeriod
+from commitments.models import Entry, ReportingPeriod, Status
 from governance.models import Service
 from governance.roles import Role
 from publication.models import PublishedVersion, ReportingRound, RoundKind, RoundStatus
 from publication.operations import move_to_review, open_round, publish_round
-from publication.rounds import build_completion, round_summaries, rounds_with_subjects
+from publication.rounds import (
+    MISSING_SHOWN,
+    build_completion,
+    round_summaries,
+    rounds_with_subjects,
+)
 from service_charters.models import Measurement
 from terrassa_plis.formatting import person_name
 from tests.commitments.conftest import build_commitments
@@ -550,9 +555,9 @@ def test_balance_completion_runs_the_same_queries_at_any_size(
         pk=balance_round(seed_plan, staff).pk
     )
 
-    # The leaves with whether each has an entry; the areas' technicians; the services'
-    # technicians.
-    with django_assert_num_queries(3):
+    # The leaves counted per area and service; the missing leaves; the areas'
+    # technicians; the services' technicians.
+    with django_assert_num_queries(4):
         completion = build_completion(round)
     assert completion.total == extra + 1
     assert completion.technicians  # areas 1, 3 and 5 and their services have some
@@ -596,9 +601,10 @@ def test_the_round_page_runs_the_same_queries_at_any_size(
     client.force_login(staff)
 
     # Session, user, the user's roles; the round with its period, mandate, opener and
-    # version count; the versions with who published them; the completion (leaves,
-    # areas' technicians); the round's history records with who saved each.
-    with django_assert_num_queries(8):
+    # version count; the versions with who published them; the completion (leaves
+    # counted per area, the first missing leaves of each area, areas' technicians); the
+    # round's history records with who saved each.
+    with django_assert_num_queries(9):
         response = client.get(round_url(round))
     assert response.status_code == 200
 
@@ -668,3 +674,38 @@ def test_the_round_page_shows_who_opened_reviewed_and_changed_the_round(
     assert changed < reviewed < opened  # newest first
     assert history.count(person_name(staff)) == 2
     assert history.count(person_name(administrator)) == 1
+
+
+def test_the_round_page_shows_the_first_missing_of_an_area_and_links_them_all(
+    client, seed_plan, organisation, staff
+):
+    """However many an area still owes, the page lists the first `MISSING_SHOWN` and
+    links the commitments list that holds every one of them, and only them."""
+    owed = MISSING_SHOWN + 2
+    reported, *_ = build_commitments(seed_plan, owed + 1, areas=[organisation[1]])
+    Entry.objects.create(
+        node=reported,
+        period=seed_plan.open_period,
+        status=Status.objects.filter(mandate=seed_plan.open_period.mandate).first(),
+    )
+    round = balance_round(seed_plan, staff)
+    client.force_login(staff)
+
+    response = client.get(round_url(round))
+
+    text = visible_text(response)
+    assert f"Territori i Sostenibilitat: {owed} pendents" in text
+    assert f"Es mostren els {MISSING_SHOWN} primers de {owed}." in text
+    links = page_links(section(response, "completion-title"))
+    [area1] = [group for group in build_completion(round).groups if group.missing]
+    assert len(area1.missing) == owed
+    assert [label for label, _ in links if label.startswith("Compromís")] == [
+        item.label for item in area1.missing[:MISSING_SHOWN]
+    ]
+    [all_url] = [
+        url for label, url in links if label == f"Vegeu-los tots ({owed}) a la llista del pla"
+    ]
+    listed = client.get(all_url)
+    assert listed.status_code == 200
+    # The area's leaves without their entry: not the one reported.
+    assert f"{owed} compromisos" in visible_text(listed)
