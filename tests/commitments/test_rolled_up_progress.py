@@ -46,7 +46,7 @@ def plan_2019_2023(seed_plan):
 def progress_cells(response) -> dict[str, str]:
     """Each row's code and its «% execució» cell, as read on the page."""
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", markup(response), re.S)
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    cells = [re.findall(r'<(?:td|th scope="row")[^>]*>(.*?)</t[dh]>', row, re.S) for row in rows]
     return {text_keeping_nbsp(row[0]): text_keeping_nbsp(row[-1]) for row in cells if row}
 
 
