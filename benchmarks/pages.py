@@ -23,8 +23,9 @@ class Page:
     data: dict | None = None
     # Untimed, before each timed request: e.g. make the next click a new document.
     before_each: Callable[[], None] | None = None
-    # A stored file served as it is (a PDF, open data): its time is its size's, which
-    # grows with the data it holds; `--compare-factor` shows its ratio apart.
+    # A download (a stored file served as it is, the open data of a whole register): its
+    # time is its size's, which grows with the data it holds; `--compare-factor` shows
+    # its ratio apart.
     download: bool = False
 
 
@@ -192,7 +193,7 @@ PAGES += [
     Page("PLIS transversal commission", "/plis/organs/comissio-tecnica-transversal/", "director"),
     Page("PLIS action plan", "/plis/accions/", "director"),
     Page("PLIS meetings", "/plis/reunions/", "director"),
-    Page("PLIS Popolo JSON", "/plis/popolo.json", "director"),
+    Page("PLIS Popolo JSON", "/plis/popolo.json", "director", download=True),
 ]
 
 

@@ -231,7 +231,7 @@ def compare_factors(args) -> bool:
         ratio = more["median"] / one["median"] if one["median"] else float("inf")
         same_queries = more["queries"] == one["queries"]
         if one.get("download"):
-            # A stored file's time is its size's: only its queries must stay the same.
+            # A download's time is its size's: only its queries must stay the same.
             met, verdict = same_queries, "file" if same_queries else "GROWS"
         else:
             met = ratio <= GROWTH_LIMIT and same_queries
@@ -244,8 +244,8 @@ def compare_factors(args) -> bool:
         )
     print(
         f"\nmedian server time at factor 1 and {high} (load_demo --factor); a page is ok within "
-        f"{GROWTH_LIMIT}x with the same queries; «file»: a stored file served as it is, whose "
-        "time is its size's, with the same queries"
+        f"{GROWTH_LIMIT}x with the same queries; «file»: a download (a stored file, a whole "
+        "register's open data), whose time is its size's, with the same queries"
     )
     return all_met
 

@@ -10,11 +10,12 @@ that work once per column and then writes each row as one string of cells.
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import RequestConfig
@@ -37,6 +38,46 @@ class ForgivingPaginator(Paginator):
         except (TypeError, ValueError):
             return 1
         return min(max(number, 1), self.num_pages)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str  # the page's number, or «…» for the pages left out (no link)
+    url: str | None
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class PageNav:
+    """A list's pages as `templates/_pagination.html` shows them, the way the tables
+    show theirs: each link keeps the rest of the query string."""
+
+    links: list[PageLink]
+    previous_url: str | None
+    next_url: str | None
+
+
+def page_nav(request, page: Page, field: str) -> PageNav:
+    """The links to the pages of `page`'s list, its number named `field` in the query
+    string (a page has several lists, each with its own)."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[field] = number
+        return f"?{query.urlencode()}"
+
+    paginator = page.paginator
+    links = [
+        PageLink(str(number), None)
+        if number == paginator.ELLIPSIS
+        else PageLink(str(number), url(number), number == page.number)
+        for number in paginator.get_elided_page_range(page.number)
+    ]
+    return PageNav(
+        links=links,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else None,
+        next_url=url(page.next_page_number()) if page.has_next() else None,
+    )
 
 
 def paginate_always(table, request) -> None:

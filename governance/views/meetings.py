@@ -8,6 +8,11 @@ from governance.access import reader_required
 from governance.meeting_forms import MeetingFilterForm
 from governance.meetings import build_meeting_detail, with_state
 from governance.models import Agreement, Body, Meeting
+from terrassa_plis.tables import PER_PAGE, ForgivingPaginator, page_nav
+
+# The query-string fields of each list's page number.
+MEETINGS_PAGE = "reunions"
+AGREEMENTS_PAGE = "acords"
 
 
 @reader_required
@@ -16,11 +21,18 @@ def meeting_list(request):
     bodies = list(Body.objects.order_by("plan", "position", "pk"))
     form = MeetingFilterForm(request.GET, bodies=bodies)
     body = form.body()
+    # Both lists grow with the years: a page of each, its own number in the query string.
+    meetings = ForgivingPaginator(Meeting.objects.with_counts().of_body(body), PER_PAGE)
+    agreements = ForgivingPaginator(Agreement.objects.pending(today).of_body(body), PER_PAGE)
+    meetings_page = meetings.get_page(request.GET.get(MEETINGS_PAGE))
+    agreements_page = agreements.get_page(request.GET.get(AGREEMENTS_PAGE))
     context = {
         "form": form,
         "body": body,
-        "meetings": list(Meeting.objects.with_counts().of_body(body)),
-        "agreements": with_state(Agreement.objects.pending(today).of_body(body), today),
+        "meetings": meetings_page,
+        "meetings_pages": page_nav(request, meetings_page, MEETINGS_PAGE),
+        "agreements": with_state(agreements_page.object_list, today),
+        "agreements_pages": page_nav(request, agreements_page, AGREEMENTS_PAGE),
         "today": today,
     }
     return render(request, "governance/meetings.html", context, status=400 if form.errors else 200)

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from governance.meetings import AgreementState, agreement_state
 from governance.models import Agreement, Meeting, Membership, Person
+from terrassa_plis.tables import PER_PAGE
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
-from tests.pages import section, text_of, visible_text
+from tests.pages import page_links, section, text_of, visible_text
 
 LOGIN = 302
 READERS = {"anonymous": LOGIN, "user_without_role": 403}
@@ -305,12 +306,33 @@ def test_the_meeting_list_runs_the_same_queries_whatever_the_number_of_meetings(
     reader, plis, size, django_assert_num_queries
 ):
     build_meetings(plis, size)
-    # 1 session, 2 user, 3 the user's groups (roles), 4 the bodies (filter),
-    # 5 the meetings with their body and counts, 6 the pending agreements with their
-    # owners, meetings and bodies.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the user's groups (roles), 4 the bodies (filter), 5 the
+    # meetings counted, 6 the pending agreements counted, 7 a page of meetings with
+    # their body and counts, 8 a page of pending agreements with their owners, meetings
+    # and bodies.
+    with django_assert_num_queries(8):
         response = reader.get(reverse("governance:meetings"))
-    assert len(rows(section(response, "meetings-title"))) == size
+    assert len(rows(section(response, "meetings-title"))) == min(size, PER_PAGE)
+
+
+def test_the_meetings_and_the_pending_agreements_are_listed_a_page_at_a_time(reader, plis):
+    build_meetings(plis, PER_PAGE + 5)
+    url = reverse("governance:meetings")
+
+    first = reader.get(url)
+    meetings = section(first, "meetings-title")
+    assert len(rows(meetings)) == PER_PAGE
+    assert 'aria-label="Pàgines de les reunions"' in meetings
+    # Each list turns its own pages, keeping the other's and the filter.
+    second = reader.get(url, {"reunions": 2, "acords": 1, "organ": ""})
+    assert len(rows(section(second, "meetings-title"))) == Meeting.objects.count() - PER_PAGE
+    links = [href for _, href in page_links(section(second, "meetings-title"))]
+    assert any("reunions=1" in href and "acords=1" in href for href in links)
+    everyone = set()
+    for number in (1, 2):
+        page = section(reader.get(url, {"reunions": number}), "meetings-title")
+        everyone |= set(re.findall(r'href="(/plis/reunions/\d+/)"', page))
+    assert len(everyone) == Meeting.objects.count()
 
 
 @pytest.mark.parametrize("size", [3, 20])
