@@ -117,6 +117,15 @@ def measure(pages, runs: int):
     return rows
 
 
+def forget_clicked_documents() -> None:
+    """Each timed click on a document not made yet queued it for a worker, and none runs
+    here: the queue is emptied, so the load bench's worker does not start on a backlog
+    (nor `/health/` report tasks waiting for longer than it allows)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.ready().delete()
+
+
 def print_table(rows, runs: int) -> bool:
     header = f"{'page':<40} {'median ms':>10} {'best ms':>9} {'queries':>8} {'target':>8} "
     print(f"\n{header}{'peak MB':>8}")
@@ -302,6 +311,7 @@ def main():
 
     pages = [page for page in PAGES if not args.only or args.only in page.name]
     rows = measure(pages, args.runs) if pages else []
+    forget_clicked_documents()
     all_met = print_table(rows, args.runs) if pages else True
     if args.json:
         Path(args.json).write_text(
