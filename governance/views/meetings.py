@@ -8,11 +8,15 @@ from governance.access import reader_required
 from governance.meeting_forms import MeetingFilterForm
 from governance.meetings import build_meeting_detail, with_state
 from governance.models import Agreement, Body, Meeting
-from terrassa_plis.tables import PER_PAGE, ForgivingPaginator, page_nav
+from terrassa_plis.tables import ForgivingPaginator, page_nav
 
 # The query-string fields of each list's page number.
 MEETINGS_PAGE = "reunions"
 AGREEMENTS_PAGE = "acords"
+# Rows a page of each list: the page holds two lists, each row a meeting or an agreement
+# with its links and figures, and a body meets about once a month, so a page is the
+# better part of a year's meetings.
+MEETINGS_PER_PAGE = 20
 
 
 @reader_required
@@ -22,8 +26,10 @@ def meeting_list(request):
     form = MeetingFilterForm(request.GET, bodies=bodies)
     body = form.body()
     # Both lists grow with the years: a page of each, its own number in the query string.
-    meetings = ForgivingPaginator(Meeting.objects.with_counts().of_body(body), PER_PAGE)
-    agreements = ForgivingPaginator(Agreement.objects.pending(today).of_body(body), PER_PAGE)
+    meetings = ForgivingPaginator(Meeting.objects.with_counts().of_body(body), MEETINGS_PER_PAGE)
+    agreements = ForgivingPaginator(
+        Agreement.objects.pending(today).of_body(body), MEETINGS_PER_PAGE
+    )
     meetings_page = meetings.get_page(request.GET.get(MEETINGS_PAGE))
     agreements_page = agreements.get_page(request.GET.get(AGREEMENTS_PAGE))
     context = {

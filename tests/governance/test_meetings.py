@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from governance.meetings import AgreementState, agreement_state
 from governance.models import Agreement, Meeting, Membership, Person
-from terrassa_plis.tables import PER_PAGE
+from governance.views.meetings import MEETINGS_PER_PAGE
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 from tests.pages import page_links, section, text_of, visible_text
@@ -301,7 +301,7 @@ def build_meetings(plis, count: int) -> list[Meeting]:
     return meetings
 
 
-@pytest.mark.parametrize("size", [3, 20])
+@pytest.mark.parametrize("size", [3, 30])
 def test_the_meeting_list_runs_the_same_queries_whatever_the_number_of_meetings(
     reader, plis, size, django_assert_num_queries
 ):
@@ -312,20 +312,21 @@ def test_the_meeting_list_runs_the_same_queries_whatever_the_number_of_meetings(
     # and bodies.
     with django_assert_num_queries(8):
         response = reader.get(reverse("governance:meetings"))
-    assert len(rows(section(response, "meetings-title"))) == min(size, PER_PAGE)
+    assert len(rows(section(response, "meetings-title"))) == min(size, MEETINGS_PER_PAGE)
 
 
 def test_the_meetings_and_the_pending_agreements_are_listed_a_page_at_a_time(reader, plis):
-    build_meetings(plis, PER_PAGE + 5)
+    build_meetings(plis, MEETINGS_PER_PAGE + 5)
     url = reverse("governance:meetings")
 
     first = reader.get(url)
     meetings = section(first, "meetings-title")
-    assert len(rows(meetings)) == PER_PAGE
+    assert len(rows(meetings)) == MEETINGS_PER_PAGE
     assert 'aria-label="Pàgines de les reunions"' in meetings
     # Each list turns its own pages, keeping the other's and the filter.
     second = reader.get(url, {"reunions": 2, "acords": 1, "organ": ""})
-    assert len(rows(section(second, "meetings-title"))) == Meeting.objects.count() - PER_PAGE
+    remaining = Meeting.objects.count() - MEETINGS_PER_PAGE
+    assert len(rows(section(second, "meetings-title"))) == remaining
     links = [href for _, href in page_links(section(second, "meetings-title"))]
     assert any("reunions=1" in href and "acords=1" in href for href in links)
     everyone = set()
