@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from commitments.models import Entry, PlanNode
+from commitments.models import Entry, PlanLevel, PlanNode
 from governance.access import may_edit
 from governance.models import Area, Service
 from governance.roles import Role
@@ -206,10 +206,10 @@ def build_completion(round: ReportingRound, *, shown: int | None = None) -> Comp
     """The round's completion per area (balance) or per service (charters), with each
     group's missing items: all of them, or the first `shown` of each group.
 
-    Queries: balance, 4 (the leaves counted per area and service, the missing leaves,
-    the areas' technicians, the services' technicians); charters, 4 (the charters in
-    force, their indicators with whether each has a result, the services' and the
-    areas' technicians). `round.period` should come with its mandate selected.
+    Queries: balance, 6 (the leaves counted per area and service, the areas' technicians,
+    the services' technicians, the areas, the missing leaves, the leaves' level);
+    charters, 4 (the charters in force, their indicators with whether each has a result,
+    the services' and the areas' technicians). `round.period` should come with its mandate selected.
     """
     if round.kind == RoundKind.BALANCE:
         return _balance_completion(round, shown)
@@ -220,9 +220,10 @@ def _balance_completion(round: ReportingRound, shown: int | None) -> Completion:
     period = round.period
     leaves = _leaves_with_entry_flag(period)
     tallies = _tallies(leaves)
-    by_area = _area_technicians({row["area_id"] for row in tallies if row["area_id"]})
+    area_ids = {row["area_id"] for row in tallies if row["area_id"]}
+    by_area = _area_technicians(area_ids)
     by_service = _service_technicians({row["service_id"] for row in tallies if row["service_id"]})
-    groups = _groups_by_area(tallies, period, by_area, by_service)
+    groups = _groups_by_area(tallies, period, Area.objects.in_bulk(area_ids), by_area, by_service)
     for leaf in _missing_leaves(leaves, shown):
         responsible = _union(by_area.get(leaf.area_id, []), by_service.get(leaf.service_id, []))
         groups[leaf.area_id].missing.append(_leaf_item(leaf, period, responsible))
@@ -234,7 +235,11 @@ def _balance_completion(round: ReportingRound, shown: int | None) -> Completion:
             key=lambda group: (group.area is None, group.area and group.area.number),
         ),
         # The leaf level's own name: «compromisos» (2015-2019), «actuacions» (2019-2023).
-        item_label=first["level__name_plural"].lower() if first else gettext("compromisos"),
+        item_label=(
+            PlanLevel.objects.get(pk=first["level_id"]).name_plural.lower()
+            if first
+            else gettext("compromisos")
+        ),
         group_label=gettext("Àrea"),
         technicians=_all_users(groups.values()),
     )
@@ -250,10 +255,13 @@ def _leaves_with_entry_flag(period):
 
 def _tallies(leaves) -> list[dict]:
     """The leaves counted per area, service and level: how many, how many with their
-    entry, and the first leaf's path, in plan order of those first leaves. One query."""
+    entry, and the first leaf's path, in plan order of those first leaves. One query.
+
+    Grouped by ids alone: joining the areas' and levels' names to every leaf before
+    grouping made the count three times slower (their names are read apart)."""
     return list(
         leaves.order_by()
-        .values("area_id", "area__name", "area__number", "service_id", "level__name_plural")
+        .values("area_id", "service_id", "level_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(has_entry=True)),
@@ -274,7 +282,7 @@ def _missing_leaves(leaves, shown: int | None) -> list[PlanNode]:
     return list(missing)
 
 
-def _groups_by_area(tallies, period, by_area: dict, by_service: dict) -> dict:
+def _groups_by_area(tallies, period, areas: dict, by_area: dict, by_service: dict) -> dict:
     """{area id: its group}, None for the leaves without an area. A leaf is answered for
     by the technicians of its area and of its service; the group names all of them,
     the area's first, then each service's in plan order."""
@@ -283,13 +291,7 @@ def _groups_by_area(tallies, period, by_area: dict, by_service: dict) -> dict:
         area_id = row["area_id"]
         group = groups.get(area_id)
         if group is None:
-            # The area from the tally's own columns: the page shows its name and orders
-            # by its number, and another query would be one more per page.
-            area = (
-                Area(pk=area_id, name=row["area__name"], number=row["area__number"])
-                if area_id
-                else None
-            )
+            area = areas[area_id] if area_id else None
             group = groups[area_id] = Group(
                 name=area.name if area else gettext("Sense àrea responsable"),
                 area=area,

@@ -555,9 +555,9 @@ def test_balance_completion_runs_the_same_queries_at_any_size(
         pk=balance_round(seed_plan, staff).pk
     )
 
-    # The leaves counted per area and service; the missing leaves; the areas'
-    # technicians; the services' technicians.
-    with django_assert_num_queries(4):
+    # The leaves counted per area and service; the areas' technicians; the services'
+    # technicians; the areas; the missing leaves; the leaves' level.
+    with django_assert_num_queries(6):
         completion = build_completion(round)
     assert completion.total == extra + 1
     assert completion.technicians  # areas 1, 3 and 5 and their services have some
@@ -602,9 +602,9 @@ def test_the_round_page_runs_the_same_queries_at_any_size(
 
     # Session, user, the user's roles; the round with its period, mandate, opener and
     # version count; the versions with who published them; the completion (leaves
-    # counted per area, the first missing leaves of each area, areas' technicians); the
-    # round's history records with who saved each.
-    with django_assert_num_queries(9):
+    # counted per area, areas' technicians, the areas, the first missing leaves of each
+    # area, the leaves' level); the round's history records with who saved each.
+    with django_assert_num_queries(11):
         response = client.get(round_url(round))
     assert response.status_code == 200
 
