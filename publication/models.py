@@ -181,6 +181,42 @@ class PublishedPart(models.Model):
         return self.title
 
 
+class PublishedItem(models.Model):
+    """One item of a published version's open data as the public search finds it: a
+    commitment of a balance, an indicator of a follow-up, with what the result names
+    and its searched words already folded (`terrassa_plis.text_search.fold`). Written
+    with its version; only the latest version of each round keeps its items, since a
+    visitor searches what is published now. The search reads these rows, not the
+    published JSON: its cost is the matching rows', not every publication's."""
+
+    version = models.ForeignKey(
+        PublishedVersion, verbose_name=_("versió"), related_name="items", on_delete=models.CASCADE
+    )
+    position = models.PositiveIntegerField(_("posició"))
+    kind = models.CharField(_("tipus"), max_length=10, choices=RoundKind.choices)
+    # Who the item is across publications (a commitment every semester, an indicator
+    # every year): the search names it once, in its newest publication.
+    key = models.CharField(_("clau"), max_length=600)
+    title = models.TextField(_("títol"))
+    text = models.TextField(_("text"), blank=True)
+    area = models.CharField(_("àrea"), max_length=200, blank=True)
+    status = models.CharField(_("estat"), max_length=200, blank=True)
+    # Where it is on its version's public page: «?part=objectiu-6#balance-node-12».
+    place = models.CharField(_("lloc"), max_length=300, blank=True)
+    search_text = models.TextField(_("text de cerca"), editable=False)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="unique_item_position"),
+        ]
+        verbose_name = _("element publicat")
+        verbose_name_plural = _("elements publicats")
+
+    def __str__(self):
+        return self.title
+
+
 class JobStatus(models.TextChoices):
     WAITING = "waiting", _("En espera")
     RUNNING = "running", _("En curs")
