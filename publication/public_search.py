@@ -2,13 +2,13 @@
 the rounds froze (a balance's commitments, a follow-up's indicators), never the live
 entries or results, so a visitor finds only what was published and as it was published.
 
-The latest version of every published round is read in one query; its frozen JSON
-records are matched word by word (`terrassa_plis.text_search.text_matches`). An item
-published in several rounds (a commitment every semester, an indicator every year) is
-found once, in its newest publication.
+Publishing a version stores its items (`PublishedItem`) with their searched words
+already folded, in place of the round's earlier version's; the search matches those
+rows by the one rule of `terrassa_plis.text_search`. An item published in several rounds
+(a commitment every semester, an indicator every year) is found once, in its newest
+publication.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, Subquery
@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from commitments.plan_io import AREA, CODE, LEVEL, TEXT
 from governance.models import Service
-from publication.models import PublishedPart, PublishedVersion, RoundKind
+from publication.models import PublishedItem, PublishedVersion, RoundKind
 from service_charters.bands import BAND_LABELS
 from service_charters.compliance import Band
-from terrassa_plis.text_search import text_matches
+from terrassa_plis.text_search import fold, matching
 
 # The open data's columns the search reads (`commitments.balance_data`,
 # `service_charters.followup`), in Catalan as published.
@@ -69,75 +69,127 @@ def latest_published_versions():
     )
 
 
-def item_links(versions: list[PublishedVersion]) -> dict[int, dict[str, str]]:
-    """Each version's items (a commitment's code, a charter's service) to their place on
-    its public page: the part that holds them and their element. One query."""
-    links: dict[int, dict[str, str]] = {version.pk: {} for version in versions}
-    parts = PublishedPart.objects.filter(version__in=versions).values(
-        "version_id", "key", "anchors"
+def freeze_items(version: PublishedVersion, records: list[dict], parts) -> None:
+    """Store the searchable items of `version` (its open data's `records`, its `parts`
+    with their anchors) in place of those of the round's earlier versions. Part of the
+    publishing transaction (`publication.versions.freeze_version`)."""
+    round = version.round
+    places = {
+        item: f"?part={part.key}#{anchor}"
+        for part in parts
+        for item, anchor in part.anchors.items()
+    }
+    area_of_service = {}
+    if round.kind == RoundKind.CHARTERS:
+        area_of_service = {
+            service.name: service.area.name for service in Service.objects.select_related("area")
+        }
+    mandate_id = round.period.mandate_id if round.kind == RoundKind.BALANCE else None
+    PublishedItem.objects.filter(version__round=round).delete()
+    PublishedItem.objects.bulk_create(
+        PublishedItem(version=version, position=position, kind=round.kind, **row)
+        for position, row in enumerate(
+            item_rows(round.kind, mandate_id, records, places, area_of_service), start=1
+        )
     )
-    for part in parts:
-        for item, anchor in part["anchors"].items():
-            links[part["version_id"]][item] = f"?part={part['key']}#{anchor}"
-    return links
 
 
-def published_matches(words: list[str]) -> PublishedMatches:
-    """The balance rows and follow-up rows of the published documents that hold every
-    word, each linked to its place in the public page. Three queries: the versions,
-    their parts' anchors, the services (to name a charter's area)."""
-    balance: dict[tuple, PublishedRow] = {}
-    charters: dict[tuple, PublishedRow] = {}
-    area_of_service = None
-    versions = list(latest_published_versions())
-    links = item_links(versions)
-    for version in versions:
-        page = reverse("publication:public_version", args=[version.round_id, version.number])
-        records = json.loads(version.json or "[]")
-        if version.round.kind == RoundKind.BALANCE:
-            mandate = version.round.period.mandate_id
-            for record in records:
-                key = (mandate, record.get(LEVEL), record.get(CODE))
-                if key in balance or not text_matches(
-                    words,
-                    record.get(TEXT),
-                    record.get(OBSERVATIONS_COLUMN),
-                    record.get(RELATED_COLUMN),
-                ):
-                    continue
-                balance[key] = PublishedRow(
-                    title=f"{record.get(LEVEL, '')} {record.get(CODE, '')}".strip(),
-                    text=record.get(TEXT) or "",
-                    area=record.get(AREA) or "",
-                    status=record.get(STATUS_COLUMN) or "",
-                    publication=version.title,
-                    url=page + links[version.pk].get(record.get(CODE), ""),
-                )
+def item_rows(
+    kind: str,
+    mandate_id: int | None,
+    records: list[dict],
+    places: dict[str, str],
+    area_of_service: dict[str, str],
+) -> list[dict]:
+    """The searchable items of a version's open data (`records`), as `PublishedItem`
+    fields: `places` maps an item's key in the open data (a commitment's code, a
+    charter's service) to its place on the public page, `area_of_service` a service's
+    name to its area's."""
+    rows = []
+    for record in records:
+        if kind == RoundKind.BALANCE:
+            searched = (
+                record.get(TEXT),
+                record.get(OBSERVATIONS_COLUMN),
+                record.get(RELATED_COLUMN),
+            )
+            row = {
+                "key": f"{mandate_id}/{record.get(LEVEL)}/{record.get(CODE)}",
+                "title": f"{record.get(LEVEL, '')} {record.get(CODE, '')}".strip(),
+                "text": record.get(TEXT) or "",
+                "area": record.get(AREA) or "",
+                "status": record.get(STATUS_COLUMN) or "",
+                "place": places.get(record.get(CODE), ""),
+            }
         else:
-            for record in records:
-                key = (record.get(SERVICE_COLUMN), record.get(INDICATOR_COLUMN))
-                if key in charters or not text_matches(
-                    words,
-                    record.get(INDICATOR_COLUMN),
-                    record.get(COMMITMENT_COLUMN),
-                    record.get(OBJECTIVE_COLUMN),
-                    record.get(OBSERVATIONS_COLUMN),
-                ):
-                    continue
-                if area_of_service is None:
-                    area_of_service = {
-                        service.name: service.area.name
-                        for service in Service.objects.select_related("area")
-                    }
-                charters[key] = PublishedRow(
-                    title=record.get(INDICATOR_COLUMN) or "",
-                    text=record.get(COMMITMENT_COLUMN) or "",
-                    area=area_of_service.get(record.get(SERVICE_COLUMN), ""),
-                    status=_band_text(record),
-                    publication=version.title,
-                    url=page + links[version.pk].get(record.get(SERVICE_COLUMN), ""),
-                )
-    return PublishedMatches(list(balance.values()), list(charters.values()))
+            service = record.get(SERVICE_COLUMN)
+            searched = (
+                record.get(INDICATOR_COLUMN),
+                record.get(COMMITMENT_COLUMN),
+                record.get(OBJECTIVE_COLUMN),
+                record.get(OBSERVATIONS_COLUMN),
+            )
+            row = {
+                "key": f"{service}/{record.get(INDICATOR_COLUMN)}",
+                "title": record.get(INDICATOR_COLUMN) or "",
+                "text": record.get(COMMITMENT_COLUMN) or "",
+                "area": area_of_service.get(service, ""),
+                "status": _band_text(record),
+                "place": places.get(service, ""),
+            }
+        # One text a field, so that no word is found across two of them.
+        row["search_text"] = "\n".join(fold(text) for text in searched if text)
+        rows.append(row)
+    return rows
+
+
+def published_matches(words: list[str], limit: int) -> PublishedMatches:
+    """The balance items and follow-up items of the published documents that hold every
+    word, each linked to its place in the public page: the first `limit` of each, an
+    item found in several publications named once, in the newest. One query each."""
+    return PublishedMatches(
+        balance=_first_items(RoundKind.BALANCE, words, limit),
+        charters=_first_items(RoundKind.CHARTERS, words, limit),
+    )
+
+
+def _first_items(kind: str, words: list[str], limit: int) -> list[PublishedRow]:
+    items = (
+        matching(PublishedItem.objects.filter(kind=kind), ["search_text"], words)
+        .select_related("version")
+        .only(
+            "key",
+            "title",
+            "text",
+            "area",
+            "status",
+            "place",
+            "version__round_id",
+            "version__number",
+            "version__title",
+        )
+        .order_by(
+            "-version__round__period__start", "-version__round__year", "-version_id", "position"
+        )
+    )
+    found: dict[str, PublishedRow] = {}
+    # Read until `limit` different items: the same commitment matches once a semester.
+    for item in items.iterator(chunk_size=limit):
+        if item.key in found:
+            continue
+        version = item.version
+        page = reverse("publication:public_version", args=[version.round_id, version.number])
+        found[item.key] = PublishedRow(
+            title=item.title,
+            text=item.text,
+            area=item.area,
+            status=item.status,
+            publication=version.title,
+            url=page + item.place,
+        )
+        if len(found) == limit:
+            break
+    return list(found.values())
 
 
 def _band_text(record: dict) -> str:

@@ -7,6 +7,8 @@ that write fails, the transaction rolls back and the file it wrote is deleted: t
 never a version without its files, nor a file without its version.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +24,7 @@ from publication.models import (
     ReportingRound,
     RoundStatus,
 )
+from publication.public_search import freeze_items
 from publication.snapshots import Snapshot
 from terrassa_plis import events
 
@@ -92,6 +95,7 @@ def freeze_version(
                 )
                 for position, part in enumerate(snapshot.parts, start=1)
             )
+            freeze_items(version, json.loads(snapshot.json or "[]"), snapshot.parts)
             round.status = RoundStatus.PUBLISHED
             round.save(update_fields=["status"])
             if job is not None:

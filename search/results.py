@@ -161,7 +161,8 @@ def _published_hit(row) -> Hit:
 
 
 def _public(words: list[str]) -> list[Group]:
-    published = published_matches(words)
+    # One more than shown, to say when there are more.
+    published = published_matches(words, limit=MAX_RESULTS + 1)
     return [
         _group(
             "pla-de-mandat",

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from commitments.models import Entry
 from governance.models import PlanAction
-from publication.models import RoundKind
+from publication.models import PublishedItem, RoundKind
 from publication.operations import open_round, publish_round
 from search.results import MAX_RESULTS
+from service_charters.models import Measurement
 from tests.commitments.conftest import build_commitments
 from tests.pages import page_links, section, text_of, visible_text
 from tests.service_charters.conftest import build_charters
@@ -37,6 +38,7 @@ def publish_charters_2021(staff):
     deadline = timezone.localdate() + timedelta(days=30)
     round_ = open_round(RoundKind.CHARTERS, year=2021, deadline=deadline, acting_user=staff)
     publish_round(round_, acting_user=staff)
+    return round_
 
 
 def test_the_header_has_a_search_box_for_everyone(client, reader, organisation):
@@ -182,9 +184,9 @@ def test_the_public_search_runs_the_same_queries_whatever_the_data(
 ):
     build_commitments(everything, size)
     publish_charters_2021(staff)
-    # 1 the latest published versions, 2 their parts' anchors, 3 the services (a
-    # follow-up row matched), 4 the bodies.
-    with django_assert_num_queries(4):
+    # 1 the published balances' matching items, 2 the published follow-ups' matching
+    # items, each with its version; 3 the bodies.
+    with django_assert_num_queries(3):
         response = search(client, "refugiades")
     assert response.status_code == 200
 
@@ -200,3 +202,20 @@ def test_a_published_result_links_to_its_place_in_the_published_page(client, eve
     page = client.get(path).content.decode()
     assert f'id="{anchor}"' in page
     assert REFUGEE_TABLE_INDICATOR in page
+
+
+def test_a_new_version_replaces_what_the_search_finds_of_its_round(client, everything, staff):
+    round_ = publish_charters_2021(staff)
+    Measurement.objects.filter(indicator__name=REFUGEE_TABLE_INDICATOR, year=2021).update(
+        observations="Es va reunir al xilòfon municipal."
+    )
+    assert REFUGEE_TABLE_INDICATOR not in visible_text(search(client, "xilofon"))
+
+    publish_round(round_, note="Observacions revisades.", acting_user=staff)
+
+    found = section(search(client, "xilofon"), "cerca-indicadors")
+    assert REFUGEE_TABLE_INDICATOR in text_of(found)
+    # The round's first version is no longer what the search reads: each item once.
+    refugees = section(search(client, "refugiades"), "cerca-indicadors")
+    assert text_of(refugees).count(REFUGEE_TABLE_INDICATOR) == 1
+    assert set(PublishedItem.objects.values_list("version__number", flat=True)) == {2}
