@@ -265,4 +265,7 @@ PAGES += [
         None,
         download=True,
     ),
+    # A word found in every instrument: each group fills up to its cap.
+    Page("search (director)", "/cerca/?q=habitatge", "director"),
+    Page("public search (anonymous)", "/cerca/?q=habitatge", None),
 ]
