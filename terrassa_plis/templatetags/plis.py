@@ -6,6 +6,7 @@ from django import template
 
 from terrassa_plis import formatting, richtext
 from terrassa_plis.cache import CAPTURED_BLOCKS
+from terrassa_plis.tables import page_nav
 
 register = template.Library()
 
@@ -20,6 +21,15 @@ register.filter("machine_moment", formatting.machine_moment)
 @register.filter
 def rich_text(value):
     return richtext.render(value or "")
+
+
+@register.filter
+def table_pages(table):
+    """A paginated django-tables2 table's pages as every list shows them
+    (`templates/_pagination.html`); None when it has a single page."""
+    if not getattr(table, "page", None) or table.paginator.num_pages < 2:
+        return None
+    return page_nav(table.request, table.page, table.prefixed_page_field)
 
 
 @register.tag
