@@ -130,9 +130,9 @@ class HiddenHeaderColumn(tables.Column):
 class WorklistTable(LeanTable):
     """The leaves of a technician's worklist (`worklist.Worklist`) in one open period that
     still lack their entry, or, with `filled`, that have it: each with the button that
-    opens its entry form. A list already loaded, in the plan's order; sorted by the
-    column headers and paginated by PER_PAGE, with its own query-string `prefix` (a page
-    has two tables per open period)."""
+    opens its entry form. A QuerySet in the plan's order (`Worklist.missing`/`filled`),
+    sorted by the column headers and sliced in the database, with its own query-string
+    `prefix` (a page has two tables per open period)."""
 
     row_header = "code"
     code = tables.Column(verbose_name=_("Codi"), order_by=("path",))
@@ -150,6 +150,8 @@ class WorklistTable(LeanTable):
     )
 
     data_columns = ("code", "text", "area")
+    # A to-do list: a page its reader gets through before the next.
+    per_page = 20
 
     class Meta:
         sequence = ("code", "text", "area", "status", "action")

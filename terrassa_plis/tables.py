@@ -40,6 +40,16 @@ class ForgivingPaginator(Paginator):
         return min(max(number, 1), self.num_pages)
 
 
+class CountedPaginator(ForgivingPaginator):
+    """A forgiving paginator of a list whose length is already known (counted with
+    others in one query), so it does not count the list again."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        # Paginator.count is a cached property: the known length takes its place.
+        self.count = count
+
+
 @dataclass(frozen=True)
 class PageLink:
     label: str  # the page's number, or «…» for the pages left out (no link)
@@ -80,17 +90,22 @@ def page_nav(request, page: Page, field: str) -> PageNav:
     )
 
 
-def paginate_always(table, request) -> None:
-    """Sort `table` by the request, and paginate it always with PER_PAGE rows.
+def paginate_always(table: "LeanTable", request, *, count: int | None = None) -> None:
+    """Sort `table` by the request, and paginate it always with the table's `per_page`
+    rows (PER_PAGE unless its class says otherwise). `count`, when the caller counted the
+    table's rows already, spares the paginator its own count query.
 
     django-tables2 would also take `per_page` from the query string: a negative one
     fails and a huge one loads the whole plan in one page.
     """
     RequestConfig(request, paginate=False).configure(table)
+    paginator = {"paginator_class": ForgivingPaginator}
+    if count is not None:
+        paginator = {"paginator_class": CountedPaginator, "count": count}
     table.paginate(
-        paginator_class=ForgivingPaginator,
-        per_page=PER_PAGE,
+        per_page=table.per_page,
         page=request.GET.get(table.prefixed_page_field, 1),
+        **paginator,
     )
 
 
@@ -112,6 +127,8 @@ class LeanTable(tables.Table):
     """
 
     data_columns: tuple[str, ...] = ()
+    # Rows a page (`paginate_always`): a table that is a short to-do list says fewer.
+    per_page: int = PER_PAGE
     # The column that names each row (a commitment's code, a charter's title): its cells
     # are the rows' headers, which a screen reader reads out with every cell of the row.
     row_header: str | None = None

@@ -23,30 +23,35 @@ CONTINUE = "continue"
 @dataclass(frozen=True)
 class WorklistSection:
     """One open period of «Els meus compromisos»: its worklist and the worklist's two
-    lists as tables, paginated (an area may have hundreds of commitments); None for an
-    empty list, which the page says in words."""
+    lists as tables, a page of each read from the database (an area may have hundreds of
+    commitments); None for an empty list, which the page says in words."""
 
     worklist: Worklist
     missing: WorklistTable | None
     filled: WorklistTable | None
 
 
-def _section(worklist: Worklist, request) -> WorklistSection:
+def _table(worklist: Worklist, request, *, filled: bool) -> WorklistTable | None:
+    count = worklist.filled_count if filled else worklist.missing_count
+    if not count:
+        return None
     period = worklist.period
-    missing = filled = None
-    if worklist.missing:
-        missing = WorklistTable(worklist.missing, period=period, prefix=f"p{period.pk}-missing-")
-        paginate_always(missing, request)
-    if worklist.filled:
-        filled = WorklistTable(
-            worklist.filled,
-            period=period,
-            statuses=period.mandate.status_map(),
-            filled=True,
-            prefix=f"p{period.pk}-filled-",
-        )
-        paginate_always(filled, request)
-    return WorklistSection(worklist, missing, filled)
+    table = WorklistTable(
+        worklist.filled if filled else worklist.missing,
+        period=period,
+        statuses=period.mandate.status_map() if filled else None,
+        filled=filled,
+        prefix=f"p{period.pk}-{'filled' if filled else 'missing'}-",
+    )
+    # Counted already with the other list: the table reads its page only.
+    paginate_always(table, request, count=count)
+    return table
+
+
+def _section(worklist: Worklist, request) -> WorklistSection:
+    return WorklistSection(
+        worklist, _table(worklist, request, filled=False), _table(worklist, request, filled=True)
+    )
 
 
 @reader_required

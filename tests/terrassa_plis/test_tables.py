@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.test import RequestFactory
 from django.utils.html import conditional_escape, format_html
 
-from terrassa_plis.tables import LeanTable
+from terrassa_plis.tables import PER_PAGE, LeanTable, paginate_always
 
 
 class Person:
@@ -99,3 +99,24 @@ def test_the_column_that_names_a_row_is_its_header():
     assert rows[0] == (
         '<th scope="row"><a href="/persones/1/">Anna &lt;b&gt;</a></th><td>Terrassa</td>'
     )
+
+
+def test_a_table_is_paginated_by_its_own_page_size_or_by_the_project_s():
+    class ShortPeopleTable(PeopleTable):
+        per_page = 2
+
+    request = RequestFactory().get("/", {"page": 2})
+    short, usual = ShortPeopleTable(PEOPLE), PeopleTable(PEOPLE * PER_PAGE)
+    paginate_always(short, request)
+    paginate_always(usual, request)
+
+    assert len(html_of(short)) == 1 and short.paginator.num_pages == 2
+    assert len(html_of(usual)) == PER_PAGE and usual.paginator.num_pages == len(PEOPLE)
+
+
+def test_a_count_already_taken_is_the_paginator_s_not_counted_again():
+    table = PeopleTable(PEOPLE)
+    # A count that is not the list's length shows which one the paginator took.
+    paginate_always(table, RequestFactory().get("/"), count=PER_PAGE + 1)
+
+    assert table.paginator.count == PER_PAGE + 1 and table.paginator.num_pages == 2
