@@ -192,6 +192,8 @@ PAGES += [
 PAGES += [
     Page("PLIS transversal commission", "/plis/organs/comissio-tecnica-transversal/", "director"),
     Page("PLIS action plan", "/plis/accions/", "director"),
+    # A full axis: the third has 28 actions at both sizes of the data.
+    Page("PLIS action plan, axis 3", "/plis/accions/?eix=3", "director"),
     Page("PLIS meetings", "/plis/reunions/", "director"),
     Page("PLIS Popolo JSON", "/plis/popolo.json", "director", download=True),
 ]

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.action_plan import AxisChoice
 from governance.action_plan_operations import (
     DEGREE_MESSAGE,
     NO_ENTRY,
@@ -73,6 +74,33 @@ class ActionFilterForm(forms.Form):
         if filters.get("area") is not None:
             pairs.append((self.fields["area"].label, str(filters["area"])))
         return pairs
+
+
+class AxisForm(forms.Form):
+    """`?eix=3`: the axis the page shows, by its place in the chooser (the first one
+    when none is asked for)."""
+
+    eix = forms.ChoiceField(
+        label=_("Eix"),
+        required=False,
+        error_messages={"invalid_choice": _("Trieu un dels eixos de la llista.")},
+    )
+
+    def __init__(self, *args, choices: list[AxisChoice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.fields["eix"].choices = [("", "")] + [
+            (str(choice.position), choice.name) for choice in choices
+        ]
+
+    def axis(self) -> AxisChoice | None:
+        """The chosen axis; the first one when none is asked for or the choice is wrong
+        (the page then says so next to the chooser)."""
+        if not self.choices:
+            return None
+        if self.is_valid() and self.cleaned_data["eix"]:
+            return self.choices[int(self.cleaned_data["eix"]) - 1]
+        return self.choices[0]
 
 
 class DecisionForm(forms.Form):

@@ -2,13 +2,14 @@
 composition on a day, and the action plan."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from governance.access import may_read_internal
-from governance.action_plan import build_action_plan
-from governance.action_plan_forms import ActionFilterForm
+from governance.action_plan import axis_choices, build_action_plan
+from governance.action_plan_forms import ActionFilterForm, AxisForm
 from governance.composition import build_composition
 from governance.models import Area, Body, Plan
 from terrassa_plis.documents import document_kind
@@ -31,19 +32,34 @@ def composition_context(body: Body, day: date, today: date, *, public: bool = Fa
     }
 
 
-def action_plan_context(plan: Plan, query: QueryDict, today: date) -> dict:
+def action_plan_context(plan: Plan, query: QueryDict, today: date, *, whole: bool = False) -> dict:
     """What the action plan's page and its PDF share: the actions (filtered by `query`,
-    `?decisio=…&area=…`) grouped by axis and line, their counts, and the calendar."""
+    `?decisio=…&area=…`) grouped by axis and line, their counts, and the calendar. The
+    page shows one axis (`?eix=3`, the first one by default) and a chooser of them; the
+    PDF (`whole`) every axis."""
     form = ActionFilterForm(query, areas=list(Area.objects.order_by("number")))
     filters = form.filters()
+    axis_form = None
+    if whole:
+        action_plan = build_action_plan(plan, today, **filters)
+    else:
+        choices = axis_choices(plan, **filters)
+        axis_form = AxisForm(query, choices=choices)
+        action_plan = build_action_plan(
+            plan, today, **filters, axis=axis_form.axis(), choices=choices
+        )
     return {
         "plan": plan,
         "form": form,
+        "axis_form": axis_form,
         "is_filtered": any(filters.values()),
         "filter_summary": form.summary(),
-        "action_plan": build_action_plan(plan, today, **filters),
+        "action_plan": action_plan,
         "today": today,
-        "query": query.urlencode() if form.is_valid() else "",
+        # The filters alone, as the PDF's link and the chooser's links carry them on.
+        "query": urlencode([(name, query[name]) for name in ("decisio", "area") if query.get(name)])
+        if form.is_valid()
+        else "",
     }
 
 
@@ -65,7 +81,7 @@ def action_plan_pdf(params: dict, progress) -> Export:
     query = QueryDict(mutable=True)
     query.update(params["filters"])
     today = date.fromisoformat(params["today"])
-    context = action_plan_context(plan, query, today)
+    context = action_plan_context(plan, query, today, whole=True)
     progress.step(_("S'estan compaginant les pàgines"))
     content = render_pdf("governance/actions_pdf.html", context)
     filename = f"pla-accio-{plan.short_name.lower() or 'pla'}-{today:%Y-%m-%d}.pdf"

@@ -47,9 +47,9 @@ def _action_plan_context(request) -> dict:
 
 
 def _action_plan_page(request, context):
-    """The action plan's page; an unknown filter value is a bad request, said next to
-    its field."""
-    status = 400 if context["form"].errors else 200
+    """The action plan's page; an unknown filter value or axis is a bad request, said
+    next to its field."""
+    status = 400 if context["form"].errors or context["axis_form"].errors else 200
     return render(request, "governance/actions.html", context, status=status)
 
 

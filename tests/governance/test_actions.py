@@ -4,13 +4,14 @@ implementation."""
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.action_plan import build_action_plan, natural_key
+from governance.action_plan import axis_choices, build_action_plan, natural_key
 from governance.action_plan_forms import ImplementationForm
 from governance.action_plan_operations import decide_action, record_implementation
 from governance.models import (
@@ -25,7 +26,7 @@ from governance.models import (
 from tests.conftest import PERSONAS
 from tests.forms import error_next_to, long_text
 from tests.governance.test_meetings import READERS, rows
-from tests.pages import markup, section, text_of, visible_text
+from tests.pages import markup, page_links, section, text_of, visible_text
 
 
 def today():
@@ -115,36 +116,212 @@ def implementation_post(client, action, **data):
 # The plan's page
 
 
-def test_actions_are_grouped_by_axis_and_line_in_the_order_of_their_codes(reader, plis):
-    axis1, axis2 = "Eix 1. Inclusió laboral", "Eix 2. Habitatge"
-    make_action(plis.plan, "2.1.1", axis=axis2, line="2.1 Accés a l'habitatge")
-    make_action(plis.plan, "1.10.1", axis=axis1, line="1.10 Economia social")
-    make_action(plis.plan, "1.2.1", axis=axis1, line="1.2 Formació")
-    make_action(plis.plan, "1.1.2", axis=axis1, line="1.1 Itineraris")
-    make_action(plis.plan, "1.1.1", axis=axis1, line="1.1 Itineraris")
-
-    response = reader.get(reverse("governance:actions"))
-
-    assert response.status_code == 200
+def axis_headings(response) -> list[str]:
+    """The headings of the axes and lines the page shows, in their order."""
     content = response.content.decode()
-    headings = [
-        text_of(heading)
-        for heading in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", content, re.S)
-        if "Eix" in heading or re.match(r"\s*\d", text_of(heading))
+    return [
+        text_of(axis or line)
+        for axis, line in re.findall(
+            r'<h2 id="eix-\d+-title"[^>]*>(.*?)</h2>|<h3[^>]*>(.*?)</h3>', content, re.S
+        )
     ]
-    assert headings == [
-        axis1,
-        "1.1 Itineraris",
-        "1.2 Formació",
-        "1.10 Economia social",
-        axis2,
-        "2.1 Accés a l'habitatge",
-    ]
-    codes = [
+
+
+def action_codes(response) -> list[str]:
+    content = response.content.decode()
+    return [
         text_of(code)
         for code in re.findall(r'<th scope="row"><a href="/plis/accions/\d+/">(.*?)</a>', content)
     ]
-    assert codes == ["1.1.1", "1.1.2", "1.2.1", "1.10.1", "2.1.1"]
+
+
+def chooser(response) -> str:
+    """The markup of the page's chooser of axes."""
+    match = re.search(
+        r'<nav[^>]*aria-labelledby="axes-title"[^>]*>(.*?)</nav>', response.content.decode(), re.S
+    )
+    assert match, "no chooser of axes"
+    return match.group(1)
+
+
+def current_axis(response) -> list[str]:
+    return [
+        text_of(link) for link in re.findall(r'aria-current="page">(.*?)</a>', chooser(response))
+    ]
+
+
+AXIS1, AXIS2 = "Eix 1. Inclusió laboral", "Eix 2. Habitatge"
+
+
+@pytest.fixture
+def two_axes(plis):
+    make_action(plis.plan, "2.1.1", axis=AXIS2, line="2.1 Accés a l'habitatge")
+    make_action(plis.plan, "1.10.1", axis=AXIS1, line="1.10 Economia social")
+    make_action(plis.plan, "1.2.1", axis=AXIS1, line="1.2 Formació")
+    make_action(plis.plan, "1.1.2", axis=AXIS1, line="1.1 Itineraris")
+    make_action(plis.plan, "1.1.1", axis=AXIS1, line="1.1 Itineraris")
+
+
+def test_actions_are_grouped_by_axis_and_line_in_the_order_of_their_codes(reader, plis, two_axes):
+    response = reader.get(reverse("governance:actions"))
+
+    assert response.status_code == 200
+    # The page opens on the first axis, its lines in the order of their codes.
+    assert axis_headings(response) == [
+        AXIS1,
+        "1.1 Itineraris",
+        "1.2 Formació",
+        "1.10 Economia social",
+    ]
+    assert action_codes(response) == ["1.1.1", "1.1.2", "1.2.1", "1.10.1"]
+
+    second = reader.get(reverse("governance:actions") + "?eix=2")
+
+    assert second.status_code == 200
+    assert axis_headings(second) == [AXIS2, "2.1 Accés a l'habitatge"]
+    assert action_codes(second) == ["2.1.1"]
+    # The whole plan (the PDF's) holds every axis in the same order.
+    whole = build_action_plan(plis.plan, today())
+    assert [axis.name for axis in whole.axes] == [AXIS1, AXIS2]
+    assert [
+        action.code for axis in whole.axes for line in axis.lines for action in line.actions
+    ] == ["1.1.1", "1.1.2", "1.2.1", "1.10.1", "2.1.1"]
+
+
+def test_the_chooser_lists_every_axis_with_its_actions_and_marks_the_one_shown(
+    reader, plis, two_axes
+):
+    make_action(plis.plan, "9.1", axis="  ", line="")
+    url = reverse("governance:actions")
+
+    response = reader.get(url)
+
+    assert page_links(chooser(response)) == [
+        (f"{AXIS1} (4 accions)", "?eix=1"),
+        (f"{AXIS2} (1 acció)", "?eix=2"),
+        ("Sense eix (1 acció)", "?eix=3"),
+    ]
+    assert current_axis(response) == [f"{AXIS1} (4 accions)"]
+    assert "Hi ha 3 eixos amb accions i aquí se'n mostra un. El PDF els recull tots." in (
+        visible_text(response)
+    )
+    # The previous and next axes, in words.
+    assert ("Eix següent: " + AXIS2, "?eix=2") in page_links(response)
+    assert not [text for text, _href in page_links(response) if "Eix anterior" in text]
+
+    last = reader.get(url + "?eix=3")
+
+    assert current_axis(last) == ["Sense eix (1 acció)"]
+    assert axis_headings(last) == ["Sense eix"]
+    assert action_codes(last) == ["9.1"]
+    assert ("Eix anterior: " + AXIS2, "?eix=2") in page_links(last)
+    assert not [text for text, _href in page_links(last) if "Eix següent" in text]
+
+
+@pytest.mark.parametrize("value", ["0", "4", "-1", "dos", "1.5"])
+def test_an_unknown_axis_says_so_next_to_the_chooser(reader, plis, two_axes, value):
+    response = reader.get(reverse("governance:actions") + f"?eix={value}")
+
+    assert response.status_code == 400
+    assert "Trieu un dels eixos de la llista." in text_of(chooser(response))
+    # The page still shows the first axis and its chooser.
+    assert action_codes(response) == ["1.1.1", "1.1.2", "1.2.1", "1.10.1"]
+    assert len(page_links(chooser(response))) == 2
+
+
+def test_the_chooser_keeps_the_filters_and_lists_only_the_axes_they_leave(
+    reader, plis, organisation
+):
+    make_action(plis.plan, "1.1", axis=AXIS1, areas=[organisation[1]])
+    make_action(plis.plan, "2.1", axis=AXIS2, decision=ActionDecision.VALIDATED)
+    make_action(plis.plan, "3.1", axis="Eix 3. Salut", decision=ActionDecision.VALIDATED)
+    make_action(plis.plan, "3.2", axis="Eix 3. Salut", areas=[organisation[3]])
+    url = reverse("governance:actions")
+
+    validated = reader.get(url + "?decisio=validated&eix=2")
+
+    assert validated.status_code == 200
+    assert page_links(chooser(validated)) == [
+        (f"{AXIS2} (1 acció)", "?decisio=validated&eix=1"),
+        ("Eix 3. Salut (1 acció)", "?decisio=validated&eix=2"),
+    ]
+    assert action_codes(validated) == ["3.1"]
+    # The PDF is the whole plan with the filters, whatever axis the page shows.
+    assert ("Descarrega en PDF", "/plis/accions/pdf/?decisio=validated") in page_links(validated)
+    by_area = reader.get(url + "?area=3&decisio=proposed")
+    assert page_links(chooser(by_area)) == [
+        ("Eix 3. Salut (1 acció)", "?decisio=proposed&area=3&eix=1")
+    ]
+    assert action_codes(by_area) == ["3.2"]
+    # A filter that leaves no action says so, and offers no axis.
+    none_left = reader.get(url + "?decisio=rejected")
+    assert none_left.status_code == 200
+    assert "Cap acció no compleix aquests filtres." in visible_text(none_left)
+    assert page_links(chooser(none_left)) == []
+    assert action_codes(none_left) == []
+
+
+def test_the_summary_is_the_whole_plan_s_whatever_axis_is_shown(reader, plis, organisation):
+    make_action(
+        plis.plan,
+        "1.1",
+        axis=AXIS1,
+        decision=ActionDecision.VALIDATED,
+        areas=[organisation[3]],
+        implementation=[("2023-S2", 90), ("2024-S1", 60)],
+    )
+    make_action(plis.plan, "1.2", axis=AXIS1, decision=ActionDecision.VALIDATED)
+    make_action(
+        plis.plan,
+        "2.1",
+        axis=AXIS2,
+        decision=ActionDecision.VALIDATED,
+        areas=[organisation[3]],
+        implementation=[("2024-S1", 25)],
+    )
+    make_action(
+        plis.plan,
+        "2.2",
+        axis=AXIS2,
+        decision=ActionDecision.REJECTED,
+        reason="Sense pressupost",
+        implementation=[("2024-S1", 100)],
+    )
+    make_action(plis.plan, "3.1", axis="", areas=[organisation[3]])
+    url = reverse("governance:actions")
+    summary = [
+        "Accions 5",
+        "Proposades 1",
+        "Validades 3",
+        "Rebutjades 1",
+        "Implementació mitjana 42,5 %",
+    ]
+
+    for query in ("", "?eix=2", "?eix=3"):
+        assert rows(section(reader.get(url + query), "actions-summary-title")) == summary
+    assert rows(section(reader.get(url + "?area=3&eix=2"), "actions-summary-title")) == [
+        "Accions 3",
+        "Proposades 1",
+        "Validades 2",
+        "Rebutjades 0",
+        "Implementació mitjana 42,5 %",
+    ]
+    # Counted in SQL for an axis, they are the figures of the whole plan read action by
+    # action (the PDF's and an area's page).
+    for filters in ({}, {"area": organisation[3]}, {"decision": ActionDecision.VALIDATED}):
+        whole = build_action_plan(plis.plan, today(), **filters)
+        choices = axis_choices(plis.plan, **filters)
+        for axis in choices:
+            shown = build_action_plan(plis.plan, today(), **filters, axis=axis, choices=choices)
+            assert shown.decision_counts == whole.decision_counts
+            assert shown.action_count == whole.action_count
+            assert shown.average_degree == whole.average_degree
+            assert shown.followed_count == whole.followed_count
+            assert shown.average_note == whole.average_note
+            assert [item.name for item in shown.axes] == [axis.name]
+        assert sum(axis.action_count for axis in choices) == whole.action_count
+        assert [axis.name for axis in choices] == [axis.name for axis in whole.axes]
+    assert build_action_plan(plis.plan, today()).average_degree == Decimal("42.5")
 
 
 def test_each_action_shows_its_decision_areas_and_latest_implementation(reader, plis, organisation):
@@ -860,18 +1037,33 @@ def build_actions(plan, count: int):
 
 
 @pytest.mark.parametrize("size", [10, 120])
+@pytest.mark.parametrize("query", ["?area=2", "?eix=3"])
 def test_the_action_plan_runs_the_same_queries_whatever_the_number_of_actions(
-    reader, plis, size, django_assert_num_queries
+    reader, plis, size, query, django_assert_num_queries
 ):
     build_actions(plis.plan, size)
     # 1 session, 2 user, 3 the user's groups (roles), 4 the plan, 5 the areas (filter),
-    # 6 the actions with their latest implementation, 7 their areas, 8 the milestones.
-    with django_assert_num_queries(8):
-        response = reader.get(reverse("governance:actions") + "?area=2")
+    # 6 the axes of the chooser (each action's axis and code), 7 the summary counted in
+    # SQL, 8 the axis's actions with their latest implementation, 9 their areas,
+    # 10 the milestones.
+    with django_assert_num_queries(10):
+        response = reader.get(reverse("governance:actions") + query)
     assert response.status_code == 200
-    assert response.content.decode().count('<tr class="plis-action ') == len(
-        [index for index in range(size) if 2 in {(index % 5) + 1, ((index + 1) % 5) + 1}]
-    )
+    axis = 1 if query == "?area=2" else 3
+    shown = [
+        index
+        for index in range(size)
+        if index % 3 + 1 == axis
+        and (query != "?area=2" or 2 in {(index % 5) + 1, ((index + 1) % 5) + 1})
+    ]
+    assert response.content.decode().count('<tr class="plis-action ') == len(shown)
+    # The summary is the whole (filtered) plan's.
+    filtered = [
+        index
+        for index in range(size)
+        if query != "?area=2" or 2 in {(index % 5) + 1, ((index + 1) % 5) + 1}
+    ]
+    assert rows(section(response, "actions-summary-title"))[0] == f"Accions {len(filtered)}"
 
 
 @pytest.mark.parametrize("size", [10, 120])
@@ -882,6 +1074,19 @@ def test_the_action_plan_builder_reads_three_queries(plis, size, django_assert_n
         action_plan = build_action_plan(plis.plan, today())
     assert action_plan.action_count == size
     assert sum(axis.action_count for axis in action_plan.axes) == size
+
+
+@pytest.mark.parametrize("size", [10, 120])
+def test_an_axis_of_the_action_plan_reads_five_queries(plis, size, django_assert_num_queries):
+    build_actions(plis.plan, size)
+    # 1 each action's axis and code (the chooser), 2 the summary counted in SQL, 3 the
+    # axis's actions with their latest implementation, 4 their areas, 5 the milestones.
+    with django_assert_num_queries(5):
+        choices = axis_choices(plis.plan)
+        action_plan = build_action_plan(plis.plan, today(), axis=choices[1], choices=choices)
+    assert action_plan.action_count == size
+    assert [axis.name for axis in action_plan.axes] == ["Eix 2"]
+    assert action_plan.axes[0].action_count == len(range(1, size, 3))
 
 
 @pytest.mark.parametrize("periods", [1, 12])

@@ -101,3 +101,26 @@ def test_an_unknown_filter_value_gets_no_pdf_but_the_page_saying_so(client, dire
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "Trieu una de les àrees de la llista." in response.getvalue().decode()
+
+
+def test_the_pdf_holds_every_axis_whichever_the_page_shows(client, director, plis):
+    """The page shows one axis at a time; its PDF is the whole plan."""
+    for number in (1, 2, 3):
+        make_action(
+            plis.plan,
+            f"{number}.1",
+            title=f"Acció de l'eix {number}",
+            axis=f"Eix {number}. Àmbit {number}",
+            line=f"{number}.1 Línia",
+        )
+    client.force_login(director)
+
+    text = pdf_text(client.get(reverse("governance:actions_pdf") + "?eix=2").getvalue())
+
+    positions = [text.index(f"Eix {number}. Àmbit {number}") for number in (1, 2, 3)]
+    assert positions == sorted(positions)
+    for number in (1, 2, 3):
+        assert f"Acció de l'eix {number}" in text
+    # No chooser of axes on paper.
+    assert "Eixos del pla" not in text
+    assert "Accions 3" in text
