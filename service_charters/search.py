@@ -14,23 +14,14 @@ from service_charters.compliance import Band
 from service_charters.models import CharterCommitment, Indicator, Measurement, assess_measurement
 from terrassa_plis.text_search import matching
 
-MEASUREMENT_TEXTS = (
-    "observations",
-    "not_applicable_reason",
-    "shortfall_causes",
-    "improvement_actions",
-)
-
 
 def indicators_matching(words: Sequence[str]) -> QuerySet[Indicator]:
     """The matching indicators in the printed order, with their charter, service and
     area, and their latest result (`latest_year`, `latest_result`,
     `latest_not_applicable`; None before any). One query."""
-    in_name = matching(Indicator.objects.order_by(), ["name", "target_text"], words).values("pk")
-    in_commitment = matching(CharterCommitment.objects.order_by(), ["text"], words).values("pk")
-    in_results = matching(Measurement.objects.order_by(), MEASUREMENT_TEXTS, words).values(
-        "indicator_id"
-    )
+    in_name = matching(Indicator.objects.order_by(), words).values("pk")
+    in_commitment = matching(CharterCommitment.objects.order_by(), words).values("pk")
+    in_results = matching(Measurement.objects.order_by(), words).values("indicator_id")
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-year")
     return (
         Indicator.objects.filter(
