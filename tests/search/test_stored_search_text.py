@@ -7,8 +7,10 @@ search: `stale_search_texts` looks at every row of every searched model."""
 import io
 from datetime import date
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -200,3 +202,15 @@ def test_a_plan_action_decided_later_keeps_its_words(plis, reader):
     action.decided_on = date(2024, 3, 12)
     action.save()
     assert "Acció 3.1.2 Habitatge social" in searched(reader, "habitatge")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite matches the words as typed, unstemmed"
+)
+def test_postgresql_finds_a_word_by_its_stem_in_the_stored_text(seed_charter, plis, reader):
+    """«refugiada» finds «Refugiades»: the Catalan configuration stems the stored text."""
+    found = searched(reader, "refugiada")
+    assert "Nombre de convocatòries de la Taula Local per a les Persones Refugiades" in found
+    assert "Taula Local per a les Persones Refugiades" in text_of(
+        section(reader.get(SEARCH_URL, {"q": "REFUGIADA taula"}), "cerca-organs")
+    )
