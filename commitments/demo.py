@@ -295,6 +295,7 @@ def _load_city_plan_2015(mandate, factor=1):
             area=rng.choice(areas),
         )
         node.set_tree_fields(leaf_depth=1)
+        node.fill_search_text()
         nodes.append(node)
     PlanNode.objects.bulk_create(nodes)
     _bulk_entries(mandate, rng)
@@ -319,6 +320,7 @@ def _extra_priorities(mandate, factor):
                     text=f"{GENERATED} Prioritat {code}: {original.text}",
                 )
                 node.set_tree_fields(leaf_depth=1)
+                node.fill_search_text()
                 missing.append(node)
     for node in PlanNode.objects.bulk_create(missing):
         extra[node.code] = node
@@ -382,6 +384,7 @@ def _load_plan_2019(mandate, objectives, rng):
                 continue
             node = PlanNode(mandate=mandate, level=level, parent=parent, code=code, **fields)
             node.set_tree_fields(leaf_depth=2)
+            node.fill_search_text()
             missing.append(node)
         for node in PlanNode.objects.bulk_create(missing):
             existing[(level.pk, node.code)] = node
@@ -481,6 +484,7 @@ def _progress_entries(mandate, rng):
                     )
                 )
             entry.fill_rich_text()
+            entry.fill_search_text()
             entries.append(entry)
     Entry.objects.bulk_create(entries, batch_size=2000)
     Figure.objects.bulk_create(figures, batch_size=2000)
@@ -514,6 +518,7 @@ def _bulk_entries(mandate, rng):
             )
     for entry in entries:
         entry.fill_rich_text()
+        entry.fill_search_text()
     Entry.objects.bulk_create(entries, batch_size=2000)
     figures = [
         Figure(

@@ -25,6 +25,7 @@ from terrassa_plis.formatting import number
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
+from terrassa_plis.text_search import SearchableModel
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # Every leaf's entry prints in the whole plan's Balanç PDF, one after the other (150-825
@@ -147,8 +148,10 @@ class PlanNodeQuerySet(models.QuerySet):
         return self.filter(Q(code__iexact=text.strip()) | Q(text__icontains=text.strip()))
 
 
-class PlanNode(models.Model):
+class PlanNode(SearchableModel):
     """A node of the plan tree: a priority, an objective, an axis, a commitment, an action."""
+
+    search_fields = ("text",)
 
     mandate = models.ForeignKey(
         Mandate, verbose_name=_("mandat"), related_name="nodes", on_delete=models.CASCADE
@@ -429,8 +432,10 @@ class EntryQuerySet(models.QuerySet):
         return means
 
 
-class Entry(RichTextModel):
+class Entry(SearchableModel, RichTextModel):
     """What a leaf of the plan reports for one period: status, observations, figures."""
+
+    search_fields = ("observations", "reason", "related_information")
 
     rich_text_fields = {
         "observations": "observations_html",

@@ -45,6 +45,7 @@ from terrassa_plis.history import import_reason
 from terrassa_plis.imports import RefusedImport
 from terrassa_plis.related import related_codes, split_codes
 from terrassa_plis.text_bounds import too_long
+from terrassa_plis.text_search import with_search_text
 
 LEVEL, CODE, PARENT, TEXT, AREA, SERVICE, SDGS = PLAN_COLUMNS = [
     "Nivell",
@@ -734,6 +735,7 @@ def _save(
                 # and keeps it cached for set_tree_fields.
                 node.parent = node.parent
             node.set_tree_fields(leaf_depth)
+            node.fill_search_text()
         new_at_depth = [node for node in by_depth[depth] if node.pk is None]
         if new_at_depth:
             bulk_create_with_history(new_at_depth, PlanNode, **history)
@@ -746,7 +748,9 @@ def _save(
             for index, field in enumerate(STATE_FIELDS)
             if any(_state(node)[index] != before[node.pk][index] for node in changed)
         ]
-        bulk_update_with_history(changed, PlanNode, fields, **history)
+        bulk_update_with_history(
+            changed, PlanNode, sorted(with_search_text(PlanNode, fields)), **history
+        )
 
     if codec is not None:
         # After the nodes: a new node has its id only now.

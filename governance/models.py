@@ -9,6 +9,7 @@ from terrassa_plis import formatting
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
+from terrassa_plis.text_search import SearchableModel
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # The body's and the action plan's PDFs print these texts, and WeasyPrint lays out about
@@ -151,8 +152,10 @@ class BodyQuerySet(models.QuerySet):
         )
 
 
-class Body(RichTextModel):
+class Body(SearchableModel, RichTextModel):
     """A body of the plan: the OTL, the follow-up commission, the transversal commission…"""
+
+    search_fields = ("name", "short_name", "purpose", "functions_note")
 
     rich_text_fields = {"purpose": "purpose_html", "functions_note": "functions_note_html"}
 
@@ -190,7 +193,9 @@ class Body(RichTextModel):
         return reverse("governance:body", args=[self.slug])
 
 
-class BodyFunction(models.Model):
+class BodyFunction(SearchableModel):
+    search_fields = ("text",)
+
     body = models.ForeignKey(
         Body, verbose_name=_("òrgan"), related_name="functions", on_delete=models.CASCADE
     )
@@ -560,7 +565,9 @@ class PlanActionQuerySet(models.QuerySet):
         return self.select_related("plan").prefetch_related("areas")
 
 
-class PlanAction(models.Model):
+class PlanAction(SearchableModel):
+    search_fields = ("code", "title", "decision_reason", "axis", "line")
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("pla"), related_name="actions", on_delete=models.CASCADE
     )
@@ -602,7 +609,8 @@ class ActionImplementationQuerySet(models.QuerySet):
         return self.order_by("period", "pk")
 
 
-class ActionImplementation(RichTextModel):
+class ActionImplementation(SearchableModel, RichTextModel):
+    search_fields = ("observations",)
     rich_text_fields = {"observations": "observations_html"}
 
     action = models.ForeignKey(

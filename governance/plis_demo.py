@@ -34,6 +34,7 @@ from governance.models import (
     Seat,
     Service,
 )
+from terrassa_plis.text_search import filled
 
 OTL = "oficina-tecnica-local"
 FOLLOW_UP = "comissio-politic-tecnica-de-seguiment"
@@ -594,19 +595,21 @@ def _load_city_actions(plan, areas, factor=1):
                         decided_on=date(2021, 1, 15),
                     )
                 )
-    actions = PlanAction.objects.bulk_create(new)
+    actions = PlanAction.objects.bulk_create(filled(new))
     Through = PlanAction.areas.through
     Through.objects.bulk_create(
         Through(planaction_id=action.pk, area_id=area_list[index % len(area_list)].pk)
         for index, action in enumerate(actions)
     )
     ActionImplementation.objects.bulk_create(
-        ActionImplementation(
-            action=action,
-            period=period,
-            degree=min(100, 10 * (position + 1) + (index % 4) * 5),
-            observations="",
+        filled(
+            ActionImplementation(
+                action=action,
+                period=period,
+                degree=min(100, 10 * (position + 1) + (index % 4) * 5),
+                observations="",
+            )
+            for index, action in enumerate(actions)
+            for position, period in enumerate(CITY_PERIODS)
         )
-        for index, action in enumerate(actions)
-        for position, period in enumerate(CITY_PERIODS)
     )

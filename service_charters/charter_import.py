@@ -49,6 +49,7 @@ from terrassa_plis import documents
 from terrassa_plis.formatting import moment, person_name
 from terrassa_plis.history import import_reason
 from terrassa_plis.imports import RefusedImport
+from terrassa_plis.text_search import filled, with_search_text
 
 _NEW, _FOUND, _RENAMED = "new", "found", "renamed"
 
@@ -456,27 +457,33 @@ class _ImportChanges:
         for model, text_field, _parent in _LEVELS:
             if self.new[model]:
                 # Children were built on unsaved parents: Django copies the parents' new ids.
-                model.objects.bulk_create(self.new[model])
+                model.objects.bulk_create(filled(self.new[model]))
                 if model is not Indicator:
                     model.history.bulk_history_create(self.new[model], **history)
             if self.renamed[model]:
-                model.objects.bulk_update(self.renamed[model], [text_field])
+                model.objects.bulk_update(
+                    filled(self.renamed[model]), sorted(with_search_text(model, [text_field]))
+                )
                 if model is not Indicator:
                     model.history.bulk_history_create(self.renamed[model], update=True, **history)
         if self.new[Indicator]:
             Indicator.history.bulk_history_create(self.new[Indicator], **history)
         if self.changed_indicators:
-            Indicator.objects.bulk_update(self.changed_indicators, sorted(self.indicator_fields))
+            Indicator.objects.bulk_update(
+                filled(self.changed_indicators),
+                sorted(with_search_text(Indicator, self.indicator_fields)),
+            )
             Indicator.history.bulk_history_create(self.changed_indicators, update=True, **history)
         if self.new_measurements:
-            Measurement.objects.bulk_create(self.new_measurements)
+            Measurement.objects.bulk_create(filled(self.new_measurements))
             Measurement.history.bulk_history_create(self.new_measurements, **history)
         if self.changed_measurements:
             now = timezone.now()
             for measurement in self.changed_measurements:
                 measurement.updated_at = now  # bulk_update leaves auto_now alone
             Measurement.objects.bulk_update(
-                self.changed_measurements, sorted(self.measurement_fields) + _MEASUREMENT_STAMP
+                filled(self.changed_measurements),
+                sorted(with_search_text(Measurement, self.measurement_fields)) + _MEASUREMENT_STAMP,
             )
             Measurement.history.bulk_history_create(
                 self.changed_measurements, update=True, **history

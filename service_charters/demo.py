@@ -19,6 +19,7 @@ from service_charters.models import (
     Objective,
     OfferedService,
 )
+from terrassa_plis.text_search import filled
 
 CITY_CHARTERS = 54
 CITY_YEARS = (2019, 2020, 2021, 2022)
@@ -93,9 +94,13 @@ def _load_city_charters(count):
                             unit=unit,
                         )
                     )
-        Indicator.objects.bulk_create(indicators)
+        Indicator.objects.bulk_create(filled(indicators))
         Measurement.objects.bulk_create(
-            _measurement(rng, indicator, year) for indicator in indicators for year in CITY_YEARS
+            filled(
+                _measurement(rng, indicator, year)
+                for indicator in indicators
+                for year in CITY_YEARS
+            )
         )
 
 

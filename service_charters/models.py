@@ -21,6 +21,7 @@ from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
+from terrassa_plis.text_search import SearchableModel
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # Every row of the follow-up table prints in the year's report of every charter, and
@@ -262,7 +263,9 @@ class Objective(models.Model):
         return self.offered_service.charter.get_absolute_url()
 
 
-class CharterCommitment(models.Model):
+class CharterCommitment(SearchableModel):
+    search_fields = ("text",)
+
     objective = models.ForeignKey(
         Objective, verbose_name=_("objectiu"), related_name="commitments", on_delete=models.CASCADE
     )
@@ -291,7 +294,9 @@ class Periodicity(models.TextChoices):
     SCHOOL_YEAR = "school_year", _("Curs escolar")
 
 
-class Indicator(models.Model):
+class Indicator(SearchableModel):
+    search_fields = ("name", "target_text")
+
     commitment = models.ForeignKey(
         CharterCommitment,
         verbose_name=_("compromís"),
@@ -357,8 +362,15 @@ class Indicator(models.Model):
         return None
 
 
-class Measurement(models.Model):
+class Measurement(SearchableModel):
     """An indicator's result for one year, with what explains a shortfall."""
+
+    search_fields = (
+        "observations",
+        "not_applicable_reason",
+        "shortfall_causes",
+        "improvement_actions",
+    )
 
     indicator = models.ForeignKey(
         Indicator,

@@ -2,22 +2,27 @@
 matches, whichever database runs it.
 
 People type without accents and in any case («participacio» must find «participació»),
-so both sides are folded: accents dropped, case ignored. On PostgreSQL that is Django's
-full-text search over `unaccent(text)` with the Catalan configuration (so «refugiada»
-finds «refugiades» too), the extension installed by the `search` app's first
-migration. On SQLite (the demo and the tests) each text is folded by a small Python
-function registered on the connection, and every word must appear in some field.
-Which of the two runs is decided here, by `connection.vendor`, and nowhere else.
+so both sides are folded: accents dropped, case ignored. Each searched model
+(`SearchableModel`) stores the folded text of its searched fields when a record is
+saved, and the search matches that column: folding every text at every search made a
+search grow with the data (4 M characters folded a search at three times the city).
+On PostgreSQL that is Django's full-text search over the stored text with the Catalan
+configuration (so «refugiada» finds «refugiades» too); on SQLite (the demo and the
+tests) every word must appear in it. Which of the two runs is decided here, by
+`connection.vendor`, and nowhere else.
 
-This module knows no app's models: callers name the fields of their own querysets.
+This module knows no app's models: each model names its own `search_fields`.
 """
 
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db import connection, models
+from django.db.models import Q, QuerySet
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 # The longest search a person may type, and how many of its words count: a sentence is
 # plenty to find a text, and a bound keeps every search's cost bounded too.
@@ -25,7 +30,6 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 # PostgreSQL's text-search configuration: the city writes in Catalan.
 CONFIGURATION = "catalan"
-FOLD_FUNCTION = "PLIS_FOLD"
 
 _WORD = re.compile(r"\w+")
 
@@ -54,45 +58,116 @@ def text_matches(words: Sequence[str], *texts: str | None) -> bool:
     return bool(words) and all(any(word in text for text in folded) for word in words)
 
 
-class Unaccent(Func):
-    function = "UNACCENT"
-    output_field = TextField()
+class SearchTextField(models.TextField):
+    """The folded texts of a record's searched fields, as `SearchableModel` wrote them
+    when the record was saved: what the search matches, so that no search folds every
+    text of the database again.
+
+    Never edited (no form or admin shows it), and left out of the change history
+    (`kept_in_history`, read by `terrassa_plis.history.ChangeHistory`): it says nothing
+    the searched fields do not.
+    """
+
+    kept_in_history = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
 
 
-class _Folded(Func):
-    function = FOLD_FUNCTION
-    output_field = TextField()
+class SearchableModel(models.Model):
+    """A model the site's search finds by the words of its own `search_fields`.
+
+    Every save stores their folded text in `search_text` (`fill_search_text`), whoever
+    saves: the forms' operations, the imports, the admin, the demo loaders, fixtures. A
+    bulk_create or bulk_update saves nothing one by one: its caller calls
+    `fill_search_text` on each object first, and names `search_text` among the fields a
+    bulk_update writes (`with_search_text`).
+    """
+
+    search_fields: tuple[str, ...] = ()
+
+    search_text = SearchTextField(_("text per a la cerca"))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # A save of some fields saves the search text too when a searched one is among them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = with_search_text(type(self), update_fields)
+        super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        self.search_text = searched_text(getattr(self, field) for field in self.search_fields)
 
 
-def matching(queryset: QuerySet, fields: Sequence[str], words: Sequence[str]) -> QuerySet:
-    """The records of `queryset` whose `fields` (of the model itself: a text spread over
-    related rows is matched on those rows' own queryset) hold every word."""
+def searched_text(values) -> str:
+    """What `search_text` holds: the folded texts, one a line. A word (`\\w+`) never spans
+    a line, so «every word appears in some field» stays the rule."""
+    return fold("\n".join(str(value) for value in values if value))
+
+
+def with_search_text(model, fields):
+    """`fields` to save of a `model`, with `search_text` if one of them is searched."""
+    fields = set(fields)
+    if fields & set(getattr(model, "search_fields", ())):
+        fields.add("search_text")
+    return fields
+
+
+def filled(objects):
+    """`objects`, each searched one with its search text filled: for a bulk_create or a
+    bulk_update, which save nothing one by one. Any iterable; a list back."""
+    objects = list(objects)
+    for instance in objects:
+        if isinstance(instance, SearchableModel):
+            instance.fill_search_text()
+    return objects
+
+
+@receiver(pre_save)
+def fill_search_text_before_save(sender, instance, **kwargs):
+    """Before every save, also a fixture's (loaddata saves without the model's `save`)."""
+    if isinstance(instance, SearchableModel):
+        instance.fill_search_text()
+
+
+def fill_stored_search_text(model, fields: Sequence[str], batch_size: int = 500) -> None:
+    """Fill the search text of every row of `model` from its `fields`. For the migration
+    that adds the column, whose historical model has no `search_fields` nor `save`."""
+    rows = []
+    for row in model.objects.only("pk", *fields).iterator(chunk_size=batch_size):
+        row.search_text = searched_text(getattr(row, field) for field in fields)
+        rows.append(row)
+        if len(rows) == batch_size:
+            model.objects.bulk_update(rows, ["search_text"])
+            rows = []
+    if rows:
+        model.objects.bulk_update(rows, ["search_text"])
+
+
+def matching(queryset: QuerySet, words: Sequence[str]) -> QuerySet:
+    """The records of `queryset` (of a `SearchableModel`: a text spread over related rows
+    is matched on those rows' own queryset) whose searched fields hold every word."""
     if not words:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return _full_text(queryset, fields, words)
-    return _folded_contains(queryset, fields, words)
+        return _full_text(queryset, words)
+    condition = Q()
+    for word in words:
+        # Both sides are folded already: the stored text when saved, the words when typed.
+        condition &= Q(search_text__contains=word)
+    return queryset.filter(condition)
 
 
-def _full_text(queryset: QuerySet, fields: Sequence[str], words: Sequence[str]) -> QuerySet:
+def _full_text(queryset: QuerySet, words: Sequence[str]) -> QuerySet:
     # Imported here: django.contrib.postgres needs psycopg, which SQLite installs lack.
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    vector = SearchVector(*(Unaccent(F(field)) for field in fields), config=CONFIGURATION)
+    vector = SearchVector("search_text", config=CONFIGURATION)
     query = SearchQuery(" ".join(words), config=CONFIGURATION, search_type="plain")
     return queryset.alias(plis_text_search=vector).filter(plis_text_search=query)
-
-
-def _folded_contains(queryset: QuerySet, fields: Sequence[str], words: Sequence[str]) -> QuerySet:
-    _register_fold(connection)
-    aliases = {f"plis_folded_{index}": _Folded(F(field)) for index, field in enumerate(fields)}
-    condition = Q()
-    for word in words:
-        condition &= Q(*(Q(**{f"{alias}__contains": word}) for alias in aliases), _connector=Q.OR)
-    return queryset.alias(**aliases).filter(condition)
-
-
-def _register_fold(db) -> None:
-    """Give SQLite the folding function (idempotent, and cheap: a connection may be new)."""
-    db.ensure_connection()
-    db.connection.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)

@@ -58,6 +58,7 @@ def build_commitments(seed: SeedPlan, count: int, *, first_code: int = 100, area
             area=area,
         )
         node.set_tree_fields(leaf_depth=1)
+        node.fill_search_text()
         nodes.append(node)
     PlanNode.objects.bulk_create(nodes)
     entries = [
@@ -73,6 +74,7 @@ def build_commitments(seed: SeedPlan, count: int, *, first_code: int = 100, area
     ]
     for entry in entries:
         entry.fill_rich_text()
+        entry.fill_search_text()
     Entry.objects.bulk_create(entries)
     Figure.objects.bulk_create(
         Figure(entry=entry, position=k, label=f"Xifra {k}", value=Decimal(10 + k), women=Decimal(4))

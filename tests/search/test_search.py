@@ -64,9 +64,9 @@ def test_refugiades_finds_the_charter_indicator_and_the_refugee_table(reader, ev
 def test_refugiades_finds_a_commitment_and_an_action_that_mention_refugees(
     reader, everything, plis
 ):
-    Entry.objects.filter(pk=everything.entry_21.pk).update(
-        observations="Acollida de 12 persones refugiades."
-    )
+    entry = Entry.objects.get(pk=everything.entry_21.pk)
+    entry.observations = "Acollida de 12 persones refugiades."
+    entry.save()
     PlanAction.objects.create(
         plan=plis.plan, code="3.1.1", title="Acompanyament a les persones refugiades"
     )
