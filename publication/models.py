@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import ReportingPeriod
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
+from terrassa_plis.text_search import SearchTextField
 
 # The longest note a person may type when publishing a version: what changes from the
 # previous one, a paragraph (some 300 words) printed on the round's page and above the
@@ -203,7 +204,7 @@ class PublishedItem(models.Model):
     status = models.CharField(_("estat"), max_length=200, blank=True)
     # Where it is on its version's public page: «?part=objectiu-6#balance-node-12».
     place = models.CharField(_("lloc"), max_length=300, blank=True)
-    search_text = models.TextField(_("text de cerca"), editable=False)
+    search_text = SearchTextField(_("text per a la cerca"))
 
     class Meta:
         ordering = ["version", "position"]

@@ -19,7 +19,7 @@ from governance.models import Service
 from publication.models import PublishedItem, PublishedVersion, RoundKind
 from service_charters.bands import BAND_LABELS
 from service_charters.compliance import Band
-from terrassa_plis.text_search import fold, matching
+from terrassa_plis.text_search import matching, searched_text
 
 # The open data's columns the search reads (`commitments.balance_data`,
 # `service_charters.followup`), in Catalan as published.
@@ -137,8 +137,7 @@ def item_rows(
                 "status": _band_text(record),
                 "place": places.get(service, ""),
             }
-        # One text a field, so that no word is found across two of them.
-        row["search_text"] = "\n".join(fold(text) for text in searched if text)
+        row["search_text"] = searched_text(searched)
         rows.append(row)
     return rows
 
@@ -155,7 +154,7 @@ def published_matches(words: list[str], limit: int) -> PublishedMatches:
 
 def _first_items(kind: str, words: list[str], limit: int) -> list[PublishedRow]:
     items = (
-        matching(PublishedItem.objects.filter(kind=kind), ["search_text"], words)
+        matching(PublishedItem.objects.filter(kind=kind), words)
         .select_related("version")
         .only(
             "key",

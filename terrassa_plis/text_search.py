@@ -51,13 +51,6 @@ def search_words(query: str) -> list[str]:
     return found[:MAX_WORDS]
 
 
-def text_matches(words: Sequence[str], *texts: str | None) -> bool:
-    """Whether every word appears in one of `texts` (folded): for texts already read,
-    as the published open data, matched the way the SQLite fallback does."""
-    folded = [fold(text) for text in texts if text]
-    return bool(words) and all(any(word in text for text in folded) for word in words)
-
-
 class SearchTextField(models.TextField):
     """The folded texts of a record's searched fields, as `SearchableModel` wrote them
     when the record was saved: what the search matches, so that no search folds every

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+import terrassa_plis.text_search
+
 
 class Migration(migrations.Migration):
 
@@ -23,7 +25,7 @@ class Migration(migrations.Migration):
                 ('area', models.CharField(blank=True, max_length=200, verbose_name='àrea')),
                 ('status', models.CharField(blank=True, max_length=200, verbose_name='estat')),
                 ('place', models.CharField(blank=True, max_length=300, verbose_name='lloc')),
-                ('search_text', models.TextField(editable=False, verbose_name='text de cerca')),
+                ('search_text', terrassa_plis.text_search.SearchTextField(verbose_name='text per a la cerca')),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='publication.publishedversion', verbose_name='versió')),
             ],
             options={

@@ -23,6 +23,7 @@ from governance.models import (
     Person,
     PlanAction,
 )
+from terrassa_plis.text_search import filled
 from tests.conftest import PERSONAS
 from tests.forms import error_next_to, long_text
 from tests.governance.test_meetings import READERS, rows
@@ -998,16 +999,18 @@ def build_actions(plan, count: int):
     """`count` actions over 3 axes and 2 lines each, with 2 areas and 4 periods each."""
     areas = list(Area.objects.order_by("number"))
     actions = PlanAction.objects.bulk_create(
-        PlanAction(
-            plan=plan,
-            code=f"{index % 3 + 1}.{index % 2 + 1}.{index}",
-            title=f"Acció de prova {index}",
-            axis=f"Eix {index % 3 + 1}",
-            line=f"Línia {index % 3 + 1}.{index % 2 + 1}",
-            decision=[ActionDecision.VALIDATED, ActionDecision.PROPOSED][index % 2],
-            decided_on=date(2024, 1, 1) if index % 2 == 0 else None,
+        filled(
+            PlanAction(
+                plan=plan,
+                code=f"{index % 3 + 1}.{index % 2 + 1}.{index}",
+                title=f"Acció de prova {index}",
+                axis=f"Eix {index % 3 + 1}",
+                line=f"Línia {index % 3 + 1}.{index % 2 + 1}",
+                decision=[ActionDecision.VALIDATED, ActionDecision.PROPOSED][index % 2],
+                decided_on=date(2024, 1, 1) if index % 2 == 0 else None,
+            )
+            for index in range(count)
         )
-        for index in range(count)
     )
     Through = PlanAction.areas.through
     Through.objects.bulk_create(
@@ -1016,14 +1019,16 @@ def build_actions(plan, count: int):
         for shift in (0, 1)
     )
     ActionImplementation.objects.bulk_create(
-        ActionImplementation(
-            action=action,
-            period=f"2024-S{half}" if year == 2024 else f"{year}-S{half}",
-            degree=10 * half + year % 10,
+        filled(
+            ActionImplementation(
+                action=action,
+                period=f"2024-S{half}" if year == 2024 else f"{year}-S{half}",
+                degree=10 * half + year % 10,
+            )
+            for action in actions
+            for year in (2023, 2024)
+            for half in (1, 2)
         )
-        for action in actions
-        for year in (2023, 2024)
-        for half in (1, 2)
     )
     Milestone.objects.bulk_create(
         Milestone(
