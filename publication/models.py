@@ -204,12 +204,21 @@ class PublishedItem(models.Model):
     status = models.CharField(_("estat"), max_length=200, blank=True)
     # Where it is on its version's public page: «?part=objectiu-6#balance-node-12».
     place = models.CharField(_("lloc"), max_length=300, blank=True)
+    # When what was published begins (a balance's semester, a follow-up's year): the
+    # search reads the newest first, down an index, and stops at the items it shows.
+    subject_start = models.DateField(_("inici del període publicat"))
     search_text = SearchTextField(_("text per a la cerca"))
 
     class Meta:
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="unique_item_position"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "-subject_start", "-version", "position"],
+                name="published_items_newest_first",
+            )
         ]
         verbose_name = _("element publicat")
         verbose_name_plural = _("elements publicats")

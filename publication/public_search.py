@@ -10,6 +10,7 @@ publication.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
@@ -87,11 +88,22 @@ def freeze_items(version: PublishedVersion, records: list[dict], parts) -> None:
     mandate_id = round.period.mandate_id if round.kind == RoundKind.BALANCE else None
     PublishedItem.objects.filter(version__round=round).delete()
     PublishedItem.objects.bulk_create(
-        PublishedItem(version=version, position=position, kind=round.kind, **row)
+        PublishedItem(
+            version=version,
+            position=position,
+            kind=round.kind,
+            subject_start=subject_start(round.kind, round.period, round.year),
+            **row,
+        )
         for position, row in enumerate(
             item_rows(round.kind, mandate_id, records, places, area_of_service), start=1
         )
     )
+
+
+def subject_start(kind: str, period, year: int | None) -> date:
+    """When what a round publishes begins: its semester's start, its year's first day."""
+    return period.start if kind == RoundKind.BALANCE else date(year, 1, 1)
 
 
 def item_rows(
@@ -167,9 +179,8 @@ def _first_items(kind: str, words: list[str], limit: int) -> list[PublishedRow]:
             "version__number",
             "version__title",
         )
-        .order_by(
-            "-version__round__period__start", "-version__round__year", "-version_id", "position"
-        )
+        # The index's order (`published_items_newest_first`): no sort of every match.
+        .order_by("-subject_start", "-version_id", "position")
     )
     found: dict[str, PublishedRow] = {}
     # Read until `limit` different items: the same commitment matches once a semester.

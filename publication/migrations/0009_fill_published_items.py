@@ -7,7 +7,7 @@ from django.db.models import Max
 def fill_items(apps, schema_editor):
     """The searchable items of the latest version of every round published before
     publishing stored them, from its frozen open data and parts."""
-    from publication.public_search import item_rows
+    from publication.public_search import item_rows, subject_start
 
     PublishedVersion = apps.get_model("publication", "PublishedVersion")
     PublishedItem = apps.get_model("publication", "PublishedItem")
@@ -32,7 +32,13 @@ def fill_items(apps, schema_editor):
         )
         PublishedItem.objects.bulk_create(
             (
-                PublishedItem(version=version, position=position, kind=round.kind, **fields)
+                PublishedItem(
+                    version=version,
+                    position=position,
+                    kind=round.kind,
+                    subject_start=subject_start(round.kind, round.period, round.year),
+                    **fields,
+                )
                 for position, fields in enumerate(rows, start=1)
             ),
             batch_size=500,
