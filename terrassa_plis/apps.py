@@ -14,6 +14,7 @@ class TerrassaPlisConfig(AppConfig):
         from terrassa_plis.cache import prepare_cache
         from terrassa_plis.documents import on_model_change
         from terrassa_plis.events import on_task_finished
+        from terrassa_plis.text_search import ensure_search_indexes
 
         # Any change to the data a document shows makes the next document new.
         for change in (post_save, post_delete, m2m_changed):
@@ -22,5 +23,7 @@ class TerrassaPlisConfig(AppConfig):
         task_finished.connect(on_task_finished, dispatch_uid="events-task-finished")
         # Every migrate makes the database cache's table and forgets the pages kept before.
         post_migrate.connect(prepare_cache, sender=self, dispatch_uid="cache-prepare")
+        # And makes sure every searched table has its index (`text_search`).
+        post_migrate.connect(ensure_search_indexes, sender=self, dispatch_uid="search-indexes")
         # Each app declares its kinds of document in its own `documents.py`.
         autodiscover_modules("documents")

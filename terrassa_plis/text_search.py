@@ -18,8 +18,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.apps import apps
+from django.db import connection, connections, models
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -151,9 +153,16 @@ def matching(queryset: QuerySet, words: Sequence[str]) -> QuerySet:
     if connection.vendor == "postgresql":
         return _full_text(queryset, words)
     condition = Q()
+    index = connection.ops.quote_name(_trigram_table(queryset.model))
     for word in words:
         # Both sides are folded already: the stored text when saved, the words when typed.
-        condition &= Q(search_text__contains=word)
+        if len(word) >= TRIGRAM:
+            # A phrase of trigrams is the word as a substring, found in the index.
+            rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [f'"{word}"'])
+            condition &= Q(pk__in=rows)
+        else:
+            # Shorter than a trigram: the index cannot find it, the text is read.
+            condition &= Q(search_text__contains=word)
     return queryset.filter(condition)
 
 
@@ -164,3 +173,87 @@ def _full_text(queryset: QuerySet, words: Sequence[str]) -> QuerySet:
     vector = SearchVector("search_text", config=CONFIGURATION)
     query = SearchQuery(" ".join(words), config=CONFIGURATION, search_type="plain")
     return queryset.alias(plis_text_search=vector).filter(plis_text_search=query)
+
+
+# The indexes the search reads, one a searched table, so that a search reads the rows
+# that match instead of every stored text (`search_text` grows with the data):
+# PostgreSQL, a GIN index of the very vector `_full_text` asks for; SQLite, an FTS5
+# table of the text's trigrams, kept by triggers. They are made sure of after every
+# migrate rather than by migrations: SQLite rebuilds a table to alter a column and
+# drops its triggers with it, so a later migration would silently stop the index.
+TRIGRAM = 3
+
+
+def _trigram_table(model) -> str:
+    return f"{model._meta.db_table}_search"
+
+
+def searched_models() -> list:
+    """Every model with a stored search text (`SearchTextField`)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(isinstance(field, SearchTextField) for field in model._meta.local_fields)
+    ]
+
+
+def ensure_search_indexes(using: str = "default", **kwargs) -> None:
+    """After every migrate: each searched table has its index (made, and filled, when
+    it has none)."""
+    db = connections[using]
+    with db.cursor() as cursor:
+        for model in searched_models():
+            if db.vendor == "sqlite":
+                _ensure_trigram_table(db, cursor, model)
+            elif db.vendor == "postgresql":
+                _ensure_vector_index(db, cursor, model)
+
+
+def _ensure_trigram_table(db, cursor, model) -> None:
+    quote = db.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk.column
+    index = _trigram_table(model)
+    add = (
+        f"INSERT INTO {quote(index)}(rowid, search_text) VALUES (new.{quote(pk)}, new.search_text);"
+    )
+    remove = (
+        f"INSERT INTO {quote(index)}({quote(index)}, rowid, search_text) "
+        f"VALUES ('delete', old.{quote(pk)}, old.search_text);"
+    )
+    triggers = {
+        f"{index}_insert": f"AFTER INSERT ON {quote(table)} BEGIN {add} END",
+        f"{index}_delete": f"AFTER DELETE ON {quote(table)} BEGIN {remove} END",
+        f"{index}_update": (
+            f"AFTER UPDATE OF search_text ON {quote(table)} BEGIN {remove} {add} END"
+        ),
+    }
+    names = [index, *triggers]
+    cursor.execute(
+        f"SELECT name FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(names))})", names
+    )
+    existing = {name for (name,) in cursor.fetchall()}
+    if existing == set(names):
+        return
+    if index not in existing:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {quote(index)} USING fts5(search_text, "
+            f"content={quote(table)}, content_rowid={quote(pk)}, tokenize='trigram')"
+        )
+    for name, body in triggers.items():
+        if name not in existing:
+            cursor.execute(f"CREATE TRIGGER {quote(name)} {body}")
+    # Whatever was written while a piece was missing is read again.
+    cursor.execute(f"INSERT INTO {quote(index)}({quote(index)}) VALUES ('rebuild')")
+
+
+def _ensure_vector_index(db, cursor, model) -> None:
+    from django.contrib.postgres.indexes import GinIndex
+    from django.contrib.postgres.search import SearchVector
+
+    name = f"{model._meta.db_table[:40]}_search_gin"
+    index = GinIndex(SearchVector("search_text", config=CONFIGURATION), name=name)
+    with db.schema_editor() as editor:
+        sql = str(index.create_sql(model, editor)).replace(
+            "CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1
+        )
+    cursor.execute(sql)
