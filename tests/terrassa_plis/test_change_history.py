@@ -37,10 +37,11 @@ WITHOUT_HISTORY = {
     "terrassa_plis.DataVersion",
     "terrassa_plis.GeneratedDocument",
     # A published version is frozen when made and never changes (it names who published
-    # it and when), with the parts its public page shows; a publication job is the
-    # worker's record of making one.
+    # it and when), with the parts its public page shows and the items its search
+    # finds; a publication job is the worker's record of making one.
     "publication.PublishedVersion",
     "publication.PublishedPart",
+    "publication.PublishedItem",
     "publication.PublicationJob",
 }
 
