@@ -14,6 +14,7 @@ from governance.access import (
     may_manage_governance,
     reader_required,
 )
+from governance.caching import cached_for_audience
 from governance.composition import (
     bodies_with_counts,
     membership_history,
@@ -77,7 +78,10 @@ def _body_page(request, context):
 
 
 @reader_required
+@cached_for_audience
 def body_detail(request, slug):
+    """The same for every reader of the same roles (kept, see `governance.caching`):
+    whether it offers the composition's edit links is the roles' to decide."""
     return _body_page(request, _body_context(request, slug))
 
 

@@ -17,6 +17,7 @@ from commitments.models import Status, StatusCategory
 from commitments.operations import EntryData, FigureData, save_entry
 from governance.action_plan_operations import decide_action
 from governance.models import ActionDecision
+from governance.operations import MembershipData, add_membership
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from tests.commitments.conftest import build_commitments
@@ -147,6 +148,30 @@ def test_a_decision_shows_on_the_next_view_of_the_action_plan(page_cache, reader
     )
 
     assert "Rebutjada" in row_of(reader.get(ACTION_PLAN_URL), action.code)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_member_shows_on_the_next_view_of_the_body_and_only_managers_get_edit_links(
+    page_cache, reader, staff, plis
+):
+    url = reverse("governance:body", args=[TRANSVERSAL])
+    staff_client = Client()
+    staff_client.force_login(staff)
+    assert "Joana Xilòfon" not in visible_text(reader.get(url))
+    assert "Joana Xilòfon" not in visible_text(reader.get(url))
+    staff_client.get(url)
+
+    add_membership(
+        MembershipData(
+            seat=plis.technicians_seat, start=date(2020, 1, 1), new_person_name="Joana Xilòfon"
+        ),
+        acting_user=staff,
+    )
+
+    assert "Joana Xilòfon" in visible_text(reader.get(url))
+    # Kept per audience: the reader's page has no edit links, the manager's has them.
+    assert "Dona de baixa" not in visible_text(reader.get(url))
+    assert "Dona de baixa" in visible_text(staff_client.get(url))
 
 
 def row_of(response, code: str) -> str:
