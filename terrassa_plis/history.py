@@ -233,6 +233,21 @@ def history_rows(
     return rows
 
 
+class DerivedTextField(models.TextField):
+    """A text the model writes from its other fields when a record is saved (the clean
+    HTML of a rich text, the folded words the search reads). Never edited (no form or
+    admin shows it), and left out of the change history: it says nothing its sources do
+    not."""
+
+    kept_in_history = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+
 class ChangeHistory(HistoricalRecords):
     """The history every model a person edits keeps: django-simple-history's, with the
     historical model named in Catalan after the model («persona (historial)») where the
@@ -249,8 +264,8 @@ class ChangeHistory(HistoricalRecords):
         return options
 
     def fields_included(self, model):
-        # A field derived from others (the clean HTML of a rich text, `kept_in_history`
-        # False) says nothing its source does not: no column in the history.
+        # A field derived from others (`DerivedTextField`, `kept_in_history` False) says
+        # nothing its sources do not: no column in the history.
         return [
             field
             for field in super().fields_included(model)

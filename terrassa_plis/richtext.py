@@ -17,6 +17,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.safestring import SafeString, mark_safe
 
+from terrassa_plis.history import DerivedTextField
+
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -73,22 +75,9 @@ def render(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not allowed
 
 
-class CleanHTMLField(models.TextField):
+class CleanHTMLField(DerivedTextField):
     """The clean HTML of a rich text field, as `render` made it when the record was
-    saved; read back as safe HTML, ready for a template.
-
-    Never edited (no form or admin shows it), and left out of the change history
-    (`kept_in_history`, read by `terrassa_plis.history.ChangeHistory`): it says nothing
-    the typed text does not.
-    """
-
-    kept_in_history = False
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        super().__init__(*args, **kwargs)
+    saved; read back as safe HTML, ready for a template."""
 
     def from_db_value(self, value, expression, connection):
         # Only `render` writes this column (the model's save): its HTML is clean.

@@ -26,6 +26,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from terrassa_plis.history import DerivedTextField
+
 # The longest search a person may type, and how many of its words count: a sentence is
 # plenty to find a text, and a bound keeps every search's cost bounded too.
 MAX_QUERY_LENGTH = 200
@@ -53,23 +55,10 @@ def search_words(query: str) -> list[str]:
     return found[:MAX_WORDS]
 
 
-class SearchTextField(models.TextField):
+class SearchTextField(DerivedTextField):
     """The folded texts of a record's searched fields, as `SearchableModel` wrote them
     when the record was saved: what the search matches, so that no search folds every
-    text of the database again.
-
-    Never edited (no form or admin shows it), and left out of the change history
-    (`kept_in_history`, read by `terrassa_plis.history.ChangeHistory`): it says nothing
-    the searched fields do not.
-    """
-
-    kept_in_history = False
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        super().__init__(*args, **kwargs)
+    text of the database again."""
 
 
 class SearchableModel(models.Model):
