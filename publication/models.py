@@ -194,7 +194,6 @@ class PublishedItem(models.Model):
         PublishedVersion, verbose_name=_("versió"), related_name="items", on_delete=models.CASCADE
     )
     position = models.PositiveIntegerField(_("posició"))
-    kind = models.CharField(_("tipus"), max_length=10, choices=RoundKind.choices)
     # Who the item is across publications (a commitment every semester, an indicator
     # every year): the search names it once, in its newest publication.
     key = models.CharField(_("clau"), max_length=600)
@@ -204,21 +203,12 @@ class PublishedItem(models.Model):
     status = models.CharField(_("estat"), max_length=200, blank=True)
     # Where it is on its version's public page: «?part=objectiu-6#balance-node-12».
     place = models.CharField(_("lloc"), max_length=300, blank=True)
-    # When what was published begins (a balance's semester, a follow-up's year): the
-    # search reads the newest first, down an index, and stops at the items it shows.
-    subject_start = models.DateField(_("inici del període publicat"))
     search_text = SearchTextField(_("text per a la cerca"))
 
     class Meta:
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="unique_item_position"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["kind", "-subject_start", "-version", "position"],
-                name="published_items_newest_first",
-            )
         ]
         verbose_name = _("element publicat")
         verbose_name_plural = _("elements publicats")

@@ -10,7 +10,6 @@ publication.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
@@ -20,7 +19,7 @@ from governance.models import Service
 from publication.models import PublishedItem, PublishedVersion, RoundKind
 from service_charters.bands import BAND_LABELS
 from service_charters.compliance import Band
-from terrassa_plis.text_search import matching, searched_text
+from terrassa_plis.text_search import first_matching_by_group, searched_text
 
 # The open data's columns the search reads (`commitments.balance_data`,
 # `service_charters.followup`), in Catalan as published.
@@ -87,23 +86,13 @@ def freeze_items(version: PublishedVersion, records: list[dict], parts) -> None:
         }
     mandate_id = round.period.mandate_id if round.kind == RoundKind.BALANCE else None
     PublishedItem.objects.filter(version__round=round).delete()
+    # In the document's order: the search reads a version's items in the order of their ids.
     PublishedItem.objects.bulk_create(
-        PublishedItem(
-            version=version,
-            position=position,
-            kind=round.kind,
-            subject_start=subject_start(round.kind, round.period, round.year),
-            **row,
-        )
+        PublishedItem(version=version, position=position, **row)
         for position, row in enumerate(
             item_rows(round.kind, mandate_id, records, places, area_of_service), start=1
         )
     )
-
-
-def subject_start(kind: str, period, year: int | None) -> date:
-    """When what a round publishes begins: its semester's start, its year's first day."""
-    return period.start if kind == RoundKind.BALANCE else date(year, 1, 1)
 
 
 def item_rows(
@@ -156,38 +145,43 @@ def item_rows(
 
 def published_matches(words: list[str], limit: int) -> PublishedMatches:
     """The balance items and follow-up items of the published documents that hold every
-    word, each linked to its place in the public page: the first `limit` of each, an
-    item found in several publications named once, in the newest. One query each."""
+    word, each linked to its place in the public page: the first `limit` of each, newest
+    publication first and in the document's order within one, an item found in several
+    publications named once, in the newest. Three queries: the publications, then the
+    items of each kind, read only as far as the first `limit`."""
+    if not words:
+        return PublishedMatches(balance=[], charters=[])
+    items = PublishedItem.objects.filter(version=OuterRef("pk")).values("pk")
+    versions = list(
+        latest_published_versions()
+        .only("round__kind", "round__period__start", "number", "title")
+        .annotate(
+            # The bounds of the version's items, which `freeze_items` wrote in order.
+            first_item=Subquery(items.order_by("pk")[:1]),
+            last_item=Subquery(items.order_by("-pk")[:1]),
+        )
+    )
     return PublishedMatches(
-        balance=_first_items(RoundKind.BALANCE, words, limit),
-        charters=_first_items(RoundKind.CHARTERS, words, limit),
+        balance=_first_items(RoundKind.BALANCE, versions, words, limit),
+        charters=_first_items(RoundKind.CHARTERS, versions, words, limit),
     )
 
 
-def _first_items(kind: str, words: list[str], limit: int) -> list[PublishedRow]:
-    items = (
-        matching(PublishedItem.objects.filter(kind=kind), words)
-        .select_related("version")
-        .only(
-            "key",
-            "title",
-            "text",
-            "area",
-            "status",
-            "place",
-            "version__round_id",
-            "version__number",
-            "version__title",
-        )
-        # The index's order (`published_items_newest_first`): no sort of every match.
-        .order_by("-subject_start", "-version_id", "position")
+def _first_items(kind: str, versions, words: list[str], limit: int) -> list[PublishedRow]:
+    versions = {version.pk: version for version in versions if version.round.kind == kind}
+    items = first_matching_by_group(
+        PublishedItem,
+        words,
+        "version",
+        [(version.pk, version.first_item, version.last_item) for version in versions.values()],
+        fields=["version", "key", "title", "text", "area", "status", "place"],
     )
     found: dict[str, PublishedRow] = {}
     # Read until `limit` different items: the same commitment matches once a semester.
-    for item in items.iterator(chunk_size=limit):
+    for item in items:
         if item.key in found:
             continue
-        version = item.version
+        version = versions[item.version_id]
         page = reverse("publication:public_version", args=[version.round_id, version.number])
         found[item.key] = PublishedRow(
             title=item.title,

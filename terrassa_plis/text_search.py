@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from django.apps import apps
 from django.db import connection, connections, models
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -162,6 +162,63 @@ def _full_text(queryset: QuerySet, words: Sequence[str]) -> QuerySet:
     vector = SearchVector("search_text", config=CONFIGURATION)
     query = SearchQuery(" ".join(words), config=CONFIGURATION, search_type="plain")
     return queryset.alias(plis_text_search=vector).filter(plis_text_search=query)
+
+
+def first_matching_by_group(model, words, group_field: str, groups, fields):
+    """The rows of `model` whose searched fields hold every word, group after group of
+    `groups` and in id order within one, read lazily: whoever wants the first few stops
+    reading there. `groups` are (value of `group_field`, first id, last id) triples, the
+    ids bounding the group's rows, in the order wanted; `fields` are the columns read.
+
+    So a search that shows the newest few matches pays for those few, not for every row
+    that matches a common word. On SQLite each group asks the trigram index for its own
+    range of ids, in id order, and a compound query reads the groups one after the other
+    (the index cannot order matches otherwise, and an `IN` of the matches would list
+    them all first). On PostgreSQL the GIN index finds every match and they are sorted.
+    """
+    # A group without rows has no bounds, and nothing to find.
+    groups = [group for group in groups if group[1] is not None]
+    if not words or not groups:
+        return iter(())
+    if connection.vendor != "sqlite":
+        order = Case(
+            *(When(**{group_field: value}, then=rank) for rank, (value, *_) in enumerate(groups))
+        )
+        queryset = model.objects.filter(**{f"{group_field}__in": [value for value, *_ in groups]})
+        return (
+            matching(queryset, words).only(*fields).order_by(order, "pk").iterator(chunk_size=100)
+        )
+    quote = connection.ops.quote_name
+    table, index = quote(model._meta.db_table), quote(_trigram_table(model))
+    pk = quote(model._meta.pk.column)
+    group_column = quote(model._meta.get_field(group_field).column)
+    names = dict.fromkeys(
+        [model._meta.pk.column, *(model._meta.get_field(f).column for f in fields)]
+    )
+    columns = ", ".join(f"row.{quote(name)}" for name in names)
+    long_words = [word for word in words if len(word) >= TRIGRAM]
+    # Shorter than a trigram: the index cannot find it, the text is read.
+    short = "".join(" AND instr(row.search_text, %s) > 0" for word in words if len(word) < TRIGRAM)
+    short_words = [word for word in words if len(word) < TRIGRAM]
+    if long_words:
+        phrase = " ".join(f'"{word}"' for word in long_words)
+        source = (
+            f"{index} AS found JOIN {table} AS row ON row.{pk} = found.rowid "
+            f"WHERE {index} MATCH %s AND found.rowid >= %s AND found.rowid <= %s"
+        )
+        order, bound = "found.rowid", lambda first, last: [phrase, first, last]
+    else:
+        source = f"{table} AS row WHERE row.{pk} >= %s AND row.{pk} <= %s"
+        order, bound = f"row.{pk}", lambda first, last: [first, last]
+    arms, params = [], []
+    for value, first, last in groups:
+        # Each arm wrapped, so that it keeps its own ORDER BY, which the index serves.
+        arms.append(
+            f"SELECT * FROM (SELECT {columns} FROM {source} AND row.{group_column} = %s"
+            f"{short} ORDER BY {order})"
+        )
+        params += [*bound(first, last), value, *short_words]
+    return model.objects.raw(" UNION ALL ".join(arms), params).iterator()
 
 
 # The indexes the search reads, one a searched table, so that a search reads the rows

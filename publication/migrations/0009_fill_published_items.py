@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 from django.db import migrations
 from django.db.models import Max
@@ -7,7 +8,7 @@ from django.db.models import Max
 def fill_items(apps, schema_editor):
     """The searchable items of the latest version of every round published before
     publishing stored them, from its frozen open data and parts."""
-    from publication.public_search import item_rows, subject_start
+    from publication.public_search import item_rows
 
     PublishedVersion = apps.get_model("publication", "PublishedVersion")
     PublishedItem = apps.get_model("publication", "PublishedItem")
@@ -36,7 +37,7 @@ def fill_items(apps, schema_editor):
                     version=version,
                     position=position,
                     kind=round.kind,
-                    subject_start=subject_start(round.kind, round.period, round.year),
+                    subject_start=round.period.start if round.period_id else date(round.year, 1, 1),
                     **fields,
                 )
                 for position, fields in enumerate(rows, start=1)

@@ -183,12 +183,48 @@ def test_the_public_search_runs_the_same_queries_whatever_the_data(
     client, everything, staff, size, django_assert_num_queries
 ):
     build_commitments(everything, size)
+    publish_balance(staff, everything.open_period)
     publish_charters_2021(staff)
-    # 1 the published balances' matching items, 2 the published follow-ups' matching
-    # items, each with its version; 3 the bodies.
-    with django_assert_num_queries(3):
+    # 1 the latest published versions, with the bounds of their items; 2 the published
+    # balances' first matching items; 3 the published follow-ups'; 4 the bodies.
+    with django_assert_num_queries(4):
         response = search(client, "refugiades")
     assert response.status_code == 200
+
+
+def publish_balance(staff, period):
+    deadline = timezone.localdate() + timedelta(days=30)
+    round_ = open_round(RoundKind.BALANCE, period=period, deadline=deadline, acting_user=staff)
+    publish_round(round_, acting_user=staff)
+    return round_
+
+
+def test_the_public_search_names_each_item_once_newest_first_in_the_documents_order(
+    client, everything, staff
+):
+    build_commitments(everything, 3)  # «Compromís de prova 100…», in every semester
+    newer = publish_balance(staff, everything.open_period)
+    # Published after the newer one: what counts is the semester, not when it came out.
+    everything.previous_period.is_open = True
+    everything.previous_period.save()
+    older = publish_balance(staff, everything.previous_period)
+    Entry.objects.filter(node__code="101", period=everything.previous_period).update(
+        observations="Només el semestre anterior parlava del xilòfon."
+    )
+    publish_round(older, note="Observacions revisades.", acting_user=staff)
+
+    found = section(search(client, "prova"), "cerca-pla-de-mandat")
+
+    newest_items = PublishedItem.objects.filter(version__round=newer, text__contains="prova")
+    titles = [item.title for item in newest_items.order_by("position")]
+    assert len(titles) == 3
+    hits = found.split("<li>")[1:]
+    assert [next(t for t in titles if t in hit) for hit in hits] == titles
+    assert all(newer.versions.get().title in hit for hit in hits)
+    # An item only the older semester mentions is found there.
+    xylophone = section(search(client, "xilofon"), "cerca-pla-de-mandat")
+    assert xylophone.count("<li>") == 1
+    assert older.versions.get(number=2).title in text_of(xylophone)
 
 
 def test_a_published_result_links_to_its_place_in_the_published_page(client, everything, staff):

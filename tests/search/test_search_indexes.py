@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Entry, PlanNode
 from publication.models import PublishedItem
-from terrassa_plis.text_search import ensure_search_indexes, matching, searched_models
+from terrassa_plis.text_search import (
+    ensure_search_indexes,
+    first_matching_by_group,
+    matching,
+    searched_models,
+)
+from tests.commitments.conftest import build_commitments
 
 SQLITE = connection.vendor == "sqlite"
 
@@ -74,3 +80,25 @@ def test_a_lost_trigger_is_made_again_and_what_was_written_meanwhile_is_found(se
 
     assert f"{table}_search_update" in index_objects()
     assert list(matching(PlanNode.objects.all(), ["xilofon"])) == [node]
+
+
+@pytest.mark.parametrize("words", [["prova"], ["prova", "de"], ["de"]])
+def test_matches_are_read_group_after_group_in_the_order_given_and_by_id_within(seed_plan, words):
+    build_commitments(seed_plan, 6)  # «Compromís de prova 100…», spread over the priorities
+    found = PlanNode.objects.filter(text__contains="de prova").order_by("pk")
+    parents = list(dict.fromkeys(node.parent_id for node in found))[:2]
+    groups = []
+    for parent in reversed(parents):  # not the order of their ids
+        ids = PlanNode.objects.filter(parent_id=parent).values_list("pk", flat=True)
+        groups.append((parent, min(ids), max(ids)))
+    # A group without rows is passed over.
+    groups.append((seed_plan.priority_2.pk + 10_000, None, None))
+
+    read = first_matching_by_group(PlanNode, words, "parent", groups, fields=["code"])
+
+    matches = matching(PlanNode.objects.filter(parent_id__in=parents), words).order_by("pk")
+    expected = [
+        node.code for parent in reversed(parents) for node in matches if node.parent_id == parent
+    ]
+    assert len(expected) >= 2
+    assert [node.code for node in read] == expected
