@@ -13,10 +13,11 @@ from terrassa_plis.tables import ForgivingPaginator, page_nav
 # The query-string fields of each list's page number.
 MEETINGS_PAGE = "reunions"
 AGREEMENTS_PAGE = "acords"
-# Rows a page of each list: the page holds two lists, each row a meeting or an agreement
-# with its links and figures, and a body meets about once a month, so a page is the
-# better part of a year's meetings.
+# Rows a page of each list. A body meets about once a month, so a page of meetings is
+# the better part of a year's. The agreements still to do head the page: a short list,
+# so that the meetings stay in view below it (on a phone too), paged on after ten.
 MEETINGS_PER_PAGE = 20
+AGREEMENTS_PER_PAGE = 10
 
 
 @reader_required
@@ -28,7 +29,7 @@ def meeting_list(request):
     # Both lists grow with the years: a page of each, its own number in the query string.
     meetings = ForgivingPaginator(Meeting.objects.with_counts().of_body(body), MEETINGS_PER_PAGE)
     agreements = ForgivingPaginator(
-        Agreement.objects.pending(today).of_body(body), MEETINGS_PER_PAGE
+        Agreement.objects.pending(today).of_body(body), AGREEMENTS_PER_PAGE
     )
     meetings_page = meetings.get_page(request.GET.get(MEETINGS_PAGE))
     agreements_page = agreements.get_page(request.GET.get(AGREEMENTS_PAGE))

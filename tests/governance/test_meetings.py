@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from governance.meetings import AgreementState, agreement_state
 from governance.models import Agreement, Meeting, Membership, Person
-from governance.views.meetings import MEETINGS_PER_PAGE
+from governance.views.meetings import AGREEMENTS_PER_PAGE, MEETINGS_PER_PAGE
 from tests.conftest import PERSONAS
 from tests.governance.conftest import FOLLOW_UP, TRANSVERSAL, build_memberships
 from tests.pages import page_links, section, text_of, visible_text
@@ -323,6 +323,9 @@ def test_the_meetings_and_the_pending_agreements_are_listed_a_page_at_a_time(rea
     meetings = section(first, "meetings-title")
     assert len(rows(meetings)) == MEETINGS_PER_PAGE
     assert 'aria-label="Pàgines de les reunions"' in meetings
+    agreements = section(first, "pending-title")
+    assert len(rows(agreements)) == AGREEMENTS_PER_PAGE
+    assert 'aria-label="Pàgines dels acords pendents"' in agreements
     # Each list turns its own pages, keeping the other's and the filter.
     second = reader.get(url, {"reunions": 2, "acords": 1, "organ": ""})
     remaining = Meeting.objects.count() - MEETINGS_PER_PAGE
