@@ -389,6 +389,7 @@ def main():
 
     from django_tasks_db.models import DBTaskResult
 
+    from terrassa_plis.documents import DATA_APPS
     from terrassa_plis.models import DataVersion, DocumentStatus
 
     # `make bench` times clicks on PDF links with no worker running: the tasks they
@@ -397,7 +398,7 @@ def main():
     paths = browsed_paths()
     pdf_path = whole_plan_pdf_path()
     # As after any edit: the next click on the PDF link makes a new document.
-    DataVersion.bump()
+    DataVersion.bump(DATA_APPS)
 
     with Services(free_port(), args.web_workers, args.apart) as services:
         port = services.port

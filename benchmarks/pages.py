@@ -96,9 +96,10 @@ PAGES = [
 
 def _new_data_version():
     """As after any edit: the next click asks for a document that is not made yet."""
+    from terrassa_plis.documents import DATA_APPS
     from terrassa_plis.models import DataVersion
 
-    DataVersion.bump()
+    DataVersion.bump(DATA_APPS)
 
 
 def _made(url: str, username: str) -> str:

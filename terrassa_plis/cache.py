@@ -22,21 +22,26 @@ request builds the page again; the old one is forgotten with time.
 This module knows no app's models: each view says what its audience is.
 """
 
+import functools
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import wraps
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from terrassa_plis.documents import fingerprint
+from terrassa_plis.documents import DATA_APPS, fingerprint
+from terrassa_plis.models import DataVersion
 
 # Where `page_block` hands the blocks it renders over, on the request being kept.
 CAPTURED_BLOCKS = "_cached_page_blocks"
@@ -64,36 +69,77 @@ def cached_page(*, audience: Callable[..., str]):
             seconds = settings.PAGE_CACHE_SECONDS
             if not seconds or request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            # The data version is read before the page is built: a change committed
-            # meanwhile makes the kept page newer than its key, never older.
+            # The data versions are read before the page is built: a change committed
+            # meanwhile makes the kept page older than the data, so it is built again.
+            versions = DataVersion.current()
             key = page_key(name, request, args, kwargs, audience(request))
             whole = _keeps_whole_page(request)
             if whole:
                 key = f"{key}:whole"
             kept = cache.get(key)
-            if kept is not None and whole:
-                return _whole_page(request, kept)
-            if kept is not None:
+            if kept is not None and _is_current(kept, versions):
+                if whole:
+                    return _whole_page(request, kept[PAGE])
                 # Each block is HTML as the page's own template wrote (and escaped) it.
-                blocks = {block: mark_safe(text) for block, text in kept.items()}
+                blocks = {block: mark_safe(text) for block, text in kept[PAGE].items()}
                 return render(request, CACHED_PAGE_TEMPLATE, {"cached_blocks": blocks})
             setattr(request, CAPTURED_BLOCKS, {})
             try:
-                response = view(request, *args, **kwargs)
+                with data_apps_read() as apps_read:
+                    response = view(request, *args, **kwargs)
             finally:
                 blocks = getattr(request, CAPTURED_BLOCKS)
                 delattr(request, CAPTURED_BLOCKS)
             if response.status_code == 200 and "content" in blocks:
                 if whole:
                     text = response.content.decode(response.charset)
-                    cache.set(key, CSRF_INPUT.sub(rf"\1{CSRF_PLACEHOLDER}\2", text), seconds)
+                    page = CSRF_INPUT.sub(rf"\1{CSRF_PLACEHOLDER}\2", text)
                 else:
-                    cache.set(key, blocks, seconds)
+                    page = blocks
+                read = {label: versions.get(label, 0) for label in apps_read}
+                cache.set(key, {VERSIONS: read, PAGE: page}, seconds)
             return response
 
         return wrapper
 
     return decorator
+
+
+# What a kept page holds: the versions of the apps whose tables it read, and the page.
+VERSIONS, PAGE = "versions", "page"
+
+
+def _is_current(kept: dict, versions: dict[str, int]) -> bool:
+    """Whether no app whose data the kept page read has changed since it was built."""
+    return all(versions.get(label, 0) == value for label, value in kept[VERSIONS].items())
+
+
+@contextmanager
+def data_apps_read():
+    """The labels of the data apps (`documents.DATA_APPS`) whose tables the queries run
+    meanwhile name: what a page built meanwhile shows, whichever way it read it."""
+    tables = _data_tables()
+    found: set[str] = set()
+
+    def record(execute, sql, params, many, context):
+        found.update(tables[name] for name in _IDENTIFIER.findall(sql) if name in tables)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield found
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.cache
+def _data_tables() -> dict[str, str]:
+    """The table of every model of a data app, many-to-many ones included, and its app."""
+    return {
+        model._meta.db_table: model._meta.app_label
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in DATA_APPS
+    }
 
 
 def _keeps_whole_page(request) -> bool:
@@ -116,7 +162,8 @@ def page_key(name: str, request, args, kwargs, audience: str) -> str:
         "day": timezone.localdate().isoformat(),
     }
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return f"page:{fingerprint(name, params, language)}"
+    # Without the data's version: a kept page is checked against its own apps' versions.
+    return f"page:{fingerprint(name, params, language, data=False)}"
 
 
 def prepare_cache(using: str = "default", **kwargs) -> None:

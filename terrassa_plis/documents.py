@@ -14,7 +14,7 @@ and one task is enqueued, and the person is sent to its page, which shows the pr
 and delivers the file when it is ready.
 
 The fingerprint is what the document shows: its kind and parameters, the language, the
-version of the data (`DataVersion`, raised by every change) and of the templates and
+version of every app's data (`DataVersion`, raised by every change) and of the templates and
 stylesheets. An unchanged document is never made twice; any edit makes the next one new.
 
 This module knows no app's models: the builders do.
@@ -76,25 +76,40 @@ def document_kind(name: str, *, may_read: Callable[..., bool], steps: int = 1):
     return register
 
 
-def data_changed() -> None:
-    """Raise the data version once the change is committed: once per transaction however
-    many rows it writes, and never for a change rolled back. Bulk writes, which send no
-    model signal, call it themselves."""
+def data_changed(app_label: str | None = None) -> None:
+    """Raise the data version of `app_label` (of every data app when None) once the
+    change is committed: once per transaction however many rows it writes, and never
+    for a change rolled back. Bulk writes, which send no model signal, call it
+    themselves."""
+    labels = {app_label} if app_label else set(DATA_APPS)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _bump_data_version()
-    elif not any(callback is _bump_data_version for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_bump_data_version)
+        DataVersion.bump(labels)
+        return
+    pending = next(
+        (callback for _, callback, _ in connection.run_on_commit if isinstance(callback, _Bump)),
+        None,
+    )
+    if pending is None:
+        pending = _Bump()
+        transaction.on_commit(pending)
+    pending.app_labels |= labels
 
 
-def _bump_data_version() -> None:
-    DataVersion.bump()
+class _Bump:
+    """The apps a transaction changed, raised together when it commits."""
+
+    def __init__(self):
+        self.app_labels: set[str] = set()
+
+    def __call__(self) -> None:
+        DataVersion.bump(self.app_labels)
 
 
 def on_model_change(sender, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed (see `TerrassaPlisConfig`)."""
     if sender._meta.app_label in DATA_APPS:
-        data_changed()
+        data_changed(sender._meta.app_label)
 
 
 @cache
@@ -110,8 +125,10 @@ def look_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(kind: str, params: dict, language: str) -> str:
-    what = [kind, params, language, DataVersion.current(), look_version()]
+def fingerprint(kind: str, params: dict, language: str, *, data: bool = True) -> str:
+    """What makes `kind` with `params` in `language` what it is: with the version of
+    every app's data unless `data` is False (a kept page checks its own apps')."""
+    what = [kind, params, language, DataVersion.current() if data else None, look_version()]
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -2,6 +2,7 @@
 the data they show. Neither knows any app's models."""
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, models
@@ -12,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DataVersion(models.Model):
-    """One row, its `value` raised by every change to the data a document may show
-    (`terrassa_plis.documents` connects the signals): part of each document's fingerprint,
-    so an edit makes the next request a new document and nothing stale is served."""
+    """A counter per app whose data the pages and documents show, raised by every
+    committed change to that app's models (`terrassa_plis.documents` connects the
+    signals). A document's fingerprint holds every app's; a kept page is checked against
+    those of the apps it read (`terrassa_plis.cache`), so an edit of a commitment makes
+    the plan's dashboard new and keeps the charters' one."""
 
+    app_label = models.CharField(_("aplicació"), max_length=100, unique=True)
     value = models.BigIntegerField(_("valor"), default=0)
 
     class Meta:
@@ -23,23 +27,25 @@ class DataVersion(models.Model):
         verbose_name_plural = _("versions de les dades")
 
     def __str__(self) -> str:
-        return str(self.value)
+        return f"{self.app_label} {self.value}"
 
     @classmethod
-    def current(cls) -> int:
-        # Read on every request for a kept page, where building the ORM's query cost
-        # more than running it: one plain SELECT.
+    def current(cls) -> dict[str, int]:
+        """Every app's version, by app label. Read on every request for a kept page,
+        where building the ORM's query cost more than running it: one plain SELECT."""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [1])
-            row = cursor.fetchone()
-        return row[0] if row else 0
+            cursor.execute(f"SELECT app_label, value FROM {table}")
+            return dict(cursor.fetchall())
 
     @classmethod
-    def bump(cls) -> None:
-        """One UPDATE, atomic in the database, so concurrent saves never lose a raise."""
-        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+    def bump(cls, app_labels: Iterable[str]) -> None:
+        """One UPDATE an app, atomic in the database, so concurrent saves never lose a
+        raise. The apps' rows are made by the migration: a row made here by two saves at
+        once would count one."""
+        for label in sorted(app_labels):
+            if not cls.objects.filter(app_label=label).update(value=F("value") + 1):
+                cls.objects.get_or_create(app_label=label, defaults={"value": 1})
 
 
 class DocumentStatus(models.TextChoices):

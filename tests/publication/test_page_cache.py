@@ -11,6 +11,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.models import Status, StatusCategory
@@ -131,6 +132,48 @@ def test_an_edit_shows_on_the_next_view_of_the_dashboard(
     set_status(seed_plan, StatusCategory.DELAYED, technician_area3)
 
     assert "21" in attention_codes(reader.get(url))
+
+
+def built_again(client, url) -> bool:
+    """Whether `url`'s next view is built rather than served kept: a kept page is served
+    with the queries of the session, the roles, the data versions and the cache alone."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries) > 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_one_instrument_keeps_the_pages_of_the_others(
+    page_cache, reader, seed_plan, seed_charter, plis, technician_area3
+):
+    plan, charters = plan_url(seed_plan.open_period), CHARTERS_URL
+    for url in (plan, charters, PLIS_URL):
+        assert built_again(reader, url)
+        assert not built_again(reader, url)
+
+    set_status(seed_plan, StatusCategory.DELAYED, technician_area3)
+
+    # The plan's dashboard reads the entries; the charters' and the PLIS's do not.
+    assert built_again(reader, plan)
+    assert not built_again(reader, charters)
+    assert not built_again(reader, PLIS_URL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_what_several_pages_read_makes_each_of_them_new(
+    page_cache, reader, seed_plan, seed_charter
+):
+    plan, charters = plan_url(seed_plan.open_period), CHARTERS_URL
+    for url in (plan, charters):
+        reader.get(url)
+    area = seed_plan.commitment_21.area
+    area.name = "Àrea de Drets Socials, reanomenada"
+    area.save()
+
+    # Both name the areas (governance's): both are built again, with the new name.
+    assert built_again(reader, plan)
+    assert built_again(reader, charters)
+    assert "reanomenada" in visible_text(reader.get(plan))
 
 
 @pytest.mark.django_db(transaction=True)
