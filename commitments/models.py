@@ -25,7 +25,7 @@ from terrassa_plis.formatting import number
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
-from terrassa_plis.text_search import SearchableModel
+from terrassa_plis.text_search import SearchableModel, SearchableQuerySet
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # Every leaf's entry prints in the whole plan's Balanç PDF, one after the other (150-825
@@ -122,7 +122,7 @@ def code_sort_key(code: str) -> str:
     return ".".join(part.zfill(6) if part.isdigit() else part for part in re.split(r"[.\s]+", code))
 
 
-class PlanNodeQuerySet(models.QuerySet):
+class PlanNodeQuerySet(SearchableQuerySet):
     def leaves(self):
         return self.filter(is_leaf=True)
 
@@ -382,7 +382,7 @@ class ReportingPeriod(models.Model):
         )
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(SearchableQuerySet):
     def for_balance(self):
         """With the status; the balance reads the figures apart (`balance.build_balance`)."""
         return self.select_related("status")

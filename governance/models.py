@@ -9,7 +9,7 @@ from terrassa_plis import formatting
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
-from terrassa_plis.text_search import SearchableModel
+from terrassa_plis.text_search import SearchableModel, SearchableQuerySet
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # The body's and the action plan's PDFs print these texts, and WeasyPrint lays out about
@@ -135,7 +135,7 @@ class BodyKind(models.TextChoices):
     PARTICIPATORY_TABLE = "participatory_table", _("Taula de participació")
 
 
-class BodyQuerySet(models.QuerySet):
+class BodyQuerySet(SearchableQuerySet):
     def with_member_counts(self, day):
         """Each body with `member_count` (who sits there on `day`), `seat_count`,
         `counted_seats` (its seats with an expected count) and `expected_total` (the sum
@@ -535,7 +535,7 @@ class ActionDecision(models.TextChoices):
     REJECTED = "rejected", _("Rebutjada")
 
 
-class PlanActionQuerySet(models.QuerySet):
+class PlanActionQuerySet(SearchableQuerySet):
     def with_latest_implementation(self):
         """Each action with the degree and period of its latest implementation entry,
         `latest_degree` and `latest_period` (periods like «2021-S1» sort as text)."""
@@ -603,7 +603,7 @@ class PlanAction(SearchableModel):
         return reverse("governance:action", args=[self.pk])
 
 
-class ActionImplementationQuerySet(models.QuerySet):
+class ActionImplementationQuerySet(SearchableQuerySet):
     def in_period_order(self):
         """Oldest period first (periods like «2021-S1» sort as text)."""
         return self.order_by("period", "pk")

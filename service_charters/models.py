@@ -21,7 +21,7 @@ from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
-from terrassa_plis.text_search import SearchableModel
+from terrassa_plis.text_search import SearchableModel, SearchableQuerySet
 
 # The longest text a person may type (or import) in each free-text field, in one place.
 # Every row of the follow-up table prints in the year's report of every charter, and
@@ -85,7 +85,7 @@ class CharterQuerySet(models.QuerySet):
         return in_force
 
 
-class CharterPartQuerySet(models.QuerySet):
+class CharterPartQuerySet(SearchableQuerySet):
     """The items under a charter, each level knowing its lookup up to the charter."""
 
     charter_path = "charter"
@@ -153,7 +153,7 @@ MEASUREMENT_DATA_FIELDS = (
 )
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(SearchableQuerySet):
     def of_charter(self, charter: "Charter"):
         return self.filter(**{f"indicator__{INDICATOR_CHARTER}": charter})
 

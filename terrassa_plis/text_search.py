@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from django.apps import apps
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 from django.db.models import Case, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
@@ -61,6 +61,31 @@ class SearchTextField(DerivedTextField):
     text of the database again."""
 
 
+class SearchableQuerySet(models.QuerySet):
+    """The queryset of a `SearchableModel` (and any base of one): an `update()` of a
+    searched field writes the search text of the rows it changed too, in the same
+    transaction, so no bulk edit leaves the search finding the old words."""
+
+    def update(self, **kwargs):
+        searched = set(kwargs) & set(getattr(self.model, "search_fields", ()))
+        # A bulk_update that names `search_text` (`with_search_text`) writes it itself.
+        if not searched or "search_text" in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # The rows are named first: the filter may not match them once updated.
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = self.model._base_manager.using(self.db)
+            for start in range(0, len(pks), REFILL_BATCH):
+                changed = filled(rows.filter(pk__in=pks[start : start + REFILL_BATCH]))
+                rows.bulk_update(changed, ["search_text"])
+        return count
+
+
+# Rows an `update()` of a searched field reads and writes back at a time.
+REFILL_BATCH = 500
+
+
 class SearchableModel(models.Model):
     """A model the site's search finds by the words of its own `search_fields`.
 
@@ -68,12 +93,16 @@ class SearchableModel(models.Model):
     saves: the forms' operations, the imports, the admin, the demo loaders, fixtures. A
     bulk_create or bulk_update saves nothing one by one: its caller calls
     `fill_search_text` on each object first, and names `search_text` among the fields a
-    bulk_update writes (`with_search_text`).
+    bulk_update writes (`with_search_text`). A queryset's `update()` refills it when
+    its model's queryset is a `SearchableQuerySet`, as every searched model's is.
     """
 
     search_fields: tuple[str, ...] = ()
 
     search_text = SearchTextField(_("text per a la cerca"))
+
+    # A model with a queryset of its own makes it a `SearchableQuerySet`.
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         abstract = True

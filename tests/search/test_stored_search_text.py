@@ -19,7 +19,13 @@ from governance.models import ActionDecision, Body, PlanAction
 from service_charters.charter_import import apply_sheet
 from service_charters.followup_sheet import parse_sheet
 from service_charters.models import Indicator, Measurement
-from terrassa_plis.text_search import SearchableModel, fill_stored_search_text, fold
+from terrassa_plis.text_search import (
+    SearchableModel,
+    SearchableQuerySet,
+    fill_stored_search_text,
+    fold,
+)
+from tests.commitments.conftest import build_commitments
 from tests.commitments.test_import_plan import HEADER, TREE_2019, import_file, write_table
 from tests.forms import browser_data
 from tests.pages import section, text_of, visible_text
@@ -173,6 +179,29 @@ def test_a_save_of_some_fields_saves_the_search_text_of_those_among_them(plis):
     node.text = "Text reescrit"
     node.save(update_fields=["text"])
     assert PlanNode.objects.get(pk=node.pk).search_text == "text reescrit"
+
+
+def test_an_update_of_a_searched_field_writes_the_search_text_of_the_rows_it_changed(
+    seed_plan, reader
+):
+    build_commitments(seed_plan, 3)  # with an entry in every semester
+    entries = Entry.objects.all()
+    assert entries.count() > 1
+
+    # Filtered by what the update changes: the rows are named before they change.
+    changed = entries.exclude(observations="").update(observations="Reunió al xilòfon municipal.")
+
+    assert changed and stale_search_texts() == []
+    assert "Compromís 21" in searched(reader, "xilofon")
+    # An update of no searched field leaves the search text as it was, unread.
+    before = list(entries.values_list("search_text", flat=True))
+    entries.update(progress=50)
+    assert list(entries.values_list("search_text", flat=True)) == before
+
+
+def test_every_searched_model_refills_its_search_text_on_update():
+    for model in searched_models():
+        assert isinstance(model.objects.all(), SearchableQuerySet), model._meta.label
 
 
 def test_fixtures_store_the_search_text_and_loading_them_again_restores_it(plis):
