@@ -16,13 +16,8 @@ from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from commitments.models import Entry, PlanNode, Status
-from commitments.plan_io import (
-    PLAN_COLUMNS,
-    ImportReport,
-    PlanImportError,
-    export_table,
-    import_plan,
-)
+from commitments.plan_import import ImportReport, PlanImportError, import_plan
+from commitments.plan_io import PLAN_COLUMNS, export_table
 from governance.models import Service
 from terrassa_plis.exports import csv_export, read_table, xlsx_export
 from tests.forms import long_text

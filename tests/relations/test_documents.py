@@ -11,7 +11,8 @@ from django.utils import timezone
 from commitments.balance import build_balance
 from commitments.balance_data import balance_table
 from commitments.models import PlanNode, ReportingPeriod
-from commitments.plan_io import RELATED, PlanImportError, export_table, import_plan
+from commitments.plan_import import PlanImportError, import_plan
+from commitments.plan_io import RELATED, export_table
 from publication.models import RoundKind
 from publication.operations import open_round, publish_round
 from relations.models import Relation

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from commitments.models import Mandate
-from commitments.plan_io import import_plan
+from commitments.plan_import import import_plan
 from terrassa_plis import events
 from terrassa_plis.history import importing_user
 from terrassa_plis.imports import RefusedImport, read_import
