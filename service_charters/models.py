@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Service
 from service_charters.compliance import NOT_ASSESSED, Assessment, TargetKind, assess
+from terrassa_plis.concurrency import EditedRecord
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.text_bounds import bounded
 from terrassa_plis.text_search import SearchableModel, SearchableQuerySet
@@ -362,7 +362,7 @@ class Indicator(SearchableModel):
         return None
 
 
-class Measurement(SearchableModel):
+class Measurement(SearchableModel, EditedRecord):
     """An indicator's result for one year, with what explains a shortfall."""
 
     search_fields = (
@@ -402,16 +402,6 @@ class Measurement(SearchableModel):
     )
     improvement_due = models.DateField(
         _("data prevista de les accions de millora"), null=True, blank=True
-    )
-    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actualitzat per"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     history = ChangeHistory(excluded_fields=["version", "updated_at"])
 

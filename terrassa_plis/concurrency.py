@@ -14,13 +14,35 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from terrassa_plis import formatting
+
+
+class EditedRecord(models.Model):
+    """A record several people edit in forms: its `version`, which a save claims, and who
+    saved it last and when, which a refused second save is told (`last_saved`)."""
+
+    version = models.PositiveIntegerField(gettext_lazy("versió"), default=1, editable=False)
+    updated_at = models.DateTimeField(gettext_lazy("actualitzat el"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("actualitzat per"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
 
 # The answer to a save refused because the record changed: the request conflicts with
 # the resource's current state.

@@ -3,7 +3,6 @@ leaf's `Entry` of a period with its figures."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -19,6 +18,7 @@ from commitments.models.plan import (
     Mandate,
     PlanNode,
 )
+from terrassa_plis.concurrency import EditedRecord
 from terrassa_plis.formatting import number
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
@@ -170,7 +170,7 @@ class EntryQuerySet(SearchableQuerySet):
         return means
 
 
-class Entry(SearchableModel, RichTextModel):
+class Entry(SearchableModel, RichTextModel, EditedRecord):
     """What a leaf of the plan reports for one period: status, observations, figures."""
 
     search_fields = ("observations", "reason", "related_information")
@@ -225,18 +225,6 @@ class Entry(SearchableModel, RichTextModel):
     )
     observations_html = CleanHTMLField(_("observacions (HTML)"))
     related_information_html = CleanHTMLField(_("informació relacionada (HTML)"))
-    # Optimistic locking: a save names the version it started from, so a
-    # concurrent save is detected instead of silently overwritten.
-    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actualitzat per"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     history = ChangeHistory(excluded_fields=["version", "updated_at"])
 
     objects = EntryQuerySet.as_manager()

@@ -1,6 +1,5 @@
 """The PLIS action plan: its actions, their implementation each period, milestones."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -14,6 +13,7 @@ from governance.models.organisation import (
     Plan,
 )
 from terrassa_plis import formatting
+from terrassa_plis.concurrency import EditedRecord
 from terrassa_plis.history import ChangeHistory
 from terrassa_plis.richtext import CleanHTMLField, RichTextModel
 from terrassa_plis.text_bounds import bounded
@@ -100,7 +100,7 @@ class ActionImplementationQuerySet(SearchableQuerySet):
         return self.order_by("period", "pk")
 
 
-class ActionImplementation(SearchableModel, RichTextModel):
+class ActionImplementation(SearchableModel, RichTextModel, EditedRecord):
     search_fields = ("observations",)
     rich_text_fields = {"observations": "observations_html"}
 
@@ -118,18 +118,6 @@ class ActionImplementation(SearchableModel, RichTextModel):
         _("observacions"), blank=True, **bounded(OBSERVATIONS_MAX_LENGTH)
     )
     observations_html = CleanHTMLField(_("observacions (HTML)"))
-    # Optimistic locking (`terrassa_plis.concurrency`); who saved it last and when is
-    # what a refused second save is told.
-    version = models.PositiveIntegerField(_("versió"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("actualitzat el"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actualitzat per"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ActionImplementationQuerySet.as_manager()
 
