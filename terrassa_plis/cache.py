@@ -12,12 +12,14 @@ token of the language form: for them the whole page is kept, that token left out
 hit only puts the visitor's own token back (`get_token`, as `{% csrf_token %}` does). A
 visitor with a message to read (after signing out) gets the page built for them.
 
-A page is kept under the fingerprint the documents use (`terrassa_plis.documents`): the
-view and its arguments, the query string, the language, the version of the data (raised
-by every committed change) and of the templates, plus the day (what is due or current
-moves with it) and the reader's audience (their roles, as the app decides them: one
-role's page is never served to another). An edit makes a new fingerprint, so the next
-request builds the page again; the old one is forgotten with time.
+A page is kept under the fingerprint the documents use (`terrassa_plis.documents`),
+without the data's version: the view and its arguments, the query string, the language,
+the version of the templates, plus the day (what is due or current moves with it) and
+the reader's audience (their roles, as the app decides them: one role's page is never
+served to another). With it are kept the versions of the data apps whose tables the
+page's queries named while it was built (`data_apps_read`); a committed change to any of
+them makes the next request build the page again, while a change to another app's data
+leaves it kept.
 
 This module knows no app's models: each view says what its audience is.
 """
